@@ -1,0 +1,2 @@
+/** Reading and writing tensors in the formats PyTorch and NumPy users exchange ({@code .npy}). */
+package dev.jconv.io;

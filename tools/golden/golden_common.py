@@ -1,0 +1,74 @@
+"""Shared helpers for the golden-file generators.
+
+Run the generators by hand with Debian's python3-torch (``/usr/bin/python3 tools/golden/gen_all.py``);
+CI never runs them, it only reads the committed files.
+
+Each area (print, rng, conv, pool, ...) gets a folder
+``jconv-core/src/test/resources/golden/<area>/`` holding ``.npy`` arrays and one ``manifest.json``:
+``{"torch": "<version>", "cases": [ {...}, ... ]}``. A case is a flat JSON object whose string fields
+ending in ``.npy`` name arrays in the same folder.
+"""
+import json
+import os
+import shutil
+
+import numpy as np
+import torch
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+GOLDEN_ROOT = os.path.join(REPO, "jconv-core", "src", "test", "resources", "golden")
+
+
+class Golden:
+    """Collects the cases of one area and writes them when closed (use as a context manager)."""
+
+    def __init__(self, area):
+        self.area = area
+        self.dir = os.path.join(GOLDEN_ROOT, area)
+        if os.path.isdir(self.dir):
+            shutil.rmtree(self.dir)
+        os.makedirs(self.dir)
+        self.cases = []
+        self._names = set()
+
+    def array(self, name, value):
+        """Saves a tensor or ndarray as ``<name>.npy`` (C order, little-endian); returns the file name."""
+        if isinstance(value, torch.Tensor):
+            value = value.detach().cpu().contiguous().numpy()
+        value = np.ascontiguousarray(value)
+        if value.dtype == np.int32:
+            value = value.astype(np.int64)
+        file = name + ".npy"
+        if file in self._names:
+            raise ValueError("duplicate array name " + file)
+        self._names.add(file)
+        np.save(os.path.join(self.dir, file), value, allow_pickle=False)
+        return file
+
+    def case(self, **fields):
+        """Adds one case; values must be JSON-serialisable (tuples become lists)."""
+        self.cases.append(fields)
+        return fields
+
+    def close(self):
+        with open(os.path.join(self.dir, "manifest.json"), "w") as f:
+            json.dump({"torch": torch.__version__, "area": self.area, "cases": self.cases}, f, indent=1)
+            f.write("\n")
+        print(f"{self.area}: {len(self.cases)} cases, {len(self._names)} arrays -> {self.dir}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        return False
+
+
+def error_message(fn):
+    """Runs fn and returns the message of the exception it raises (None if it does not raise)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - we record whatever PyTorch raises
+        return f"{type(e).__name__}: {e}"
+    return None
