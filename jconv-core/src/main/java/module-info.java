@@ -9,4 +9,5 @@ module dev.jconv {
 
   exports dev.jconv;
   exports dev.jconv.io;
+  exports dev.jconv.nn.functional;
 }
