@@ -2,7 +2,8 @@
 (PyTorch edition, d2l 1.0: "Convolutions for Images", "Padding and Stride", "Multiple Input and
 Multiple Output Channels", "Pooling"), run in PyTorch, with what each cell prints.
 
-    /usr/bin/python3 tools/golden/gen_demo.py
+    /usr/bin/python3 tools/golden/gen_demo.py            # writes the golden files
+    /usr/bin/python3 tools/golden/gen_demo.py --print 7  # prints what ./jconv demo --seed 7 must print
 
 The book's code is kept literally, as notebook cells: every statement runs, and when a cell ends with an
 expression its repr is printed, as Jupyter displays it. A few cells are not in the book; their code says
@@ -28,8 +29,8 @@ from golden_common import Golden  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-# -1 is the same generator state as 2**64 - 1 (torch.manual_seed keeps the low bits).
-SEEDS = [0, 1, 42, 2024, -1]
+# 7: the book's 1x1 assert would fail (see the multi-channels cell). -1: the generator state of 2**64 - 1.
+SEEDS = [0, 1, 7, 42, 2024, -1]
 
 # nn.LazyConv2d warns (on stderr) that lazy modules are new; the notebook output is stdout only.
 warnings.filterwarnings("ignore", message="Lazy modules")
@@ -162,13 +163,13 @@ X = torch.normal(0, 1, (3, 3, 3))
 K = torch.normal(0, 1, (2, 3, 1, 1))
 Y1 = corr2d_multi_in_out_1x1(X, K)
 Y2 = corr2d_multi_in_out(X, K)
-assert float(torch.abs(Y1 - Y2).sum()) < 1e-6
+# The book has: assert float(torch.abs(Y1 - Y2).sum()) < 1e-6
+# That fails in PyTorch itself for about one seed in twelve (matmul rounds differently from
+# corr2d's multiply-then-sum, by up to 1.7e-6 in total); allclose's relative tolerance allows for it.
+torch.allclose(Y1, Y2)
 ''',
         '''\
-# Not in the book: show the check's value and the result.
-float(torch.abs(Y1 - Y2).sum()) < 1e-6
-''',
-        '''\
+# Not in the book: the result.
 Y1
 ''',
     ]),
@@ -280,7 +281,21 @@ def run_demo_cell(sources, seed):
     return out.getvalue()
 
 
+def print_demo(seed):
+    """Prints the whole demo as `./jconv demo --seed SEED` does (header, then a heading per cell)."""
+    out = [f"# Dive into Deep Learning, the convolution chapter, in Java (jconv). Each cell runs after"
+           f" torch.manual_seed({seed}).\n"]
+    for name, title, sources in CELLS:
+        out.append(f"\n=== {title}  [{name}]\n")
+        out.append(run_demo_cell(sources, seed))
+    sys.stdout.write("".join(out))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--print":
+        # For people, not for the golden files: diff <(./jconv demo --seed 7) <(... --print 7)
+        print_demo(int(sys.argv[2]))
+        return
     with Golden("demo") as g:
         for seed in SEEDS:
             cells = []

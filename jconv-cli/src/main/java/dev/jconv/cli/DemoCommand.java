@@ -28,7 +28,8 @@ import picocli.CommandLine.TypeConversionException;
         "  ./jconv demo --cell pool2d,pooling-layers --seed 7",
         "  ./jconv demo --list                   the cells' names and titles",
         "",
-        "Compare with PyTorch: /usr/bin/python3 tools/golden/gen_demo.py runs the same cells."})
+        "The same cells in PyTorch, printed the same way (to diff against, with Debian's torch):",
+        "  /usr/bin/python3 tools/golden/gen_demo.py --print 42"})
 final class DemoCommand implements Callable<Integer> {
   private final PrintStream out;
 

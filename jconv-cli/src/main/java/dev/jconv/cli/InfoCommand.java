@@ -17,8 +17,10 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {
         "  ./jconv info",
-        "  JCONV_JAVA_OPTS=-Djconv.vector.bits=256 ./jconv info    the AVX2-width kernels on an AVX-512 machine",
-        "  JCONV_JAVA_OPTS=-Djconv.provider=plain ./jconv info     the plain-Java kernels"})
+        "  JCONV_JAVA_OPTS=-Djconv.vector.bits=256 ./jconv info",
+        "      the 256-bit (AVX2-width) kernels, e.g. on an AVX-512 machine",
+        "  JCONV_JAVA_OPTS=-Djconv.provider=plain ./jconv info",
+        "      the plain-Java kernels"})
 final class InfoCommand implements Callable<Integer> {
   private final PrintStream out;
 

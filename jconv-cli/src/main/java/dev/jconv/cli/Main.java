@@ -25,11 +25,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
     commandListHeading = "%nCommands:%n",
     footerHeading = "%nExamples:%n",
     footer = {
-        "  ./jconv demo                 the convolution chapter of Dive into Deep Learning, cell by cell",
-        "  ./jconv demo --seed 42       the same after torch.manual_seed(42): random values match PyTorch's",
-        "  ./jconv demo --cell corr2d   one cell (./jconv demo --list shows them)",
-        "  ./jconv info                 version, JDK, kernel provider, vector width, FMA, threads",
-        "  ./jconv help demo            the options of one command"})
+        "  ./jconv demo                  the book's convolution chapter, cell by cell",
+        "  ./jconv demo --seed 42        the same after torch.manual_seed(42)",
+        "  ./jconv demo --cell corr2d    one cell (./jconv demo --list names them)",
+        "  ./jconv info                  version, JDK, kernel provider, vector width",
+        "  ./jconv help demo             the options of one command"})
 public final class Main {
   static final int EXIT_OK = 0;
   static final int EXIT_ERROR = 1;
@@ -86,6 +86,9 @@ public final class Main {
 
   private static String problem(ParameterException ex) {
     String message = ex.getMessage();
+    if (message.startsWith("Missing required subcommand")) {
+      return "missing command (one of: " + String.join(", ", ex.getCommandLine().getSubcommands().keySet()) + ")";
+    }
     if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       boolean hasCommands = !ex.getCommandLine().getSubcommands().isEmpty();

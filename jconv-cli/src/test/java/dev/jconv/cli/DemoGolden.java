@@ -15,8 +15,11 @@ import java.util.List;
  * jconv-cli as the working directory.
  */
 final class DemoGolden {
-  private static final Path MANIFEST = Path.of("..", "jconv-core", "src", "test", "resources", "golden", "demo",
+  private static final Path IN_CORE = Path.of("jconv-core", "src", "test", "resources", "golden", "demo",
       "manifest.json");
+  // Maven runs from jconv-cli/; an IDE may run from the repository root.
+  private static final Path MANIFEST = Files.exists(Path.of("..").resolve(IN_CORE)) ? Path.of("..").resolve(IN_CORE)
+      : IN_CORE;
 
   /** One cell's expected output for one seed. */
   record GoldenCell(long seed, String name, String title, String code, String output) {
