@@ -46,16 +46,17 @@ public final class ConvShapes {
    *
    * @param dim the tensor dimension being padded (for the message, as PyTorch numbers it)
    * @param rank the number of dimensions of the input (for the message)
+   * @param argument PyTorch's argument number in its reflect message (4 for width, 6 for height)
    * @throws IllegalArgumentException in PyTorch's words when the padding is too large
    */
-  public static void checkModePadding(PadMode mode, long size, long before, long after, int dim,
-      int rank) {
+  public static void checkModePadding(PadMode mode, long size, long before, long after, int dim, int rank,
+      int argument) {
     switch (mode) {
       case REFLECT -> {
         if (before >= size || after >= size) {
-          throw new IllegalArgumentException(
-              "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ("
-                  + before + ", " + after + ") at dimension " + dim + " of input " + rank);
+          throw new IllegalArgumentException("Argument #" + argument
+              + ": Padding size should be less than the corresponding input dimension, but got: padding ("
+              + before + ", " + after + ") at dimension " + dim + " of input " + rank);
         }
       }
       case CIRCULAR -> {
@@ -64,12 +65,7 @@ public final class ConvShapes {
         }
       }
       case REPLICATE -> {
-        // Replicate repeats the edge element any number of times, but needs one to repeat.
-        if (size == 0 && (before > 0 || after > 0)) {
-          throw new IllegalArgumentException(
-              "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
-                  + "dimensions for input, but got a tensor with a zero dimension at dimension " + dim);
-        }
+        // Replicate repeats the edge element as often as needed: no limit.
       }
     }
   }
