@@ -13,6 +13,7 @@ Case kinds (field "kind"):
   f_error       F.conv2d on tensors of the given shapes (rand) must fail; "message" is PyTorch's,
                 "contains" the fragments of it jconv's message must contain too
   module_error  building nn.Conv2d(...) ("stage": "build") or applying it ("stage": "forward") fails
+  pad           F.pad(x, [left, right, top, bottom], mode) for the padding modes a Conv2d layer uses
 """
 import math
 import os
@@ -280,6 +281,22 @@ def main():
         add_module("replicate pad larger than size", R(1, 1, 2, 2), 1, 1, 3, padding=4, padding_mode="replicate")
         add_module("defaults", R(4, 3, 12, 12), 3, 64, 3)
         add_module("depthwise module", R(2, 4, 6, 6), 4, 8, 3, padding=1, groups=4)
+
+        # ---- the padding kernel on its own ----
+        def add_pad(label, x, left, right, top, bottom, mode):
+            n = name()
+            y = F.pad(x, (left, right, top, bottom), mode=mode)
+            g.case(kind="pad", name=label, x=g.array(n + "_x", x), left=left, right=right, top=top,
+                   bottom=bottom, mode=mode, out=g.array(n + "_out", y))
+
+        for mode in ["reflect", "replicate", "circular"]:
+            add_pad(mode + " 1 all sides", R(1, 2, 4, 5), 1, 1, 1, 1, mode)
+            add_pad(mode + " asymmetric", R(2, 1, 5, 4), 0, 3, 2, 1, mode)
+            add_pad(mode + " 1x1 plane, width only", R(1, 3, 1, 4), 2, 1, 0, 0, mode)
+        add_pad("reflect size - 1", R(1, 1, 3, 3), 2, 2, 2, 2, "reflect")
+        add_pad("circular = size", R(1, 1, 2, 3), 3, 3, 2, 2, "circular")
+        add_pad("replicate beyond size", R(1, 1, 2, 2), 5, 4, 3, 6, "replicate")
+        add_pad("replicate 1x1 input", R(1, 2, 1, 1), 2, 2, 2, 2, "replicate")
 
         # ---- default initialisation ----
         def add_init(label, seed, cin, cout, k, **kwargs):
