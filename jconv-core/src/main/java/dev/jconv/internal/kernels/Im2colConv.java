@@ -153,7 +153,9 @@ public final class Im2colConv {
             dst += lo - a;
           }
           int src = plane + iy * w + lo * sw + xShift;
-          if (sw == 1) {
+          if (hi == lo) {
+            // No tap of this row lands inside the input; src may even point before the array.
+          } else if (sw == 1) {
             System.arraycopy(x, src, col, dst, hi - lo);
             dst += hi - lo;
           } else {

@@ -50,6 +50,8 @@ class ConvAlgorithmsTest {
     {1, 4, 13, 13, 5, 1, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1},      // 1x1 strided: not pointwise
     {1, 3, 5, 5, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},        // 1x1 padded: not pointwise
     {1, 2, 3, 3, 2, 1, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1},        // kernel = padded input, 1x1 output
+    {1, 1, 1, 1, 2, 1, 1, 7, 1, 1, 0, 3, 0, 3, 1, 1},        // taps wholly in the padding (found by jqwik)
+    {2, 2, 1, 2, 3, 1, 3, 3, 2, 1, 4, 3, 4, 3, 1, 1},        // padding larger than the input
     {16, 8, 7, 7, 16, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // many tasks: parallel over images
     {1, 70, 30, 30, 300, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // M, K over the GEMM blocks (64, 256)
     {1, 64, 207, 207, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // im2col larger than one chunk
