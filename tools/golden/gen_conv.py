@@ -14,6 +14,8 @@ Case kinds (field "kind"):
                 "contains" the fragments of it jconv's message must contain too
   module_error  building nn.Conv2d(...) ("stage": "build") or applying it ("stage": "forward") fails
   pad           F.pad(x, [left, right, top, bottom], mode) for the padding modes a Conv2d layer uses
+  seeded        the whole seed example from one seed: torch.manual_seed(seed); conv = nn.Conv2d(...);
+                x = torch.rand(x_shape); out = conv(x) (needs jconv's generator to match PyTorch's)
 """
 import math
 import os
@@ -316,6 +318,20 @@ def main():
         add_init("reflect", 5, 2, 3, 2, padding="valid", padding_mode="reflect")
         add_init("seed 2^32+3 wraps", 2 ** 32 + 3, 2, 2, 3)
         add_init("circular stride pair", 9, 3, 5, [1, 3], stride=[2, 1], padding=[0, 1], padding_mode="circular")
+
+        # ---- the seed example end to end: init and input from one seed ----
+        def add_seeded(label, seed, cin, cout, k, x_shape, **kwargs):
+            torch.manual_seed(seed)
+            m = nn.Conv2d(cin, cout, torch_arg(k), **{a: torch_arg(b) for a, b in kwargs.items()})
+            x = torch.rand(x_shape)
+            y = m(x)
+            n = name()
+            g.case(kind="seeded", name=label, seed=seed, in_channels=cin, out_channels=cout, kernel_size=k,
+                   options=kwargs, x_shape=list(x_shape), out=g.array(n + "_out", y), printed_shape=str(y.shape))
+
+        add_seeded("seed example", 0, 3, 64, 3, [4, 3, 12, 12])
+        add_seeded("lenet conv1 on a batch", 42, 1, 6, 5, [2, 1, 28, 28], padding=2)
+        add_seeded("reflect same", 7, 2, 4, 4, [2, 2, 9, 9], padding="same", padding_mode="reflect")
 
         # ---- errors from F.conv2d ----
         def add_f_error(label, xs, ws, bs=None, contains=(), stride=None, padding=None, dilation=None,

@@ -19,9 +19,9 @@ import dev.jconv.nn.functional.Padding;
  * {@link Generator} — so after the same seed the weights equal PyTorch's bit for bit.
  *
  * <pre>{@code
- * Generator.defaultGenerator().manualSeed(0);              // torch.manual_seed(0)
+ * Torch.manualSeed(0);                                     // torch.manual_seed(0)
  * Conv2d conv = new Conv2d(Conv2dOptions.of(3, 64, 3));     // nn.Conv2d(3, 64, 3)
- * Tensor y = conv.forward(Torch.zeros(4, 3, 12, 12));
+ * Tensor y = conv.forward(Torch.rand(4, 3, 12, 12));
  * y.shape();                  // torch.Size([4, 64, 10, 10])
  * conv.weight().shape();      // torch.Size([64, 3, 3, 3])
  * System.out.println(conv);   // Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1))

@@ -29,6 +29,10 @@ class Conv2dGoldenTest {
     return ConvGolden.cases("init");
   }
 
+  static Stream<Named<JsonNode>> seededCases() {
+    return ConvGolden.cases("seeded");
+  }
+
   static Stream<Named<JsonNode>> errorCases() {
     return ConvGolden.cases("module_error");
   }
@@ -64,6 +68,18 @@ class Conv2dGoldenTest {
       assertEquals(2, conv.parameters().size());
     }
     assertEquals(c.get("repr").asText(), conv.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("seededCases")
+  void seedExample_endToEnd_matchesPyTorch(JsonNode c) {
+    // torch.manual_seed(s); conv = nn.Conv2d(...); x = torch.rand(...); conv(x)
+    Torch.manualSeed(c.get("seed").asLong());
+    Conv2d conv = new Conv2d(ConvGolden.moduleOptions(c));
+    Tensor x = Torch.rand(ConvGolden.ints(c.get("x_shape")));
+    Tensor y = conv.forward(x);
+    assertEquals(c.get("printed_shape").asText(), y.shape().toString());
+    assertClose(c.get("name").asText(), tensor(c, "out"), y, 1e-5, 1e-5);
   }
 
   private static void assertBitsEqual(String what, Tensor expected, Tensor got) {
