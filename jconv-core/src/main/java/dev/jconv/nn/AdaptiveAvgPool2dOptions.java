@@ -4,7 +4,7 @@ package dev.jconv.nn;
  * The output size of 2-D adaptive avg pooling ({@link AdaptiveAvgPool2d},
  * {@code F.adaptiveAvgPool2d}), as PyTorch's {@code output_size}: one int for a square output,
  * or a pair where {@code null} (Python's {@code None}) keeps that side of the input. 0 gives an
- * empty output, as in PyTorch; negative sizes are refused.
+ * empty output, as in PyTorch; negative sizes are refused at the call.
  *
  * <pre>{@code
  * AdaptiveAvgPool2dOptions.of(1);          // global pooling: (N, C, 1, 1)
@@ -21,7 +21,6 @@ public record AdaptiveAvgPool2dOptions(Integer outputH, Integer outputW, boolean
     if (single && (outputH == null || !outputH.equals(outputW))) {
       throw new IllegalArgumentException("a single output_size must be one int for both sides");
     }
-    PoolArgs.checkAdaptive("adaptive_avg_pool2d", outputH, outputW);
   }
 
   /** A square {@code size x size} output. */

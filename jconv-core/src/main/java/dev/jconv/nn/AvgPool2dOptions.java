@@ -5,7 +5,8 @@ import java.util.OptionalInt;
 /**
  * The arguments of 2-D average pooling ({@link AvgPool2d}, {@code F.avgPool2d}), as PyTorch's C++
  * {@code AvgPool2dOptions}: kernel size required, stride defaulting to it, padding 0, ceil mode off,
- * {@code count_include_pad} on, no divisor override. Immutable; withers return checked records.
+ * {@code count_include_pad} on, no divisor override. Immutable; withers return new records, checked
+ * at the call as PyTorch does.
  *
  * <pre>{@code
  * AvgPool2dOptions o = AvgPool2dOptions.of(3).stride(1).padding(1).countIncludePad(false);
@@ -29,11 +30,6 @@ public record AvgPool2dOptions(
     if (divisorOverride == null) {
       divisorOverride = OptionalInt.empty();
     }
-    // ATen checks the divisor before anything else.
-    if (divisorOverride.isPresent() && divisorOverride.getAsInt() == 0) {
-      throw new IllegalArgumentException("divisor must be not zero");
-    }
-    PoolArgs.checkWindow(kernelSize, stride, padding, IntPair.of(1));
   }
 
   /** A square kernel; stride = kernel size. */

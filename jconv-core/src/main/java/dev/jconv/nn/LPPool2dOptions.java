@@ -4,24 +4,19 @@ package dev.jconv.nn;
  * The arguments of 2-D power-average pooling ({@link LPPool2d}, {@code F.lpPool2d}), as PyTorch's
  * C++ {@code LPPool2dOptions}: the norm and kernel size are required, the stride defaults to the
  * kernel size (kept as "unset", which PyTorch prints as {@code stride=None}), ceil mode off. There
- * is no padding. Immutable; withers return checked records.
+ * is no padding. Immutable; withers return new records, checked at the call as PyTorch does.
  *
  * <pre>{@code
  * LPPool2dOptions o = LPPool2dOptions.of(2, 3).stride(2);   // L2 pooling, 3x3 windows
  * }</pre>
  *
- * @param normType the power p (not 0; an integral value behaves as a Python int)
+ * @param normType the power p (0 is refused at the call; an integral value behaves as a Python int)
  * @param stride the stride, or null for the kernel size
  */
 public record LPPool2dOptions(double normType, IntPair kernelSize, IntPair stride, boolean ceilMode) {
 
   public LPPool2dOptions {
     PoolArgs.nonNull(kernelSize, "kernel_size");
-    if (normType == 0) {
-      // PyTorch computes 1.0 / norm_type in Python and fails there.
-      throw new IllegalArgumentException("lp_pool2d: norm_type must not be 0 (PyTorch: ZeroDivisionError: float division by zero)");
-    }
-    PoolArgs.checkWindow(kernelSize, stride == null ? kernelSize : stride, IntPair.of(0), IntPair.of(1));
   }
 
   public static LPPool2dOptions of(double normType, int kernelSize) {

@@ -3,8 +3,9 @@ package dev.jconv.nn;
 /**
  * The arguments of 2-D max pooling ({@link MaxPool2d}, {@code F.maxPool2d}), as PyTorch's C++
  * {@code MaxPool2dOptions}: the kernel size is required, the stride defaults to it, padding to 0,
- * dilation to 1, ceil mode off. Immutable; each wither returns a new, already-checked record, with
- * PyTorch's messages.
+ * dilation to 1, ceil mode off. Immutable; each wither returns a new record. The values are checked
+ * where PyTorch checks them, at the call ({@code F.maxPool2d}, {@code MaxPool2d.forward}), with
+ * PyTorch's messages: a record built wither by wither cannot know which message PyTorch would give.
  *
  * <pre>{@code
  * MaxPool2dOptions o = MaxPool2dOptions.of(3).stride(2).padding(1);   // ResNet's stem pool
@@ -18,7 +19,6 @@ public record MaxPool2dOptions(
     PoolArgs.nonNull(stride, "stride");
     PoolArgs.nonNull(padding, "padding");
     PoolArgs.nonNull(dilation, "dilation");
-    PoolArgs.checkWindow(kernelSize, stride, padding, dilation);
   }
 
   /** A square kernel; stride = kernel size. */

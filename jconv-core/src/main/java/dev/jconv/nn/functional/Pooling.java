@@ -99,6 +99,42 @@ final class Pooling {
     }
   }
 
+  /**
+   * The argument checks of windowed pooling, in ATen's order and words: per dimension (height, then
+   * width) {@code pooling_output_shape}'s stride, padding sign and half-kernel checks, then
+   * {@code pool2d_shape_check}'s kernel, stride and dilation signs. The order is what a user sees:
+   * a kernel of 0 with the default stride reports "stride should not be zero".
+   */
+  static void checkWindow(IntPair kernel, IntPair stride, IntPair padding, IntPair dilation) {
+    checkDim(kernel.h(), stride.h(), padding.h());
+    checkDim(kernel.w(), stride.w(), padding.w());
+    if (kernel.h() <= 0 || kernel.w() <= 0) {
+      throw new IllegalArgumentException("kernel size should be greater than zero, but got kH: "
+          + kernel.h() + " kW: " + kernel.w());
+    }
+    if (stride.h() <= 0 || stride.w() <= 0) {
+      throw new IllegalArgumentException("stride should be greater than zero, but got dH: "
+          + stride.h() + " dW: " + stride.w());
+    }
+    if (dilation.h() <= 0 || dilation.w() <= 0) {
+      throw new IllegalArgumentException("dilation should be greater than zero, but got dilationH: "
+          + dilation.h() + " dilationW: " + dilation.w());
+    }
+  }
+
+  private static void checkDim(int kernel, int stride, int pad) {
+    if (stride == 0) {
+      throw new IllegalArgumentException("stride should not be zero");
+    }
+    if (pad < 0) {
+      throw new IllegalArgumentException("pad must be non-negative, but got pad: " + pad);
+    }
+    if (!PoolShapes.paddingFits(pad, kernel)) {
+      throw new IllegalArgumentException("pad should be at most half of kernel size, but got pad="
+          + pad + " and kernel_size=" + kernel);
+    }
+  }
+
   /** The output size of one dimension, refusing an empty result with ATen's message. */
   private static int[] windowOutput(Tensor input, IntPair k, IntPair s, IntPair p, IntPair d, boolean ceil) {
     int[] sh = input.shapeArray();
@@ -128,6 +164,7 @@ final class Pooling {
       throw new IllegalArgumentException(
           "non-empty 3D or 4D (batch mode) tensor expected for input, but got input of size " + shape(input));
     }
+    checkWindow(o.kernelSize(), o.stride(), o.padding(), o.dilation());
     checkPoolInput(input);
     int[] out = windowOutput(input, o.kernelSize(), o.stride(), o.padding(), o.dilation(), o.ceilMode());
     DType t = input.dtype();
@@ -168,7 +205,12 @@ final class Pooling {
   static Tensor avgPool2d(Tensor input, AvgPool2dOptions o) {
     require(input, "input");
     requireOptions(o);
+    // ATen checks the divisor before anything else.
+    if (o.divisorOverride().isPresent() && o.divisorOverride().getAsInt() == 0) {
+      throw new IllegalArgumentException("divisor must be not zero");
+    }
     checkAvgRank(input);
+    checkWindow(o.kernelSize(), o.stride(), o.padding(), IntPair.of(1));
     checkPoolInput(input);
     int[] out = windowOutput(input, o.kernelSize(), o.stride(), o.padding(), IntPair.of(1), o.ceilMode());
     DType t = input.dtype();
@@ -206,21 +248,28 @@ final class Pooling {
   static Tensor lpPool2d(Tensor input, LPPool2dOptions o) {
     require(input, "input");
     requireOptions(o);
-    checkAvgRank(input);
-    checkPoolInput(input);
-    IntPair k = o.kernelSize();
-    IntPair s = o.effectiveStride();
-    int[] out = windowOutput(input, k, s, IntPair.of(0), IntPair.of(1), o.ceilMode());
     double norm = o.normType();
     // PyTorch's x.pow(p) turns bool into int64 for an integral p and into float32 otherwise;
     // int64 to an integral p stays int64 (negative p is refused there), else float32.
     boolean integral = norm == Math.rint(norm) && !Double.isInfinite(norm);
+    boolean integerInput = input.dtype() == DType.BOOL || input.dtype() == DType.INT64;
+    if (integerInput && integral && norm < 0) {
+      throw new IllegalArgumentException("Integers to negative integer powers are not allowed.");
+    }
+    checkAvgRank(input);
+    IntPair k = o.kernelSize();
+    IntPair s = o.effectiveStride();
+    checkWindow(k, s, IntPair.of(0), IntPair.of(1));
+    checkPoolInput(input);
+    int[] out = windowOutput(input, k, s, IntPair.of(0), IntPair.of(1), o.ceilMode());
+    if (norm == 0) {
+      // PyTorch computes 1.0 / norm_type in Python, after pooling, and fails there.
+      throw new IllegalArgumentException("lp_pool2d: norm_type must not be 0 (PyTorch fails with"
+          + " ZeroDivisionError: float division by zero)");
+    }
     Tensor x = input;
     if (x.dtype() == DType.BOOL) {
       x = x.toLong();
-    }
-    if (x.dtype() == DType.INT64 && integral && norm < 0) {
-      throw new IllegalArgumentException("Integers to negative integer powers are not allowed.");
     }
     if (x.dtype() == DType.INT64 && !integral) {
       x = x.toFloat();
@@ -255,6 +304,16 @@ final class Pooling {
   static Tensor adaptiveAvgPool2d(Tensor input, AdaptiveAvgPool2dOptions o) {
     require(input, "input");
     requireOptions(o);
+    Integer h = o.outputH();
+    Integer w = o.outputW();
+    if ((h != null && h < 0) || (w != null && w < 0)) {
+      // PyTorch has replaced a None by the input's size when it prints the pair.
+      int[] s = input.shapeArray();
+      Object hh = h != null ? h : s.length >= 2 ? s[s.length - 2] : "None";
+      Object ww = w != null ? w : s.length >= 1 ? s[s.length - 1] : "None";
+      throw new IllegalArgumentException("adaptive_avg_pool2d: elements of output_size must be greater than or equal"
+          + " to 0 but received {" + hh + ", " + ww + "}");
+    }
     int nd = input.dim();
     if (nd != 3 && nd != 4) {
       throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got " + shape(input));
@@ -294,6 +353,15 @@ final class Pooling {
         throw new IllegalArgumentException("adaptive_max_pool2d(): Expected input to have non-zero size for"
             + " non-batch dimensions, but input has sizes " + shape(input) + " with dimension " + i + " being empty");
       }
+    }
+    Integer h = o.outputH();
+    Integer w = o.outputW();
+    if ((h != null && h < 0) || (w != null && w < 0)) {
+      // PyTorch fails allocating the output, so its message is the allocator's.
+      Planes pl = planes(input);
+      int[] s = pl.outShape(h != null ? h : pl.h(), w != null ? w : pl.w());
+      throw new IllegalArgumentException("Trying to create tensor with negative dimension "
+          + (h != null && h < 0 ? h : w) + ": " + Arrays.toString(s));
     }
     if (!input.isFloatingPoint()) {
       throw notImplemented("adaptive_max_pool2d", input.dtype());
@@ -371,13 +439,20 @@ final class Pooling {
     Unpool2dParams p = new Unpool2dParams(pl.planes(), pl.h() * pl.w(), oh, ow);
     long[] idx = Raw.longs(indices);
     if (n > 0) {
-      // ATen finds bad indices while writing; here they are all checked before any work.
+      // ATen finds bad indices while writing and reports the last one it met; here they are all
+      // checked before any work, and the last one is reported too.
       long plane = (long) oh * ow;
+      long bad = 0;
+      boolean found = false;
       for (long at : idx) {
         if (at < 0 || at >= plane) {
-          throw new IllegalArgumentException("Found an invalid max index: " + at + " (output volumes are of size "
-              + oh + "x" + ow + ")");
+          bad = at;
+          found = true;
         }
+      }
+      if (found) {
+        throw new IllegalArgumentException("Found an invalid max index: " + bad + " (output volumes are of size "
+            + oh + "x" + ow + ")");
       }
     }
     if (input.dtype() == DType.FLOAT32) {
