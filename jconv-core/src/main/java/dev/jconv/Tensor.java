@@ -301,8 +301,8 @@ public final class Tensor {
 
   private void requireOneElement() {
     if (numel() != 1) {
-      throw new IllegalArgumentException("a Tensor with " + numel()
-          + " elements cannot be converted to Scalar");
+      throw new IllegalArgumentException("only one element tensors can be converted to scalars, but this one has "
+          + numel() + " elements (shape " + shapeText(shape) + ")");
     }
   }
 
@@ -944,34 +944,76 @@ public final class Tensor {
     }
   }
 
-  private static DType resultType(Arith op, DType a, DType b) {
+  /**
+   * PyTorch's result_type for two operands: tensors with dimensions outrank 0-d tensors, which outrank
+   * Java scalars (wrapped numbers); a lower tier only matters when it is of a higher category
+   * (bool &lt; integer &lt; floating point). {@code bWrapped} marks b as a scalar.
+   */
+  private static DType computeType(Tensor a, Tensor b, boolean bWrapped) {
+    DType dimT = null;
+    DType zeroT = null;
+    for (Tensor t : new Tensor[] {a, b}) {
+      if (t == b && bWrapped) {
+        continue;
+      }
+      if (t.shape.length > 0) {
+        dimT = dimT == null ? t.dtype : DType.promote(dimT, t.dtype);
+      } else {
+        zeroT = zeroT == null ? t.dtype : DType.promote(zeroT, t.dtype);
+      }
+    }
+    // A float Java scalar counts as the default dtype (float32), an integral one as int64.
+    DType wrappedT = bWrapped ? (b.dtype.isFloatingPoint() ? DType.FLOAT32 : b.dtype) : null;
+    return combine(dimT, combine(zeroT, wrappedT));
+  }
+
+  private static DType combine(DType higher, DType lower) {
+    if (higher == null) {
+      return lower;
+    }
+    if (lower == null || higher.isFloatingPoint()) {
+      return higher;
+    }
+    if (higher == DType.BOOL || lower.isFloatingPoint()) {
+      return DType.promote(higher, lower);
+    }
+    return higher;
+  }
+
+  private static DType resultType(Arith op, DType a, DType b, DType common) {
+    if (op == Arith.SUB && (a == DType.BOOL || b == DType.BOOL)) {
+      throw new IllegalArgumentException(a == b
+          ? "Subtraction, the `-` operator, with two bool tensors is not supported. "
+              + "Use the `^` or `logical_xor()` operator instead."
+          : "Subtraction, the `-` operator, with a bool tensor is not supported. "
+              + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    }
     if (op.comparison()) {
       return DType.BOOL;
     }
-    if (a == DType.BOOL && b == DType.BOOL) {
-      if (op == Arith.SUB) {
-        throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported. "
-            + "Use the `^` or `logical_xor()` operator instead.");
-      }
-      if (op == Arith.DIV) {
-        return DType.FLOAT32;
-      }
-      return op == Arith.POW ? DType.INT64 : DType.BOOL;
-    }
-    DType r = DType.promote(a, b);
-    if (op == Arith.DIV && !r.isFloatingPoint()) {
+    if (op == Arith.DIV && !common.isFloatingPoint()) {
       return DType.FLOAT32;
     }
-    return r;
+    if (op == Arith.POW && common == DType.BOOL) {
+      return DType.INT64;
+    }
+    return common;
   }
 
   private static Tensor binary(Arith op, Tensor a, Tensor b) {
-    DType rt = resultType(op, a.dtype, b.dtype);
+    return binary(op, a, b, false);
+  }
+
+  private static Tensor binary(Arith op, Tensor a, Tensor b, boolean bWrapped) {
+    DType common = computeType(a, b, bWrapped);
+    DType rt = resultType(op, a.dtype, b.dtype, common);
     int[] outShape = broadcastShapes(a.shape, b.shape);
     Tensor out = allocate(rt, outShape);
-    DType computeType = op.comparison() ? DType.promote(a.dtype, b.dtype) : rt;
-    boolean integral = computeType == DType.INT64 || computeType == DType.BOOL;
-    binaryLoop(op, a, b, out, outShape, integral);
+    // Operands are converted to the type the op computes in (division: floating point).
+    DType computeIn = op == Arith.DIV ? rt : common;
+    boolean integral = computeIn == DType.INT64 || computeIn == DType.BOOL;
+    binaryLoop(op, a.dtype == computeIn ? a : a.to(computeIn), b.dtype == computeIn ? b : b.to(computeIn), out,
+        outShape, integral);
     return out;
   }
 
@@ -1050,23 +1092,26 @@ public final class Tensor {
     }
   }
 
-  /** A 0-d tensor for a scalar operand: integral values keep integer tensors integral. */
-  private Tensor scalarOperand(double v, boolean integralScalar) {
-    DType t;
-    if (integralScalar) {
-      t = dtype == DType.BOOL ? DType.INT64 : dtype;
-    } else {
-      t = dtype.isFloatingPoint() ? dtype : DType.FLOAT32;
-    }
-    Tensor s = allocate(t, new int[0]);
+  /** A Java float scalar as an operand (a float64 0-d tensor, converted to the compute type). */
+  private static Tensor wrapped(double v) {
+    Tensor s = allocate(DType.FLOAT64, new int[0]);
     s.writeDouble(0, v);
     return s;
   }
 
-  private Tensor scalarOperand(long v) {
-    Tensor s = allocate(dtype == DType.BOOL || !dtype.isFloatingPoint() ? DType.INT64 : dtype, new int[0]);
+  /** A Java integral scalar as an operand. */
+  private static Tensor wrapped(long v) {
+    Tensor s = allocate(DType.INT64, new int[0]);
     s.writeLong(0, v);
     return s;
+  }
+
+  private Tensor scalarOp(Arith op, double v) {
+    return binary(op, this, wrapped(v), true);
+  }
+
+  private Tensor scalarOp(Arith op, long v) {
+    return binary(op, this, wrapped(v), true);
   }
 
   /** Element-wise {@code this + other} with broadcasting. */
@@ -1076,12 +1121,12 @@ public final class Tensor {
 
   /** {@code this + value} (an integer tensor becomes float32, as with a Python float). */
   public Tensor add(double value) {
-    return binary(Arith.ADD, this, scalarOperand(value, false));
+    return scalarOp(Arith.ADD, value);
   }
 
   /** {@code this + value} (an integer tensor stays int64, as with a Python int). */
   public Tensor add(long value) {
-    return binary(Arith.ADD, this, scalarOperand(value));
+    return scalarOp(Arith.ADD, value);
   }
 
   /** Element-wise {@code this - other} with broadcasting. */
@@ -1090,11 +1135,11 @@ public final class Tensor {
   }
 
   public Tensor sub(double value) {
-    return binary(Arith.SUB, this, scalarOperand(value, false));
+    return scalarOp(Arith.SUB, value);
   }
 
   public Tensor sub(long value) {
-    return binary(Arith.SUB, this, scalarOperand(value));
+    return scalarOp(Arith.SUB, value);
   }
 
   /** Element-wise {@code this * other} with broadcasting. */
@@ -1103,11 +1148,11 @@ public final class Tensor {
   }
 
   public Tensor mul(double value) {
-    return binary(Arith.MUL, this, scalarOperand(value, false));
+    return scalarOp(Arith.MUL, value);
   }
 
   public Tensor mul(long value) {
-    return binary(Arith.MUL, this, scalarOperand(value));
+    return scalarOp(Arith.MUL, value);
   }
 
   /** Element-wise true division {@code this / other} (integers give float32, as in PyTorch). */
@@ -1116,17 +1161,17 @@ public final class Tensor {
   }
 
   public Tensor div(double value) {
-    return binary(Arith.DIV, this, scalarOperand(value, false));
+    return scalarOp(Arith.DIV, value);
   }
 
   /** Element-wise power. */
   public Tensor pow(double exponent) {
-    return binary(Arith.POW, this, scalarOperand(exponent, false));
+    return scalarOp(Arith.POW, exponent);
   }
 
   /** Element-wise power with an integer exponent (integer tensors stay int64). */
   public Tensor pow(long exponent) {
-    return binary(Arith.POW, this, scalarOperand(exponent));
+    return scalarOp(Arith.POW, exponent);
   }
 
   public Tensor pow(Tensor exponent) {
@@ -1149,7 +1194,7 @@ public final class Tensor {
   }
 
   public Tensor eq(double value) {
-    return binary(Arith.EQ, this, scalarOperand(value, value == Math.rint(value)));
+    return scalarOp(Arith.EQ, value);
   }
 
   public Tensor ne(Tensor other) {
@@ -1169,7 +1214,7 @@ public final class Tensor {
   }
 
   public Tensor gt(double value) {
-    return binary(Arith.GT, this, scalarOperand(value, false));
+    return scalarOp(Arith.GT, value);
   }
 
   public Tensor ge(Tensor other) {
@@ -1177,7 +1222,7 @@ public final class Tensor {
   }
 
   public Tensor lt(double value) {
-    return binary(Arith.LT, this, scalarOperand(value, false));
+    return scalarOp(Arith.LT, value);
   }
 
   // ---------------------------------------------------------------- in place
@@ -1191,8 +1236,9 @@ public final class Tensor {
     };
   }
 
-  private Tensor inPlace(Arith op, Tensor other) {
-    DType rt = resultType(op, dtype, other.dtype);
+  private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
+    DType common = computeType(this, other, wrapped);
+    DType rt = resultType(op, dtype, other.dtype, common);
     if (rt != dtype && castKind(rt) > castKind(dtype)) {
       throw new IllegalArgumentException("result type " + pyTypeName(rt)
           + " can't be cast to the desired output type " + pyTypeName(dtype));
@@ -1202,7 +1248,18 @@ public final class Tensor {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
     }
-    boolean integral = rt == DType.INT64 || rt == DType.BOOL;
+    DType computeIn = op == Arith.DIV ? rt : common;
+    boolean integral = computeIn == DType.INT64 || computeIn == DType.BOOL;
+    if (other.dtype != computeIn) {
+      other = other.to(computeIn);
+    }
+    if (dtype != computeIn) {
+      // Compute in the common type, then store into this tensor's type.
+      Tensor tmp = to(computeIn);
+      binaryLoop(op, tmp, other, tmp, shape, integral);
+      copyInPlace(tmp);
+      return this;
+    }
     binaryLoop(op, this, other, this, shape, integral);
     return this;
   }
@@ -1218,47 +1275,47 @@ public final class Tensor {
 
   /** {@code this += other} (broadcast to this shape). Modifies this tensor. */
   public Tensor addInPlace(Tensor other) {
-    return inPlace(Arith.ADD, other);
+    return inPlace(Arith.ADD, other, false);
   }
 
   /** {@code this += alpha * other}, PyTorch's {@code add_(other, alpha=alpha)}. Modifies this tensor. */
   public Tensor addInPlace(Tensor other, double alpha) {
-    return inPlace(Arith.ADD, alpha == 1 ? other : other.mul(alpha));
+    return inPlace(Arith.ADD, alpha == 1 ? other : other.mul(alpha), false);
   }
 
   /** {@code this += value}. Modifies this tensor. */
   public Tensor addInPlace(double value) {
-    return inPlace(Arith.ADD, scalarOperand(value, !dtype.isFloatingPoint() && value == Math.rint(value)));
+    return inPlace(Arith.ADD, wrapped(value), true);
   }
 
   /** {@code this -= other}. Modifies this tensor. */
   public Tensor subInPlace(Tensor other) {
-    return inPlace(Arith.SUB, other);
+    return inPlace(Arith.SUB, other, false);
   }
 
   /** {@code this -= value}. Modifies this tensor. */
   public Tensor subInPlace(double value) {
-    return inPlace(Arith.SUB, scalarOperand(value, !dtype.isFloatingPoint() && value == Math.rint(value)));
+    return inPlace(Arith.SUB, wrapped(value), true);
   }
 
   /** {@code this *= other}. Modifies this tensor. */
   public Tensor mulInPlace(Tensor other) {
-    return inPlace(Arith.MUL, other);
+    return inPlace(Arith.MUL, other, false);
   }
 
   /** {@code this *= value}. Modifies this tensor. */
   public Tensor mulInPlace(double value) {
-    return inPlace(Arith.MUL, scalarOperand(value, !dtype.isFloatingPoint() && value == Math.rint(value)));
+    return inPlace(Arith.MUL, wrapped(value), true);
   }
 
   /** {@code this /= other}. Modifies this tensor. */
   public Tensor divInPlace(Tensor other) {
-    return inPlace(Arith.DIV, other);
+    return inPlace(Arith.DIV, other, false);
   }
 
   /** {@code this /= value}. Modifies this tensor. */
   public Tensor divInPlace(double value) {
-    return inPlace(Arith.DIV, scalarOperand(value, false));
+    return inPlace(Arith.DIV, wrapped(value), true);
   }
 
   /** Sets every element to {@code value}, PyTorch's {@code fill_} ({@code X[:, 2:6] = 0} on a slice). */
@@ -1352,7 +1409,7 @@ public final class Tensor {
   /** Element-wise {@code max(x, 0)} (NaN stays NaN). */
   public Tensor relu() {
     if (dtype == DType.INT64) {
-      return maximum(scalarOperand(0L));
+      return binary(Arith.MAXIMUM, this, wrapped(0L), true);
     }
     return mapFloat("relu", x -> x > 0 || Double.isNaN(x) ? x : 0.0);
   }
