@@ -75,11 +75,14 @@ class PoolKernelsTest {
     return out;
   }
 
-  /** Values in [-4, 4) in steps of 0.5 (many ties), with some NaN and -inf if asked. */
+  /** Values in [-4, 4) in steps of 0.5 (many ties), zeros of both signs, and some NaN and -inf if asked. */
   private static double[] input(SplittableRandom r, int n, boolean specials) {
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {
       x[i] = r.nextInt(-8, 8) * 0.5;
+      if (x[i] == 0 && r.nextBoolean()) {
+        x[i] = -0.0;
+      }
       if (specials) {
         int u = r.nextInt(40);
         if (u == 0) {
@@ -112,11 +115,13 @@ class PoolKernelsTest {
     checked.merge(v, 1, Integer::sum);
   }
 
+  /** Equal including the sign of zero (which tie-breaking decides); any NaN for NaN. */
   private static void same(String what, double expected, double actual) {
     if (Double.isNaN(expected)) {
       assertTrue(Double.isNaN(actual), what + ": expected NaN, got " + actual);
     } else {
-      assertEquals(expected, actual, 0.0, what);
+      assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual),
+          what + ": expected " + expected + ", got " + actual);
     }
   }
 
