@@ -6,9 +6,9 @@ import dev.jconv.internal.shape.PoolShapes;
 /**
  * Adaptive average and max pooling over NCHW planes, one pass, parallel over planes. Bins come
  * from {@link PoolShapes} in integer arithmetic. The average sums in the element type in row-major
- * order and divides by the bin height, then by its width, as ATen does (PyTorch computes a 1x1
- * output with {@code mean} instead, which may differ in the last bit). The max follows the rule
- * of {@link MaxPool2dKernel}. No argument checks.
+ * order and divides by the bin height, then by its width, as ATen does; a float32 1x1 output is
+ * PyTorch's {@code mean} instead (see {@link PlaneMean}). The max follows the rule of
+ * {@link MaxPool2dKernel}. No argument checks.
  */
 public final class AdaptivePool2dKernel {
   private AdaptivePool2dKernel() {}
@@ -20,6 +20,15 @@ public final class AdaptivePool2dKernel {
 
   /** Adaptive average of {@code x} into {@code out}; modifies only {@code out}. */
   public static void avg(float[] x, int xOff, float[] out, int outOff, AdaptivePool2dParams p) {
+    if (p.outH() == 1 && p.outW() == 1) {
+      Parallel.forRange(p.planes(), grain(p), (start, end) -> {
+        float[] scratch = PlaneMean.scratch();
+        for (int c = start; c < end; c++) {
+          out[outOff + c] = PlaneMean.mean(x, xOff + c * p.inPlane(), p.inPlane(), scratch);
+        }
+      });
+      return;
+    }
     Parallel.forRange(p.planes(), grain(p), (start, end) -> {
       for (int c = start; c < end; c++) {
         int xo = xOff + c * p.inPlane();

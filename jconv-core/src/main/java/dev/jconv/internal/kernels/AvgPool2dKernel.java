@@ -44,27 +44,62 @@ public final class AvgPool2dKernel {
     });
   }
 
+  /**
+   * Unclipped columns run tap by tap (a long loop over the columns for each kernel tap) with the
+   * running sums in the output row; the taps still arrive in row-major order, so each sum is
+   * PyTorch's, bit for bit, while the inner loop is long and branch-free. Clipped columns at the
+   * edges take the per-window path.
+   */
   private static void plane(float[] x, int xo, float[] out, int oo, Pool2dParams p) {
     final int inW = p.inW();
+    final int outW = p.outW();
+    final int sW = p.sW();
+    final int pW = p.pW();
+    final int lo = MaxPool2dKernel.interiorStart(outW, sW, pW);
+    final int hi = MaxPool2dKernel.interiorEnd(lo, outW, inW, p.kW(), sW, pW, 1);
     for (int oh = 0; oh < p.outH(); oh++) {
       long hs = (long) oh * p.sH() - p.pH();
       int h0 = (int) Math.max(hs, 0);
       int h1 = (int) Math.min(hs + p.kH(), p.inH());
-      int orow = oo + oh * p.outW();
-      for (int ow = 0; ow < p.outW(); ow++) {
-        long ws = (long) ow * p.sW() - p.pW();
-        int w0 = (int) Math.max(ws, 0);
-        int w1 = (int) Math.min(ws + p.kW(), inW);
-        float sum = 0;
+      int orow = oo + oh * outW;
+      for (int ow = 0; ow < lo; ow++) {
+        out[orow + ow] = window(x, xo, p, h0, h1, oh, ow);
+      }
+      if (lo < hi) {
+        java.util.Arrays.fill(out, orow + lo, orow + hi, 0f);
         for (int h = h0; h < h1; h++) {
-          int row = xo + h * inW;
-          for (int w = w0; w < w1; w++) {
-            sum += x[row + w];
+          for (int j = 0; j < p.kW(); j++) {
+            int base = xo + h * inW + j - pW;
+            for (int ow = lo; ow < hi; ow++) {
+              out[orow + ow] += x[base + ow * sW];
+            }
           }
         }
-        out[orow + ow] = sum / p.divisor(oh, ow);
+        // Unclipped columns share one divisor per output row.
+        long divisor = p.divisor(oh, lo);
+        for (int ow = lo; ow < hi; ow++) {
+          out[orow + ow] = out[orow + ow] / divisor;
+        }
+      }
+      for (int ow = hi; ow < outW; ow++) {
+        out[orow + ow] = window(x, xo, p, h0, h1, oh, ow);
       }
     }
+  }
+
+  private static float window(float[] x, int xo, Pool2dParams p, int h0, int h1, int oh, int ow) {
+    final int inW = p.inW();
+    long ws = (long) ow * p.sW() - p.pW();
+    int w0 = (int) Math.max(ws, 0);
+    int w1 = (int) Math.min(ws + p.kW(), inW);
+    float sum = 0;
+    for (int h = h0; h < h1; h++) {
+      int row = xo + h * inW;
+      for (int w = w0; w < w1; w++) {
+        sum += x[row + w];
+      }
+    }
+    return sum / p.divisor(oh, ow);
   }
 
   private static void plane(double[] x, int xo, double[] out, int oo, Pool2dParams p) {
