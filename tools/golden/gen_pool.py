@@ -320,6 +320,23 @@ with Golden("pool") as g:
     repr_case("MaxUnpool2d", kernel_size=(2, 3), stride=1, padding=(0, 1))
     repr_case("MaxUnpool2d", kernel_size=3, stride=2, padding=1)
 
+    # ------------------------------------------------------------------ the book, as printed
+    # "Dive into Deep Learning" 7.5 (pooling) and the NiN head, line by line: the printed results.
+    def book_case(name, y):
+        g.case(name=name, op="book", repr=repr(y))
+
+    X = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    book_case("book_pool2d_max", F.max_pool2d(X.unsqueeze(0), 2, 1).squeeze(0))
+    book_case("book_pool2d_avg", F.avg_pool2d(X.unsqueeze(0), 2, 1).squeeze(0))
+    X = torch.arange(16, dtype=torch.float32).reshape((1, 1, 4, 4))
+    book_case("book_maxpool_3", nn.MaxPool2d(3)(X))
+    book_case("book_maxpool_3_p1_s2", nn.MaxPool2d(3, padding=1, stride=2)(X))
+    book_case("book_maxpool_23_s23_p01", nn.MaxPool2d((2, 3), stride=(2, 3), padding=(0, 1))(X))
+    X = torch.cat((X, X + 1), 1)
+    book_case("book_channels_maxpool_3_p1_s2", nn.MaxPool2d(3, padding=1, stride=2)(X))
+    book_case("book_nin_global_avg", nn.AdaptiveAvgPool2d((1, 1))(X))
+    book_case("book_lenet_avgpool", nn.AvgPool2d(kernel_size=2, stride=2)(X))
+
     # ------------------------------------------------------------------ errors
     def err_case(name, op, fn, expect, x, **args):
         msg = error_message(fn)

@@ -48,7 +48,7 @@ class PoolGoldenTest {
 
   static Stream<Arguments> forwardCases() {
     return CASES.stream()
-        .filter(c -> !isError(c) && !c.get("op").asText().equals("repr"))
+        .filter(c -> !isError(c) && !Set.of("repr", "book").contains(c.get("op").asText()))
         .map(c -> Arguments.of(c.get("name").asText(), c));
   }
 
@@ -62,8 +62,15 @@ class PoolGoldenTest {
         .map(c -> Arguments.of(c.get("repr").asText(), c));
   }
 
+  static Stream<Arguments> bookCases() {
+    return CASES.stream()
+        .filter(c -> c.get("op").asText().equals("book"))
+        .map(c -> Arguments.of(c.get("name").asText(), c));
+  }
+
   @Test
   void manifest_hasTheCasesTheIssueAsksFor() {
+    assertEquals(8, bookCases().count());
     assertTrue(forwardCases().count() >= 120, "forward cases: " + forwardCases().count());
     assertTrue(errorCases().count() >= 50, "error cases: " + errorCases().count());
     assertEquals(19, reprCases().count());
@@ -323,6 +330,29 @@ class PoolGoldenTest {
       default -> throw new AssertionError(c.get("module").asText());
     };
     assertEquals(expected, m.toString());
+  }
+
+  /** The book's pooling section in Java, line for line, printing what the PyTorch notebook prints. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bookCases")
+  void book_printsAsThePyTorchNotebook(String name, JsonNode c) {
+    Tensor x3 = Torch.tensor(new double[][] {{0, 1, 2}, {3, 4, 5}, {6, 7, 8}}, DType.FLOAT32);
+    Tensor x = Torch.arange(16, DType.FLOAT32).reshape(1, 1, 4, 4);
+    Tensor x2 = Torch.cat(1, x, x.add(1.0));
+    Tensor y = switch (name) {
+      case "book_pool2d_max" -> F.maxPool2d(x3.unsqueeze(0), 2, 1).squeeze(0);
+      case "book_pool2d_avg" -> F.avgPool2d(x3.unsqueeze(0), 2, 1).squeeze(0);
+      case "book_maxpool_3" -> new MaxPool2d(3).forward(x);
+      case "book_maxpool_3_p1_s2" -> new MaxPool2d(MaxPool2dOptions.of(3).padding(1).stride(2)).forward(x);
+      case "book_maxpool_23_s23_p01" ->
+          new MaxPool2d(MaxPool2dOptions.of(2, 3).stride(2, 3).padding(0, 1)).forward(x);
+      case "book_channels_maxpool_3_p1_s2" ->
+          new MaxPool2d(MaxPool2dOptions.of(3).padding(1).stride(2)).forward(x2);
+      case "book_nin_global_avg" -> new AdaptiveAvgPool2d(AdaptiveAvgPool2dOptions.of(1, 1)).forward(x2);
+      case "book_lenet_avgpool" -> new AvgPool2d(AvgPool2dOptions.of(2).stride(2)).forward(x2);
+      default -> throw new AssertionError("no Java for " + name);
+    };
+    assertEquals(c.get("repr").asText(), y.toString());
   }
 
   @Test
