@@ -22,9 +22,8 @@ import dev.jconv.nn.MaxUnpool2dOptions;
 import java.util.Arrays;
 
 /**
- * The pooling half of {@link F}: the input checks (after the options records have checked
- * themselves), in ATen's words with the shapes, then the kernels. Nothing is computed before every
- * check has passed.
+ * The pooling half of {@link F}: every check of the arguments and the input, in ATen's order and
+ * words with the shapes, then the kernels. Nothing is computed before every check has passed.
  */
 final class Pooling {
   private Pooling() {}
@@ -69,18 +68,25 @@ final class Pooling {
 
   /** ATen's dispatch error, e.g. {@code "max_pool2d" not implemented for 'Long'}. */
   private static IllegalArgumentException notImplemented(String op, DType t) {
-    String name = switch (t) {
+    return new IllegalArgumentException("\"" + op + "\" not implemented for '" + pyName(t) + "'");
+  }
+
+  /** ATen's scalar type names, as its messages print them. */
+  private static String pyName(DType t) {
+    return switch (t) {
       case FLOAT32 -> "Float";
       case FLOAT64 -> "Double";
       case INT64 -> "Long";
       case BOOL -> "Bool";
     };
-    return new IllegalArgumentException("\"" + op + "\" not implemented for '" + name + "'");
   }
 
+  /** Refuses outputs past jconv's element limit; sizes are non-negative and at most 2^31-1 each. */
   private static void checkElements(String op, long planes, long oh, long ow) {
-    if (planes * oh * ow > Tensor.MAX_ELEMENTS) {
-      throw new IllegalArgumentException(op + ": the output would have " + planes * oh * ow
+    long plane = oh * ow; // < 2^62
+    if (planes > 0 && plane > Tensor.MAX_ELEMENTS / planes) {
+      java.math.BigInteger n = java.math.BigInteger.valueOf(planes).multiply(java.math.BigInteger.valueOf(plane));
+      throw new IllegalArgumentException(op + ": the output would have " + n
           + " elements, more than the 2^31-1 (2147483647) a jconv tensor can hold");
     }
   }
@@ -431,6 +437,10 @@ final class Pooling {
       throw new IllegalArgumentException("max_unpool2d: Trying to create tensor with negative dimension "
           + (size[0] < 0 ? size[0] : size[1]) + ": " + Arrays.toString(s));
     }
+    if (size[0] > Integer.MAX_VALUE || size[1] > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("max_unpool2d: output size (" + size[0] + ", " + size[1]
+          + ") is larger than jconv's 2^31-1 limit per dimension");
+    }
     checkElements("max_unpool2d", pl.planes(), size[0], size[1]);
     int oh = (int) size[0];
     int ow = (int) size[1];
@@ -467,15 +477,6 @@ final class Pooling {
       MaxUnpool2dKernel.forward(Raw.doubles(input), 0, idx, 0, y, 0, p);
     }
     return Raw.wrap(y, shape);
-  }
-
-  private static String pyName(DType t) {
-    return switch (t) {
-      case FLOAT32 -> "Float";
-      case FLOAT64 -> "Double";
-      case INT64 -> "Long";
-      case BOOL -> "Bool";
-    };
   }
 
   /**

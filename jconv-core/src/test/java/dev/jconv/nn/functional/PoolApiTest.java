@@ -125,6 +125,15 @@ class PoolApiTest {
   }
 
   @Test
+  void maxUnpool2d_emptyBatchWithASizePastInt_throws() {
+    Tensor v = Torch.zeros(0, 1, 3, 3);
+    Tensor i = Torch.zeros(DType.INT64, 0, 1, 3, 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> F.maxUnpool2d(v, i, MaxUnpool2dOptions.of(1).stride(Integer.MAX_VALUE)));
+    assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
+  }
+
+  @Test
   void maxUnpool2d_zeroKernel_givesAnEmptyMapAsPyTorchDoes() {
     Tensor v = Torch.ones(1, 2, 2, 2);
     Tensor i = Torch.zeros(DType.INT64, 1, 2, 2, 2);
