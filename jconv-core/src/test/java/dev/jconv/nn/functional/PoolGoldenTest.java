@@ -338,7 +338,7 @@ class PoolGoldenTest {
   void book_printsAsThePyTorchNotebook(String name, JsonNode c) {
     Tensor x3 = Torch.tensor(new double[][] {{0, 1, 2}, {3, 4, 5}, {6, 7, 8}}, DType.FLOAT32);
     Tensor x = Torch.arange(16, DType.FLOAT32).reshape(1, 1, 4, 4);
-    Tensor x2 = Torch.cat(1, x, x.add(1.0));
+    Tensor x2 = Torch.cat(1, x, x.add(1)); // torch.cat((X, X + 1), 1)
     Tensor y = switch (name) {
       case "book_pool2d_max" -> F.maxPool2d(x3.unsqueeze(0), 2, 1).squeeze(0);
       case "book_pool2d_avg" -> F.avgPool2d(x3.unsqueeze(0), 2, 1).squeeze(0);
