@@ -12,6 +12,10 @@ import java.util.OptionalInt;
  * AvgPool2dOptions o = AvgPool2dOptions.of(3).stride(1).padding(1).countIncludePad(false);
  * }</pre>
  *
+ * @param kernelSize the window size
+ * @param stride the window step (the kernel size unless set)
+ * @param padding implicit zero padding on each side, at most half the kernel
+ * @param ceilMode round the output size up (the last window must start inside the input or left padding)
  * @param countIncludePad whether the zero padding counts in the divisor
  * @param divisorOverride if present, the divisor of every window (not 0)
  */

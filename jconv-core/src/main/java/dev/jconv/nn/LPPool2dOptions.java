@@ -11,7 +11,9 @@ package dev.jconv.nn;
  * }</pre>
  *
  * @param normType the power p (0 is refused at the call; an integral value behaves as a Python int)
+ * @param kernelSize the window size
  * @param stride the stride, or null for the kernel size
+ * @param ceilMode round the output size up (a partial last window is scaled as if it were full)
  */
 public record LPPool2dOptions(double normType, IntPair kernelSize, IntPair stride, boolean ceilMode) {
 

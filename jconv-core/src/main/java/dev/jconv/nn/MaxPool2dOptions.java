@@ -10,6 +10,12 @@ package dev.jconv.nn;
  * <pre>{@code
  * MaxPool2dOptions o = MaxPool2dOptions.of(3).stride(2).padding(1);   // ResNet's stem pool
  * }</pre>
+ *
+ * @param kernelSize the window size
+ * @param stride the window step (the kernel size unless set)
+ * @param padding implicit -inf padding on each side, at most half the kernel
+ * @param dilation the step between window taps
+ * @param ceilMode round the output size up (the last window must start inside the input or left padding)
  */
 public record MaxPool2dOptions(
     IntPair kernelSize, IntPair stride, IntPair padding, IntPair dilation, boolean ceilMode) {

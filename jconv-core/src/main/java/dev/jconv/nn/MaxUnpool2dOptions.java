@@ -9,6 +9,10 @@ package dev.jconv.nn;
  * <pre>{@code
  * MaxUnpool2dOptions o = MaxUnpool2dOptions.of(2).stride(2);
  * }</pre>
+ *
+ * @param kernelSize the kernel size of the max pooling being inverted
+ * @param stride its stride (the kernel size unless set)
+ * @param padding its padding
  */
 public record MaxUnpool2dOptions(IntPair kernelSize, IntPair stride, IntPair padding) {
 
