@@ -1,0 +1,39 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The raw float kernels that have a plain-Java and a Vector API implementation. Get the active
+ * one from {@link KernelProviders#get()}; tests construct each one with
+ * {@link KernelProviders#plain()} and {@link KernelProviders#panama(int)}.
+ *
+ * <p>Like every kernel in {@code dev.jconv.internal}, these methods trust their arguments
+ * (callers check shapes once, in the public layer) and only {@code assert}. No Vector API type
+ * appears here, so this interface loads on a JVM without {@code jdk.incubator.vector}.
+ */
+public interface KernelProvider {
+
+  /** {@code "plain"} or {@code "panama"}. */
+  String name();
+
+  /** Width of the vectors the kernels use: 0 for plain Java, else 128, 256 or 512. */
+  int vectorBits();
+
+  /**
+   * Row-major float32 matrix multiply {@code C = op(A) op(B) + beta C}, where {@code op(A)} is
+   * {@code m x k}, {@code op(B)} is {@code k x n} and {@code C} is {@code m x n}.
+   *
+   * <p>Element {@code (i, p)} of {@code op(A)} is {@code a[aOff + i*lda + p]}, or
+   * {@code a[aOff + p*lda + i]} when {@code transA}; likewise for B with {@code ldb}; {@code C[i][j]}
+   * is {@code c[cOff + i*ldc + j]}. {@code beta} is 0 or 1; with 0, C's old contents are never read
+   * (a NaN there does not leak into the result). Only C is modified. Runs on the shared pool of
+   * {@link dev.jconv.internal.parallel.Parallel} (on the calling thread when called from inside
+   * a parallel region).
+   */
+  void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+  /** Sum of {@code x[xOff+i] * y[yOff+i]} for {@code i < n}. Summation order is unspecified. */
+  float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. Only {@code y} is modified. */
+  void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+}

@@ -1,0 +1,118 @@
+package dev.jconv.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link PanamaKernels} for 512-bit vectors. The Panama classes of each width hold the same code
+ * and differ only in {@link #S} and {@link #L}: keep them in step (see {@link PanamaKernels} for
+ * why they are copies).
+ */
+final class Panama512 extends PanamaKernels {
+  private static final VectorSpecies<Float> S = PanamaConstants.F512;
+  private static final int L = 512 / 32;
+
+  @Override
+  int lanes() {
+    return L;
+  }
+
+  @Override
+  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx, int ldc,
+      boolean accumulate) {
+    // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
+    // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
+    // broadcasts, enough to keep two FMA pipes busy.
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    int ai = aIdx;
+    int bi = bIdx;
+    for (int p = 0; p < kc; p++, ai += MR, bi += 2 * L) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    store(c00, c01, c, cIdx, accumulate);
+    store(c10, c11, c, cIdx + ldc, accumulate);
+    store(c20, c21, c, cIdx + 2 * ldc, accumulate);
+    store(c30, c31, c, cIdx + 3 * ldc, accumulate);
+    store(c40, c41, c, cIdx + 4 * ldc, accumulate);
+    store(c50, c51, c, cIdx + 5 * ldc, accumulate);
+  }
+
+  private static void store(FloatVector v0, FloatVector v1, float[] c, int idx, boolean accumulate) {
+    if (accumulate) {
+      v0 = v0.add(FloatVector.fromArray(S, c, idx));
+      v1 = v1.add(FloatVector.fromArray(S, c, idx + L));
+    }
+    v0.intoArray(c, idx);
+    v1.intoArray(c, idx + L);
+  }
+
+  @Override
+  float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    float sum = 0f;
+    if (n >= 4 * L) {
+      // Four independent accumulators hide the FMA latency (4 cycles, 2 pipes).
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      FloatVector s2 = s0;
+      FloatVector s3 = s0;
+      int bound = n - n % (4 * L);
+      for (; i < bound; i += 4 * L) {
+        s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+        s1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), s1);
+        s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), s2);
+        s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), s3);
+      }
+      sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
+  void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    int i = 0;
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      va.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The plain-Java kernels: always available, and the second opinion the Vector API kernels are
+ * tested against. Loops are written so that C2's auto-vectorizer can handle the inner ones.
+ */
+public final class PlainProvider implements KernelProvider {
+
+  static final PlainProvider INSTANCE = new PlainProvider();
+
+  private PlainProvider() {}
+
+  @Override
+  public String name() {
+    return "plain";
+  }
+
+  @Override
+  public int vectorBits() {
+    return 0;
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    PlainGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += x[xOff + i] * y[yOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+}
