@@ -20,6 +20,9 @@ final class PanamaGemm {
 
   private static final int MR = PanamaKernels.MR;
 
+  /** Columns of B packed together (see {@link #packBPanels}): 2 KB runs of each row. */
+  private static final int PACK_RUN = 512;
+
   /**
    * Below this many flops a call runs on the calling thread: forking costs a few microseconds,
    * which is the time of a 64x64x64 product.
@@ -32,6 +35,7 @@ final class PanamaGemm {
   private final int kcMax;
   private final int mcMax;
   private final int ncMax;
+  private final int packCols;
 
   /** Per-thread packing buffers, grown on demand: A block, B block, edge tile. */
   private final ThreadLocal<float[][]> buffers;
@@ -45,6 +49,7 @@ final class PanamaGemm {
     this.kcMax = 256;
     this.mcMax = MR * 24;
     this.ncMax = nr * (4096 / nr);
+    this.packCols = Math.max(1, PACK_RUN / nr) * nr;
     this.buffers = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[MR * nr]});
   }
 
@@ -158,8 +163,8 @@ final class PanamaGemm {
     for (int jr = 0; jr < nc; jr += nr) {
       int nEdge = Math.min(nr, nc - jr);
       int bIdx = jr * kc;
-      if (b != null) {
-        packBPanel(transB, b, bOff, ldb, pc, kc, jc + jr, nEdge, bp, bIdx);
+      if (b != null && jr % packCols == 0) {
+        packBPanels(transB, b, bOff, ldb, pc, kc, jc + jr, Math.min(packCols, nc - jr), bp, bIdx);
       }
       for (int ir = 0; ir < mc; ir += MR) {
         int mEdge = Math.min(MR, mc - ir);
@@ -220,6 +225,33 @@ final class PanamaGemm {
   }
 
   /** Packs op(B)[pc:pc+kc, j0:j0+cols] as one NR-column panel at bp[base], k-major, zero-padded. */
+  /**
+   * Packs op(B)[pc:pc+kc, j0:j0+cols] as consecutive NR-column panels from bp[base]. Several
+   * panels at a time, so that each row of B is read as one longer contiguous run (the hardware
+   * prefetcher follows those; it loses track of many short rows far apart).
+   */
+  private void packBPanels(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
+      int cols, float[] bp, int base) {
+    if (!transB) {
+      int w = nr;
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (pc + p) * ldb + j0;
+        for (int jr = 0; jr < cols; jr += w) {
+          int dst = base + jr * kc + p * w;
+          int take = Math.min(w, cols - jr);
+          System.arraycopy(b, src + jr, bp, dst, take);
+          if (take < w) {
+            java.util.Arrays.fill(bp, dst + take, dst + w, 0f);
+          }
+        }
+      }
+      return;
+    }
+    for (int jr = 0; jr < cols; jr += nr) {
+      packBPanel(transB, b, bOff, ldb, pc, kc, j0 + jr, Math.min(nr, cols - jr), bp, base + jr * kc);
+    }
+  }
+
   private void packBPanel(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
       int cols, float[] bp, int base) {
     int w = nr;
