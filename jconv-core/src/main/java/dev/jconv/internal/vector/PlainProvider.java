@@ -21,6 +21,11 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
+  public String toString() {
+    return "plain";
+  }
+
+  @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     PlainGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
