@@ -36,15 +36,34 @@ public final class WinogradConv {
 
   /**
    * Bytes of transformed input and products per chunk of tiles: they go through the L3 cache
-   * (16 MB of it) between the three steps, and bound the memory a call allocates.
+   * between the three steps (4 MB measured faster than 2 or 16), and bound the memory a call keeps.
    */
-  private static final long CHUNK_BYTES = 16L << 20;
+  private static final long CHUNK_BYTES = 4L << 20;
+
+  /**
+   * Work arrays kept per thread between calls (about 4 MB for V and M plus the transformed
+   * filters): allocating them afresh costs more than the convolution on mid-sized layers, in
+   * zeroing, page faults and GC. Slots: filters, V and M on the calling thread; the padded input
+   * planes and output tiles on each worker.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+  private static final int SLOT_U = 0;
+  private static final int SLOT_V = 1;
+  private static final int SLOT_M = 2;
+  private static final int SLOT_PADDED = 3;
+  private static final int SLOT_TILES = 4;
+
+  private static float[] scratch(int slot, int length) {
+    float[][] s = SCRATCH.get();
+    if (s[slot].length < length) {
+      s[slot] = new float[length];
+    }
+    return s[slot];
+  }
 
   /** Fewer tiles than this per chunk would make the GEMMs too thin to run well. */
   private static final int MIN_CHUNK_TILES = 64;
 
-  /** (channel, tile) pairs per parallel task at least: each is ~100 ns of work. */
-  private static final int GRAIN = 256;
 
   private WinogradConv() {}
 
@@ -72,21 +91,39 @@ public final class WinogradConv {
     int tilesH = (outH + M - 1) / M;
     int tilesW = (outW + M - 1) / M;
     int tiles = n * tilesH * tilesW;
-    float[] u = transformFilters(weight, cout, cin);
+    int uStride = planeStride(cout * cin);
+    float[] u = scratch(SLOT_U, E * uStride);
+    transformFilters(weight, cout, cin, u);
     long perTileBytes = 4L * E * (cin + cout);
     int chunk = (int) Math.max(MIN_CHUNK_TILES, Math.min(tiles, CHUNK_BYTES / perTileBytes));
     int maxTb = Math.min(chunk, tiles);
-    float[] v = new float[E * planeStride(cin * maxTb)];
-    float[] prod = new float[E * planeStride(cout * maxTb)];
-    int uStride = planeStride(cout * cin);
+    float[] v = scratch(SLOT_V, E * planeStride(cin * maxTb));
+    float[] prod = scratch(SLOT_M, E * planeStride(cout * maxTb));
+    // Each channel is copied into a zero-bordered plane covering every patch (hp x wp), so the
+    // transforms need no bounds checks; patchAt[t] is tile t's top-left corner in that copy.
+    int hp = tilesH * M + 2;
+    int wp = tilesW * M + 2;
+    int tilesPerImage = tilesH * tilesW;
+    int[] patchAt = new int[maxTb];
     for (int t0 = 0; t0 < tiles; t0 += chunk) {
       int tb = Math.min(chunk, tiles - t0);
       int first = t0;
+      int img0 = t0 / tilesPerImage;
+      int images = (t0 + tb - 1) / tilesPerImage - img0 + 1;
+      for (int t = 0; t < tb; t++) {
+        int tile = t0 + t;
+        int rem = tile % tilesPerImage;
+        patchAt[t] = (tile / tilesPerImage - img0) * hp * wp + (rem / tilesW) * M * wp + (rem % tilesW) * M;
+      }
       int vStride = planeStride(cin * tb);
       int mStride = planeStride(cout * tb);
-      Parallel.forRange(cin * tb, GRAIN, (start, end) ->
-          transformInput(x, cin, h, w, padTop, padLeft, tilesH, tilesW, first, tb, start, end, v,
-              vStride));
+      Parallel.forRange(cin, 1, (start, end) -> {
+        float[] padded = scratch(SLOT_PADDED, images * hp * wp);
+        for (int c = start; c < end; c++) {
+          copyPadded(x, cin, h, w, c, img0, images, padTop, padLeft, hp, wp, padded);
+          kernels.winogradInput(padded, 0, wp, patchAt, 0, tb, v, c * tb, vStride);
+        }
+      });
       // One whole GEMM per position of the transformed tile, on one thread each: 36 big products
       // keep the cores busy without a fork per product, and each pack of U[e] serves every tile.
       Parallel.forRange(E, 1, (start, end) -> {
@@ -95,9 +132,71 @@ public final class WinogradConv {
               0f, prod, e * mStride, tb);
         }
       });
-      Parallel.forRange(cout * tb, GRAIN, (start, end) ->
-          transformOutput(prod, mStride, cout, outH, outW, tilesH, tilesW, first, tb, start, end,
-              bias, out));
+      Parallel.forRange(cout, 1, (start, end) -> {
+        float[] y = scratch(SLOT_TILES, M * M * tb);
+        for (int co = start; co < end; co++) {
+          kernels.winogradOutput(prod, co * tb, mStride, tb, y, tb);
+          scatterTiles(y, tb, first, tilesH, tilesW, co, cout, outH, outW,
+              bias == null ? 0f : bias[co], out);
+        }
+      });
+    }
+  }
+
+  /**
+   * Copies channel c of images img0..img0+images-1 into {@code padded} (hp x wp per image) with
+   * the input's top-left at (padTop, padLeft) and zeros around it.
+   */
+  private static void copyPadded(float[] x, int cin, int h, int w, int c, int img0, int images,
+      int padTop, int padLeft, int hp, int wp, float[] padded) {
+    java.util.Arrays.fill(padded, 0, images * hp * wp, 0f);
+    // Pixels right of or below the last patch are never read, nor are they copied.
+    int rows = Math.min(h, hp - padTop);
+    int cols = Math.min(w, wp - padLeft);
+    if (rows <= 0 || cols <= 0) {
+      return;
+    }
+    for (int i = 0; i < images; i++) {
+      int src = ((img0 + i) * cin + c) * h * w;
+      int dst = i * hp * wp + padTop * wp + padLeft;
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(x, src + r * w, padded, dst + r * wp, cols);
+      }
+    }
+  }
+
+  /**
+   * Writes the 4x4 tiles y[(4r + c)*tb + t] (+ bias) of output channel co into {@code out}, tile t
+   * of the chunk being tile {@code first + t} overall; tiles on the bottom and right edges are
+   * clipped to the output size.
+   */
+  private static void scatterTiles(float[] y, int tb, int first, int tilesH, int tilesW, int co,
+      int cout, int outH, int outW, float bias, float[] out) {
+    int tilesPerImage = tilesH * tilesW;
+    int plane = outH * outW;
+    int tile = first;
+    int img = tile / tilesPerImage;
+    int rem = tile - img * tilesPerImage;
+    int ty = rem / tilesW;
+    int tx = rem - ty * tilesW;
+    for (int t = 0; t < tb; t++) {
+      int oy0 = ty * M;
+      int ox0 = tx * M;
+      int rows = Math.min(M, outH - oy0);
+      int cols = Math.min(M, outW - ox0);
+      int dst = (img * cout + co) * plane + oy0 * outW + ox0;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          out[dst + r * outW + c] = y[(M * r + c) * tb + t] + bias;
+        }
+      }
+      if (++tx == tilesW) {
+        tx = 0;
+        if (++ty == tilesH) {
+          ty = 0;
+          img++;
+        }
+      }
     }
   }
 
@@ -112,12 +211,11 @@ public final class WinogradConv {
   }
 
   /**
-   * U[e][co][ci] = (G g G^T)[e] for the filter of (co, ci), plane e starting at
-   * {@code e * planeStride(cout * cin)}; computed in double, stored as float.
+   * Writes U[e][co][ci] = (G g G^T)[e] for the filter of (co, ci) into {@code u}, plane e starting
+   * at {@code e * planeStride(cout * cin)}; computed in double, stored as float.
    */
-  static float[] transformFilters(float[] weight, int cout, int cin) {
+  static void transformFilters(float[] weight, int cout, int cin, float[] u) {
     int step = planeStride(cout * cin);
-    float[] u = new float[E * step];
     double[] gg = new double[T * 3];
     for (int co = 0; co < cout; co++) {
       for (int ci = 0; ci < cin; ci++) {
@@ -150,172 +248,5 @@ public final class WinogradConv {
         }
       }
     }
-    return u;
-  }
-
-  /**
-   * V[e][c][t] = (B^T d B)[e] for the pairs q = c*tb + t in [from, to) of a chunk of tb tiles
-   * starting at tile t0; d is the 6x6 patch of channel c at the tile's origin, zero outside the
-   * image. Channel-major order: consecutive tiles read neighbouring pixels of one plane and write
-   * consecutive floats of each of the 36 planes of V.
-   */
-  private static void transformInput(float[] x, int cin, int h, int w, int padTop, int padLeft,
-      int tilesH, int tilesW, int t0, int tb, int from, int to, float[] v, int eStride) {
-    float[] d = new float[E];
-    float[] tmp = new float[E];
-    int plane = h * w;
-    int tilesPerImage = tilesH * tilesW;
-    int q = from;
-    while (q < to) {
-      int c = q / tb;
-      int t = q - c * tb;
-      int tEnd = Math.min(tb, t + (to - q));
-      // Walk the tiles of this channel in order, carrying (image, tile row, tile column).
-      int tile = t0 + t;
-      int img = tile / tilesPerImage;
-      int rem = tile - img * tilesPerImage;
-      int ty = rem / tilesW;
-      int tx = rem - ty * tilesW;
-      for (; t < tEnd; t++) {
-        int src = (img * cin + c) * plane;
-        int iy0 = ty * M - padTop;
-        int ix0 = tx * M - padLeft;
-        float[] s;
-        int base;
-        int ld;
-        if (iy0 >= 0 && ix0 >= 0 && iy0 + T <= h && ix0 + T <= w) {
-          s = x;
-          base = src + iy0 * w + ix0;
-          ld = w;
-        } else {
-          for (int r = 0; r < T; r++) {
-            int iy = iy0 + r;
-            for (int col = 0; col < T; col++) {
-              int ix = ix0 + col;
-              d[r * T + col] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[src + iy * w + ix] : 0f;
-            }
-          }
-          s = d;
-          base = 0;
-          ld = T;
-        }
-        // B^T along the columns (tmp = B^T d), then along the rows (V = tmp B).
-        for (int col = 0; col < T; col++) {
-          inputTransform1d(s, base + col, ld, tmp, col, T);
-        }
-        int dst = c * tb + t;
-        for (int r = 0; r < T; r++) {
-          inputTransform1d(tmp, r * T, 1, v, dst + r * T * eStride, eStride);
-        }
-        if (++tx == tilesW) {
-          tx = 0;
-          if (++ty == tilesH) {
-            ty = 0;
-            img++;
-          }
-        }
-      }
-      q += tEnd - (q - c * tb);
-    }
-  }
-
-  /** out[o + k*os] = (B^T s)[k] for the 6 values s[i + k*is]. */
-  private static void inputTransform1d(float[] s, int i, int is, float[] out, int o, int os) {
-    float d0 = s[i];
-    float d1 = s[i + is];
-    float d2 = s[i + 2 * is];
-    float d3 = s[i + 3 * is];
-    float d4 = s[i + 4 * is];
-    float d5 = s[i + 5 * is];
-    // Shared partial sums: rows 1-2 and 3-4 of B^T differ only in the signs of d1 and d3.
-    float a = d4 - 4 * d2;
-    float b = d3 - 4 * d1;
-    float p = d4 - d2;
-    float q = 2 * (d3 - d1);
-    out[o] = 4 * d0 - 5 * d2 + d4;
-    out[o + os] = a + b;
-    out[o + 2 * os] = a - b;
-    out[o + 3 * os] = p + q;
-    out[o + 4 * os] = p - q;
-    out[o + 5 * os] = 4 * d1 - 5 * d3 + d5;
-  }
-
-  /**
-   * Output tiles {@code A^T M A + bias}, clipped to the output size, for the pairs
-   * q = co*tb + t in [from, to) of a chunk of tb tiles starting at tile t0.
-   */
-  private static void transformOutput(float[] prod, int eStride, int cout, int outH, int outW,
-      int tilesH, int tilesW, int t0, int tb, int from, int to, float[] bias, float[] out) {
-    float[] tmp = new float[M * T];
-    float[] y = new float[M * M];
-    int plane = outH * outW;
-    int tilesPerImage = tilesH * tilesW;
-    int q = from;
-    while (q < to) {
-      int co = q / tb;
-      int t = q - co * tb;
-      int tEnd = Math.min(tb, t + (to - q));
-      int tile = t0 + t;
-      int img = tile / tilesPerImage;
-      int rem = tile - img * tilesPerImage;
-      int ty = rem / tilesW;
-      int tx = rem - ty * tilesW;
-      float bv = bias == null ? 0f : bias[co];
-      for (; t < tEnd; t++) {
-        int src = co * tb + t;
-        // A^T along the columns (tmp = A^T M, 4x6), then along the rows (Y = tmp A, 4x4).
-        for (int col = 0; col < T; col++) {
-          outputTransform1d(prod, src + col * eStride, T * eStride, tmp, col, T);
-        }
-        int oy0 = ty * M;
-        int ox0 = tx * M;
-        int dst = (img * cout + co) * plane + oy0 * outW + ox0;
-        if (oy0 + M <= outH && ox0 + M <= outW) {
-          for (int r = 0; r < M; r++) {
-            outputTransform1d(tmp, r * T, 1, out, dst + r * outW, 1);
-            for (int col = 0; col < M; col++) {
-              out[dst + r * outW + col] += bv;
-            }
-          }
-        } else {
-          for (int r = 0; r < M; r++) {
-            outputTransform1d(tmp, r * T, 1, y, r * M, 1);
-          }
-          int rows = Math.min(M, outH - oy0);
-          int cols = Math.min(M, outW - ox0);
-          for (int r = 0; r < rows; r++) {
-            for (int col = 0; col < cols; col++) {
-              out[dst + r * outW + col] = y[r * M + col] + bv;
-            }
-          }
-        }
-        if (++tx == tilesW) {
-          tx = 0;
-          if (++ty == tilesH) {
-            ty = 0;
-            img++;
-          }
-        }
-      }
-      q += tEnd - (q - co * tb);
-    }
-  }
-
-  /** out[o + k*os] = (A^T s)[k] for the 6 values s[i + k*is], k < 4. */
-  private static void outputTransform1d(float[] s, int i, int is, float[] out, int o, int os) {
-    float m0 = s[i];
-    float m1 = s[i + is];
-    float m2 = s[i + 2 * is];
-    float m3 = s[i + 3 * is];
-    float m4 = s[i + 4 * is];
-    float m5 = s[i + 5 * is];
-    float sum12 = m1 + m2;
-    float dif12 = m1 - m2;
-    float sum34 = m3 + m4;
-    float dif34 = m3 - m4;
-    out[o] = m0 + sum12 + sum34;
-    out[o + os] = dif12 + 2 * dif34;
-    out[o + 2 * os] = sum12 + 4 * sum34;
-    out[o + 3 * os] = dif12 + 8 * dif34 + m5;
   }
 }

@@ -36,4 +36,19 @@ public interface KernelProvider {
 
   /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. Only {@code y} is modified. */
   void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * Winograd F(4x4, 3x3) input transform {@code B^T d B} of {@code count} tiles. Tile {@code j}'s
+   * 6x6 patch {@code d[r][c]} is {@code src[srcOff + offsets[offOff + j] + r*ld + c]}; its 36
+   * results go to {@code v[vOff + (6*r + c)*vStride + j]}. Only {@code v} is modified.
+   */
+  void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(4x4, 3x3) output transform {@code A^T m A} of {@code count} tiles: tile {@code j}'s
+   * 6x6 values are {@code m[mOff + (6*r + c)*mStride + j]}, its 4x4 result goes to
+   * {@code y[(4*r + c)*yStride + j]}. Only {@code y} is modified.
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 }

@@ -115,4 +115,61 @@ final class Panama512 extends PanamaKernels {
       y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }
   }
+
+  @Override
+  void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    // The plain code on purpose: with one lane per tile, the patches have to be gathered (stride
+    // 4), and 36 gathers per vector of tiles measured slower than the scalar transform.
+    PlainWinograd.input(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+  }
+
+  @Override
+  void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    // One lane per tile: the 36 values of L tiles are contiguous in each plane of m, and so are
+    // the 16 results in each plane of y. Whole vectors only, the tail in plain Java: masked
+    // loads here sometimes compiled to the slow fallback (7x slower runs).
+    float[] tmp = new float[24 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int c = 0; c < 6; c++) {
+        int o = mOff + c * mStride + j;
+        FloatVector m0 = FloatVector.fromArray(S, m, o);
+        FloatVector m1 = FloatVector.fromArray(S, m, o + 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, o + 12 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, o + 18 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, o + 24 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, o + 30 * mStride);
+        FloatVector sum12 = m1.add(m2);
+        FloatVector dif12 = m1.sub(m2);
+        FloatVector sum34 = m3.add(m4);
+        FloatVector dif34 = m3.sub(m4);
+        m0.add(sum12).add(sum34).intoArray(tmp, c * L);
+        dif12.add(dif34.mul(2f)).intoArray(tmp, (6 + c) * L);
+        sum12.add(sum34.mul(4f)).intoArray(tmp, (12 + c) * L);
+        dif12.add(dif34.mul(8f)).add(m5).intoArray(tmp, (18 + c) * L);
+      }
+      for (int r = 0; r < 4; r++) {
+        int t = 6 * r * L;
+        FloatVector m0 = FloatVector.fromArray(S, tmp, t);
+        FloatVector m1 = FloatVector.fromArray(S, tmp, t + L);
+        FloatVector m2 = FloatVector.fromArray(S, tmp, t + 2 * L);
+        FloatVector m3 = FloatVector.fromArray(S, tmp, t + 3 * L);
+        FloatVector m4 = FloatVector.fromArray(S, tmp, t + 4 * L);
+        FloatVector m5 = FloatVector.fromArray(S, tmp, t + 5 * L);
+        FloatVector sum12 = m1.add(m2);
+        FloatVector dif12 = m1.sub(m2);
+        FloatVector sum34 = m3.add(m4);
+        FloatVector dif34 = m3.sub(m4);
+        int o = 4 * r * yStride + j;
+        m0.add(sum12).add(sum34).intoArray(y, o);
+        dif12.add(dif34.mul(2f)).intoArray(y, o + yStride);
+        sum12.add(sum34.mul(4f)).intoArray(y, o + 2 * yStride);
+        dif12.add(dif34.mul(8f)).add(m5).intoArray(y, o + 3 * yStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.output(m, mOff + bound, mStride, count - bound, y, bound, yStride);
+    }
+  }
 }

@@ -30,6 +30,13 @@ abstract class PanamaKernels {
   /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. */
   abstract void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
+  /** See {@link KernelProvider#winogradInput}. */
+  abstract void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride);
+
+  /** See {@link KernelProvider#winogradOutput}. */
+  abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaKernels forBits(int bits) {
     return switch (bits) {

@@ -59,6 +59,17 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    kernels.winogradInput(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    kernels.winogradOutput(m, mOff, mStride, count, y, yStride);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

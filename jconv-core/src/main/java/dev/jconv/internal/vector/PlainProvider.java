@@ -46,4 +46,15 @@ public final class PlainProvider implements KernelProvider {
       y[yOff + i] += alpha * x[xOff + i];
     }
   }
+
+  @Override
+  public void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    PlainWinograd.input(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    PlainWinograd.output(m, mOff, mStride, count, y, yStride);
+  }
 }

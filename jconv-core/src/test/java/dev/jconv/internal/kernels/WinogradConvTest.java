@@ -202,11 +202,13 @@ class WinogradConvTest {
     // (0, -1/6, 1/6, 1/12, -1/12, 0) with itself.
     float[] g = new float[9];
     g[4] = 1f;
-    float[] u = WinogradConv.transformFilters(g, 1, 1);
+    int stride = WinogradConv.planeStride(1);
+    float[] u = new float[36 * stride];
+    WinogradConv.transformFilters(g, 1, 1, u);
     double[] col = {0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0};
     for (int r = 0; r < 6; r++) {
       for (int c = 0; c < 6; c++) {
-        assertEquals(col[r] * col[c], u[r * 6 + c], 1e-7, "U[" + r + "][" + c + "]");
+        assertEquals(col[r] * col[c], u[(r * 6 + c) * stride], 1e-7, "U[" + r + "][" + c + "]");
       }
     }
   }
