@@ -2,6 +2,7 @@ package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
 import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.PackedMatrix;
 
 /**
  * 3x3, stride-1 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray, 2015):
@@ -16,9 +17,10 @@ import dev.jconv.internal.vector.KernelProvider;
  * tile: {@code M[e] (cout x tiles) = U[e] (cout x cin) * V[e] (cin x tiles)}, run through the
  * {@link KernelProvider}'s GEMM.
  *
- * <p>Three steps, each parallel: transform the input tiles, 36 GEMMs, transform back. Tiles go
- * in chunks whose transformed data ({@code 36 x tiles x (cin + cout)} floats) stays in L3. Raw
- * kernel: arguments are trusted ({@code assert} only), layouts as in
+ * <p>The filters are transformed and packed for the GEMM once per call; then each thread takes
+ * blocks of whole tile rows ("bands") and runs input transform, 36 products and output transform
+ * on its block alone, so the transformed data stays in its core's caches and the threads never
+ * wait for each other. Raw kernel: arguments are trusted ({@code assert} only), layouts as in
  * {@code ConvParams}: input {@code (n, cin, h, w)}, weight {@code (cout, cin, 3, 3)}, output
  * {@code (n, cout, outH, outW)}, all C order; groups 1, dilation 1.
  */
@@ -35,23 +37,28 @@ public final class WinogradConv {
   private static final double TWENTYFOURTH = 1.0 / 24;
 
   /**
-   * Bytes of transformed input and products per chunk of tiles: they go through the L3 cache
-   * between the three steps (4 MB measured faster than 2 or 16), and bound the memory a call keeps.
+   * Bytes of transformed input and products (V and M) one block aims at: about a core's L2, where
+   * they stay between the three steps.
    */
-  private static final long CHUNK_BYTES = 4L << 20;
+  private static final long BLOCK_BYTES = 1L << 20;
 
   /**
-   * Work arrays kept per thread between calls (about 4 MB for V and M plus the transformed
-   * filters): allocating them afresh costs more than the convolution on mid-sized layers, in
-   * zeroing, page faults and GC. Slots: filters, V and M on the calling thread; the padded input
-   * planes and output tiles on each worker.
+   * Tiles per block at least: they are the GEMM's columns, and fewer than two 32-wide panels
+   * would waste vector lanes (at the cost of spilling V and M to L3 on very wide layers).
+   */
+  private static final int MIN_BLOCK_TILES = 64;
+
+  /**
+   * Work arrays kept per thread between calls (V, M, the banded input copy and the output tiles
+   * of one block: about a megabyte; the transformed filters before packing): allocating them afresh costs more than the convolution on
+   * mid-sized layers, in zeroing, page faults and GC.
    */
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
-  private static final int SLOT_U = 0;
-  private static final int SLOT_V = 1;
-  private static final int SLOT_M = 2;
-  private static final int SLOT_PADDED = 3;
-  private static final int SLOT_TILES = 4;
+  private static final int SLOT_V = 0;
+  private static final int SLOT_M = 1;
+  private static final int SLOT_BANDS = 2;
+  private static final int SLOT_TILES = 3;
+  private static final int SLOT_FILTERS = 4;
 
   private static float[] scratch(int slot, int length) {
     float[][] s = SCRATCH.get();
@@ -60,10 +67,6 @@ public final class WinogradConv {
     }
     return s[slot];
   }
-
-  /** Fewer tiles than this per chunk would make the GEMMs too thin to run well. */
-  private static final int MIN_CHUNK_TILES = 64;
-
 
   private WinogradConv() {}
 
@@ -82,119 +85,176 @@ public final class WinogradConv {
   public static void forward(KernelProvider kernels, int n, int cin, int h, int w, int cout,
       int padTop, int padLeft, int outH, int outW, float[] x, float[] weight, float[] bias,
       float[] out) {
-    assert x.length >= (long) n * cin * h * w && weight.length >= (long) cout * cin * 9;
+    assert weight.length >= (long) cout * cin * 9;
+    if (n == 0 || cout == 0 || outH <= 0 || outW <= 0) {
+      return;
+    }
+    forward(prepare(kernels, weight, cout, cin), n, h, w, padTop, padLeft, outH, outW, x, bias, out);
+  }
+
+  /**
+   * Filters transformed and packed for one provider: what {@link #forward} computes from the
+   * weight on every call. A caller that runs the same weight many times (inference) can keep it;
+   * it does not see later changes to the weight array.
+   */
+  public static final class Filters {
+    final KernelProvider kernels;
+    final int cout;
+    final int cin;
+    final PackedMatrix[] u;
+
+    private Filters(KernelProvider kernels, int cout, int cin, PackedMatrix[] u) {
+      this.kernels = kernels;
+      this.cout = cout;
+      this.cin = cin;
+      this.u = u;
+    }
+  }
+
+  /** Transforms and packs {@code weight} ({@code (cout, cin, 3, 3)}) for {@code kernels}. */
+  public static Filters prepare(KernelProvider kernels, float[] weight, int cout, int cin) {
+    assert weight.length >= (long) cout * cin * 9;
+    return new Filters(kernels, cout, cin, transformAndPackFilters(kernels, weight, cout, cin));
+  }
+
+  /** The convolution with filters from {@link #prepare}; arguments as in the other forward. */
+  public static void forward(Filters filters, int n, int h, int w, int padTop, int padLeft,
+      int outH, int outW, float[] x, float[] bias, float[] out) {
+    int cin = filters.cin;
+    int cout = filters.cout;
+    assert x.length >= (long) n * cin * h * w;
     assert out.length >= (long) n * cout * outH * outW;
     assert bias == null || bias.length >= cout;
     if (n == 0 || cout == 0 || outH <= 0 || outW <= 0) {
       return;
     }
-    int tilesH = (outH + M - 1) / M;
-    int tilesW = (outW + M - 1) / M;
-    int tiles = n * tilesH * tilesW;
-    int uStride = planeStride(cout * cin);
-    float[] u = scratch(SLOT_U, E * uStride);
-    transformFilters(weight, cout, cin, u);
+    KernelProvider kernels = filters.kernels;
+    PackedMatrix[] u = filters.u;
+    Geometry g = new Geometry(cin, h, w, cout, padTop, padLeft, outH, outW);
+
+    int bands = n * g.tilesH;
+    int threads = Parallel.getNumThreads();
     long perTileBytes = 4L * E * (cin + cout);
-    int chunk = (int) Math.max(MIN_CHUNK_TILES, Math.min(tiles, CHUNK_BYTES / perTileBytes));
-    int maxTb = Math.min(chunk, tiles);
-    float[] v = scratch(SLOT_V, E * planeStride(cin * maxTb));
-    float[] prod = scratch(SLOT_M, E * planeStride(cout * maxTb));
-    // Each channel is copied into a zero-bordered plane covering every patch (hp x wp), so the
-    // transforms need no bounds checks; patchAt[t] is tile t's top-left corner in that copy.
-    int hp = tilesH * M + 2;
-    int wp = tilesW * M + 2;
-    int tilesPerImage = tilesH * tilesW;
-    int[] patchAt = new int[maxTb];
-    for (int t0 = 0; t0 < tiles; t0 += chunk) {
-      int tb = Math.min(chunk, tiles - t0);
-      int first = t0;
-      int img0 = t0 / tilesPerImage;
-      int images = (t0 + tb - 1) / tilesPerImage - img0 + 1;
-      for (int t = 0; t < tb; t++) {
-        int tile = t0 + t;
-        int rem = tile % tilesPerImage;
-        patchAt[t] = (tile / tilesPerImage - img0) * hp * wp + (rem / tilesW) * M * wp + (rem % tilesW) * M;
+    long target = Math.max(MIN_BLOCK_TILES, BLOCK_BYTES / perTileBytes);
+    // Whole bands per block, and enough blocks for every thread when the layer allows it.
+    int bandsPerBlock = (int) Math.max(1, Math.min((target + g.tilesW - 1) / g.tilesW,
+        (bands + threads - 1) / threads));
+    int blocks = (bands + bandsPerBlock - 1) / bandsPerBlock;
+    Parallel.forRange(blocks, 1, (start, end) -> {
+      for (int blk = start; blk < end; blk++) {
+        int b0 = blk * bandsPerBlock;
+        int b1 = Math.min(bands, b0 + bandsPerBlock);
+        block(kernels, g, x, u, bias, out, b0, b1);
       }
-      int vStride = planeStride(cin * tb);
-      int mStride = planeStride(cout * tb);
-      Parallel.forRange(cin, 1, (start, end) -> {
-        float[] padded = scratch(SLOT_PADDED, images * hp * wp);
-        for (int c = start; c < end; c++) {
-          copyPadded(x, cin, h, w, c, img0, images, padTop, padLeft, hp, wp, padded);
-          kernels.winogradInput(padded, 0, wp, patchAt, 0, tb, v, c * tb, vStride);
-        }
-      });
-      // One whole GEMM per position of the transformed tile, on one thread each: 36 big products
-      // keep the cores busy without a fork per product, and each pack of U[e] serves every tile.
-      Parallel.forRange(E, 1, (start, end) -> {
-        for (int e = start; e < end; e++) {
-          kernels.sgemm(false, false, cout, tb, cin, u, e * uStride, cin, v, e * vStride, tb,
-              0f, prod, e * mStride, tb);
-        }
-      });
-      Parallel.forRange(cout, 1, (start, end) -> {
-        float[] y = scratch(SLOT_TILES, M * M * tb);
-        for (int co = start; co < end; co++) {
-          kernels.winogradOutput(prod, co * tb, mStride, tb, y, tb);
-          scatterTiles(y, tb, first, tilesH, tilesW, co, cout, outH, outW,
-              bias == null ? 0f : bias[co], out);
-        }
-      });
+    });
+  }
+
+  /** Sizes shared by the steps. */
+  private record Geometry(int cin, int h, int w, int cout, int padTop, int padLeft, int outH,
+      int outW, int tilesH, int tilesW, int wp) {
+    Geometry(int cin, int h, int w, int cout, int padTop, int padLeft, int outH, int outW) {
+      this(cin, h, w, cout, padTop, padLeft, outH, outW, (outH + M - 1) / M, (outW + M - 1) / M,
+          (outW + M - 1) / M * M + 2);
     }
   }
 
+  /** Input transform, 36 products and output transform of the tiles of bands b0..b1-1. */
+  private static void block(KernelProvider kernels, Geometry g, float[] x, PackedMatrix[] u,
+      float[] bias, float[] out, int b0, int b1) {
+    int tb = (b1 - b0) * g.tilesW;
+    int cin = g.cin;
+    int cout = g.cout;
+    int vStride = planeStride(cin * tb);
+    int mStride = planeStride(cout * tb);
+    float[] v = scratch(SLOT_V, E * vStride);
+    float[] prod = scratch(SLOT_M, E * mStride);
+    // Each band's six input rows are copied with zero borders (T x wp per band), so the transform
+    // needs no bounds checks; patchAt[t] is tile t's top-left corner in that copy.
+    int bandSize = T * g.wp;
+    float[] rows = scratch(SLOT_BANDS, (b1 - b0) * bandSize);
+    int[] patchAt = new int[tb];
+    for (int t = 0; t < tb; t++) {
+      patchAt[t] = (t / g.tilesW) * bandSize + (t % g.tilesW) * M;
+    }
+    for (int c = 0; c < cin; c++) {
+      copyBands(x, g, c, b0, b1, rows);
+      kernels.winogradInput(rows, 0, g.wp, patchAt, 0, tb, v, c * tb, vStride);
+    }
+    for (int e = 0; e < E; e++) {
+      kernels.sgemmPacked(u[e], false, tb, v, e * vStride, tb, 0f, prod, e * mStride, tb);
+    }
+    float[] y = scratch(SLOT_TILES, M * M * tb);
+    for (int co = 0; co < cout; co++) {
+      kernels.winogradOutput(prod, co * tb, mStride, tb, y, tb);
+      scatterTiles(y, tb, g, b0, co, bias == null ? 0f : bias[co], out);
+    }
+  }
+
+  /** U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin. */
+  private static PackedMatrix[] transformAndPackFilters(KernelProvider kernels, float[] weight,
+      int cout, int cin) {
+    int uStride = planeStride(cout * cin);
+    // The transformed filters only live until they are packed: reuse the calling thread's array.
+    float[] u = scratch(SLOT_FILTERS, E * uStride);
+    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)),
+        (start, end) -> transformFilters(weight, cout, cin, start, end, u));
+    PackedMatrix[] packed = new PackedMatrix[E];
+    Parallel.forRange(E, 1, (start, end) -> {
+      for (int e = start; e < end; e++) {
+        packed[e] = kernels.packA(false, cout, cin, u, e * uStride, cin);
+      }
+    });
+    return packed;
+  }
+
   /**
-   * Copies channel c of images img0..img0+images-1 into {@code padded} (hp x wp per image) with
-   * the input's top-left at (padTop, padLeft) and zeros around it.
+   * Copies the six padded input rows of each band b0..b1-1 of channel c into {@code rows}
+   * ({@code T x wp} per band), zeros where the patch leaves the image.
    */
-  private static void copyPadded(float[] x, int cin, int h, int w, int c, int img0, int images,
-      int padTop, int padLeft, int hp, int wp, float[] padded) {
-    java.util.Arrays.fill(padded, 0, images * hp * wp, 0f);
-    // Pixels right of or below the last patch are never read, nor are they copied.
-    int rows = Math.min(h, hp - padTop);
-    int cols = Math.min(w, wp - padLeft);
-    if (rows <= 0 || cols <= 0) {
-      return;
-    }
-    for (int i = 0; i < images; i++) {
-      int src = ((img0 + i) * cin + c) * h * w;
-      int dst = i * hp * wp + padTop * wp + padLeft;
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(x, src + r * w, padded, dst + r * wp, cols);
+  private static void copyBands(float[] x, Geometry g, int c, int b0, int b1, float[] rows) {
+    int w = g.w;
+    int wp = g.wp;
+    int cols = Math.max(0, Math.min(w, wp - g.padLeft));
+    for (int b = b0; b < b1; b++) {
+      int img = b / g.tilesH;
+      int ty = b - img * g.tilesH;
+      int src = (img * g.cin + c) * g.h * w;
+      int band = (b - b0) * T * wp;
+      for (int r = 0; r < T; r++) {
+        int iy = ty * M + r - g.padTop;
+        int dst = band + r * wp;
+        if (iy < 0 || iy >= g.h || cols == 0) {
+          java.util.Arrays.fill(rows, dst, dst + wp, 0f);
+          continue;
+        }
+        java.util.Arrays.fill(rows, dst, dst + g.padLeft, 0f);
+        System.arraycopy(x, src + iy * w, rows, dst + g.padLeft, cols);
+        java.util.Arrays.fill(rows, dst + g.padLeft + cols, dst + wp, 0f);
       }
     }
   }
 
   /**
-   * Writes the 4x4 tiles y[(4r + c)*tb + t] (+ bias) of output channel co into {@code out}, tile t
-   * of the chunk being tile {@code first + t} overall; tiles on the bottom and right edges are
+   * Writes the 4x4 tiles y[(4r + c)*tb + t] (+ bias) of output channel co into {@code out}, the
+   * tiles being those of bands b0, b0+1, ... in order; tiles on the bottom and right edges are
    * clipped to the output size.
    */
-  private static void scatterTiles(float[] y, int tb, int first, int tilesH, int tilesW, int co,
-      int cout, int outH, int outW, float bias, float[] out) {
-    int tilesPerImage = tilesH * tilesW;
-    int plane = outH * outW;
-    int tile = first;
-    int img = tile / tilesPerImage;
-    int rem = tile - img * tilesPerImage;
-    int ty = rem / tilesW;
-    int tx = rem - ty * tilesW;
+  private static void scatterTiles(float[] y, int tb, Geometry g, int b0, int co, float bias,
+      float[] out) {
+    int outW = g.outW;
+    int plane = g.outH * outW;
     for (int t = 0; t < tb; t++) {
-      int oy0 = ty * M;
+      int b = b0 + t / g.tilesW;
+      int tx = t % g.tilesW;
+      int img = b / g.tilesH;
+      int oy0 = (b - img * g.tilesH) * M;
       int ox0 = tx * M;
-      int rows = Math.min(M, outH - oy0);
+      int rows = Math.min(M, g.outH - oy0);
       int cols = Math.min(M, outW - ox0);
-      int dst = (img * cout + co) * plane + oy0 * outW + ox0;
+      int dst = (img * g.cout + co) * plane + oy0 * outW + ox0;
       for (int r = 0; r < rows; r++) {
         for (int c = 0; c < cols; c++) {
           out[dst + r * outW + c] = y[(M * r + c) * tb + t] + bias;
-        }
-      }
-      if (++tx == tilesW) {
-        tx = 0;
-        if (++ty == tilesH) {
-          ty = 0;
-          img++;
         }
       }
     }
@@ -211,13 +271,14 @@ public final class WinogradConv {
   }
 
   /**
-   * Writes U[e][co][ci] = (G g G^T)[e] for the filter of (co, ci) into {@code u}, plane e starting
-   * at {@code e * planeStride(cout * cin)}; computed in double, stored as float.
+   * Writes U[e][co][ci] = (G g G^T)[e] for the filters of (co, ci), co in [coFrom, coTo), into
+   * {@code u}, plane e starting at {@code e * planeStride(cout * cin)}; computed in double, stored
+   * as float.
    */
-  static void transformFilters(float[] weight, int cout, int cin, float[] u) {
+  static void transformFilters(float[] weight, int cout, int cin, int coFrom, int coTo, float[] u) {
     int step = planeStride(cout * cin);
     double[] gg = new double[T * 3];
-    for (int co = 0; co < cout; co++) {
+    for (int co = coFrom; co < coTo; co++) {
       for (int ci = 0; ci < cin; ci++) {
         int g = (co * cin + ci) * 9;
         // G g: 6x3, one column of g at a time. Multiplying by rounded reciprocals instead of

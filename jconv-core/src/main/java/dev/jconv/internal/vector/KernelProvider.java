@@ -31,6 +31,19 @@ public interface KernelProvider {
   void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
+  /**
+   * Packs {@code op(A)} ({@code m x k}, addressed as in {@link #sgemm}) for repeated products
+   * with {@link #sgemmPacked}. {@code a} is copied: later changes to it do not show.
+   */
+  PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda);
+
+  /**
+   * {@link #sgemm} with a left operand packed by this provider's {@link #packA}:
+   * {@code C = A op(B) + beta C}, A being {@code a.rows() x a.cols()}. Only C is modified.
+   */
+  void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc);
+
   /** Sum of {@code x[xOff+i] * y[yOff+i]} for {@code i < n}. Summation order is unspecified. */
   float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

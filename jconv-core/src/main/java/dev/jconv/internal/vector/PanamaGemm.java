@@ -59,6 +59,38 @@ final class PanamaGemm {
 
   void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    run(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** Packs op(A) as {@link #block} would, every KC step at once: step pc's panels at pc * mPad. */
+  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    int mPad = roundUp(Math.max(m, 1), MR);
+    float[] data = new float[mPad * k];
+    int kcStep = kcStep(k);
+    for (int pc = 0; pc < k; pc += kcStep) {
+      packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, pc * mPad);
+    }
+    return new PackedMatrix(m, k, data, this);
+  }
+
+  void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    assert a.owner == this : "matrix packed by another provider";
+    run(false, null, 0, 0, a, transB, a.rows, n, a.cols, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** The KC step for depth k: equal steps of at most kcMax. */
+  private int kcStep(int k) {
+    // Equal KC steps (576 -> 3 x 192, not 256 + 256 + 64): a short last step would pay the load
+    // and store of C for few FMAs.
+    int kSteps = Math.max(1, (k + kcMax - 1) / kcMax);
+    return (k + kSteps - 1) / kSteps;
+  }
+
+  /** The product, with A either raw ({@code packed == null}) or packed. */
+  private void run(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
+      boolean transB, int m, int n, int k, float[] b, int bOff, int ldb, float beta, float[] c,
+      int cOff, int ldc) {
     if (m <= 0 || n <= 0) {
       return;
     }
@@ -73,7 +105,7 @@ final class PanamaGemm {
     int threads = Parallel.getNumThreads();
     long flops = 2L * m * n * k;
     if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
-      block(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      block(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     int rowPanels = (m + MR - 1) / MR;
@@ -109,33 +141,35 @@ final class PanamaGemm {
         int j0 = Math.min(n, (int) ((long) colPanels * tj / tn) * nr);
         int j1 = Math.min(n, (int) ((long) colPanels * (tj + 1) / tn) * nr);
         if (i0 < i1 && j0 < j1) {
-          block(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+          block(transA, a, aOff, lda, packed, transB, i0, i1, j0, j1, k, b, bOff, ldb, beta, c,
+              cOff, ldc);
         }
       }
     });
   }
 
-  /** C[i0:i1, j0:j1] = op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C, on the calling thread. */
-  private void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
-      int ldc) {
+  /**
+   * C[i0:i1, j0:j1] = op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C, on the calling thread; i0 is a
+   * multiple of MR. A comes packed when {@code packed != null}.
+   */
+  private void block(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
+      boolean transB, int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
     float[][] buf = buffers.get();
     int kcCap = Math.min(kcMax, k);
     int ncCap = Math.min(ncMax, roundUp(j1 - j0, nr));
     int mcCap = Math.min(mcMax, roundUp(i1 - i0, MR));
-    if (buf[0].length < mcCap * kcCap) {
+    if (packed == null && buf[0].length < mcCap * kcCap) {
       buf[0] = new float[mcCap * kcCap];
     }
     if (buf[1].length < ncCap * kcCap) {
       buf[1] = new float[ncCap * kcCap];
     }
-    float[] ap = buf[0];
+    float[] ap = packed == null ? buf[0] : packed.data;
     float[] bp = buf[1];
     float[] tile = buf[2];
-    // Equal KC steps (576 -> 3 x 192, not 256 + 256 + 64): a short last step would pay the load
-    // and store of C for few FMAs.
-    int kSteps = (k + kcMax - 1) / kcMax;
-    int kcStep = (k + kSteps - 1) / kSteps;
+    int kcStep = kcStep(k);
+    int mPad = packed == null ? 0 : roundUp(Math.max(packed.rows, 1), MR);
     for (int jc = j0; jc < j1; jc += ncMax) {
       int nc = Math.min(ncMax, j1 - jc);
       for (int pc = 0; pc < k; pc += kcStep) {
@@ -144,11 +178,17 @@ final class PanamaGemm {
         boolean accumulate = pc > 0 || beta != 0f;
         for (int ic = i0; ic < i1; ic += mcMax) {
           int mc = Math.min(mcMax, i1 - ic);
-          packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+          int apBase;
+          if (packed == null) {
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+            apBase = 0;
+          } else {
+            apBase = pc * mPad + ic * kc;
+          }
           // B panels are packed during the first row block, each right before its first use, so
           // the packed panel is still in L1 when the micro-kernel reads it.
           boolean packB = ic == i0;
-          macroKernel(ap, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate, tile,
+          macroKernel(ap, apBase, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate, tile,
               packB ? b : null, bOff, ldb, transB, pc, jc);
         }
       }
@@ -156,7 +196,8 @@ final class PanamaGemm {
   }
 
   /** Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}. */
-  private void macroKernel(float[] ap, float[] bp, int mc, int nc, int kc, float[] c, int cBase,
+  private void macroKernel(float[] ap, int apBase, float[] bp, int mc, int nc, int kc, float[] c,
+      int cBase,
       int ldc, boolean accumulate, float[] tile, float[] b, int bOff, int ldb, boolean transB,
       int pc, int jc) {
     PanamaKernels kern = kernels;
@@ -168,7 +209,7 @@ final class PanamaGemm {
       }
       for (int ir = 0; ir < mc; ir += MR) {
         int mEdge = Math.min(MR, mc - ir);
-        int aIdx = ir * kc;
+        int aIdx = apBase + ir * kc;
         int cIdx = cBase + ir * ldc + jr;
         if (mEdge == MR && nEdge == nr) {
           kern.gemmMicro(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, accumulate);
@@ -192,12 +233,15 @@ final class PanamaGemm {
     }
   }
 
-  /** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, k-major inside a panel, zero-padded. */
+  /**
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels from ap[apOff], k-major inside a panel,
+   * zero-padded.
+   */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc,
-      int kc, float[] ap) {
+      int kc, float[] ap, int apOff) {
     for (int ir = 0; ir < mc; ir += MR) {
       int rows = Math.min(MR, mc - ir);
-      int base = ir * kc;
+      int base = apOff + ir * kc;
       if (!transA) {
         for (int r = 0; r < rows; r++) {
           int src = aOff + (ic + ir + r) * lda + pc;
@@ -224,7 +268,6 @@ final class PanamaGemm {
     }
   }
 
-  /** Packs op(B)[pc:pc+kc, j0:j0+cols] as one NR-column panel at bp[base], k-major, zero-padded. */
   /**
    * Packs op(B)[pc:pc+kc, j0:j0+cols] as consecutive NR-column panels from bp[base]. Several
    * panels at a time, so that each row of B is read as one longer contiguous run (the hardware
@@ -252,6 +295,7 @@ final class PanamaGemm {
     }
   }
 
+  /** Packs op(B)[pc:pc+kc, j0:j0+cols] as one NR-column panel at bp[base], k-major, zero-padded. */
   private void packBPanel(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
       int cols, float[] bp, int base) {
     int w = nr;

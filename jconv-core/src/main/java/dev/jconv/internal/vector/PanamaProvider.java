@@ -49,6 +49,17 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    return gemm.pack(transA, m, k, a, aOff, lda);
+  }
+
+  @Override
+  public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    gemm.sgemmPacked(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
   public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
     return kernels.dot(x, xOff, y, yOff, n);
   }

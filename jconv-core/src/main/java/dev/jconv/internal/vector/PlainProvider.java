@@ -32,6 +32,25 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    float[] data = new float[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        data[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+      }
+    }
+    return new PackedMatrix(m, k, data, this);
+  }
+
+  @Override
+  public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    assert a.owner == this : "matrix packed by another provider";
+    PlainGemm.sgemm(false, transB, a.rows, n, a.cols, a.data, 0, a.cols, b, bOff, ldb, beta, c,
+        cOff, ldc);
+  }
+
+  @Override
   public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
     float sum = 0f;
     for (int i = 0; i < n; i++) {

@@ -187,6 +187,31 @@ class WinogradConvTest {
   }
 
   @Test
+  void forward_preparedFilters_matchesAndIgnoresLaterWeightChanges() {
+    Case c = new Case(2, 9, 11, 10, 7, 1, 1, 1, 1, true);
+    SplittableRandom rnd = new SplittableRandom(13);
+    float[] x = random(rnd, c.n * c.cin * c.h * c.w);
+    float[] wt = random(rnd, c.cout * c.cin * 9);
+    float[] bias = random(rnd, c.cout);
+    double[][] ref = direct(c, x, wt, bias);
+    int checked = 0;
+    for (KernelProvider p : KernelProviders.allNative()) {
+      float[] scratchW = wt.clone();
+      WinogradConv.Filters f = WinogradConv.prepare(p, scratchW, c.cout, c.cin);
+      Arrays.fill(scratchW, 100f);
+      for (int run = 0; run < 2; run++) {
+        float[] out = new float[c.n * c.cout * c.outH() * c.outW()];
+        WinogradConv.forward(f, c.n, c.h, c.w, c.padTop, c.padLeft, c.outH(), c.outW(), x, bias, out);
+        for (int i = 0; i < out.length; i++) {
+          assertEquals(ref[0][i], out[i], 1e-4 * (1 + Math.abs(ref[0][i])), p + " run " + run + " out[" + i + "]");
+        }
+        checked++;
+      }
+    }
+    assertEquals(2 * KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
   void supports_only3x3Stride1Dilation1Groups1() {
     assertTrue(WinogradConv.supports(3, 3, 1, 1, 1, 1, 1));
     assertFalse(WinogradConv.supports(3, 3, 2, 1, 1, 1, 1));
@@ -204,7 +229,7 @@ class WinogradConvTest {
     g[4] = 1f;
     int stride = WinogradConv.planeStride(1);
     float[] u = new float[36 * stride];
-    WinogradConv.transformFilters(g, 1, 1, u);
+    WinogradConv.transformFilters(g, 1, 1, 0, 1, u);
     double[] col = {0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0};
     for (int r = 0; r < 6; r++) {
       for (int c = 0; c < 6; c++) {

@@ -101,12 +101,29 @@ class SgemmTest {
 
     /** Runs {@code provider} on a copy of C and fails with the first wrong element. */
     void check(KernelProvider provider) {
+      check(provider, false);
+    }
+
+    /**
+     * As {@link #check(KernelProvider)}; with {@code packed}, A goes through packA and
+     * sgemmPacked, and A's array is overwritten in between (the packed copy must not see it).
+     */
+    void check(KernelProvider provider, boolean packed) {
       float[] c = c0.clone();
       float[] aCopy = a.clone();
       float[] bCopy = b.clone();
-      provider.sgemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, a, A_OFF, cs.lda(), b, B_OFF, cs.ldb(),
-          cs.beta, c, C_OFF, cs.ldc());
-      String where = provider.name() + "/" + provider.vectorBits() + " " + cs;
+      if (packed) {
+        float[] scratchA = a.clone();
+        PackedMatrix pa = provider.packA(cs.transA, cs.m, cs.k, scratchA, A_OFF, cs.lda());
+        assertEquals(cs.m, pa.rows());
+        assertEquals(cs.k, pa.cols());
+        java.util.Arrays.fill(scratchA, Float.NaN);
+        provider.sgemmPacked(pa, cs.transB, cs.n, b, B_OFF, cs.ldb(), cs.beta, c, C_OFF, cs.ldc());
+      } else {
+        provider.sgemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, a, A_OFF, cs.lda(), b, B_OFF,
+            cs.ldb(), cs.beta, c, C_OFF, cs.ldc());
+      }
+      String where = provider.name() + "/" + provider.vectorBits() + (packed ? " packed " : " ") + cs;
       assertTrue(java.util.Arrays.equals(aCopy, a) && java.util.Arrays.equals(bCopy, b),
           where + ": modified A or B");
       for (int idx = 0; idx < c.length; idx++) {
@@ -176,6 +193,28 @@ class SgemmTest {
     assertEquals(4 * SIZES.length * SIZES.length * SIZES.length + 7, cases.size());
     assertEquals(1 + widths, providers.size());
     assertEquals(cases.size() * (1 + widths), checked);
+  }
+
+  @Test
+  void sgemmPacked_everyNativeProvider_matchesTripleLoop() {
+    // The same shapes as sgemm but k in {1, 13, 300, 777}: 300 and 777 take several KC steps,
+    // whose packed panels sit one after another.
+    List<KernelProvider> providers = KernelProviders.allNative();
+    int checked = 0;
+    long seed = 500;
+    for (int m : new int[] {1, 7, 13, 207}) {
+      for (int n : new int[] {1, 13, 207}) {
+        for (int k : new int[] {1, 13, 300, 777}) {
+          Case cs = new Case(m, n, k, ((m + k) & 1) == 0, (n & 2) == 0, (m & 1) == 0 ? 0f : 1f);
+          Data data = new Data(cs, seed++);
+          for (KernelProvider p : providers) {
+            data.check(p, true);
+            checked++;
+          }
+        }
+      }
+    }
+    assertEquals(4 * 3 * 4 * providers.size(), checked);
   }
 
   @Test
