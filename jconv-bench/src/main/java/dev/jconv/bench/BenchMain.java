@@ -24,7 +24,8 @@ public final class BenchMain {
     CommandLineOptions options = new CommandLineOptions(args);
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
-    System.out.println("# median of the measurement iterations; flops counted as 2*M*N*K");
+    System.out.println("# median of the measurement iterations; flops: 2*M*N*K for GEMM, the direct"
+        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions");
     for (RunResult r : results) {
       System.out.println(line(r));
     }
@@ -46,13 +47,27 @@ public final class BenchMain {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "{\"bench\": \"%s\", \"case\": \"%s\", \"threads\": %s, "
             + "\"provider\": \"%s\", \"bits\": %d, \"median_ms\": %.4f",
-        shortName, params.getParam("shape"), params.getParam("threads"), provider, bits, medianMs));
+        shortName, caseName(shortName, params), params.getParam("threads"), provider, bits,
+        medianMs));
+    double flops = Double.NaN;
     if (shortName.startsWith("GemmBench")) {
       int[] mnk = GemmBench.parseShape(params.getParam("shape"));
-      double flops = 2.0 * mnk[0] * mnk[1] * mnk[2];
+      flops = 2.0 * mnk[0] * mnk[1] * mnk[2];
+    } else if (shortName.startsWith("WinogradBench")) {
+      flops = WinogradBench.flops(params.getParam("conv"));
+      sb.append(", \"algorithm\": \"winograd\"");
+      if (Boolean.parseBoolean(params.getParam("prepared"))) {
+        sb.append(", \"prepared\": true");
+      }
+    }
+    if (!Double.isNaN(flops)) {
       sb.append(String.format(Locale.ROOT, ", \"gflops\": %.1f", flops / (medianMs * 1e6)));
     }
     return sb.append('}').toString();
+  }
+
+  private static String caseName(String bench, org.openjdk.jmh.infra.BenchmarkParams params) {
+    return bench.startsWith("WinogradBench") ? params.getParam("conv") : params.getParam("shape");
   }
 
   private static double toMillis(double score, String unit) {
