@@ -40,7 +40,7 @@ public final class WinogradConv {
    * Bytes of transformed input and products (V and M) one block aims at: about a core's L2, where
    * they stay between the three steps.
    */
-  private static final long BLOCK_BYTES = 1L << 20;
+  private static final long BLOCK_BYTES = 2L << 20;
 
   /**
    * Tiles per block at least: they are the GEMM's columns, and fewer than two 32-wide panels
@@ -136,10 +136,13 @@ public final class WinogradConv {
     int threads = Parallel.getNumThreads();
     long perTileBytes = 4L * E * (cin + cout);
     long target = Math.max(MIN_BLOCK_TILES, BLOCK_BYTES / perTileBytes);
-    // Whole bands per block, and enough blocks for every thread when the layer allows it.
-    int bandsPerBlock = (int) Math.max(1, Math.min((target + g.tilesW - 1) / g.tilesW,
-        (bands + threads - 1) / threads));
-    int blocks = (bands + bandsPerBlock - 1) / bandsPerBlock;
+    // Whole bands per block, and a multiple of the thread count of blocks (when there are enough
+    // bands), so that no thread waits for another's last block.
+    int blocks = (int) Math.max(1, (bands + (target + g.tilesW - 1) / g.tilesW - 1)
+        / ((target + g.tilesW - 1) / g.tilesW));
+    blocks = Math.min(bands, (blocks + threads - 1) / threads * threads);
+    int bandsPerBlock = (bands + blocks - 1) / blocks;
+    blocks = (bands + bandsPerBlock - 1) / bandsPerBlock;
     Parallel.forRange(blocks, 1, (start, end) -> {
       for (int blk = start; blk < end; blk++) {
         int b0 = blk * bandsPerBlock;

@@ -119,9 +119,62 @@ final class Panama256 extends PanamaKernels {
   @Override
   void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
       float[] v, int vOff, int vStride) {
-    // The plain code on purpose: with one lane per tile, the patches have to be gathered (stride
-    // 4), and 36 gathers per vector of tiles measured slower than the scalar transform.
-    PlainWinograd.input(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+    // One lane per tile. Hardware gathers of the stride-4 patches measured slower than plain
+    // Java, so the patches of L tiles are first copied, scalar, into d (36 rows of L lanes); the
+    // arithmetic and the stores to v then run on whole vectors.
+    float[] d = new float[36 * L];
+    float[] tmp = new float[36 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int l = 0; l < L; l++) {
+        int base = srcOff + offsets[offOff + j + l];
+        for (int r = 0; r < 6; r++) {
+          int row = base + r * ld;
+          int dr = 6 * r * L + l;
+          d[dr] = src[row];
+          d[dr + L] = src[row + 1];
+          d[dr + 2 * L] = src[row + 2];
+          d[dr + 3 * L] = src[row + 3];
+          d[dr + 4 * L] = src[row + 4];
+          d[dr + 5 * L] = src[row + 5];
+        }
+      }
+      // B^T along the columns: column c of the patch is d[(6r + c)*L], r = 0..5.
+      for (int c = 0; c < 6; c++) {
+        int o = c * L;
+        inputColumn(FloatVector.fromArray(S, d, o), FloatVector.fromArray(S, d, o + 6 * L),
+            FloatVector.fromArray(S, d, o + 12 * L), FloatVector.fromArray(S, d, o + 18 * L),
+            FloatVector.fromArray(S, d, o + 24 * L), FloatVector.fromArray(S, d, o + 30 * L),
+            tmp, o, 6 * L);
+      }
+      // Then along the rows, straight into v.
+      for (int r = 0; r < 6; r++) {
+        int t = 6 * r * L;
+        inputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + L),
+            FloatVector.fromArray(S, tmp, t + 2 * L), FloatVector.fromArray(S, tmp, t + 3 * L),
+            FloatVector.fromArray(S, tmp, t + 4 * L), FloatVector.fromArray(S, tmp, t + 5 * L),
+            v, vOff + 6 * r * vStride + j, vStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.input(src, srcOff, ld, offsets, offOff + bound, count - bound, v, vOff + bound,
+          vStride);
+    }
+  }
+
+  /** B^T applied to 6 vectors (one per patch row or column); result k goes to out[o + k*os]. */
+  private static void inputColumn(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3,
+      FloatVector d4, FloatVector d5, float[] out, int o, int os) {
+    FloatVector a = d4.sub(d2.mul(4f));
+    FloatVector b = d3.sub(d1.mul(4f));
+    FloatVector p = d4.sub(d2);
+    FloatVector q = d3.sub(d1).mul(2f);
+    d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(out, o);
+    a.add(b).intoArray(out, o + os);
+    a.sub(b).intoArray(out, o + 2 * os);
+    p.add(q).intoArray(out, o + 3 * os);
+    p.sub(q).intoArray(out, o + 4 * os);
+    d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(out, o + 5 * os);
   }
 
   @Override
