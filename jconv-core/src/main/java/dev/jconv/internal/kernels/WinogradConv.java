@@ -187,9 +187,12 @@ public final class WinogradConv {
       kernels.sgemmPacked(u[e], false, tb, v, e * vStride, tb, 0f, prod, e * mStride, tb);
     }
     float[] y = scratch(SLOT_TILES, M * M * tb);
+    int[] at = new int[tb];
+    int[] fit = new int[tb];
+    tilePlaces(g, b0, tb, at, fit);
     for (int co = 0; co < cout; co++) {
       kernels.winogradOutput(prod, co * tb, mStride, tb, y, tb);
-      scatterTiles(y, tb, g, b0, co, bias == null ? 0f : bias[co], out);
+      scatterTiles(y, tb, g, at, fit, co, bias == null ? 0f : bias[co], out);
     }
   }
 
@@ -238,26 +241,47 @@ public final class WinogradConv {
   }
 
   /**
-   * Writes the 4x4 tiles y[(4r + c)*tb + t] (+ bias) of output channel co into {@code out}, the
-   * tiles being those of bands b0, b0+1, ... in order; tiles on the bottom and right edges are
-   * clipped to the output size.
+   * Where each tile t of bands b0, b0+1, ... starts in output channel 0 ({@code at[t]}), and its
+   * rows and columns inside the output ({@code fit[t] = rows * 8 + cols}, 4 and 4 for inner tiles).
    */
-  private static void scatterTiles(float[] y, int tb, Geometry g, int b0, int co, float bias,
-      float[] out) {
-    int outW = g.outW;
-    int plane = g.outH * outW;
+  private static void tilePlaces(Geometry g, int b0, int tb, int[] at, int[] fit) {
+    int plane = g.outH * g.outW;
     for (int t = 0; t < tb; t++) {
       int b = b0 + t / g.tilesW;
-      int tx = t % g.tilesW;
       int img = b / g.tilesH;
       int oy0 = (b - img * g.tilesH) * M;
-      int ox0 = tx * M;
-      int rows = Math.min(M, g.outH - oy0);
-      int cols = Math.min(M, outW - ox0);
-      int dst = (img * g.cout + co) * plane + oy0 * outW + ox0;
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) {
-          out[dst + r * outW + c] = y[(M * r + c) * tb + t] + bias;
+      int ox0 = (t % g.tilesW) * M;
+      at[t] = img * g.cout * plane + oy0 * g.outW + ox0;
+      fit[t] = Math.min(M, g.outH - oy0) * 8 + Math.min(M, g.outW - ox0);
+    }
+  }
+
+  /**
+   * Writes the 4x4 tiles y[(4r + c)*tb + t] (+ bias) of output channel co into {@code out}, at
+   * the places from {@link #tilePlaces}; tiles on the bottom and right edges are clipped.
+   */
+  private static void scatterTiles(float[] y, int tb, Geometry g, int[] at, int[] fit, int co,
+      float bias, float[] out) {
+    int outW = g.outW;
+    int chan = co * g.outH * outW;
+    for (int t = 0; t < tb; t++) {
+      int dst = at[t] + chan;
+      if (fit[t] == M * 8 + M) {
+        for (int r = 0; r < M; r++) {
+          int o = dst + r * outW;
+          int i = M * r * tb + t;
+          out[o] = y[i] + bias;
+          out[o + 1] = y[i + tb] + bias;
+          out[o + 2] = y[i + 2 * tb] + bias;
+          out[o + 3] = y[i + 3 * tb] + bias;
+        }
+      } else {
+        int rows = fit[t] >> 3;
+        int cols = fit[t] & 7;
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            out[dst + r * outW + c] = y[(M * r + c) * tb + t] + bias;
+          }
         }
       }
     }
