@@ -144,8 +144,8 @@ public final class Demo {
     Tensor Y = conv.forward(X);
     print(out, X.shape());
     print(out, "Y.shape: ", Y.shape());
-    print(out, "weight.shape: ", conv.parameter("weight").shape());
-    print(out, "bias.shape: ", conv.parameter("bias").shape());
+    print(out, "weight.shape: ", conv.weight().shape());
+    print(out, "bias.shape: ", conv.bias().shape());
   }
 
   // ================================================================ Padding and Stride
