@@ -12,8 +12,20 @@ Run with Debian's Python, which has torch:
   /usr/bin/python3 tools/bench/torch_bench.py --threads 1,2
 Each thread count runs in its own child process with the environment fixed before torch loads:
 OPENBLAS_NUM_THREADS / OMP_NUM_THREADS = N (OpenBLAS defaults to one thread here, which makes
-1x1 convolutions look slow), torch.set_num_threads(N), and GLIBC_TUNABLES raising malloc's mmap
-and trim thresholds so that large outputs are not page-faulted afresh on every call.
+1x1 convolutions look slow), torch.set_num_threads(N), GLIBC_TUNABLES raising malloc's mmap
+and trim thresholds so that large outputs are not page-faulted afresh on every call, and no
+OPENBLAS_CORETYPE (a forced core type such as Haswell keeps OpenBLAS off AVX-512).
+
+`./jconv bench --compare torch` runs this script as a server, one process per thread count
+(--serve N), so that it can interleave PyTorch's samples with jconv's case by case. The protocol is
+one line per request on stdin, one JSON line per answer on stdout:
+  (on start)                  {"ready": true, "torch": "1.13.0", "threads": N, ...}
+  prepare CASE WARMUP SAMPLE_MS  makes the inputs, calibrates the calls per sample (so that one
+                              sample lasts >= SAMPLE_MS), runs WARMUP untimed samples;
+                              answers {"case": ..., "kind": ..., "work": flops or bytes, "reps": R}
+  sample CASE                 one timed sample: {"case": ..., "ms": milliseconds per call}
+  quit                        exits
+A request that fails answers {"error": "..."}.
 """
 import argparse
 import json
@@ -52,61 +64,123 @@ def conv_out(size, k, s, p, d):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def time_call(fn, min_sample_s, samples):
-    """Median seconds per call: calls are batched so that one sample lasts >= min_sample_s."""
+def fixed_env(threads, base=None):
+    """The environment PyTorch is measured in, with `threads` threads (see the module docstring)."""
+    env = dict(os.environ if base is None else base)
+    env.update({"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
+                "GLIBC_TUNABLES": GLIBC_TUNABLES})
+    env.pop("OPENBLAS_CORETYPE", None)
+    return env
+
+
+def make_case(name):
+    """(kind, work, fn): the case's inputs made after manual_seed(0) and the call to time."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    if name in CONV_CASES:
+        n, cin, h, w, cout, k, s, p, d, g = CONV_CASES[name]
+        x = torch.rand(n, cin, h, w)
+        weight = torch.rand(cout, cin // g, k, k) - 0.5
+        bias = torch.rand(cout)
+        fn = lambda: F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d, groups=g)
+        ho, wo = conv_out(h, k, s, p, d), conv_out(w, k, s, p, d)
+        assert tuple(fn().shape) == (n, cout, ho, wo)
+        return "conv", 2.0 * n * cout * ho * wo * (cin // g) * k * k, fn
+    n, c, h, w, op, k, s, p = POOL_CASES[name]
+    x = torch.rand(n, c, h, w)
+    if op == "max":
+        fn = lambda: F.max_pool2d(x, k, s, p)
+    elif op == "avg":
+        fn = lambda: F.avg_pool2d(x, k, s, p)
+    else:
+        fn = lambda: F.adaptive_avg_pool2d(x, 1)
+    out = fn()
+    return "pool", 4.0 * (x.numel() + out.numel()), fn
+
+
+def calibrate(fn, min_sample_s):
+    """Calls per sample so that one sample lasts >= min_sample_s (after two untimed calls)."""
     fn()
     fn()
     t0 = time.perf_counter()
     fn()
     once = max(time.perf_counter() - t0, 1e-7)
-    reps = max(1, int(min_sample_s / once))
-    # Warm-up of about one sample, then the timed samples.
+    return max(1, int(min_sample_s / once))
+
+
+def sample(fn, reps):
+    """Seconds per call over one sample of `reps` calls."""
+    t0 = time.perf_counter()
     for _ in range(reps):
         fn()
-    times = []
-    for _ in range(samples):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        times.append((time.perf_counter() - t0) / reps)
-    times.sort()
+    return (time.perf_counter() - t0) / reps
+
+
+def serve(threads):
+    """The server mode (see the module docstring): requests on stdin, JSON answers on stdout."""
+    import torch
+
+    torch.set_num_threads(threads)
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "python": sys.executable,
+                      "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+                      "glibc_tunables": os.environ.get("GLIBC_TUNABLES")}), flush=True)
+    prepared = {}
+    with torch.no_grad():
+        for line in sys.stdin:
+            words = line.split()
+            if not words:
+                continue
+            try:
+                if words[0] == "quit":
+                    break
+                if words[0] == "prepare" and len(words) == 4:
+                    name, warmup, sample_ms = words[1], int(words[2]), float(words[3])
+                    if name not in CONV_CASES and name not in POOL_CASES:
+                        raise ValueError("unknown case " + name)
+                    kind, work, fn = make_case(name)
+                    reps = calibrate(fn, sample_ms / 1e3)
+                    for _ in range(warmup):
+                        sample(fn, reps)
+                    prepared[name] = (fn, reps)
+                    answer = {"case": name, "kind": kind, "work": work, "reps": reps}
+                elif words[0] == "sample" and len(words) == 2:
+                    if words[1] not in prepared:
+                        raise ValueError("case " + words[1] + " is not prepared")
+                    fn, reps = prepared[words[1]]
+                    answer = {"case": words[1], "ms": sample(fn, reps) * 1e3}
+                else:
+                    raise ValueError("bad request: " + line.strip())
+            except Exception as e:  # the client shows the message and goes on without PyTorch's figure
+                answer = {"error": type(e).__name__ + ": " + str(e)}
+            print(json.dumps(answer), flush=True)
+
+
+def time_call(fn, min_sample_s, samples):
+    """Median seconds per call: calls are batched so that one sample lasts >= min_sample_s."""
+    reps = calibrate(fn, min_sample_s)
+    # Warm-up of about one sample, then the timed samples.
+    sample(fn, reps)
+    times = sorted(sample(fn, reps) for _ in range(samples))
     return times[len(times) // 2]
 
 
 def run_child(threads, cases, min_sample_s, samples):
     import torch
-    import torch.nn.functional as F
 
     torch.set_num_threads(threads)
-    torch.manual_seed(0)
     with torch.no_grad():
         for name in cases:
-            if name in CONV_CASES:
-                n, cin, h, w, cout, k, s, p, d, g = CONV_CASES[name]
-                x = torch.rand(n, cin, h, w)
-                weight = torch.rand(cout, cin // g, k, k) - 0.5
-                bias = torch.rand(cout)
-                fn = lambda: F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d, groups=g)
-                ho, wo = conv_out(h, k, s, p, d), conv_out(w, k, s, p, d)
-                assert tuple(fn().shape) == (n, cout, ho, wo)
-                sec = time_call(fn, min_sample_s, samples)
-                flops = 2.0 * n * cout * ho * wo * (cin // g) * k * k
-                rec = {"framework": "torch", "case": name, "kind": "conv", "threads": threads,
-                       "median_ms": round(sec * 1e3, 4), "gflops": round(flops / sec / 1e9, 1)}
+            kind, work, fn = make_case(name)
+            sec = time_call(fn, min_sample_s, samples)
+            rec = {"framework": "torch", "case": name, "kind": kind, "threads": threads,
+                   "median_ms": round(sec * 1e3, 4)}
+            if kind == "conv":
+                rec["gflops"] = round(work / sec / 1e9, 1)
             else:
-                n, c, h, w, op, k, s, p = POOL_CASES[name]
-                x = torch.rand(n, c, h, w)
-                if op == "max":
-                    fn = lambda: F.max_pool2d(x, k, s, p)
-                elif op == "avg":
-                    fn = lambda: F.avg_pool2d(x, k, s, p)
-                else:
-                    fn = lambda: F.adaptive_avg_pool2d(x, 1)
-                out = fn()
-                sec = time_call(fn, min_sample_s, samples)
-                nbytes = 4.0 * (x.numel() + out.numel())
-                rec = {"framework": "torch", "case": name, "kind": "pool", "threads": threads,
-                       "median_ms": round(sec * 1e3, 4), "gbs": round(nbytes / sec / 1e9, 2)}
+                rec["gbs"] = round(work / sec / 1e9, 2)
             print(json.dumps(rec), flush=True)
 
 
@@ -119,7 +193,20 @@ def main():
     ap.add_argument("--min-sample-ms", type=float, default=100.0, help="length of one timed sample")
     ap.add_argument("--samples", type=int, default=7, help="timed samples per case (median reported)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--serve", type=int, metavar="THREADS",
+                    help="run as ./jconv bench's server with THREADS threads (protocol above)")
     args = ap.parse_args()
+
+    if args.serve is not None:
+        if args.serve < 1:
+            ap.error("thread counts must be positive")
+        env = fixed_env(args.serve)
+        if any(os.environ.get(k) != env.get(k) for k in
+               ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GLIBC_TUNABLES", "OPENBLAS_CORETYPE")):
+            # These are read when the libraries load: restart with them set, before torch is imported.
+            os.execve(sys.executable, [sys.executable] + sys.argv, env)
+        serve(args.serve)
+        return
 
     known = list(CONV_CASES) + list(POOL_CASES)
     cases = known if args.cases == "all" else [c.strip() for c in args.cases.split(",")]
@@ -134,9 +221,7 @@ def main():
     for t in [int(x) for x in args.threads.split(",")]:
         if t < 1:
             ap.error("thread counts must be positive")
-        env = dict(os.environ)
-        env.update({"OPENBLAS_NUM_THREADS": str(t), "OMP_NUM_THREADS": str(t),
-                    "GLIBC_TUNABLES": GLIBC_TUNABLES})
+        env = fixed_env(t)
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t), "--cases", ",".join(cases),
                "--min-sample-ms", str(args.min_sample_ms), "--samples", str(args.samples)]
         rc = subprocess.call(cmd, env=env)
