@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code jconv} command: {@code ./jconv demo}, {@code ./jconv info}. The launcher script at the
+ * The {@code jconv} command: {@code ./jconv demo}, {@code ./jconv info}, {@code ./jconv bench}. The launcher script at the
  * repository root builds the CLI and runs this class with the Vector API enabled.
  *
  * <p>Exit codes: 0 success, 1 an error while running a command, 2 bad usage (unknown command or
@@ -29,6 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "  ./jconv demo --seed 42        the same after torch.manual_seed(42)",
         "  ./jconv demo --cell corr2d    one cell (./jconv demo --list names them)",
         "  ./jconv info                  version, JDK, kernel provider, vector width",
+        "  ./jconv bench --compare torch the benchmark suite in jconv and PyTorch, side by side",
         "  ./jconv help demo             the options of one command"})
 public final class Main {
   static final int EXIT_OK = 0;
@@ -54,6 +55,7 @@ public final class Main {
     CommandLine cmd = new CommandLine(new Main())
         .addSubcommand(new DemoCommand(out))
         .addSubcommand(new InfoCommand(out))
+        .addSubcommand(new BenchCommand(out, err))
         .addSubcommand(new CommandLine.HelpCommand());
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

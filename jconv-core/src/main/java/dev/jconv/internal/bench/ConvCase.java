@@ -5,6 +5,7 @@ import dev.jconv.Torch;
 import dev.jconv.internal.Raw;
 import dev.jconv.internal.kernels.ConvParams;
 import dev.jconv.internal.kernels.ConvReference;
+import dev.jconv.internal.kernels.ConvSelector;
 import dev.jconv.internal.shape.ConvShapes;
 import dev.jconv.nn.functional.Conv2dFuncOptions;
 import dev.jconv.nn.functional.F;
@@ -79,6 +80,11 @@ public record ConvCase(
   public ConvParams params(int images) {
     return new ConvParams(images, cin, h, w, cout, groups, k, k, stride, stride, pad, pad, pad, pad,
         dilation, dilation, outH(), outW());
+  }
+
+  /** The algorithm F.conv2d runs this case with (the selector's choice, or the one forced by its property). */
+  public String algorithm() {
+    return ConvSelector.select(params(n)).name();
   }
 
   /** The options F.conv2d is called with (bias included). */

@@ -1,0 +1,376 @@
+package dev.jconv.cli;
+
+import dev.jconv.Tensor;
+import dev.jconv.Torch;
+import dev.jconv.internal.bench.BenchCase;
+import dev.jconv.internal.bench.BenchSuite;
+import dev.jconv.internal.bench.CheckResult;
+import dev.jconv.internal.bench.ConvCase;
+import dev.jconv.internal.vector.KernelInfo;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code jconv bench}: the design's benchmark suite in jconv and, side by side in the same run,
+ * in PyTorch. Every jconv result is checked against the slow reference before it is timed; a wrong
+ * one is reported as wrong and not timed, and the command then exits with 1.
+ */
+@Command(
+    name = "bench",
+    description = {
+        "Times the benchmark suite of the design notes (11 convolutions, 4 poolings; forward, float32,"
+            + " through the public API F, output allocation included) in jconv and, when Debian's Python"
+            + " with torch is installed, the same cases in PyTorch in the same run.",
+        "Per case: the median time, GFLOP/s (2*N*Cout*Hout*Wout*Cin/groups*kh*kw / time) or GB/s"
+            + " ((input + output bytes) / time), the ratio jconv/PyTorch throughput (> 1: jconv faster)"
+            + " and the share of the machine's peak. Each jconv result is first checked against the slow"
+            + " reference on a sample (first and last image, spread channels); a wrong kernel is not timed.",
+        "jconv and PyTorch samples alternate case by case, so a busy machine slows both alike."},
+    sortOptions = false,
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  ./jconv bench                               the whole suite, 1 and 2 threads, PyTorch if installed",
+        "  ./jconv bench --compare torch               the same, and say so if PyTorch cannot be run",
+        "  ./jconv bench --cases res3x3_28,gap --threads 2",
+        "  ./jconv bench --compare none --iterations 3 --sample-ms 50   a quicker jconv-only run",
+        "  ./jconv bench --json > bench.jsonl          one JSON object per case and thread count",
+        "  ./jconv bench --list                        the cases and their shapes",
+        "",
+        "PyTorch runs as /usr/bin/python3 tools/bench/torch_bench.py --serve THREADS, with OpenBLAS/OpenMP set to",
+        "the same threads, GLIBC_TUNABLES raising malloc's mmap/trim thresholds, and OPENBLAS_CORETYPE unset."})
+final class BenchCommand implements Callable<Integer> {
+
+  /** Whether to run PyTorch beside jconv. */
+  enum Compare { AUTO, TORCH, NONE }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /** How a case's inputs and forward call are made: a seam for tests to put a wrong kernel in. */
+  Function<BenchCase, BenchCase.Instance> instances = BenchCase::instance;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2",
+      description = "Thread counts to run the suite with, one section each (default: ${DEFAULT-VALUE}).")
+  List<Integer> threads = new ArrayList<>();
+
+  @Option(names = "--cases", paramLabel = "NAME[,NAME...]", split = ",", converter = CaseConverter.class,
+      description = "Only these cases (default: all): ${COMPLETION-CANDIDATES}.",
+      completionCandidates = CaseNames.class)
+  List<BenchCase> cases = new ArrayList<>();
+
+  @Option(names = "--compare", paramLabel = "torch|none|auto", defaultValue = "auto",
+      converter = CompareConverter.class,
+      description = "torch: run PyTorch beside jconv, and say why if it cannot be run; none: jconv only;"
+          + " auto (default): PyTorch when it is installed.")
+  Compare compare;
+
+  @Option(names = "--iterations", paramLabel = "N", defaultValue = "7",
+      description = "Timed samples per case and framework; the median is reported (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "5",
+      description = "Untimed warm-up samples per case and framework (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--sample-ms", paramLabel = "MS", defaultValue = "100",
+      description = "Least length of one sample: calls are repeated until it is reached, and the sample's"
+          + " figure is its time per call (default: ${DEFAULT-VALUE}).")
+  double sampleMs;
+
+  @Option(names = "--json", description = "Print one JSON object per line (a header, then one per case and"
+      + " thread count) instead of the table.")
+  boolean json;
+
+  @Option(names = "--list", description = "List the cases with their shapes and work, and exit.")
+  boolean list;
+
+  @Option(names = "--peak-gflops", paramLabel = "G1[,G2...]", split = ",", defaultValue = "265,518",
+      description = "Float32 peak GFLOP/s with 1, 2, ... threads, for the convolutions' share of peak; more"
+          + " threads than listed scale the last figure per thread (default: ${DEFAULT-VALUE}, this project's"
+          + " AVX-512 machines: 2 FMA units x 16 lanes x 2 flops x the clock, which drops with both cores busy).")
+  List<Double> peakGflops = new ArrayList<>();
+
+  @Option(names = "--peak-gbs", paramLabel = "GB/s", defaultValue = "40",
+      description = "Memory bandwidth, for the poolings' share of peak (default: ${DEFAULT-VALUE}).")
+  double peakGbs;
+
+  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
+      description = "The Python that has torch (default: ${DEFAULT-VALUE}, Debian's python3-torch).")
+  Path python;
+
+  @Option(names = "--torch-script", paramLabel = "PATH",
+      description = "PyTorch's side (default: tools/bench/torch_bench.py of the jconv checkout this runs from).")
+  Path torchScript;
+
+  BenchCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    validate();
+    List<BenchCase> chosen = cases.isEmpty() ? BenchSuite.ALL : List.copyOf(new LinkedHashSet<>(cases));
+    List<Integer> threadCounts = List.copyOf(new LinkedHashSet<>(threads));
+    BenchReport.Peaks peaks = new BenchReport.Peaks(peakGflops, peakGbs);
+    if (list) {
+      for (BenchCase c : chosen) {
+        out.printf(Locale.ROOT, "%-11s %-30s %10.4g %s per call%n", c.name(), c.describe(),
+            c.work() / 1e9, c.unit() == BenchCase.Unit.GFLOPS ? "GFLOP" : "GB");
+      }
+      out.flush();
+      return Main.EXIT_OK;
+    }
+
+    int threadsBefore = Torch.getNumThreads();
+    Map<Integer, TorchServer> servers = new LinkedHashMap<>();
+    try {
+      String torchProblem = compare == Compare.NONE ? null : startTorch(threadCounts, servers);
+      if (torchProblem != null && compare == Compare.TORCH) {
+        err.println("jconv bench: --compare torch: PyTorch cannot be run: " + torchProblem
+            + "; timing jconv alone");
+        err.flush();
+      }
+      printHeader(chosen, threadCounts, servers, torchProblem);
+      int wrong = 0;
+      for (int t : threadCounts) {
+        Torch.setNumThreads(t);
+        if (!json) {
+          out.println();
+          out.println(BenchReport.section(t, peaks));
+          out.println(BenchReport.COLUMNS);
+          out.println(BenchReport.COLUMNS2);
+          out.flush();
+        }
+        List<BenchReport.Row> rows = new ArrayList<>();
+        for (BenchCase c : chosen) {
+          BenchReport.Row row = measure(c, t, servers.get(t));
+          rows.add(row);
+          wrong += row.wrong() ? 1 : 0;
+          out.println(json ? BenchReport.jsonRow(row, peaks) : BenchReport.textRow(row, peaks));
+          if (!json && row.torchNote() != null && servers.containsKey(t)) {
+            out.println("            PyTorch: " + row.torchNote());
+          }
+          out.flush();
+        }
+        String summary = BenchReport.belowOne(rows);
+        if (!json && !summary.isEmpty()) {
+          out.println(summary);
+        }
+      }
+      out.flush();
+      if (wrong > 0) {
+        err.println("jconv bench: " + wrong + " result" + (wrong == 1 ? " differs" : "s differ")
+            + " from the reference (marked WRONG above); their speed is not reported");
+        err.flush();
+        return Main.EXIT_ERROR;
+      }
+      return Main.EXIT_OK;
+    } finally {
+      servers.values().forEach(TorchServer::close);
+      Torch.setNumThreads(threadsBefore);
+    }
+  }
+
+  private void validate() {
+    for (int t : threads) {
+      if (t < 1) {
+        throw usage("--threads: thread counts must be at least 1, got " + t);
+      }
+    }
+    if (iterations < 1) {
+      throw usage("--iterations must be at least 1, got " + iterations);
+    }
+    if (warmup < 0) {
+      throw usage("--warmup must be 0 or more, got " + warmup);
+    }
+    if (!(sampleMs > 0) || Double.isInfinite(sampleMs)) {
+      throw usage("--sample-ms must be a positive number of milliseconds, got " + sampleMs);
+    }
+    for (double g : peakGflops) {
+      if (!(g > 0) || Double.isInfinite(g)) {
+        throw usage("--peak-gflops: peaks must be positive numbers, got " + g);
+      }
+    }
+    if (!(peakGbs > 0) || Double.isInfinite(peakGbs)) {
+      throw usage("--peak-gbs must be a positive number, got " + peakGbs);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** Starts one PyTorch server per thread count; returns why PyTorch cannot be used, or null. */
+  private String startTorch(List<Integer> threadCounts, Map<Integer, TorchServer> servers) {
+    Path script = torchScript != null ? torchScript : findScript();
+    for (int t : threadCounts) {
+      try {
+        servers.put(t, TorchServer.start(python, script, t));
+      } catch (TorchServer.Unavailable e) {
+        servers.values().forEach(TorchServer::close);
+        servers.clear();
+        return e.getMessage();
+      }
+    }
+    return null;
+  }
+
+  /** tools/bench/torch_bench.py in the checkout the CLI runs from (its jar or classes are under it), or the working directory. */
+  static Path findScript() {
+    Path rel = Path.of("tools", "bench", "torch_bench.py");
+    try {
+      Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path p = here; p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p.resolve(rel))) {
+          return p.resolve(rel);
+        }
+      }
+    } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException ignored) {
+      // fall back to the working directory
+    }
+    Path cwd = Path.of("").toAbsolutePath().resolve(rel);
+    return Files.isRegularFile(cwd) ? cwd : null;
+  }
+
+  private void printHeader(List<BenchCase> chosen, List<Integer> threadCounts, Map<Integer, TorchServer> servers,
+      String torchProblem) {
+    KernelInfo k = KernelInfo.current();
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("jconv", Main.version() + ": " + chosen.size() + " cases of the design's suite, forward, float32, through F");
+    h.put("java", Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+        + Runtime.getRuntime().availableProcessors() + " processors");
+    h.put("kernels", k.provider() + (k.provider().equals("plain") ? " (plain Java)" : " (Vector API)")
+        + ", " + k.vectorBits() + "-bit vectors, FMA " + (k.fma() == null ? "unknown" : k.fma() ? "yes" : "no"));
+    h.put("threads", threadCounts.toString().replaceAll("[\\[\\] ]", ""));
+    String torch;
+    if (!servers.isEmpty()) {
+      torch = "PyTorch " + servers.values().iterator().next().version() + " (" + python
+          + "; OpenBLAS/OpenMP threads = threads, GLIBC_TUNABLES malloc thresholds, OPENBLAS_CORETYPE unset)";
+    } else if (compare == Compare.NONE) {
+      torch = "not compared (--compare none)";
+    } else {
+      torch = "not compared: " + torchProblem;
+    }
+    h.put("compare", torch);
+    h.put("timing", "median of " + iterations + " samples of >= " + BenchReport.json(sampleMs) + " ms after "
+        + warmup + " warm-up sample" + (warmup == 1 ? "" : "s") + (servers.isEmpty() ? "" : "; jconv and PyTorch samples alternate"));
+    h.put("ratio", "jconv throughput / PyTorch throughput (> 1: jconv faster)");
+    StringBuilder peak = new StringBuilder();
+    for (int i = 0; i < peakGflops.size(); i++) {
+      peak.append(BenchReport.json(peakGflops.get(i))).append(" GFLOP/s on ").append(i + 1)
+          .append(i == 0 ? " thread, " : " threads, ");
+    }
+    h.put("peak", peak + BenchReport.json(peakGbs) + " GB/s memory bandwidth");
+    h.put("check", "each jconv result is compared with the slow reference before it is timed");
+    if (json) {
+      StringBuilder s = new StringBuilder("{\"header\": true");
+      h.forEach((key, v) -> s.append(", ").append(JsonFields.quote(key)).append(": ").append(JsonFields.quote(v)));
+      s.append(", \"provider\": ").append(JsonFields.quote(k.provider()))
+          .append(", \"vector_bits\": ").append(k.vectorBits())
+          .append(", \"torch\": ").append(servers.isEmpty() ? "null"
+              : JsonFields.quote(servers.values().iterator().next().version()));
+      out.println(s.append('}'));
+    } else {
+      BenchReport.header(h).forEach(out::println);
+    }
+    out.flush();
+  }
+
+  /** Checks, then times one case at {@code t} threads, PyTorch's samples alternating with jconv's. */
+  private BenchReport.Row measure(BenchCase c, int t, TorchServer torch) {
+    BenchCase.Instance instance = instances.apply(c);
+    CheckResult check = instance.check(instance.run());
+    String algorithm = c instanceof ConvCase conv ? conv.algorithm().toLowerCase(Locale.ROOT) : "";
+    if (!check.ok()) {
+      return new BenchReport.Row(c, t, check, null, null, null, algorithm);
+    }
+    Supplier<Tensor> fn = instance::run;
+    int reps = Sampler.calibrate(fn, sampleMs);
+    for (int i = 0; i < warmup; i++) {
+      Sampler.sample(fn, reps);
+    }
+    String note = null;
+    boolean useTorch = false;
+    if (torch != null && torch.alive()) {
+      try {
+        TorchServer.Prepared p = torch.prepare(c.name(), warmup, sampleMs);
+        if (Math.abs(p.work() - c.work()) > 1e-9 * c.work()) {
+          note = "PyTorch's " + c.name() + " is a different case (work " + p.work() + ", jconv's "
+              + c.work() + "): not compared";
+        } else {
+          useTorch = true;
+        }
+      } catch (TorchServer.Unavailable e) {
+        note = e.getMessage();
+      }
+    }
+    double[] jconvMs = new double[iterations];
+    double[] torchMs = new double[iterations];
+    for (int i = 0; i < iterations; i++) {
+      jconvMs[i] = Sampler.sample(fn, reps);
+      if (useTorch) {
+        try {
+          torchMs[i] = torch.sample(c.name(), sampleMs);
+        } catch (TorchServer.Unavailable e) {
+          note = e.getMessage();
+          useTorch = false;
+        }
+      }
+    }
+    return new BenchReport.Row(c, t, check, BenchReport.Timing.of(jconvMs),
+        useTorch ? BenchReport.Timing.of(torchMs) : null, note, algorithm);
+  }
+
+  static final class CaseConverter implements ITypeConverter<BenchCase> {
+    @Override
+    public BenchCase convert(String value) {
+      return BenchSuite.byName(value.strip()).orElseThrow(() -> new TypeConversionException(
+          "no case named '" + value + "' (the cases: " + String.join(", ", BenchSuite.names()) + ")"));
+    }
+  }
+
+  static final class CaseNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return BenchSuite.names().iterator();
+    }
+  }
+
+  static final class CompareConverter implements ITypeConverter<Compare> {
+    @Override
+    public Compare convert(String value) {
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "torch", "pytorch" -> Compare.TORCH;
+        case "none" -> Compare.NONE;
+        case "auto" -> Compare.AUTO;
+        default -> throw new TypeConversionException("'" + value + "' is not one of torch, none, auto");
+      };
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.jconv.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * PyTorch's side of {@code ./jconv bench}: {@code tools/bench/torch_bench.py --serve THREADS} in a
+ * child process (the script fixes the thread and malloc environment before torch loads), driven
+ * request by request so that its samples alternate with jconv's. See the script's docstring for the
+ * protocol.
+ */
+final class TorchServer implements AutoCloseable {
+
+  /** PyTorch cannot be used; the message says why, in a user's words. */
+  static final class Unavailable extends Exception {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  /** What {@code prepare} answered: the case's kind, its work (flops or bytes) and calls per sample. */
+  record Prepared(String kind, double work, int reps) {}
+
+  private static final String EOF = new String("<eof>");
+
+  private final Process process;
+  private final PrintWriter in;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final Deque<String> errTail = new ArrayDeque<>();
+  private final String version;
+  private final int threads;
+  private final String command;
+
+  private TorchServer(Process process, String command, int threads) throws Unavailable {
+    this.process = process;
+    this.command = command;
+    this.threads = threads;
+    this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    drain(process.getInputStream(), line -> lines.add(line), () -> lines.add(EOF));
+    drain(process.getErrorStream(), this::keepErr, () -> { });
+    String ready = next(120);
+    if (JsonFields.string(ready, "torch").isEmpty()) {
+      close();
+      throw new Unavailable("unexpected first line from " + command + ": " + ready);
+    }
+    this.version = JsonFields.string(ready, "torch").orElseThrow();
+  }
+
+  /**
+   * Starts the server with {@code threads} threads.
+   *
+   * @throws Unavailable when the interpreter or the script is missing, or torch does not import
+   *     (the message quotes the script's last error line)
+   */
+  static TorchServer start(Path python, Path script, int threads) throws Unavailable {
+    if (!Files.isExecutable(python)) {
+      throw new Unavailable(python + " does not exist or is not executable (Debian: apt-get install python3-torch)");
+    }
+    if (script == null || !Files.isRegularFile(script)) {
+      throw new Unavailable("tools/bench/torch_bench.py not found"
+          + (script == null ? "" : " at " + script) + " (run from the jconv repository, or pass --torch-script)");
+    }
+    List<String> cmd = List.of(python.toString(), script.toString(), "--serve", Integer.toString(threads));
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).start();
+    } catch (IOException e) {
+      throw new Unavailable("cannot run " + python + ": " + e.getMessage());
+    }
+    return new TorchServer(p, python + " " + script.getFileName(), threads);
+  }
+
+  /** torch.__version__ as the script reported it. */
+  String version() {
+    return version;
+  }
+
+  int threads() {
+    return threads;
+  }
+
+  /** Whether the child process still runs (a failed request may have been one case's problem only). */
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Makes the case's inputs, calibrates and warms up in PyTorch. */
+  Prepared prepare(String caseName, int warmup, double sampleMs) throws Unavailable {
+    String answer = request("prepare " + caseName + " " + warmup + " " + sampleMs,
+        60 + (warmup + 2) * sampleMs / 1e3 * 4);
+    return new Prepared(JsonFields.string(answer, "kind").orElse("?"),
+        field(answer, "work"), (int) field(answer, "reps"));
+  }
+
+  /** One timed sample of a prepared case: milliseconds per call. */
+  double sample(String caseName, double sampleMs) throws Unavailable {
+    return field(request("sample " + caseName, 60 + sampleMs / 1e3 * 4), "ms");
+  }
+
+  private double field(String answer, String key) throws Unavailable {
+    return JsonFields.number(answer, key).orElseThrow(
+        () -> new Unavailable("PyTorch's answer has no '" + key + "': " + answer));
+  }
+
+  private String request(String line, double timeoutSeconds) throws Unavailable {
+    in.println(line);
+    if (in.checkError()) {
+      throw new Unavailable(command + " stopped" + lastError());
+    }
+    String answer = next(timeoutSeconds);
+    var error = JsonFields.string(answer, "error");
+    if (error.isPresent()) {
+      throw new Unavailable("PyTorch failed: " + error.get());
+    }
+    return answer;
+  }
+
+  private String next(double timeoutSeconds) throws Unavailable {
+    String line;
+    try {
+      line = lines.poll((long) Math.ceil(timeoutSeconds), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unavailable("interrupted while waiting for PyTorch");
+    }
+    if (line == null) {
+      throw new Unavailable(command + " did not answer within " + (long) Math.ceil(timeoutSeconds) + " s");
+    }
+    if (line == EOF) {
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new Unavailable(command + " stopped" + lastError());
+    }
+    return line;
+  }
+
+  private String lastError() {
+    synchronized (errTail) {
+      // Python's last line of a traceback names the error, e.g. "ModuleNotFoundError: No module named 'torch'".
+      return errTail.isEmpty() ? "" : ": " + errTail.peekLast();
+    }
+  }
+
+  private void keepErr(String line) {
+    synchronized (errTail) {
+      if (!line.isBlank()) {
+        errTail.addLast(line.strip());
+        if (errTail.size() > 20) {
+          errTail.removeFirst();
+        }
+      }
+    }
+  }
+
+  private static void drain(InputStream stream, java.util.function.Consumer<String> sink, Runnable atEnd) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          sink.accept(line);
+        }
+      } catch (IOException ignored) {
+        // the process is gone; atEnd tells the reader
+      } finally {
+        atEnd.run();
+      }
+    }, "jconv-bench-torch-io");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The recent lines the script wrote to stderr (for error messages). */
+  List<String> errLines() {
+    synchronized (errTail) {
+      return new ArrayList<>(errTail);
+    }
+  }
+
+  @Override
+  public void close() {
+    in.println("quit");
+    in.close();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
