@@ -1,0 +1,65 @@
+package dev.jconv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jconv.internal.bench.BenchSuite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad options of {@code jconv bench}: exit 2, one line that names the option and the problem. */
+class BenchUsageTest {
+
+  private static String usageError(String... args) {
+    Run run = Run.of(args);
+    assertEquals(2, run.exitCode(), run.err() + run.out());
+    assertEquals("", run.out());
+    String[] lines = run.errLines();
+    assertTrue(lines[1].startsWith("Usage: jconv bench"), run.err());
+    assertEquals("Try 'jconv bench --help' for more information.", lines[lines.length - 1]);
+    return lines[0];
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--threads|0|jconv bench: --threads: thread counts must be at least 1, got 0",
+      "--threads|1,-2|jconv bench: --threads: thread counts must be at least 1, got -2",
+      "--iterations|0|jconv bench: --iterations must be at least 1, got 0",
+      "--warmup|-1|jconv bench: --warmup must be 0 or more, got -1",
+      "--sample-ms|0|jconv bench: --sample-ms must be a positive number of milliseconds, got 0.0",
+      "--sample-ms|NaN|jconv bench: --sample-ms must be a positive number of milliseconds, got NaN",
+      "--peak-gflops|265,0|jconv bench: --peak-gflops: peaks must be positive numbers, got 0.0",
+      "--peak-gbs|-40|jconv bench: --peak-gbs must be a positive number, got -40.0",
+      "--compare|maybe|jconv bench: Invalid value for option '--compare': 'maybe' is not one of torch, none, auto",
+      "--threads|two|jconv bench: Invalid value for option '--threads' (N[,N...]): 'two' is not an int"})
+  void badValue_exits2_namesTheOption(String option, String value, String expected) {
+    assertEquals(expected, usageError("bench", option, value));
+  }
+
+  @Test
+  void unknownCase_exits2_listsTheCases() {
+    String line = usageError("bench", "--cases", "seed,resnet50");
+    assertTrue(line.startsWith("jconv bench: Invalid value for option '--cases'"), line);
+    assertTrue(line.contains("no case named 'resnet50' (the cases: " + String.join(", ", BenchSuite.names()) + ")"), line);
+  }
+
+  @Test
+  void unknownOption_exits2_suggests() {
+    String line = usageError("bench", "--iteration", "3");
+    assertTrue(line.startsWith("jconv bench: unknown option '--iteration'"), line);
+    assertTrue(line.contains("--iterations"), line);
+  }
+
+  @Test
+  void help_showsOptionsAndExamples() {
+    Run run = Run.of("bench", "--help");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().startsWith("Usage: jconv bench"), run.out());
+    for (String option : new String[] {"--threads", "--cases", "--compare", "--iterations", "--warmup", "--sample-ms",
+        "--json", "--list", "--peak-gflops", "--peak-gbs", "--python", "--torch-script"}) {
+      assertTrue(run.out().contains(option), option);
+    }
+    assertTrue(run.out().contains("\nExamples:\n  ./jconv bench "), run.out());
+  }
+}
