@@ -1,5 +1,6 @@
 package dev.jconv.bench;
 
+import dev.jconv.internal.bench.BenchSuite;
 import dev.jconv.internal.vector.KernelProviders;
 import java.util.Collection;
 import java.util.Locale;
@@ -25,7 +26,8 @@ public final class BenchMain {
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
     System.out.println("# median of the measurement iterations; flops: 2*M*N*K for GEMM, the direct"
-        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions");
+        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions; bytes: float32 input + output"
+        + " for pooling");
     for (RunResult r : results) {
       System.out.println(line(r));
     }
@@ -38,8 +40,20 @@ public final class BenchMain {
     var stats = r.getPrimaryResult().getStatistics();
     double medianMs = toMillis(stats.getPercentile(50), r.getPrimaryResult().getScoreUnit());
     String provider = params.getParam("provider");
-    int bits = Integer.parseInt(params.getParam("bits"));
-    if ("plain".equals(provider)) {
+    int bits = params.getParam("bits") == null ? 0 : Integer.parseInt(params.getParam("bits"));
+    if (provider == null) {
+      // The suite benchmarks run through F with the fork's default provider, as a user's code
+      // would (the fork has the Vector API module); -Djconv.* among its JVM arguments choose another.
+      String forced = jvmProperty(params, "jconv.provider", "");
+      String forcedBits = jvmProperty(params, "jconv.vector.bits", "");
+      if (forced.equals("plain") || forcedBits.equals("0") || !KernelProviders.vectorModulePresent()) {
+        provider = "plain";
+        bits = 0;
+      } else {
+        provider = "panama";
+        bits = forcedBits.isEmpty() ? Math.min(512, KernelProviders.preferredBits()) : Integer.parseInt(forcedBits);
+      }
+    } else if ("plain".equals(provider)) {
       bits = 0;
     } else if (bits == 0 && KernelProviders.vectorModulePresent()) {
       bits = Math.min(512, KernelProviders.preferredBits());
@@ -50,6 +64,12 @@ public final class BenchMain {
         shortName, caseName(shortName, params), params.getParam("threads"), provider, bits,
         medianMs));
     double flops = Double.NaN;
+    double bytes = Double.NaN;
+    if (params.getParam("conv") != null && shortName.startsWith("ConvBench")) {
+      flops = BenchSuite.byName(params.getParam("conv")).orElseThrow().work();
+    } else if (params.getParam("pool") != null) {
+      bytes = BenchSuite.byName(params.getParam("pool")).orElseThrow().work();
+    }
     if (shortName.startsWith("GemmBench")) {
       int[] mnk = GemmBench.parseShape(params.getParam("shape"));
       flops = 2.0 * mnk[0] * mnk[1] * mnk[2];
@@ -63,11 +83,29 @@ public final class BenchMain {
     if (!Double.isNaN(flops)) {
       sb.append(String.format(Locale.ROOT, ", \"gflops\": %.1f", flops / (medianMs * 1e6)));
     }
+    if (!Double.isNaN(bytes)) {
+      sb.append(String.format(Locale.ROOT, ", \"gbs\": %.2f", bytes / (medianMs * 1e6)));
+    }
     return sb.append('}').toString();
   }
 
   private static String caseName(String bench, org.openjdk.jmh.infra.BenchmarkParams params) {
-    return bench.startsWith("WinogradBench") ? params.getParam("conv") : params.getParam("shape");
+    if (params.getParam("pool") != null) {
+      return params.getParam("pool");
+    }
+    return params.getParam("conv") != null ? params.getParam("conv") : params.getParam("shape");
+  }
+
+  /** The value of {@code -Dname=...} among the fork's JVM arguments, or {@code otherwise}. */
+  private static String jvmProperty(org.openjdk.jmh.infra.BenchmarkParams params, String name, String otherwise) {
+    String prefix = "-D" + name + "=";
+    String value = otherwise;
+    for (String arg : params.getJvmArgs()) {
+      if (arg.startsWith(prefix)) {
+        value = arg.substring(prefix.length());
+      }
+    }
+    return value;
   }
 
   private static double toMillis(double score, String unit) {
