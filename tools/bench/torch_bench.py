@@ -20,8 +20,9 @@ OPENBLAS_CORETYPE (a forced core type such as Haswell keeps OpenBLAS off AVX-512
 (--serve N), so that it can interleave PyTorch's samples with jconv's case by case. The protocol is
 one line per request on stdin, one JSON line per answer on stdout:
   (on start)                  {"ready": true, "torch": "1.13.0", "threads": N, ...}
-  prepare CASE WARMUP SAMPLE_MS  makes the inputs, calibrates the calls per sample (so that one
-                              sample lasts >= SAMPLE_MS), runs WARMUP untimed samples;
+  prepare CASE WARMUP SAMPLE_MS  makes the inputs (dropping the previous case's), calibrates the
+                              calls per sample (so that one sample lasts >= SAMPLE_MS), runs
+                              WARMUP untimed samples;
                               answers {"case": ..., "kind": ..., "work": flops or bytes, "reps": R}
   sample CASE                 one timed sample: {"case": ..., "ms": milliseconds per call}
   quit                        exits
@@ -140,11 +141,13 @@ def serve(threads):
                     name, warmup, sample_ms = words[1], int(words[2]), float(words[3])
                     if name not in CONV_CASES and name not in POOL_CASES:
                         raise ValueError("unknown case " + name)
+                    prepared = {}
                     kind, work, fn = make_case(name)
                     reps = calibrate(fn, sample_ms / 1e3)
                     for _ in range(warmup):
                         sample(fn, reps)
-                    prepared[name] = (fn, reps)
+                    # Only the current case stays alive: the previous one's tensors would only take memory.
+                    prepared = {name: (fn, reps)}
                     answer = {"case": name, "kind": kind, "work": work, "reps": reps}
                 elif words[0] == "sample" and len(words) == 2:
                     if words[1] not in prepared:
