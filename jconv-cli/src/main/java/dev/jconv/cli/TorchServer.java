@@ -43,6 +43,7 @@ final class TorchServer implements AutoCloseable {
   private final String version;
   private final int threads;
   private final String command;
+  private final Thread errReader;
 
   private TorchServer(Process process, String command, int threads) throws Unavailable {
     this.process = process;
@@ -50,7 +51,7 @@ final class TorchServer implements AutoCloseable {
     this.threads = threads;
     this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     drain(process.getInputStream(), line -> lines.add(line), () -> lines.add(EOF));
-    drain(process.getErrorStream(), this::keepErr, () -> { });
+    this.errReader = drain(process.getErrorStream(), this::keepErr, () -> { });
     String ready = next(120);
     if (JsonFields.string(ready, "torch").isEmpty()) {
       close();
@@ -118,7 +119,7 @@ final class TorchServer implements AutoCloseable {
   private String request(String line, double timeoutSeconds) throws Unavailable {
     in.println(line);
     if (in.checkError()) {
-      throw new Unavailable(command + " stopped" + lastError());
+      throw stopped();
     }
     String answer = next(timeoutSeconds);
     var error = JsonFields.string(answer, "error");
@@ -140,14 +141,21 @@ final class TorchServer implements AutoCloseable {
       throw new Unavailable(command + " did not answer within " + (long) Math.ceil(timeoutSeconds) + " s");
     }
     if (line == EOF) {
-      try {
-        process.waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      throw new Unavailable(command + " stopped" + lastError());
+      throw stopped();
     }
     return line;
+  }
+
+  /** The process has ended: says so, with the last line it wrote to stderr. */
+  private Unavailable stopped() {
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+      // The error stream may still hold the line that says why: read it to its end first.
+      errReader.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new Unavailable(command + " stopped" + lastError());
   }
 
   private String lastError() {
@@ -168,7 +176,7 @@ final class TorchServer implements AutoCloseable {
     }
   }
 
-  private static void drain(InputStream stream, java.util.function.Consumer<String> sink, Runnable atEnd) {
+  private static Thread drain(InputStream stream, java.util.function.Consumer<String> sink, Runnable atEnd) {
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
@@ -183,6 +191,7 @@ final class TorchServer implements AutoCloseable {
     }, "jconv-bench-torch-io");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   /** The recent lines the script wrote to stderr (for error messages). */
