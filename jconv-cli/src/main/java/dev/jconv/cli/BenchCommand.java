@@ -183,6 +183,12 @@ final class BenchCommand implements Callable<Integer> {
           out.println(summary);
         }
       }
+      if (json) {
+        out.println("{\"end\": true, \"load\": " + JsonFields.quote(loadLine("at the end")) + "}");
+      } else {
+        out.println();
+        out.println("# machine    " + loadLine("at the end"));
+      }
       out.flush();
       if (wrong > 0) {
         err.println("jconv bench: " + wrong + " result" + (wrong == 1 ? " differs" : "s differ")
@@ -288,6 +294,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     h.put("peak", peak + BenchReport.json(peakGbs) + " GB/s memory bandwidth");
     h.put("check", "each jconv result is compared with the slow reference before it is timed");
+    h.put("machine", loadLine("at the start"));
     if (json) {
       StringBuilder s = new StringBuilder("{\"header\": true");
       h.forEach((key, v) -> s.append(", ").append(JsonFields.quote(key)).append(": ").append(JsonFields.quote(v)));
@@ -300,6 +307,18 @@ final class BenchCommand implements Callable<Integer> {
       BenchReport.header(h).forEach(out::println);
     }
     out.flush();
+  }
+
+  /**
+   * The system load average, e.g. {@code 1.73 at the start (2 processors)}: other programs' work
+   * slows both frameworks (PyTorch's OpenMP threads most), so a reader should know how busy the
+   * machine was.
+   */
+  private static String loadLine(String when) {
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    String processors = " (" + Runtime.getRuntime().availableProcessors() + " processors)";
+    return load < 0 ? "load average unknown on this system"
+        : String.format(Locale.ROOT, "load average %.2f %s%s", load, when, processors);
   }
 
   /** Checks, then times one case at {@code t} threads, PyTorch's samples alternating with jconv's. */

@@ -93,6 +93,8 @@ class BenchCommandTest {
     assertTrue(gap.contains(" GB/s "), gap);
     assertTrue(gap.endsWith(" ok"), gap);
     assertFalse(out.contains("below 1.0"), "nothing compared, no ratio summary");
+    assertTrue(out.contains("# machine    load average "), out);
+    assertTrue(out.endsWith(" at the end (" + Runtime.getRuntime().availableProcessors() + " processors)\n"), out);
   }
 
   @Test
@@ -143,8 +145,10 @@ class BenchCommandTest {
 
     assertEquals(0, run.exitCode(), run.err());
     List<JsonNode> lines = jsonLines(run.out());
-    assertEquals(2, lines.size(), run.out());
+    assertEquals(3, lines.size(), run.out());
     assertEquals("9.9.9-fake", lines.get(0).get("torch").asText());
+    assertTrue(lines.get(2).get("end").asBoolean(), run.out());
+    assertTrue(lines.get(2).get("load").asText().startsWith("load average "), run.out());
     JsonNode row = lines.get(1);
     assertEquals("seed", row.get("case").asText());
     assertEquals(1, row.get("threads").asInt());
