@@ -1,0 +1,126 @@
+package dev.jconv.internal.autograd;
+
+import dev.jconv.Tensor;
+import dev.jconv.autograd.Node;
+
+/** Differentiable matrix products: mm, mv, dot, and the fused {@code x W^T + b} of a linear layer. */
+public final class MatmulOps {
+  private MatmulOps() {}
+
+  /**
+   * {@code a.matmul(b)} for 1-D and 2-D operands (shapes already checked by the caller's forward):
+   * recorded as PyTorch records it (MmBackward0, MvBackward0, DotBackward0, or for vector·matrix an
+   * unsqueeze, an mm and SqueezeBackward3).
+   */
+  public static Tensor matmul(Tensor a, Tensor b) {
+    if (a.dim() == 2 && b.dim() == 2) {
+      return Mm.apply(a, b);
+    }
+    if (a.dim() == 2) {
+      return Mv.apply(a, b);
+    }
+    if (b.dim() == 1) {
+      return Dot.apply(a, b);
+    }
+    return ViewOps.Reshape.squeezeInPlaceForm(Mm.apply(ViewOps.Unsqueeze.apply(a, 0), b), 0);
+  }
+
+  /** Matrix times matrix. */
+  public static final class Mm extends Node {
+    static Tensor apply(Tensor a, Tensor b) {
+      Tensor out = plain(a).matmul(plain(b));
+      Mm node = new Mm(a, b);
+      node.save(node.needsInputGrad(1) ? plain(a) : null, node.needsInputGrad(0) ? plain(b) : null);
+      return node.record(out);
+    }
+
+    private Mm(Tensor a, Tensor b) {
+      super("MmBackward0", a, b);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      return new Tensor[] {
+        needsInputGrad(0) ? g.matmul(saved(1).t()) : null, needsInputGrad(1) ? saved(0).t().matmul(g) : null
+      };
+    }
+  }
+
+  /** Matrix times vector. */
+  public static final class Mv extends Node {
+    static Tensor apply(Tensor a, Tensor v) {
+      Tensor out = plain(a).matmul(plain(v));
+      Mv node = new Mv(a, v);
+      node.save(node.needsInputGrad(1) ? plain(a) : null, node.needsInputGrad(0) ? plain(v) : null);
+      return node.record(out);
+    }
+
+    private Mv(Tensor a, Tensor v) {
+      super("MvBackward0", a, v);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      return new Tensor[] {
+        needsInputGrad(0) ? g.unsqueeze(1).mul(saved(1).unsqueeze(0)) : null,
+        needsInputGrad(1) ? saved(0).t().matmul(g) : null
+      };
+    }
+  }
+
+  /** Vector dot vector. */
+  public static final class Dot extends Node {
+    static Tensor apply(Tensor a, Tensor b) {
+      Tensor out = plain(a).matmul(plain(b));
+      Dot node = new Dot(a, b);
+      node.save(node.needsInputGrad(1) ? plain(a) : null, node.needsInputGrad(0) ? plain(b) : null);
+      return node.record(out);
+    }
+
+    private Dot(Tensor a, Tensor b) {
+      super("DotBackward0", a, b);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      return new Tensor[] {
+        needsInputGrad(0) ? saved(1).mul(g) : null, needsInputGrad(1) ? saved(0).mul(g) : null
+      };
+    }
+  }
+
+  /**
+   * {@code x W^T + b} for a 2-D x {@code [n, in]}, weight {@code [out, in]}, optional bias {@code [out]}:
+   * PyTorch's F.linear, recorded as AddmmBackward0 (MmBackward0 without bias). Shapes are checked by
+   * the caller.
+   */
+  public static final class Linear extends Node {
+    public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
+      Tensor out = forward(plain(x), plain(weight), plain(bias));
+      if (!isRecording(x, weight, bias)) {
+        return out;
+      }
+      Linear node = new Linear(x, weight, bias);
+      node.save(node.needsInputGrad(1) ? plain(x) : null, node.needsInputGrad(0) ? plain(weight) : null);
+      return node.record(out);
+    }
+
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
+      Tensor out = x.matmul(weight.t());
+      return bias == null ? out : out.add(bias);
+    }
+
+    private Linear(Tensor x, Tensor weight, Tensor bias) {
+      super(bias == null ? "MmBackward0" : "AddmmBackward0", x, weight, bias);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      return new Tensor[] {
+        needsInputGrad(0) ? g.matmul(saved(1)) : null,
+        needsInputGrad(1) ? g.t().matmul(saved(0)) : null,
+        needsInputGrad(2) ? g.sum(0) : null
+      };
+    }
+  }
+}
