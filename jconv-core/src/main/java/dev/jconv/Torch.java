@@ -278,6 +278,85 @@ public final class Torch {
     return n;
   }
 
+  // ---------------------------------------------------------------- random numbers (PyTorch's CPU generator)
+
+  /**
+   * {@code torch.manual_seed(seed)}: seeds the default generator, so that the following {@link #rand},
+   * {@link #randn}, {@link #normal} and layer initialisations give PyTorch's numbers bit for bit.
+   */
+  public static Generator manualSeed(long seed) {
+    return Generator.defaultGenerator().manualSeed(seed);
+  }
+
+  /** {@code torch.initial_seed()} (unsigned: print it with {@code Long.toUnsignedString}). */
+  public static long initialSeed() {
+    return Generator.defaultGenerator().initialSeed();
+  }
+
+  /** {@code torch.rand(shape)}: uniform on [0, 1), float32. */
+  public static Tensor rand(int... shape) {
+    return rand(DType.FLOAT32, shape);
+  }
+
+  /** {@code torch.rand(shape, dtype=dtype)} for float32 or float64. */
+  public static Tensor rand(DType dtype, int... shape) {
+    Tensor t = Tensor.allocate(requireFloat("rand", dtype), shape.clone());
+    int n = t.numel();
+    if (dtype == DType.FLOAT32) {
+      Generator.defaultGenerator().fillRand((float[]) t.elements(), 0, n);
+    } else {
+      Generator.defaultGenerator().fillRand((double[]) t.elements(), 0, n);
+    }
+    return t;
+  }
+
+  /** {@code torch.randn(shape)}: standard normal, float32. */
+  public static Tensor randn(int... shape) {
+    return normal(DType.FLOAT32, 0, 1, shape);
+  }
+
+  /** {@code torch.randn(shape, dtype=dtype)} for float32 or float64. */
+  public static Tensor randn(DType dtype, int... shape) {
+    return normal(dtype, 0, 1, shape);
+  }
+
+  /** {@code torch.normal(mean, std, size)}: float32, e.g. the book's {@code torch.normal(0, 1, (3, 3, 3))}. */
+  public static Tensor normal(double mean, double std, int... shape) {
+    return normal(DType.FLOAT32, mean, std, shape);
+  }
+
+  /** {@code torch.normal(mean, std, size, dtype=dtype)} for float32 or float64. */
+  public static Tensor normal(DType dtype, double mean, double std, int... shape) {
+    Tensor t = Tensor.allocate(requireFloat("normal", dtype), shape.clone());
+    int n = t.numel();
+    if (dtype == DType.FLOAT32) {
+      Generator.defaultGenerator().fillNormal((float[]) t.elements(), 0, n, mean, std);
+    } else {
+      Generator.defaultGenerator().fillNormal((double[]) t.elements(), 0, n, mean, std);
+    }
+    return t;
+  }
+
+  /** {@code torch.randint(low, high, size)}: int64 uniform on [low, high). */
+  public static Tensor randint(long low, long high, int... shape) {
+    Tensor t = Tensor.allocate(DType.INT64, shape.clone());
+    Generator.defaultGenerator().fillRandint((long[]) t.elements(), 0, t.numel(), low, high);
+    return t;
+  }
+
+  /** {@code torch.randperm(n)}: a random permutation of 0..n-1 (int64), as PyTorch's CPU generator makes it. */
+  public static Tensor randperm(int n) {
+    long[] p = Generator.defaultGenerator().randperm(n);
+    return Tensor.owning(DType.INT64, p, new int[] {p.length});
+  }
+
+  private static DType requireFloat(String fn, DType dtype) {
+    if (!dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("\"" + fn + "_cpu\" not implemented for '" + Tensor.pyTypeName(dtype) + "'");
+    }
+    return dtype;
+  }
+
   // ---------------------------------------------------------------- joining
 
   /** {@code torch.cat(tensors, dim)}: joins along an existing dimension. */
