@@ -130,6 +130,7 @@ public final class LossOps {
     private final int[] shape;
     private final Reduction reduction;
     private final double totalWeight;
+    private final long ignoreIndex;
 
     public static Tensor apply(Tensor logp, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction) {
       int[] shape = logp.shapeArray();
@@ -169,16 +170,18 @@ public final class LossOps {
         double v = reduction == Reduction.SUM ? sum : sum / total;
         out = wrap(new double[] {v}, new int[0], logp.dtype());
       }
-      if (!isRecording(logp)) {
+      if (!isRecording(logp, weight)) {
         return out;
       }
-      NllLoss node = new NllLoss(logp, reduction, total);
+      NllLoss node = new NllLoss(logp, weight, reduction, total, ignoreIndex);
       node.save(target, weight == null ? null : weight.detach());
       return node.record(out);
     }
 
-    private NllLoss(Tensor logp, Reduction reduction, double totalWeight) {
-      super("NllLossBackward0", logp);
+    private NllLoss(Tensor logp, Tensor weight, Reduction reduction, double totalWeight, long ignoreIndex) {
+      // PyTorch runs inputs with spatial dimensions through nll_loss2d.
+      super(logp.dim() >= 3 ? "NllLoss2DBackward0" : "NllLossBackward0", logp, weight);
+      this.ignoreIndex = ignoreIndex;
       this.shape = logp.shapeArray();
       this.reduction = reduction;
       this.totalWeight = totalWeight;
@@ -186,6 +189,12 @@ public final class LossOps {
 
     @Override
     protected Tensor[] backward(Tensor g) {
+      if (needsInputGrad(1)) {
+        throw new IllegalStateException("the derivative for 'weight' is not implemented.");
+      }
+      if (!needsInputGrad(0)) {
+        return new Tensor[2];
+      }
       Tensor target = saved(0);
       Tensor weight = saved(1);
       boolean batched = shape.length >= 2;
@@ -203,8 +212,8 @@ public final class LossOps {
         for (int i = 0; i < inner; i++) {
           int r = b * inner + i;
           long cls = t[r];
-          if (cls < 0 || cls >= c) {
-            continue; // ignore_index (range was checked in the forward)
+          if (cls == ignoreIndex) {
+            continue;
           }
           double wc = w == null ? 1 : w[(int) cls];
           double gr = switch (reduction) {
@@ -215,7 +224,7 @@ public final class LossOps {
           gx[(b * c + (int) cls) * inner + i] = -wc * gr;
         }
       }
-      return new Tensor[] {wrap(gx, shape, g.dtype())};
+      return new Tensor[] {wrap(gx, shape, g.dtype()), null};
     }
   }
 

@@ -113,6 +113,17 @@ public final class PointwiseOps {
       return new ScalarScale("DivBackward0", a, s, true).record(plain(a).div(s));
     }
 
+    /**
+     * {@code a.div(s)} as PyTorch's C++ code calls it with a Scalar (DivBackward1), e.g. inside
+     * cross_entropy; recorded only when needed.
+     */
+    public static Tensor divScalarOverload(Tensor a, double s) {
+      if (!isRecording(a)) {
+        return a.div(s);
+      }
+      return new ScalarScale("DivBackward1", a, s, true).record(plain(a).div(s));
+    }
+
     private ScalarScale(String name, Tensor a, double factor, boolean divide) {
       super(name, a);
       this.factor = factor;
