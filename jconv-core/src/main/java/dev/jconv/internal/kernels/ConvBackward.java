@@ -1,0 +1,241 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import java.util.Arrays;
+
+/**
+ * The backward pass of 2-D convolution through the same machinery as the forward: per image and
+ * group, the input patches are unfolded (im2col) and
+ * <ul>
+ *   <li>the weight gradient is {@code gOut (coutG x hw) · col^T (hw x K)}, summed over images;
+ *   <li>the input gradient is {@code W^T (K x coutG) · gOut (coutG x hw)}, folded back onto the input
+ *       (col2im, adding where patches overlap);
+ *   <li>the bias gradient is the sum of {@code gOut} over images and pixels.
+ * </ul>
+ * A 1x1 kernel with stride 1 and no padding needs no unfolding (the input is the matrix). Work is
+ * split into (image, group) tasks when there are enough to keep every thread busy (each thread then
+ * sums its own weight gradient, added up at the end); otherwise the GEMMs run in parallel inside.
+ * No argument checks: {@link ConvParams} was validated by the forward.
+ */
+public final class ConvBackward {
+  private ConvBackward() {}
+
+  /**
+   * Computes the requested gradients. {@code gX} ({@code n*cin*h*w}), {@code gW}
+   * ({@code cout*cin/groups*kh*kw}) and {@code gB} ({@code cout}) are overwritten; pass null for a
+   * gradient not needed. {@code x} is needed only for {@code gW}, {@code weight} only for {@code gX}.
+   * Inputs are not modified.
+   */
+  public static void backward(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW,
+      float[] gB) {
+    int hw = p.outH() * p.outW();
+    if (gB != null) {
+      biasGrad(p, gOut, gB);
+    }
+    if (gX != null) {
+      Arrays.fill(gX, 0f);
+    }
+    if (gW != null) {
+      Arrays.fill(gW, 0f);
+    }
+    if ((gX == null && gW == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
+      return;
+    }
+    boolean pointwise = Im2colConv.isPointwise(p);
+    int k = p.patchSize();
+    int chunkCols = pointwise ? hw : (int) Math.max(1, Math.min(hw, Im2colConv.MAX_COL_FLOATS / Math.max(1, k)));
+    int tasks = p.n() * p.groups();
+    int threads = Parallel.getNumThreads();
+    if (tasks >= 2 * threads) {
+      Object lock = new Object();
+      Parallel.forRange(tasks, 1, (start, end) -> {
+        Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
+        for (int t = start; t < end; t++) {
+          task(p, x, weight, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
+        }
+        if (gW != null) {
+          synchronized (lock) {
+            for (int i = 0; i < gW.length; i++) {
+              gW[i] += s.gW[i];
+            }
+          }
+        }
+      });
+    } else {
+      Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, 0);
+      for (int t = 0; t < tasks; t++) {
+        task(p, x, weight, gOut, gX, gW, t, chunkCols, pointwise, s, true);
+      }
+    }
+  }
+
+  /** Per-thread buffers: the unfolded input, its gradient, and a private weight gradient. */
+  private static final class Scratch {
+    final float[] col;
+    final float[] colGrad;
+    final float[] gW;
+
+    Scratch(int colFloats, int weightFloats) {
+      col = new float[colFloats];
+      colGrad = new float[colFloats];
+      gW = new float[weightFloats];
+    }
+  }
+
+  private static void task(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW, int t,
+      int chunkCols, boolean pointwise, Scratch s, boolean parallelInside) {
+    int hw = p.outH() * p.outW();
+    int k = p.patchSize();
+    int coutG = p.coutPerGroup();
+    int g = t % p.groups();
+    int n = t / p.groups();
+    int xOff = (n * p.cin() + g * p.cinPerGroup()) * p.h() * p.w();
+    int wOff = g * coutG * k;
+    for (int j0 = 0; j0 < hw; j0 += chunkCols) {
+      int j1 = Math.min(hw, j0 + chunkCols);
+      int cols = j1 - j0;
+      int oOff = (n * p.cout() + g * coutG) * hw + j0;
+      if (gW != null) {
+        float[] b;
+        int bOff;
+        int ldb;
+        if (pointwise) {
+          b = x;
+          bOff = xOff + j0;
+          ldb = hw;
+        } else {
+          int jj0 = j0;
+          if (parallelInside) {
+            Parallel.forRange(k, Math.max(1, 4096 / Math.max(1, cols)),
+                (r0, r1) -> Im2colConv.im2col(p, x, xOff, jj0, j1, r0, r1, s.col));
+          } else {
+            Im2colConv.im2col(p, x, xOff, j0, j1, 0, k, s.col);
+          }
+          b = s.col;
+          bOff = 0;
+          ldb = cols;
+        }
+        // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
+        Gemm.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
+      }
+      if (gX != null) {
+        if (pointwise) {
+          // gX_g (cin/groups x hw) = W_g^T (cin/groups x coutG) · gOut_g (coutG x hw)
+          Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
+        } else {
+          Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
+          int jj0 = j0;
+          int khw = p.kh() * p.kw();
+          if (parallelInside) {
+            // Rows of one input channel fold onto one plane: channels can go in parallel.
+            Parallel.forRange(p.cinPerGroup(), 1,
+                (c0, c1) -> col2im(p, s.colGrad, jj0, j1, c0 * khw, c1 * khw, gX, xOff));
+          } else {
+            col2im(p, s.colGrad, j0, j1, 0, k, gX, xOff);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds rows [r0, r1) of an unfolded gradient (output pixels [j0, j1)) onto the input gradient: the
+   * exact transpose of {@link Im2colConv#im2col}. Taps in the padding are dropped.
+   */
+  static void col2im(ConvParams p, float[] col, int j0, int j1, int r0, int r1, float[] gX, int xOff) {
+    int cols = j1 - j0;
+    int outW = p.outW();
+    int sh = p.strideH();
+    int sw = p.strideW();
+    int h = p.h();
+    int w = p.w();
+    for (int r = r0; r < r1; r++) {
+      int kx = r % p.kw();
+      int ky = (r / p.kw()) % p.kh();
+      int c = r / p.kw() / p.kh();
+      int plane = xOff + c * h * w;
+      int src = r * cols;
+      int xShift = kx * p.dilationW() - p.padLeft();
+      int yShift = ky * p.dilationH() - p.padTop();
+      int oxLo = xShift >= 0 ? 0 : Math.ceilDiv(-xShift, sw);
+      int oxHi = w - 1 - xShift < 0 ? 0 : Math.floorDiv(w - 1 - xShift, sw) + 1;
+      int j = j0;
+      while (j < j1) {
+        int oy = j / outW;
+        int rowStart = oy * outW;
+        int a = j - rowStart;
+        int e = Math.min(outW, j1 - rowStart);
+        int iy = oy * sh + yShift;
+        if (iy >= 0 && iy < h) {
+          int lo = Math.max(a, Math.min(oxLo, e));
+          int hi = Math.min(e, Math.max(oxHi, lo));
+          int s = src + (lo - a);
+          int d = plane + iy * w + lo * sw + xShift;
+          if (sw == 1) {
+            for (int ox = lo; ox < hi; ox++) {
+              gX[d++] += col[s++];
+            }
+          } else {
+            for (int ox = lo; ox < hi; ox++, d += sw) {
+              gX[d] += col[s++];
+            }
+          }
+        }
+        src += e - a;
+        j = rowStart + e;
+      }
+    }
+  }
+
+  /** gB[co] = sum over images and pixels of gOut[n, co, :, :], accumulated in double. */
+  private static void biasGrad(ConvParams p, float[] gOut, float[] gB) {
+    int hw = p.outH() * p.outW();
+    Parallel.forRange(p.cout(), Math.max(1, (1 << 16) / Math.max(1, p.n() * hw)), (c0, c1) -> {
+      for (int co = c0; co < c1; co++) {
+        double s = 0;
+        for (int n = 0; n < p.n(); n++) {
+          int off = (n * p.cout() + co) * hw;
+          float part = 0f;
+          for (int j = 0; j < hw; j++) {
+            part += gOut[off + j];
+          }
+          s += part;
+        }
+        gB[co] = (float) s;
+      }
+    });
+  }
+
+  /**
+   * The input gradient of a padding-mode pad (reflect, replicate, circular): each padded pixel's
+   * gradient is added to the pixel it was copied from. {@code g} holds {@code planes} planes of the
+   * padded size; returns planes of {@code h x w}.
+   */
+  public static float[] modePadBackward(float[] g, int planes, int h, int w, int top, int bottom, int left,
+      int right, dev.jconv.internal.shape.ConvShapes.PadMode mode) {
+    int oh = h + top + bottom;
+    int ow = w + left + right;
+    float[] out = new float[planes * h * w];
+    int[] srcCol = new int[ow];
+    for (int j = 0; j < ow; j++) {
+      srcCol[j] = ModePad.source(j - left, w, mode);
+    }
+    int[] srcRow = new int[oh];
+    for (int i = 0; i < oh; i++) {
+      srcRow[i] = ModePad.source(i - top, h, mode);
+    }
+    Parallel.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, oh * ow)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        int in = pl * h * w;
+        int o = pl * oh * ow;
+        for (int i = 0; i < oh; i++) {
+          int row = in + srcRow[i] * w;
+          for (int j = 0; j < ow; j++) {
+            out[row + srcCol[j]] += g[o++];
+          }
+        }
+      }
+    });
+    return out;
+  }
+}
