@@ -1534,12 +1534,22 @@ public final class Tensor {
     if (Node.isRecording(this)) {
       return PointwiseOps.Sigmoid.apply(this);
     }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.sigmoid((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
+    }
     return mapFloat("sigmoid", x -> 1 / (1 + Math.exp(-x)));
   }
 
   public Tensor tanh() {
     if (Node.isRecording(this)) {
       return PointwiseOps.Tanh.apply(this);
+    }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.tanh((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
     }
     return mapFloat("tanh", Math::tanh);
   }
@@ -1551,6 +1561,11 @@ public final class Tensor {
     }
     if (dtype == DType.INT64) {
       return binary(Arith.MAXIMUM, this, wrapped(0L), true);
+    }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.relu((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
     }
     return mapFloat("relu", x -> x > 0 || Double.isNaN(x) ? x : 0.0);
   }

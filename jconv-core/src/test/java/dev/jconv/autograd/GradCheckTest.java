@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
+import dev.jconv.nn.AdaptiveAvgPool2dOptions;
+import dev.jconv.nn.AdaptiveMaxPool2dOptions;
+import dev.jconv.nn.AvgPool2dOptions;
+import dev.jconv.nn.LPPool2dOptions;
+import dev.jconv.nn.MaxPool2dOptions;
 import dev.jconv.nn.Reduction;
 import dev.jconv.nn.functional.F;
 import java.util.ArrayList;
@@ -89,6 +94,15 @@ class GradCheckTest {
         c("cross_entropy_soft", x -> F.crossEntropy(x.get(0), soft), s(4, 3)),
         c("mse", x -> F.mseLoss(x.get(0), target), s(3, 4)),
         c("mse_both_sum", x -> F.mseLoss(x.get(0), x.get(1), Reduction.SUM), s(3, 4), s(4)),
+        c("max_pool", x -> F.maxPool2d(x.get(0), MaxPool2dOptions.of(3).stride(2).padding(1).ceilMode(true)), s(1, 2, 5, 6)),
+        c("avg_pool_no_pad_count", x -> F.avgPool2d(x.get(0), AvgPool2dOptions.of(3).stride(2).padding(1)
+            .countIncludePad(false).ceilMode(true)), s(2, 1, 5, 5)),
+        c("avg_pool_divisor", x -> F.avgPool2d(x.get(0), AvgPool2dOptions.of(2, 3).stride(1).divisorOverride(4)),
+            s(1, 3, 4, 5)),
+        c("adaptive_avg", x -> F.adaptiveAvgPool2d(x.get(0), AdaptiveAvgPool2dOptions.of(3, 2)), s(1, 2, 7, 5)),
+        c("adaptive_avg_1x1", x -> F.adaptiveAvgPool2d(x.get(0), AdaptiveAvgPool2dOptions.of(1)), s(2, 3, 4, 4)),
+        c("adaptive_max", x -> F.adaptiveMaxPool2d(x.get(0), AdaptiveMaxPool2dOptions.of(2, 3)), s(1, 2, 5, 7)),
+        positive("lp_pool", x -> F.lpPool2d(x.get(0), LPPool2dOptions.of(2.5, 2).stride(1).ceilMode(true)), s(1, 1, 4, 5)),
         c("mlp", x -> F.crossEntropy(F.linear(F.linear(x.get(0), x.get(1), x.get(2)).sigmoid(), x.get(3)),
             labels), s(4, 5), s(6, 5), s(6), s(3, 6)));
     return list.stream().map(Arguments::of);

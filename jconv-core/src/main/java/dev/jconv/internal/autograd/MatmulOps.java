@@ -1,6 +1,9 @@
 package dev.jconv.internal.autograd;
 
+import dev.jconv.DType;
 import dev.jconv.Tensor;
+import dev.jconv.internal.Raw;
+import dev.jconv.internal.kernels.Gemm;
 import dev.jconv.autograd.Node;
 
 /** Differentiable matrix products: mm, mv, dot, and the fused {@code x W^T + b} of a linear layer. */
@@ -106,6 +109,22 @@ public final class MatmulOps {
     }
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
+      if (x.dtype() == DType.FLOAT32) {
+        int n = x.size(0);
+        int in = x.size(1);
+        int outF = weight.size(0);
+        float[] out = new float[n * outF];
+        float beta = 0f;
+        if (bias != null) {
+          float[] b = Raw.floats(bias);
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(b, 0, out, i * outF, outF);
+          }
+          beta = 1f;
+        }
+        Gemm.sgemm(false, true, n, outF, in, Raw.floats(x), 0, in, Raw.floats(weight), 0, in, beta, out, 0, outF);
+        return Raw.wrap(out, n, outF);
+      }
       Tensor out = x.matmul(weight.t());
       return bias == null ? out : out.add(bias);
     }
@@ -116,9 +135,45 @@ public final class MatmulOps {
 
     @Override
     protected Tensor[] backward(Tensor g) {
+      Tensor x = saved(0);
+      Tensor w = saved(1);
+      if (g.dtype() == DType.FLOAT32) {
+        float[] gv = Raw.floats(g.contiguous());
+        int n = g.size(0);
+        int outF = g.size(1);
+        Tensor gx = null;
+        Tensor gw = null;
+        Tensor gb = null;
+        if (needsInputGrad(0)) {
+          int in = w.size(1);
+          float[] r = new float[n * in];
+          Gemm.sgemm(false, false, n, in, outF, gv, 0, outF, Raw.floats(w), 0, in, 0f, r, 0, in);
+          gx = Raw.wrap(r, n, in);
+        }
+        if (needsInputGrad(1)) {
+          int in = x.size(1);
+          float[] r = new float[outF * in];
+          Gemm.sgemm(true, false, outF, in, n, gv, 0, outF, Raw.floats(x), 0, in, 0f, r, 0, in);
+          gw = Raw.wrap(r, outF, in);
+        }
+        if (needsInputGrad(2)) {
+          double[] acc = new double[outF];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < outF; j++) {
+              acc[j] += gv[i * outF + j];
+            }
+          }
+          float[] r = new float[outF];
+          for (int j = 0; j < outF; j++) {
+            r[j] = (float) acc[j];
+          }
+          gb = Raw.wrap(r, outF);
+        }
+        return new Tensor[] {gx, gw, gb};
+      }
       return new Tensor[] {
-        needsInputGrad(0) ? g.matmul(saved(1)) : null,
-        needsInputGrad(1) ? g.t().matmul(saved(0)) : null,
+        needsInputGrad(0) ? g.matmul(w) : null,
+        needsInputGrad(1) ? g.t().matmul(x) : null,
         needsInputGrad(2) ? g.sum(0) : null
       };
     }

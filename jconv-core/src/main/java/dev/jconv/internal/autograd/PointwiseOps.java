@@ -4,6 +4,7 @@ import dev.jconv.Tensor;
 import dev.jconv.Torch;
 import dev.jconv.autograd.Node;
 import dev.jconv.internal.Raw;
+import dev.jconv.internal.kernels.Activations;
 
 /**
  * Element-wise differentiable operations: each op's forward (computed on plain, unrecorded tensors)
@@ -338,9 +339,7 @@ public final class PointwiseOps {
         float[] gv = Raw.floats(g);
         float[] yv = Raw.floats(y);
         float[] out = new float[yv.length];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = gv[i] * (1f - yv[i]) * yv[i];
-        }
+        Activations.sigmoidBackward(gv, yv, out);
         return new Tensor[] {Raw.wrap(out, y.shapeArray())};
       }
       return new Tensor[] {g.mul(y.neg().add(1L)).mul(y)};
@@ -367,9 +366,7 @@ public final class PointwiseOps {
         float[] gv = Raw.floats(g);
         float[] yv = Raw.floats(y);
         float[] out = new float[yv.length];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = gv[i] * (1f - yv[i] * yv[i]);
-        }
+        Activations.tanhBackward(gv, yv, out);
         return new Tensor[] {Raw.wrap(out, y.shapeArray())};
       }
       return new Tensor[] {g.mul(y.mul(y).neg().add(1L))};
@@ -396,9 +393,7 @@ public final class PointwiseOps {
         float[] gv = Raw.floats(g);
         float[] yv = Raw.floats(y);
         float[] out = new float[yv.length];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = yv[i] <= 0f ? 0f : gv[i];
-        }
+        Activations.reluBackward(gv, yv, out);
         return new Tensor[] {Raw.wrap(out, y.shapeArray())};
       }
       return new Tensor[] {GradUtil.zip(g, y, g.dtype(), (gi, yi) -> yi <= 0 ? 0 : gi)};

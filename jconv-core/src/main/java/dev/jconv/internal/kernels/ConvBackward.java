@@ -21,6 +21,15 @@ public final class ConvBackward {
   private ConvBackward() {}
 
   /**
+   * Largest per-thread table of partial products (floats) for the weight gradient's "long rows"
+   * form. When the weight gradient is small and the pixels many (LeNet: 6 x 25 weights, 784 pixels),
+   * a GEMM over the pixels has a tiny output and runs slowly; instead each thread keeps, per weight,
+   * a row of per-pixel partial sums that full-width vector FMAs update, and sums the rows once at the
+   * end.
+   */
+  static final int MAX_PARTIAL_FLOATS = 1 << 18;
+
+  /**
    * Computes the requested gradients. {@code gX} ({@code n*cin*h*w}), {@code gW}
    * ({@code cout*cin/groups*kh*kw}) and {@code gB} ({@code cout}) are overwritten; pass null for a
    * gradient not needed. {@code x} is needed only for {@code gW}, {@code weight} only for {@code gX}.
@@ -48,10 +57,26 @@ public final class ConvBackward {
     int threads = Parallel.getNumThreads();
     if (tasks >= 2 * threads) {
       Object lock = new Object();
+      boolean rows = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
       Parallel.forRange(tasks, 1, (start, end) -> {
         Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
+        if (rows) {
+          s.partial = new float[p.cout() * k][chunkCols];
+          s.gRows = new float[p.coutPerGroup()][chunkCols];
+          s.bRow = new float[chunkCols];
+        }
         for (int t = start; t < end; t++) {
           task(p, x, weight, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
+        }
+        if (rows) {
+          for (int i = 0; i < s.partial.length; i++) {
+            float[] row = s.partial[i];
+            double sum = 0;
+            for (float v : row) {
+              sum += v;
+            }
+            s.gW[i] += (float) sum;
+          }
         }
         if (gW != null) {
           synchronized (lock) {
@@ -74,6 +99,10 @@ public final class ConvBackward {
     final float[] col;
     final float[] colGrad;
     final float[] gW;
+    /** Per weight (row-major over cout x K), per-pixel partial sums; null for the GEMM form. */
+    float[][] partial;
+    float[][] gRows;
+    float[] bRow;
 
     Scratch(int colFloats, int weightFloats) {
       col = new float[colFloats];
@@ -115,8 +144,12 @@ public final class ConvBackward {
           bOff = 0;
           ldb = cols;
         }
-        // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
-        Gemm.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
+        if (s.partial != null) {
+          accumulateRows(s, gOut, oOff, hw, b, bOff, ldb, g * coutG, coutG, k, cols);
+        } else {
+          // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
+          Gemm.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
+        }
       }
       if (gX != null) {
         if (pointwise) {
@@ -133,6 +166,29 @@ public final class ConvBackward {
           } else {
             col2im(p, s.colGrad, j0, j1, 0, k, gX, xOff);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code partial[(co0 + co) * K + r][j] += gOut[co][j] * b[r][j]} for the chunk's columns. The rows
+   * are copied to scratch arrays first so that every array in the inner loop is indexed by the same
+   * {@code j}, which lets C2 turn it into vector FMAs.
+   */
+  private static void accumulateRows(Scratch s, float[] gOut, int oOff, int ldo, float[] b, int bOff, int ldb,
+      int co0, int coutG, int k, int cols) {
+    for (int co = 0; co < coutG; co++) {
+      System.arraycopy(gOut, oOff + co * ldo, s.gRows[co], 0, cols);
+    }
+    float[] br = s.bRow;
+    for (int r = 0; r < k; r++) {
+      System.arraycopy(b, bOff + r * ldb, br, 0, cols);
+      for (int co = 0; co < coutG; co++) {
+        float[] gr = s.gRows[co];
+        float[] pr = s.partial[(co0 + co) * k + r];
+        for (int j = 0; j < cols; j++) {
+          pr[j] = Math.fma(gr[j], br[j], pr[j]);
         }
       }
     }

@@ -69,6 +69,13 @@ public final class PoolBackward {
 
   /** Average pooling: each output's gradient, divided by its divisor, added over its clipped window. */
   public static void avg(float[] g, Pool2dParams p, float[] gX) {
+    // The divisors are the same for every plane: computed once.
+    float[] div = new float[p.outPlane()];
+    for (int oh = 0; oh < p.outH(); oh++) {
+      for (int ow = 0; ow < p.outW(); ow++) {
+        div[oh * p.outW() + ow] = (float) p.divisor(oh, ow);
+      }
+    }
     Parallel.forRange(p.planes(), grain((long) p.outPlane() * p.kH() * p.kW()), (p0, p1) -> {
       for (int c = p0; c < p1; c++) {
         int o = c * p.outPlane();
@@ -79,7 +86,7 @@ public final class PoolBackward {
           for (int ow = 0; ow < p.outW(); ow++) {
             int w0 = Math.max(ow * p.sW() - p.pW(), 0);
             int w1 = Math.min(ow * p.sW() - p.pW() + p.kW(), p.inW());
-            float delta = g[o + oh * p.outW() + ow] / (float) p.divisor(oh, ow);
+            float delta = g[o + oh * p.outW() + ow] / div[oh * p.outW() + ow];
             for (int ih = h0; ih < h1; ih++) {
               int row = in + ih * p.inW();
               for (int iw = w0; iw < w1; iw++) {
