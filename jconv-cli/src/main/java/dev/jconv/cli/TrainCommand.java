@@ -38,6 +38,9 @@ import picocli.CommandLine.Parameters;
 public final class TrainCommand implements Callable<Integer> {
   private final PrintStream out;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
@@ -90,10 +93,10 @@ public final class TrainCommand implements Callable<Integer> {
     try {
       variant = LeNet.of(model);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     if (epochs < 1 || batchSize < 1 || (limit != null && limit < 1) || (threads != null && threads < 1)) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(spec.commandLine(),
           "--epochs, --batch-size, --limit and --threads must be positive");
     }
     if (threads != null) {
