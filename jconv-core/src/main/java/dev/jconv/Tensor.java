@@ -1436,6 +1436,10 @@ public final class Tensor {
   /** Sets every element to {@code value}, PyTorch's {@code fill_} ({@code X[:, 2:6] = 0} on a slice). */
   public Tensor fillInPlace(double value) {
     beforeInPlace(null);
+    if (dtype == DType.FLOAT32 && isContiguous()) {
+      java.util.Arrays.fill((float[]) storage, offset, offset + numel(), (float) value);
+      return this;
+    }
     int[] idx = storageIndices();
     for (int si : idx) {
       writeDouble(si, value);
@@ -1455,6 +1459,12 @@ public final class Tensor {
     if (!Arrays.equals(outShape, shape)) {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
+    }
+    if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
+        && src.isContiguous()) {
+      // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.
+      System.arraycopy(src.storage, src.offset, storage, offset, numel());
+      return this;
     }
     Tensor s = src.expand(shape).cloneTensor(); // a copy first: src may overlap this tensor
     int[] idx = storageIndices();

@@ -29,6 +29,43 @@ public final class ConvBackward {
    */
   static final int MAX_PARTIAL_FLOATS = 1 << 18;
 
+  /** The Vector API weight-gradient kernel ({@link VectorConvBackward}), or null without the module. */
+  interface WeightKernel {
+    int lanes();
+
+    /**
+     * {@code gwT[gOff + r*cp + co] += sum_j b[bOff + r*ldb + j] * at[j*cp + co]} for r in [0, k), co in
+     * [0, cp).
+     */
+    void accumulate(float[] at, int cp, float[] b, int bOff, int ldb, int k, int cols, float[] gwT, int gOff);
+
+    /**
+     * {@code col[r*cols + j] = sum_co w[wOff + co*k + r] * g[gOff + co*ldg + j]}: the unfolded input
+     * gradient {@code W^T · gOut} for a small output-channel count.
+     */
+    void columnGrad(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int cols, float[] col);
+
+    /** {@code dst[d + i] += src[s + i]} for i in [0, len). */
+    void addInto(float[] src, int s, float[] dst, int d, int len);
+  }
+
+  static final WeightKernel VECTOR = loadVector();
+
+  /** Tests turn the vector kernel off to check the plain path ({@code -Djconv.convBackward.vector=false}). */
+  static boolean useVector = !"false".equals(System.getProperty("jconv.convBackward.vector"));
+
+  private static WeightKernel loadVector() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (WeightKernel) Class.forName("dev.jconv.internal.kernels.VectorConvBackward").getDeclaredConstructor()
+          .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
   /**
    * Computes the requested gradients. {@code gX} ({@code n*cin*h*w}), {@code gW}
    * ({@code cout*cin/groups*kh*kw}) and {@code gB} ({@code cout}) are overwritten; pass null for a
@@ -57,9 +94,22 @@ public final class ConvBackward {
     int threads = Parallel.getNumThreads();
     if (tasks >= 2 * threads) {
       Object lock = new Object();
-      boolean rows = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
+      boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
+      WeightKernel vec = useVector ? VECTOR : null;
+      boolean vector = small && vec != null;
+      boolean rows = small && !vector;
+      int cp = vector ? (p.coutPerGroup() + vec.lanes() - 1) / vec.lanes() * vec.lanes() : 0;
       Parallel.forRange(tasks, 1, (start, end) -> {
         Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
+        if (vec != null && gX != null && !pointwise && p.coutPerGroup() <= 64) {
+          s.vecX = vec;
+        }
+        if (vector) {
+          s.vec = vec;
+          s.cp = cp;
+          s.at = new float[chunkCols * cp];
+          s.gwT = new float[p.groups() * k * cp];
+        }
         if (rows) {
           s.partial = new float[p.cout() * k][chunkCols];
           s.gRows = new float[p.coutPerGroup()][chunkCols];
@@ -67,6 +117,16 @@ public final class ConvBackward {
         }
         for (int t = start; t < end; t++) {
           task(p, x, weight, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
+        }
+        if (vector) {
+          int coutG = p.coutPerGroup();
+          for (int g = 0; g < p.groups(); g++) {
+            for (int co = 0; co < coutG; co++) {
+              for (int r = 0; r < k; r++) {
+                s.gW[(g * coutG + co) * k + r] += s.gwT[(g * k + r) * cp + co];
+              }
+            }
+          }
         }
         if (rows) {
           for (int i = 0; i < s.partial.length; i++) {
@@ -103,6 +163,13 @@ public final class ConvBackward {
     float[][] partial;
     float[][] gRows;
     float[] bRow;
+    /** The vector form: gOut transposed (cols x cp) and the transposed weight gradient per group. */
+    WeightKernel vec;
+    /** The vector form of the unfolded input gradient (few output channels), or null for GEMM. */
+    WeightKernel vecX;
+    int cp;
+    float[] at;
+    float[] gwT;
 
     Scratch(int colFloats, int weightFloats) {
       col = new float[colFloats];
@@ -144,7 +211,15 @@ public final class ConvBackward {
           bOff = 0;
           ldb = cols;
         }
-        if (s.partial != null) {
+        if (s.vec != null) {
+          for (int co = 0; co < coutG; co++) {
+            int src = oOff + co * hw;
+            for (int j = 0; j < cols; j++) {
+              s.at[j * s.cp + co] = gOut[src + j];
+            }
+          }
+          s.vec.accumulate(s.at, s.cp, b, bOff, ldb, k, cols, s.gwT, g * k * s.cp);
+        } else if (s.partial != null) {
           accumulateRows(s, gOut, oOff, hw, b, bOff, ldb, g * coutG, coutG, k, cols);
         } else {
           // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
@@ -156,7 +231,11 @@ public final class ConvBackward {
           // gX_g (cin/groups x hw) = W_g^T (cin/groups x coutG) · gOut_g (coutG x hw)
           Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
         } else {
-          Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
+          if (s.vecX != null) {
+            s.vecX.columnGrad(weight, wOff, k, gOut, oOff, hw, coutG, cols, s.colGrad);
+          } else {
+            Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
+          }
           int jj0 = j0;
           int khw = p.kh() * p.kw();
           if (parallelInside) {
@@ -228,8 +307,12 @@ public final class ConvBackward {
           int s = src + (lo - a);
           int d = plane + iy * w + lo * sw + xShift;
           if (sw == 1) {
-            for (int ox = lo; ox < hi; ox++) {
-              gX[d++] += col[s++];
+            if (VECTOR != null && useVector && hi - lo >= 16) {
+              VECTOR.addInto(col, s, gX, d, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                gX[d++] += col[s++];
+              }
             }
           } else {
             for (int ox = lo; ox < hi; ox++, d += sw) {

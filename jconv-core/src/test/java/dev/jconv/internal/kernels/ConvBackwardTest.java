@@ -1,6 +1,7 @@
 package dev.jconv.internal.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jconv.internal.parallel.Parallel;
 import java.util.Random;
@@ -97,19 +98,26 @@ class ConvBackwardTest {
       params(4, 64, 20, 20, 64, 1, 3, 1, 1, 1),  // partial table too large: GEMM form
     };
     int before = Parallel.getNumThreads();
+    boolean vectorBefore = ConvBackward.useVector;
     int checked = 0;
     try {
-      for (int threads : new int[] {1, 2, 3}) {
-        Parallel.setNumThreads(threads);
-        for (ConvParams p : cases) {
-          check(p, p + " threads=" + threads);
-          checked++;
+      // the Vector API kernels when the module is present (the tests run with it), and the plain ones
+      for (boolean vector : new boolean[] {true, false}) {
+        ConvBackward.useVector = vector;
+        for (int threads : new int[] {1, 2, 3}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : cases) {
+            check(p, p + " threads=" + threads + " vector=" + vector);
+            checked++;
+          }
         }
       }
     } finally {
       Parallel.setNumThreads(before);
+      ConvBackward.useVector = vectorBefore;
     }
-    assertEquals(24, checked);
+    assertEquals(48, checked);
+    assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");
     // the last case really takes the GEMM form, the LeNet ones the partial rows
     assertEquals(true, (long) 64 * 64 * 9 * 400 > ConvBackward.MAX_PARTIAL_FLOATS);
     assertEquals(true, (long) 6 * 25 * 784 <= ConvBackward.MAX_PARTIAL_FLOATS);
