@@ -38,7 +38,7 @@ final class CurvePlot {
     for (Training.Epoch e : epochs) {
       yMax = Math.max(yMax, e.loss());
     }
-    yMax = Math.ceil(yMax * 10) / 10;
+    yMax = Math.ceil(yMax * 2) / 2; // a multiple of 0.5: the five ticks fall on round numbers
     int plotW = W - LEFT - RIGHT;
     int plotH = H - TOP - BOTTOM;
     g.setColor(new Color(230, 230, 230));
