@@ -45,6 +45,13 @@ public final class ConvBackward {
      */
     void columnGrad(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int cols, float[] col);
 
+    /**
+     * {@code gw[wOff + co*k + r] += sum_j g[gOff + co*ldg + j] * b[bOff + r*ldb + j]}: the weight gradient
+     * as dot products over the pixels, for fewer output channels than vector lanes.
+     */
+    void accumulateDot(float[] g, int gOff, int ldg, int coutG, float[] b, int bOff, int ldb, int k, int cols,
+        float[] gw, int wOff);
+
     /** {@code dst[d + i] += src[s + i]} for i in [0, len). */
     void addInto(float[] src, int s, float[] dst, int d, int len);
   }
@@ -96,13 +103,19 @@ public final class ConvBackward {
       Object lock = new Object();
       boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
       WeightKernel vec = useVector ? VECTOR : null;
-      boolean vector = small && vec != null;
-      boolean rows = small && !vector;
+      // Vector forms: dot products over the pixels when the output channels fill less than a vector
+      // (any size: they need no table), register blocks over output channels for small problems.
+      boolean dot = gW != null && vec != null && p.coutPerGroup() < vec.lanes();
+      boolean vector = small && vec != null && !dot;
+      boolean rows = small && vec == null;
       int cp = vector ? (p.coutPerGroup() + vec.lanes() - 1) / vec.lanes() * vec.lanes() : 0;
       Parallel.forRange(tasks, 1, (start, end) -> {
         Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
         if (vec != null && gX != null && !pointwise && p.coutPerGroup() <= 64) {
           s.vecX = vec;
+        }
+        if (dot) {
+          s.dot = vec;
         }
         if (vector) {
           s.vec = vec;
@@ -165,6 +178,8 @@ public final class ConvBackward {
     float[] bRow;
     /** The vector form: gOut transposed (cols x cp) and the transposed weight gradient per group. */
     WeightKernel vec;
+    /** The dot-product form of the weight gradient, or null. */
+    WeightKernel dot;
     /** The vector form of the unfolded input gradient (few output channels), or null for GEMM. */
     WeightKernel vecX;
     int cp;
@@ -211,7 +226,9 @@ public final class ConvBackward {
           bOff = 0;
           ldb = cols;
         }
-        if (s.vec != null) {
+        if (s.dot != null) {
+          s.dot.accumulateDot(gOut, oOff, hw, coutG, b, bOff, ldb, k, cols, gW, wOff);
+        } else if (s.vec != null) {
           for (int co = 0; co < coutG; co++) {
             int src = oOff + co * hw;
             for (int j = 0; j < cols; j++) {

@@ -112,4 +112,61 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       dst[d + i] += src[s + i];
     }
   }
+
+  @Override
+  public void accumulateDot(float[] g, int gOff, int ldg, int coutG, float[] b, int bOff, int ldb, int k, int cols,
+      float[] gw, int wOff) {
+    int bound = S.loopBound(cols);
+    for (int co = 0; co < coutG; co++) {
+      int gr = gOff + co * ldg;
+      int r = 0;
+      for (; r + 4 <= k; r += 4) {
+        int b0 = bOff + r * ldb;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        FloatVector acc2 = FloatVector.zero(S);
+        FloatVector acc3 = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+          FloatVector v = FloatVector.fromArray(S, g, gr + j);
+          acc0 = v.fma(FloatVector.fromArray(S, b, b0 + j), acc0);
+          acc1 = v.fma(FloatVector.fromArray(S, b, b1 + j), acc1);
+          acc2 = v.fma(FloatVector.fromArray(S, b, b2 + j), acc2);
+          acc3 = v.fma(FloatVector.fromArray(S, b, b3 + j), acc3);
+        }
+        float s0 = acc0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; j < cols; j++) {
+          float gv = g[gr + j];
+          s0 = Math.fma(gv, b[b0 + j], s0);
+          s1 = Math.fma(gv, b[b1 + j], s1);
+          s2 = Math.fma(gv, b[b2 + j], s2);
+          s3 = Math.fma(gv, b[b3 + j], s3);
+        }
+        int o = wOff + co * k + r;
+        gw[o] += s0;
+        gw[o + 1] += s1;
+        gw[o + 2] += s2;
+        gw[o + 3] += s3;
+      }
+      for (; r < k; r++) {
+        int b0 = bOff + r * ldb;
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+          acc = FloatVector.fromArray(S, g, gr + j).fma(FloatVector.fromArray(S, b, b0 + j), acc);
+        }
+        float s0 = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; j < cols; j++) {
+          s0 = Math.fma(g[gr + j], b[b0 + j], s0);
+        }
+        gw[wOff + co * k + r] += s0;
+      }
+    }
+  }
 }
