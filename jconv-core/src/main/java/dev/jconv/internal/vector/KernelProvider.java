@@ -1,0 +1,67 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The raw float kernels that have a plain-Java and a Vector API implementation. Get the active
+ * one from {@link KernelProviders#get()}; tests construct each one with
+ * {@link KernelProviders#plain()} and {@link KernelProviders#panama(int)}.
+ *
+ * <p>Like every kernel in {@code dev.jconv.internal}, these methods trust their arguments
+ * (callers check shapes once, in the public layer) and only {@code assert}. No Vector API type
+ * appears here, so this interface loads on a JVM without {@code jdk.incubator.vector}.
+ */
+public interface KernelProvider {
+
+  /** {@code "plain"} or {@code "panama"}. */
+  String name();
+
+  /** Width of the vectors the kernels use: 0 for plain Java, else 128, 256 or 512. */
+  int vectorBits();
+
+  /**
+   * Row-major float32 matrix multiply {@code C = op(A) op(B) + beta C}, where {@code op(A)} is
+   * {@code m x k}, {@code op(B)} is {@code k x n} and {@code C} is {@code m x n}.
+   *
+   * <p>Element {@code (i, p)} of {@code op(A)} is {@code a[aOff + i*lda + p]}, or
+   * {@code a[aOff + p*lda + i]} when {@code transA}; likewise for B with {@code ldb}; {@code C[i][j]}
+   * is {@code c[cOff + i*ldc + j]}. {@code beta} is 0 or 1; with 0, C's old contents are never read
+   * (a NaN there does not leak into the result). Only C is modified. Runs on the shared pool of
+   * {@link dev.jconv.internal.parallel.Parallel} (on the calling thread when called from inside
+   * a parallel region).
+   */
+  void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+  /**
+   * Packs {@code op(A)} ({@code m x k}, addressed as in {@link #sgemm}) for repeated products
+   * with {@link #sgemmPacked}. {@code a} is copied: later changes to it do not show.
+   */
+  PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda);
+
+  /**
+   * {@link #sgemm} with a left operand packed by this provider's {@link #packA}:
+   * {@code C = A op(B) + beta C}, A being {@code a.rows() x a.cols()}. Only C is modified.
+   */
+  void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc);
+
+  /** Sum of {@code x[xOff+i] * y[yOff+i]} for {@code i < n}. Summation order is unspecified. */
+  float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. Only {@code y} is modified. */
+  void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * Winograd F(4x4, 3x3) input transform {@code B^T d B} of {@code count} tiles. Tile {@code j}'s
+   * 6x6 patch {@code d[r][c]} is {@code src[srcOff + offsets[offOff + j] + r*ld + c]}; its 36
+   * results go to {@code v[vOff + (6*r + c)*vStride + j]}. Only {@code v} is modified.
+   */
+  void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(4x4, 3x3) output transform {@code A^T m A} of {@code count} tiles: tile {@code j}'s
+   * 6x6 values are {@code m[mOff + (6*r + c)*mStride + j]}, its 4x4 result goes to
+   * {@code y[(4*r + c)*yStride + j]}. Only {@code y} is modified.
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+}

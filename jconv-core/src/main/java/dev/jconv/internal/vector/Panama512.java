@@ -1,0 +1,228 @@
+package dev.jconv.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link PanamaKernels} for 512-bit vectors. The Panama classes of each width hold the same code
+ * and differ only in {@link #S} and {@link #L}: keep them in step (see {@link PanamaKernels} for
+ * why they are copies).
+ */
+final class Panama512 extends PanamaKernels {
+  private static final VectorSpecies<Float> S = PanamaConstants.F512;
+  private static final int L = 512 / 32;
+
+  @Override
+  int lanes() {
+    return L;
+  }
+
+  @Override
+  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx, int ldc,
+      boolean accumulate) {
+    // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
+    // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
+    // broadcasts, enough to keep two FMA pipes busy.
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    int ai = aIdx;
+    int bi = bIdx;
+    for (int p = 0; p < kc; p++, ai += MR, bi += 2 * L) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    store(c00, c01, c, cIdx, accumulate);
+    store(c10, c11, c, cIdx + ldc, accumulate);
+    store(c20, c21, c, cIdx + 2 * ldc, accumulate);
+    store(c30, c31, c, cIdx + 3 * ldc, accumulate);
+    store(c40, c41, c, cIdx + 4 * ldc, accumulate);
+    store(c50, c51, c, cIdx + 5 * ldc, accumulate);
+  }
+
+  private static void store(FloatVector v0, FloatVector v1, float[] c, int idx, boolean accumulate) {
+    if (accumulate) {
+      v0 = v0.add(FloatVector.fromArray(S, c, idx));
+      v1 = v1.add(FloatVector.fromArray(S, c, idx + L));
+    }
+    v0.intoArray(c, idx);
+    v1.intoArray(c, idx + L);
+  }
+
+  @Override
+  float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    float sum = 0f;
+    if (n >= 4 * L) {
+      // Four independent accumulators hide the FMA latency (4 cycles, 2 pipes).
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      FloatVector s2 = s0;
+      FloatVector s3 = s0;
+      int bound = n - n % (4 * L);
+      for (; i < bound; i += 4 * L) {
+        s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+        s1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), s1);
+        s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), s2);
+        s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), s3);
+      }
+      sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
+  void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    int i = 0;
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      va.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  @Override
+  void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    // One lane per tile. Hardware gathers of the stride-4 patches measured slower than plain
+    // Java, so the patches of L tiles are first copied, scalar, into d (36 rows of L lanes); the
+    // arithmetic and the stores to v then run on whole vectors.
+    float[] d = new float[36 * L];
+    float[] tmp = new float[36 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int l = 0; l < L; l++) {
+        int base = srcOff + offsets[offOff + j + l];
+        for (int r = 0; r < 6; r++) {
+          int row = base + r * ld;
+          int dr = 6 * r * L + l;
+          d[dr] = src[row];
+          d[dr + L] = src[row + 1];
+          d[dr + 2 * L] = src[row + 2];
+          d[dr + 3 * L] = src[row + 3];
+          d[dr + 4 * L] = src[row + 4];
+          d[dr + 5 * L] = src[row + 5];
+        }
+      }
+      // B^T along the columns: column c of the patch is d[(6r + c)*L], r = 0..5.
+      for (int c = 0; c < 6; c++) {
+        int o = c * L;
+        inputColumn(FloatVector.fromArray(S, d, o), FloatVector.fromArray(S, d, o + 6 * L),
+            FloatVector.fromArray(S, d, o + 12 * L), FloatVector.fromArray(S, d, o + 18 * L),
+            FloatVector.fromArray(S, d, o + 24 * L), FloatVector.fromArray(S, d, o + 30 * L),
+            tmp, o, 6 * L);
+      }
+      // Then along the rows, straight into v.
+      for (int r = 0; r < 6; r++) {
+        int t = 6 * r * L;
+        inputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + L),
+            FloatVector.fromArray(S, tmp, t + 2 * L), FloatVector.fromArray(S, tmp, t + 3 * L),
+            FloatVector.fromArray(S, tmp, t + 4 * L), FloatVector.fromArray(S, tmp, t + 5 * L),
+            v, vOff + 6 * r * vStride + j, vStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.input(src, srcOff, ld, offsets, offOff + bound, count - bound, v, vOff + bound,
+          vStride);
+    }
+  }
+
+  /** B^T applied to 6 vectors (one per patch row or column); result k goes to out[o + k*os]. */
+  private static void inputColumn(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3,
+      FloatVector d4, FloatVector d5, float[] out, int o, int os) {
+    FloatVector a = d4.sub(d2.mul(4f));
+    FloatVector b = d3.sub(d1.mul(4f));
+    FloatVector p = d4.sub(d2);
+    FloatVector q = d3.sub(d1).mul(2f);
+    d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(out, o);
+    a.add(b).intoArray(out, o + os);
+    a.sub(b).intoArray(out, o + 2 * os);
+    p.add(q).intoArray(out, o + 3 * os);
+    p.sub(q).intoArray(out, o + 4 * os);
+    d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(out, o + 5 * os);
+  }
+
+  @Override
+  void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    // One lane per tile: the 36 values of L tiles are contiguous in each plane of m, and so are
+    // the 16 results in each plane of y. Whole vectors only, the tail in plain Java: masked
+    // loads here sometimes compiled to the slow fallback (7x slower runs).
+    float[] tmp = new float[24 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int c = 0; c < 6; c++) {
+        int o = mOff + c * mStride + j;
+        FloatVector m0 = FloatVector.fromArray(S, m, o);
+        FloatVector m1 = FloatVector.fromArray(S, m, o + 6 * mStride);
+        FloatVector m2 = FloatVector.fromArray(S, m, o + 12 * mStride);
+        FloatVector m3 = FloatVector.fromArray(S, m, o + 18 * mStride);
+        FloatVector m4 = FloatVector.fromArray(S, m, o + 24 * mStride);
+        FloatVector m5 = FloatVector.fromArray(S, m, o + 30 * mStride);
+        FloatVector sum12 = m1.add(m2);
+        FloatVector dif12 = m1.sub(m2);
+        FloatVector sum34 = m3.add(m4);
+        FloatVector dif34 = m3.sub(m4);
+        m0.add(sum12).add(sum34).intoArray(tmp, c * L);
+        dif12.add(dif34.mul(2f)).intoArray(tmp, (6 + c) * L);
+        sum12.add(sum34.mul(4f)).intoArray(tmp, (12 + c) * L);
+        dif12.add(dif34.mul(8f)).add(m5).intoArray(tmp, (18 + c) * L);
+      }
+      for (int r = 0; r < 4; r++) {
+        int t = 6 * r * L;
+        FloatVector m0 = FloatVector.fromArray(S, tmp, t);
+        FloatVector m1 = FloatVector.fromArray(S, tmp, t + L);
+        FloatVector m2 = FloatVector.fromArray(S, tmp, t + 2 * L);
+        FloatVector m3 = FloatVector.fromArray(S, tmp, t + 3 * L);
+        FloatVector m4 = FloatVector.fromArray(S, tmp, t + 4 * L);
+        FloatVector m5 = FloatVector.fromArray(S, tmp, t + 5 * L);
+        FloatVector sum12 = m1.add(m2);
+        FloatVector dif12 = m1.sub(m2);
+        FloatVector sum34 = m3.add(m4);
+        FloatVector dif34 = m3.sub(m4);
+        int o = 4 * r * yStride + j;
+        m0.add(sum12).add(sum34).intoArray(y, o);
+        dif12.add(dif34.mul(2f)).intoArray(y, o + yStride);
+        sum12.add(sum34.mul(4f)).intoArray(y, o + 2 * yStride);
+        dif12.add(dif34.mul(8f)).add(m5).intoArray(y, o + 3 * yStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.output(m, mOff + bound, mStride, count - bound, y, bound, yStride);
+    }
+  }
+}

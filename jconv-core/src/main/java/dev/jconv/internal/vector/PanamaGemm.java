@@ -1,0 +1,329 @@
+package dev.jconv.internal.vector;
+
+import dev.jconv.internal.parallel.Parallel;
+
+/**
+ * Float32 matrix multiply with the Vector API, laid out as BLIS does: B is packed into panels
+ * {@code NR = 2 vectors} wide, A into panels {@code MR} rows tall, and a register-blocked
+ * micro-kernel keeps an {@code MR x NR} block of C in {@code 2*MR} vector accumulators while it
+ * streams through {@code KC} steps of the shared dimension.
+ *
+ * <p>Blocking, for the caches of a core: a {@code KC x NR} panel of B (the micro-kernel's
+ * reused operand) stays in L1, an {@code MC x KC} block of A in L2, a {@code KC x NC} block of B
+ * in L3. Threads take disjoint rectangles of C, so they never write the same cache line, and each
+ * packs its own panels (no barriers between the steps).
+ *
+ * <p>This class references Vector API types: only {@link PanamaProvider} loads it, and only when
+ * the module {@code jdk.incubator.vector} is present.
+ */
+final class PanamaGemm {
+
+  private static final int MR = PanamaKernels.MR;
+
+  /** Columns of B packed together (see {@link #packBPanels}): 2 KB runs of each row. */
+  private static final int PACK_RUN = 512;
+
+  /**
+   * Below this many flops a call runs on the calling thread: forking costs a few microseconds,
+   * which is the time of a 64x64x64 product.
+   */
+  private static final long PARALLEL_MIN_FLOPS = 2L * 64 * 64 * 64;
+
+  private final PanamaKernels kernels;
+  private final int lanes;
+  private final int nr;
+  private final int kcMax;
+  private final int mcMax;
+  private final int ncMax;
+  private final int packCols;
+
+  /** Per-thread packing buffers, grown on demand: A block, B block, edge tile. */
+  private final ThreadLocal<float[][]> buffers;
+
+  PanamaGemm(PanamaKernels kernels) {
+    this.kernels = kernels;
+    this.lanes = kernels.lanes();
+    this.nr = 2 * lanes;
+    // KC x NR floats of B must stay in a 32-48 KB L1 next to the A panel: 256 x 32 x 4 = 32 KB at
+    // 512 bits; narrower vectors leave room for a deeper KC.
+    this.kcMax = 256;
+    this.mcMax = MR * 24;
+    this.ncMax = nr * (4096 / nr);
+    this.packCols = Math.max(1, PACK_RUN / nr) * nr;
+    this.buffers = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[MR * nr]});
+  }
+
+  int lanes() {
+    return lanes;
+  }
+
+  void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    run(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** Packs op(A) as {@link #block} would, every KC step at once: step pc's panels at pc * mPad. */
+  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    int mPad = roundUp(Math.max(m, 1), MR);
+    float[] data = new float[mPad * k];
+    int kcStep = kcStep(k);
+    for (int pc = 0; pc < k; pc += kcStep) {
+      packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, pc * mPad);
+    }
+    return new PackedMatrix(m, k, data, this);
+  }
+
+  void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
+    assert a.owner == this : "matrix packed by another provider";
+    run(false, null, 0, 0, a, transB, a.rows, n, a.cols, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** The KC step for depth k: equal steps of at most kcMax. */
+  private int kcStep(int k) {
+    // Equal KC steps (576 -> 3 x 192, not 256 + 256 + 64): a short last step would pay the load
+    // and store of C for few FMAs.
+    int kSteps = Math.max(1, (k + kcMax - 1) / kcMax);
+    return (k + kSteps - 1) / kSteps;
+  }
+
+  /** The product, with A either raw ({@code packed == null}) or packed. */
+  private void run(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
+      boolean transB, int m, int n, int k, float[] b, int bOff, int ldb, float beta, float[] c,
+      int cOff, int ldc) {
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0) {
+      if (beta == 0f) {
+        for (int i = 0; i < m; i++) {
+          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        }
+      }
+      return;
+    }
+    int threads = Parallel.getNumThreads();
+    long flops = 2L * m * n * k;
+    if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
+      block(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    int rowPanels = (m + MR - 1) / MR;
+    int colPanels = (n + nr - 1) / nr;
+    // Choose tm x tn = threads rectangles, as square as the panel counts allow: splitting rows makes
+    // every thread pack all of B, splitting columns makes every thread pack all of A.
+    int bestTm = 1;
+    double bestScore = Double.MAX_VALUE;
+    for (int tm = 1; tm <= threads; tm++) {
+      if (threads % tm != 0) {
+        continue;
+      }
+      int tn = threads / tm;
+      if (tm > rowPanels || tn > colPanels) {
+        continue;
+      }
+      double rows = (double) m / tm;
+      double cols = (double) n / tn;
+      double score = Math.abs(Math.log(rows / cols));
+      if (score < bestScore) {
+        bestScore = score;
+        bestTm = tm;
+      }
+    }
+    final int tm = bestTm;
+    final int tn = bestScore == Double.MAX_VALUE ? 1 : threads / tm;
+    Parallel.forRange(tm * tn, 1, (start, end) -> {
+      for (int t = start; t < end; t++) {
+        int ti = t / tn;
+        int tj = t % tn;
+        int i0 = Math.min(m, (int) ((long) rowPanels * ti / tm) * MR);
+        int i1 = Math.min(m, (int) ((long) rowPanels * (ti + 1) / tm) * MR);
+        int j0 = Math.min(n, (int) ((long) colPanels * tj / tn) * nr);
+        int j1 = Math.min(n, (int) ((long) colPanels * (tj + 1) / tn) * nr);
+        if (i0 < i1 && j0 < j1) {
+          block(transA, a, aOff, lda, packed, transB, i0, i1, j0, j1, k, b, bOff, ldb, beta, c,
+              cOff, ldc);
+        }
+      }
+    });
+  }
+
+  /**
+   * C[i0:i1, j0:j1] = op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C, on the calling thread; i0 is a
+   * multiple of MR. A comes packed when {@code packed != null}.
+   */
+  private void block(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
+      boolean transB, int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    float[][] buf = buffers.get();
+    int kcCap = Math.min(kcMax, k);
+    int ncCap = Math.min(ncMax, roundUp(j1 - j0, nr));
+    int mcCap = Math.min(mcMax, roundUp(i1 - i0, MR));
+    if (packed == null && buf[0].length < mcCap * kcCap) {
+      buf[0] = new float[mcCap * kcCap];
+    }
+    if (buf[1].length < ncCap * kcCap) {
+      buf[1] = new float[ncCap * kcCap];
+    }
+    float[] ap = packed == null ? buf[0] : packed.data;
+    float[] bp = buf[1];
+    float[] tile = buf[2];
+    int kcStep = kcStep(k);
+    int mPad = packed == null ? 0 : roundUp(Math.max(packed.rows, 1), MR);
+    for (int jc = j0; jc < j1; jc += ncMax) {
+      int nc = Math.min(ncMax, j1 - jc);
+      for (int pc = 0; pc < k; pc += kcStep) {
+        int kc = Math.min(kcStep, k - pc);
+        // The first KC step applies beta; later steps add to what the first one stored.
+        boolean accumulate = pc > 0 || beta != 0f;
+        for (int ic = i0; ic < i1; ic += mcMax) {
+          int mc = Math.min(mcMax, i1 - ic);
+          int apBase;
+          if (packed == null) {
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+            apBase = 0;
+          } else {
+            apBase = pc * mPad + ic * kc;
+          }
+          // B panels are packed during the first row block, each right before its first use, so
+          // the packed panel is still in L1 when the micro-kernel reads it.
+          boolean packB = ic == i0;
+          macroKernel(ap, apBase, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate, tile,
+              packB ? b : null, bOff, ldb, transB, pc, jc);
+        }
+      }
+    }
+  }
+
+  /** Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}. */
+  private void macroKernel(float[] ap, int apBase, float[] bp, int mc, int nc, int kc, float[] c,
+      int cBase,
+      int ldc, boolean accumulate, float[] tile, float[] b, int bOff, int ldb, boolean transB,
+      int pc, int jc) {
+    PanamaKernels kern = kernels;
+    for (int jr = 0; jr < nc; jr += nr) {
+      int nEdge = Math.min(nr, nc - jr);
+      int bIdx = jr * kc;
+      if (b != null && jr % packCols == 0) {
+        packBPanels(transB, b, bOff, ldb, pc, kc, jc + jr, Math.min(packCols, nc - jr), bp, bIdx);
+      }
+      for (int ir = 0; ir < mc; ir += MR) {
+        int mEdge = Math.min(MR, mc - ir);
+        int aIdx = apBase + ir * kc;
+        int cIdx = cBase + ir * ldc + jr;
+        if (mEdge == MR && nEdge == nr) {
+          kern.gemmMicro(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, accumulate);
+        } else {
+          // Edge tiles compute a full (zero-padded) tile into a scratch block, then copy the part
+          // that exists: one code path for the kernel, no masked loads in the hot loop.
+          kern.gemmMicro(ap, aIdx, bp, bIdx, kc, tile, 0, nr, false);
+          for (int r = 0; r < mEdge; r++) {
+            int cr = cIdx + r * ldc;
+            int tr = r * nr;
+            if (accumulate) {
+              for (int j = 0; j < nEdge; j++) {
+                c[cr + j] += tile[tr + j];
+              }
+            } else {
+              System.arraycopy(tile, tr, c, cr, nEdge);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels from ap[apOff], k-major inside a panel,
+   * zero-padded.
+   */
+  private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc,
+      int kc, float[] ap, int apOff) {
+    for (int ir = 0; ir < mc; ir += MR) {
+      int rows = Math.min(MR, mc - ir);
+      int base = apOff + ir * kc;
+      if (!transA) {
+        for (int r = 0; r < rows; r++) {
+          int src = aOff + (ic + ir + r) * lda + pc;
+          for (int p = 0; p < kc; p++) {
+            ap[base + p * MR + r] = a[src + p];
+          }
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * lda + ic + ir;
+          int dst = base + p * MR;
+          for (int r = 0; r < rows; r++) {
+            ap[dst + r] = a[src + r];
+          }
+        }
+      }
+      if (rows < MR) {
+        for (int p = 0; p < kc; p++) {
+          for (int r = rows; r < MR; r++) {
+            ap[base + p * MR + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[pc:pc+kc, j0:j0+cols] as consecutive NR-column panels from bp[base]. Several
+   * panels at a time, so that each row of B is read as one longer contiguous run (the hardware
+   * prefetcher follows those; it loses track of many short rows far apart).
+   */
+  private void packBPanels(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
+      int cols, float[] bp, int base) {
+    if (!transB) {
+      int w = nr;
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (pc + p) * ldb + j0;
+        for (int jr = 0; jr < cols; jr += w) {
+          int dst = base + jr * kc + p * w;
+          int take = Math.min(w, cols - jr);
+          System.arraycopy(b, src + jr, bp, dst, take);
+          if (take < w) {
+            java.util.Arrays.fill(bp, dst + take, dst + w, 0f);
+          }
+        }
+      }
+      return;
+    }
+    for (int jr = 0; jr < cols; jr += nr) {
+      packBPanel(transB, b, bOff, ldb, pc, kc, j0 + jr, Math.min(nr, cols - jr), bp, base + jr * kc);
+    }
+  }
+
+  /** Packs op(B)[pc:pc+kc, j0:j0+cols] as one NR-column panel at bp[base], k-major, zero-padded. */
+  private void packBPanel(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
+      int cols, float[] bp, int base) {
+    int w = nr;
+    if (!transB) {
+      for (int p = 0; p < kc; p++) {
+        int src = bOff + (pc + p) * ldb + j0;
+        int dst = base + p * w;
+        System.arraycopy(b, src, bp, dst, cols);
+        if (cols < w) {
+          java.util.Arrays.fill(bp, dst + cols, dst + w, 0f);
+        }
+      }
+    } else {
+      for (int j = 0; j < cols; j++) {
+        int src = bOff + (j0 + j) * ldb + pc;
+        for (int p = 0; p < kc; p++) {
+          bp[base + p * w + j] = b[src + p];
+        }
+      }
+      if (cols < w) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(bp, base + p * w + cols, base + (p + 1) * w, 0f);
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+}

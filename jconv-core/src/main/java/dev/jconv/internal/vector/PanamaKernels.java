@@ -1,0 +1,49 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The Vector API kernels for one vector width. There is one subclass per width
+ * ({@link Panama128}, {@link Panama256}, {@link Panama512}) with the same code and its own
+ * {@code static final} species, because C2 compiles Vector API calls to SIMD instructions only
+ * for a constant species: a species passed in a field or argument would run the slow Java
+ * fallback. Keeping the widths side by side lets the tests run every width in one JVM.
+ */
+abstract class PanamaKernels {
+
+  /** Rows of the GEMM micro-kernel's register block. */
+  static final int MR = 6;
+
+  /** Float lanes per vector. */
+  abstract int lanes();
+
+  /**
+   * The GEMM micro-kernel: {@code C[0:MR, 0:2*lanes] = (accumulate ? C : 0) + Ap * Bp}, where
+   * {@code Ap} is an A panel packed k-major ({@code MR} values per step, from {@code ap[aIdx]}) and
+   * {@code Bp} a B panel packed k-major ({@code 2*lanes} values per step, from {@code bp[bIdx]}).
+   * Writes {@code C[r][j]} at {@code c[cIdx + r*ldc + j]}.
+   */
+  abstract void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx,
+      int ldc, boolean accumulate);
+
+  /** Sum of {@code x[xOff+i] * y[yOff+i]} over {@code i < n}. */
+  abstract float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. */
+  abstract void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+  /** See {@link KernelProvider#winogradInput}. */
+  abstract void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride);
+
+  /** See {@link KernelProvider#winogradOutput}. */
+  abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
+  /** The kernels for {@code bits} (128, 256 or 512). */
+  static PanamaKernels forBits(int bits) {
+    return switch (bits) {
+      case 128 -> new Panama128();
+      case 256 -> new Panama256();
+      case 512 -> new Panama512();
+      default -> throw new IllegalArgumentException("no Vector API kernels for " + bits + "-bit vectors");
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The Vector API kernels ({@code jdk.incubator.vector}) at one vector width. Loaded only
+ * reflectively by {@link KernelProviders}, and only when the module is in the boot layer.
+ */
+final class PanamaProvider implements KernelProvider {
+
+  private final int bits;
+  private final PanamaKernels kernels;
+  private final PanamaGemm gemm;
+
+  /**
+   * @param bits 128, 256 or 512; 0 picks the CPU's preferred width (capped at 512)
+   * @throws UnsupportedOperationException when the preferred width is below 128 bits
+   */
+  PanamaProvider(int bits) {
+    if (bits == 0) {
+      bits = Math.min(512, PanamaConstants.PREFERRED_BITS);
+      if (bits < 128) {
+        throw new UnsupportedOperationException(
+            "the CPU's preferred float vector has " + bits + " bits; jconv needs 128 or more");
+      }
+    }
+    this.bits = bits;
+    this.kernels = PanamaKernels.forBits(bits);
+    this.gemm = new PanamaGemm(kernels);
+  }
+
+  /** Widest vector the CPU runs natively, in bits. */
+  static int preferredBits() {
+    return PanamaConstants.PREFERRED_BITS;
+  }
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  @Override
+  public int vectorBits() {
+    return bits;
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    return gemm.pack(transA, m, k, a, aOff, lda);
+  }
+
+  @Override
+  public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    gemm.sgemmPacked(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    return kernels.dot(x, xOff, y, yOff, n);
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    kernels.axpy(n, alpha, x, xOff, y, yOff);
+  }
+
+  @Override
+  public void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    kernels.winogradInput(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    kernels.winogradOutput(m, mOff, mStride, count, y, yStride);
+  }
+
+  @Override
+  public String toString() {
+    return "panama(" + bits + " bits)";
+  }
+}

@@ -1,0 +1,79 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The plain-Java kernels: always available, and the second opinion the Vector API kernels are
+ * tested against. Loops are written so that C2's auto-vectorizer can handle the inner ones.
+ */
+public final class PlainProvider implements KernelProvider {
+
+  static final PlainProvider INSTANCE = new PlainProvider();
+
+  private PlainProvider() {}
+
+  @Override
+  public String name() {
+    return "plain";
+  }
+
+  @Override
+  public int vectorBits() {
+    return 0;
+  }
+
+  @Override
+  public String toString() {
+    return "plain";
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    PlainGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+    float[] data = new float[m * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        data[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+      }
+    }
+    return new PackedMatrix(m, k, data, this);
+  }
+
+  @Override
+  public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    assert a.owner == this : "matrix packed by another provider";
+    PlainGemm.sgemm(false, transB, a.rows, n, a.cols, a.data, 0, a.cols, b, bOff, ldb, beta, c,
+        cOff, ldc);
+  }
+
+  @Override
+  public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += x[xOff + i] * y[yOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += alpha * x[xOff + i];
+    }
+  }
+
+  @Override
+  public void winogradInput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] v, int vOff, int vStride) {
+    PlainWinograd.input(src, srcOff, ld, offsets, offOff, count, v, vOff, vStride);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
+    PlainWinograd.output(m, mOff, mStride, count, y, yStride);
+  }
+}
