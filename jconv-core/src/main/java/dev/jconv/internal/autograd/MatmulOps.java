@@ -3,7 +3,6 @@ package dev.jconv.internal.autograd;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.internal.Raw;
-import dev.jconv.internal.kernels.Gemm;
 import dev.jconv.autograd.Node;
 
 /** Differentiable matrix products: mm, mv, dot, and the fused {@code x W^T + b} of a linear layer. */
@@ -122,7 +121,8 @@ public final class MatmulOps {
           }
           beta = 1f;
         }
-        Gemm.sgemm(false, true, n, outF, in, Raw.floats(x), 0, in, Raw.floats(weight), 0, in, beta, out, 0, outF);
+        dev.jconv.internal.vector.KernelProviders.get().sgemm(false, true, n, outF, in, Raw.floats(x), 0, in,
+            Raw.floats(weight), 0, in, beta, out, 0, outF);
         return Raw.wrap(out, n, outF);
       }
       Tensor out = x.matmul(weight.t());
@@ -147,13 +147,15 @@ public final class MatmulOps {
         if (needsInputGrad(0)) {
           int in = w.size(1);
           float[] r = new float[n * in];
-          Gemm.sgemm(false, false, n, in, outF, gv, 0, outF, Raw.floats(w), 0, in, 0f, r, 0, in);
+          dev.jconv.internal.vector.KernelProviders.get().sgemm(false, false, n, in, outF, gv, 0, outF,
+              Raw.floats(w), 0, in, 0f, r, 0, in);
           gx = Raw.wrap(r, n, in);
         }
         if (needsInputGrad(1)) {
           int in = x.size(1);
           float[] r = new float[outF * in];
-          Gemm.sgemm(true, false, outF, in, n, gv, 0, outF, Raw.floats(x), 0, in, 0f, r, 0, in);
+          dev.jconv.internal.vector.KernelProviders.get().sgemm(true, false, outF, in, n, gv, 0, outF,
+              Raw.floats(x), 0, in, 0f, r, 0, in);
           gw = Raw.wrap(r, outF, in);
         }
         if (needsInputGrad(2)) {

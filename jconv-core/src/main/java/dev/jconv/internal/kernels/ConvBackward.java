@@ -12,7 +12,8 @@ import java.util.Arrays;
  *       (col2im, adding where patches overlap);
  *   <li>the bias gradient is the sum of {@code gOut} over images and pixels.
  * </ul>
- * A 1x1 kernel with stride 1 and no padding needs no unfolding (the input is the matrix). Work is
+ * GEMMs go through the kernel provider (Vector API when present). A 1x1 kernel with stride 1 and no
+ * padding needs no unfolding (the input is the matrix). Work is
  * split into (image, group) tasks when there are enough to keep every thread busy (each thread then
  * sums its own weight gradient, added up at the end); otherwise the GEMMs run in parallel inside.
  * No argument checks: {@link ConvParams} was validated by the forward.
@@ -57,6 +58,9 @@ public final class ConvBackward {
   }
 
   static final WeightKernel VECTOR = loadVector();
+
+  /** The GEMM of the kernel provider (Vector API when present, plain Java otherwise). */
+  private static final dev.jconv.internal.vector.KernelProvider GEMM = dev.jconv.internal.vector.KernelProviders.get();
 
   /** Tests turn the vector kernel off to check the plain path ({@code -Djconv.convBackward.vector=false}). */
   static boolean useVector = !"false".equals(System.getProperty("jconv.convBackward.vector"));
@@ -240,18 +244,18 @@ public final class ConvBackward {
           accumulateRows(s, gOut, oOff, hw, b, bOff, ldb, g * coutG, coutG, k, cols);
         } else {
           // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
-          Gemm.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
+          GEMM.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
         }
       }
       if (gX != null) {
         if (pointwise) {
           // gX_g (cin/groups x hw) = W_g^T (cin/groups x coutG) · gOut_g (coutG x hw)
-          Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
+          GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
         } else {
           if (s.vecX != null) {
             s.vecX.columnGrad(weight, wOff, k, gOut, oOff, hw, coutG, cols, s.colGrad);
           } else {
-            Gemm.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
+            GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
           }
           int jj0 = j0;
           int khw = p.kh() * p.kw();
