@@ -54,6 +54,7 @@ public final class Main {
     CommandLine cmd = new CommandLine(new Main())
         .addSubcommand(new DemoCommand(out))
         .addSubcommand(new InfoCommand(out))
+        .addSubcommand(new TrainCommand(out))
         .addSubcommand(new CommandLine.HelpCommand());
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

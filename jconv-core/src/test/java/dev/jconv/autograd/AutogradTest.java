@@ -236,17 +236,17 @@ class AutogradTest {
   }
 
   @Test
-  void joinOps_catAndStack_handEachInputItsSlice() {
+  void catAndStack_recordTheirNodes_andHandEachInputItsSlice() {
     Tensor a = vec(1, 2).setRequiresGrad(true);
     Tensor b = vec(3, 4, 5).setRequiresGrad(true);
-    Tensor c = dev.jconv.internal.autograd.JoinOps.cat(java.util.List.of(a, b), 0);
+    Tensor c = Torch.cat(0, a, b);
     assertEquals("CatBackward0", c.gradFn().name());
     c.backward(vec(10, 20, 30, 40, 50));
     assertArrayEquals(new float[] {10, 20}, a.grad().toFloatArray());
     assertArrayEquals(new float[] {30, 40, 50}, b.grad().toFloatArray());
     Tensor d = vec(1, 2).setRequiresGrad(true);
     Tensor e = vec(3, 4);
-    Tensor s = dev.jconv.internal.autograd.JoinOps.stack(java.util.List.of(d, e), 1);
+    Tensor s = Torch.stack(1, d, e);
     assertEquals("StackBackward0", s.gradFn().name());
     assertArrayEquals(new int[] {2, 2}, s.shapeArray());
     s.backward(Torch.tensor(new double[][] {{1, 2}, {3, 4}}));
