@@ -76,6 +76,41 @@ Y
 corr2d(X.t(), K)
 ''',
     ]),
+    ("learning-kernel", "Convolutions for Images: learning a kernel", [
+        '''\
+# The image and its edges, as in the edge-detection cell.
+X = torch.ones((6, 8))
+X[:, 2:6] = 0
+K = torch.tensor([[1.0, -1.0]])
+Y = corr2d(X, K)
+''',
+        '''\
+# Construct a two-dimensional convolutional layer with 1 output channel and a
+# kernel of shape (1, 2). For the sake of simplicity, we ignore the bias here
+# (the book's nn.LazyConv2d(1, ...) draws the same weights at its first call)
+conv2d = nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
+
+# The two-dimensional convolutional layer uses four-dimensional input and
+# output in the format of (example, channel, height, width), where the batch
+# size (number of examples in the batch) and the number of channels are both 1
+X = X.reshape((1, 1, 6, 8))
+Y = Y.reshape((1, 1, 6, 7))
+lr = 3e-2  # Learning rate
+
+for i in range(10):
+    Y_hat = conv2d(X)
+    l = (Y_hat - Y) ** 2
+    conv2d.zero_grad()
+    l.sum().backward()
+    # Update the kernel
+    conv2d.weight.data[:] -= lr * conv2d.weight.grad
+    if (i + 1) % 2 == 0:
+        print(f'epoch {i + 1}, loss {l.sum():.3f}')
+''',
+        '''\
+conv2d.weight.data.reshape((1, 2))
+''',
+    ]),
     ("conv2d-layer", "Convolutional layers: nn.Conv2d(3, 64, 3) on a batch of 4 images", [
         '''\
 # Not in the book: the shapes of a Conv2d layer's input, output and parameters.

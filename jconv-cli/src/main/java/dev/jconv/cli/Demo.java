@@ -66,6 +66,7 @@ public final class Demo {
           Demo::crossCorrelation),
       new Cell("edge-detection", "Convolutions for Images: object edge detection in images",
           Demo::edgeDetection),
+      new Cell("learning-kernel", "Convolutions for Images: learning a kernel", LearnKernel::run),
       new Cell("conv2d-layer", "Convolutional layers: nn.Conv2d(3, 64, 3) on a batch of 4 images",
           Demo::conv2dLayer),
       new Cell("padding-and-stride", "Padding and Stride: output shapes", Demo::paddingAndStride),

@@ -55,6 +55,7 @@ public final class Main {
     CommandLine cmd = new CommandLine(new Main())
         .addSubcommand(new DemoCommand(out))
         .addSubcommand(new InfoCommand(out))
+        .addSubcommand(new TrainCommand(out))
         .addSubcommand(new BenchCommand(out, err))
         .addSubcommand(new CommandLine.HelpCommand());
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

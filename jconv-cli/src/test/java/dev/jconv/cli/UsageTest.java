@@ -25,7 +25,7 @@ class UsageTest {
   @Test
   void noCommand_exits2_saysACommandIsMissing() {
     String line = usageError(Run.of(), "jconv");
-    assertEquals("jconv: missing command (one of: demo, info, bench, help)", line);
+    assertEquals("jconv: missing command (one of: demo, info, train, bench, help)", line);
   }
 
   @Test
