@@ -1,0 +1,348 @@
+package dev.jconv.internal.vector;
+
+import dev.jconv.internal.kernels.AdaptivePool2dKernel;
+import dev.jconv.internal.kernels.AdaptivePool2dParams;
+import dev.jconv.internal.kernels.AvgPool2dKernel;
+import dev.jconv.internal.kernels.MaxPool2dKernel;
+import dev.jconv.internal.kernels.Pool2dParams;
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.shape.PoolShapes;
+
+/**
+ * The Vector API pooling kernels: this class walks the planes (in parallel), the output rows and
+ * the clipped border columns (with the plain per-window code); the subclass of each width
+ * ({@link PanamaPool128}, {@link PanamaPool256}, {@link PanamaPool512}, the same file with the
+ * width changed, because C2 compiles Vector API calls to SIMD instructions only for a constant
+ * species) runs the unclipped columns of one output row, one output column per lane.
+ *
+ * <p>Vectors run along the output width of NCHW planes. A window's taps are visited in row-major
+ * order for every lane at once, so each lane computes exactly what the plain kernel computes for
+ * its window (same comparisons, same sums in the same order): the bits are PyTorch's. Stride 1
+ * loads contiguous columns; stride 2 loads two vectors and keeps their even (or odd) lanes, one
+ * two-vector permute; larger strides gather. Loaded only when {@code jdk.incubator.vector} is
+ * present.
+ */
+abstract class PanamaPooling implements PoolingKernels {
+
+  private final int bits;
+
+  /** Float lanes per vector. */
+  final int lanes;
+
+  PanamaPooling(int bits) {
+    this.bits = bits;
+    this.lanes = bits / 32;
+  }
+
+  /** The kernels for {@code bits} (128, 256 or 512). */
+  static PanamaPooling forBits(int bits) {
+    return switch (bits) {
+      case 128 -> new PanamaPool128();
+      case 256 -> new PanamaPool256();
+      case 512 -> new PanamaPool512();
+      default -> throw new IllegalArgumentException("no Vector API pooling for " + bits + "-bit vectors");
+    };
+  }
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  @Override
+  public int vectorBits() {
+    return bits;
+  }
+
+  @Override
+  public String toString() {
+    return "panama pooling (" + bits + " bits)";
+  }
+
+  // ---------------------------------------------------------------- what each width implements
+
+  /**
+   * Max pooling of output columns {@code [lo, hi)} of one output row, whose windows all start at
+   * or after column 0 and end inside the input: window {@code ow} covers rows {@code h0, h0+dH, ...
+   * < h1} (possibly none) and columns {@code ow*sW - pW + j*dW}. Writes {@code out[orow + ow]} and,
+   * when {@code idx} is not null, {@code idx[irow + ow]}. {@code g} holds the gather maps when
+   * {@code sW > 2}.
+   */
+  abstract void maxRow(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
+      float[] out, int orow, long[] idx, int irow, Gathers g);
+
+  /**
+   * Window sums of output columns {@code [lo, hi)} of one output row (windows as in
+   * {@link #maxRow}, dilation 1), in row-major order from 0, then divided by {@code div1} and,
+   * unless it is 1, by {@code div2}: {@code out[orow + ow]}.
+   */
+  abstract void sumRow(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
+      float div1, float div2, float[] out, int orow, Gathers g);
+
+  /**
+   * Adaptive average of one output row with irregular bins: rows {@code [h0, h1)}, columns of
+   * {@code b}; the row-major sum divided by {@code h1 - h0}, then by the bin's width.
+   */
+  abstract void binSumRow(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow);
+
+  /** Adaptive max of one output row with irregular bins (rule and indices as in {@link #maxRow}). */
+  abstract void binMaxRow(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow,
+      long[] idx, int irow);
+
+  /**
+   * The sum of {@code x[off, off+n)} in the order of PyTorch's vectorised {@code sum} (see
+   * {@code PlaneMean}); {@code acc} is scratch of at least 8 floats.
+   */
+  abstract float planeSum(float[] x, int off, int n, float[] acc);
+
+  // ---------------------------------------------------------------- shared plumbing
+
+  /**
+   * Index maps for stride-{@code sW} gathers: lane {@code i} reads column {@code i*sW}; in the
+   * tail map, lanes past the {@code tail} live ones repeat the last live column, because the
+   * Vector API checks the bounds of every lane of a masked gather.
+   */
+  record Gathers(int[] full, int[] tail) {}
+
+  /** Gather maps for {@code sW} over {@code width} output columns, or null when no gather is needed. */
+  Gathers gathers(int sW, int width) {
+    if (sW <= 2) {
+      return null;
+    }
+    int tail = width % lanes;
+    int[] full = new int[lanes];
+    int[] part = new int[lanes];
+    for (int i = 0; i < lanes; i++) {
+      full[i] = i * sW;
+      part[i] = Math.min(i, Math.max(0, tail - 1)) * sW;
+    }
+    return new Gathers(full, part);
+  }
+
+  /**
+   * The columns of irregular adaptive bins, padded to whole vectors: bin {@code ow} starts at
+   * {@code starts[ow]} and is {@code widths[ow]} wide; {@code maps[j][ow]} is its column {@code j},
+   * or its last column when {@code j} is past its width (so that every gathered index is inside
+   * the row). Padding lanes have width 0 (never live), column 0 and divisor 1.
+   */
+  record Bins(int outW, int kmax, int[] widths, float[] divisors, int[][] maps) {}
+
+  Bins bins(int in, int out) {
+    int padded = (out + lanes - 1) / lanes * lanes;
+    int[] starts = new int[padded];
+    int[] widths = new int[padded];
+    float[] divisors = new float[padded];
+    java.util.Arrays.fill(divisors, 1f);
+    int kmax = 0;
+    for (int o = 0; o < out; o++) {
+      starts[o] = (int) PoolShapes.adaptiveStart(o, out, in);
+      widths[o] = (int) PoolShapes.adaptiveEnd(o, out, in) - starts[o];
+      divisors[o] = widths[o];
+      kmax = Math.max(kmax, widths[o]);
+    }
+    int[][] maps = new int[kmax][padded];
+    for (int j = 0; j < kmax; j++) {
+      for (int o = 0; o < out; o++) {
+        maps[j][o] = starts[o] + Math.min(j, widths[o] - 1);
+      }
+    }
+    return new Bins(out, kmax, widths, divisors, maps);
+  }
+
+  /** Whether every adaptive bin has the same size (the input divides by the output in both dims). */
+  private static boolean uniform(AdaptivePool2dParams p) {
+    return p.inH() % p.outH() == 0 && p.inW() % p.outW() == 0;
+  }
+
+  /** Uniform adaptive bins as a window: kernel = stride = in/out, no padding. */
+  private static Pool2dParams uniformWindow(AdaptivePool2dParams p) {
+    int kH = p.inH() / p.outH();
+    int kW = p.inW() / p.outW();
+    return Pool2dParams.max(p.planes(), p.inH(), p.inW(), p.outH(), p.outW(), kH, kW, kH, kW, 0, 0, 1, 1);
+  }
+
+  @Override
+  public void maxPool2d(float[] x, int xOff, float[] out, int outOff, long[] idx, int idxOff, Pool2dParams p) {
+    assert x.length >= xOff + (long) p.planes() * p.inPlane();
+    assert out.length >= outOff + (long) p.planes() * p.outPlane();
+    assert idx == null || idx.length >= idxOff + (long) p.planes() * p.outPlane();
+    final int lo = MaxPool2dKernel.interiorStart(p.outW(), p.sW(), p.pW());
+    final int hi = MaxPool2dKernel.interiorEnd(lo, p.outW(), p.inW(), p.kW(), p.sW(), p.pW(), p.dW());
+    final Gathers g = gathers(p.sW(), hi - lo);
+    Parallel.forRange(p.planes(), MaxPool2dKernel.grain(p), (start, end) -> {
+      for (int c = start; c < end; c++) {
+        int xo = xOff + c * p.inPlane();
+        int oo = outOff + c * p.outPlane();
+        int io = idx == null ? 0 : idxOff + c * p.outPlane();
+        for (int oh = 0; oh < p.outH(); oh++) {
+          long hs = (long) oh * p.sH() - p.pH();
+          int h0 = MaxPool2dKernel.firstTap(hs, p.dH());
+          int h1 = MaxPool2dKernel.tapEnd(hs, p.kH(), p.dH(), p.inH());
+          int orow = oo + oh * p.outW();
+          int irow = io + oh * p.outW();
+          for (int ow = 0; ow < lo; ow++) {
+            maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
+          }
+          if (lo < hi) {
+            maxRow(x, xo, p, h0, h1, lo, hi, out, orow, idx, irow, g);
+          }
+          for (int ow = hi; ow < p.outW(); ow++) {
+            maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
+          }
+        }
+      }
+    });
+  }
+
+  private static void maxWindow(float[] x, int xo, float[] out, int orow, long[] idx, int irow, Pool2dParams p,
+      int h0, int h1, int ow) {
+    if (idx == null) {
+      out[orow + ow] = MaxPool2dKernel.windowValue(x, xo, p, h0, h1, ow);
+    } else {
+      MaxPool2dKernel.windowIndices(x, xo, out, orow + ow, idx, irow + ow, p, h0, h1, ow);
+    }
+  }
+
+  @Override
+  public void avgPool2d(float[] x, int xOff, float[] out, int outOff, Pool2dParams p) {
+    assert x.length >= xOff + (long) p.planes() * p.inPlane();
+    assert out.length >= outOff + (long) p.planes() * p.outPlane();
+    assert p.dH() == 1 && p.dW() == 1;
+    final int lo = MaxPool2dKernel.interiorStart(p.outW(), p.sW(), p.pW());
+    final int hi = MaxPool2dKernel.interiorEnd(lo, p.outW(), p.inW(), p.kW(), p.sW(), p.pW(), 1);
+    final Gathers g = gathers(p.sW(), hi - lo);
+    Parallel.forRange(p.planes(), MaxPool2dKernel.grain(p), (start, end) -> {
+      for (int c = start; c < end; c++) {
+        int xo = xOff + c * p.inPlane();
+        int oo = outOff + c * p.outPlane();
+        for (int oh = 0; oh < p.outH(); oh++) {
+          long hs = (long) oh * p.sH() - p.pH();
+          int h0 = (int) Math.max(hs, 0);
+          int h1 = (int) Math.min(hs + p.kH(), p.inH());
+          int orow = oo + oh * p.outW();
+          for (int ow = 0; ow < lo; ow++) {
+            out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
+          }
+          if (lo < hi) {
+            // Unclipped columns share one divisor per output row; float / long divides by the
+            // long rounded to float, as in Java's and C++'s promotion.
+            sumRow(x, xo, p, h0, h1, lo, hi, (float) p.divisor(oh, lo), 1f, out, orow, g);
+          }
+          for (int ow = hi; ow < p.outW(); ow++) {
+            out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public void adaptiveAvgPool2d(float[] x, int xOff, float[] out, int outOff, AdaptivePool2dParams p) {
+    assert x.length >= xOff + (long) p.planes() * p.inPlane();
+    assert out.length >= outOff + (long) p.planes() * p.outPlane();
+    if (p.planes() == 0 || p.outPlane() == 0) {
+      return;
+    }
+    final int grain = AdaptivePool2dKernel.grain(p);
+    if (p.outH() == 1 && p.outW() == 1) {
+      final int n = p.inPlane();
+      Parallel.forRange(p.planes(), grain, (start, end) -> {
+        float[] acc = new float[8];
+        for (int c = start; c < end; c++) {
+          out[outOff + c] = planeSum(x, xOff + c * n, n, acc) / n;
+        }
+      });
+      return;
+    }
+    if (uniform(p)) {
+      final Pool2dParams q = uniformWindow(p);
+      final Gathers g = gathers(q.sW(), q.outW());
+      final float kh = q.kH();
+      final float kw = q.kW();
+      Parallel.forRange(p.planes(), grain, (start, end) -> {
+        for (int c = start; c < end; c++) {
+          int xo = xOff + c * p.inPlane();
+          int oo = outOff + c * p.outPlane();
+          for (int oh = 0; oh < p.outH(); oh++) {
+            int h0 = oh * q.kH();
+            sumRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), kh, kw, out, oo + oh * q.outW(), g);
+          }
+        }
+      });
+      return;
+    }
+    final Bins b = bins(p.inW(), p.outW());
+    Parallel.forRange(p.planes(), grain, (start, end) -> {
+      for (int c = start; c < end; c++) {
+        int xo = xOff + c * p.inPlane();
+        int oo = outOff + c * p.outPlane();
+        for (int oh = 0; oh < p.outH(); oh++) {
+          int h0 = (int) PoolShapes.adaptiveStart(oh, p.outH(), p.inH());
+          int h1 = (int) PoolShapes.adaptiveEnd(oh, p.outH(), p.inH());
+          binSumRow(x, xo, p.inW(), h0, h1, b, out, oo + oh * p.outW());
+        }
+      }
+    });
+  }
+
+  @Override
+  public void adaptiveMaxPool2d(float[] x, int xOff, float[] out, int outOff, long[] idx, int idxOff,
+      AdaptivePool2dParams p) {
+    assert x.length >= xOff + (long) p.planes() * p.inPlane();
+    assert out.length >= outOff + (long) p.planes() * p.outPlane();
+    assert idx == null || idx.length >= idxOff + (long) p.planes() * p.outPlane();
+    if (p.planes() == 0 || p.outPlane() == 0) {
+      return;
+    }
+    final int grain = AdaptivePool2dKernel.grain(p);
+    if (uniform(p)) {
+      final Pool2dParams q = uniformWindow(p);
+      final Gathers g = gathers(q.sW(), q.outW());
+      Parallel.forRange(p.planes(), grain, (start, end) -> {
+        for (int c = start; c < end; c++) {
+          int xo = xOff + c * p.inPlane();
+          int oo = outOff + c * p.outPlane();
+          int io = idx == null ? 0 : idxOff + c * p.outPlane();
+          for (int oh = 0; oh < p.outH(); oh++) {
+            int h0 = oh * q.kH();
+            int row = oh * q.outW();
+            maxRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), out, oo + row, idx, io + row, g);
+          }
+        }
+      });
+      return;
+    }
+    final Bins b = bins(p.inW(), p.outW());
+    Parallel.forRange(p.planes(), grain, (start, end) -> {
+      for (int c = start; c < end; c++) {
+        int xo = xOff + c * p.inPlane();
+        int oo = outOff + c * p.outPlane();
+        int io = idx == null ? 0 : idxOff + c * p.outPlane();
+        for (int oh = 0; oh < p.outH(); oh++) {
+          int h0 = (int) PoolShapes.adaptiveStart(oh, p.outH(), p.inH());
+          int h1 = (int) PoolShapes.adaptiveEnd(oh, p.outH(), p.inH());
+          int row = oh * p.outW();
+          binMaxRow(x, xo, p.inW(), h0, h1, b, out, oo + row, idx, io + row);
+        }
+      }
+    });
+  }
+
+  /** {@code n} lanes {@code first, first+step, ...}, as floats (the index vectors of selectFrom). */
+  static float[] ramp(int n, int first, int step) {
+    float[] r = new float[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = first + i * step;
+    }
+    return r;
+  }
+
+  /** {@code 0, 1, ..., n-1}. */
+  static int[] iota(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
+}
