@@ -12,6 +12,25 @@ import jdk.incubator.vector.VectorSpecies;
  * The vector loops of {@link PanamaPooling} for 128-bit vectors. The classes of the other widths
  * are this file with its width changed and nothing else (PanamaPoolCopiesTest checks it): edit
  * this one and regenerate them with {@code tools/gen_panama_pool.sh}.
+ *
+ * <p>How the loops are cut, and why (each point measured: breaking one makes C2 box vectors,
+ * megabytes of garbage per call and several times slower):
+ * <ul>
+ *   <li>one small method per kind of row (stride 2 with 3 or 2 taps, stride 1, stride 2, gathered
+ *       strides; narrow rows), chosen once per row: C2 gives up intrinsifying in a method that
+ *       grows too big, and a vector merged from two kinds of load inside a loop is boxed;
+ *   <li>a row of at least one vector ends with a vector that overlaps the one before (its lanes
+ *       are recomputed, same values), so there is no partial vector; a row narrower than a vector
+ *       gathers through a map whose extra lanes repeat the last column, and stores under a mask;
+ *   <li>no vector constants in static fields (lane patterns are arrays, loaded where used);
+ *   <li>no more than one output vector per loop iteration (two made C2 box everything).
+ * </ul>
+ * Stride-2 taps are the even (or odd) lanes of two vectors: one two-vector permute, indexed by an
+ * int vector (a float index vector measured 1.5-2.5x slower). The taps of one window row are
+ * folded first, then the row into the window's running maximum: ATen's step applied to
+ * consecutive runs of taps and then to the runs' results, in order, is the same as tap by tap
+ * (the later run wins exactly when its maximum is greater or NaN), and the shorter dependency
+ * chain measured about 15% faster.
  */
 final class PanamaPool128 extends PanamaPooling {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
@@ -23,227 +42,410 @@ final class PanamaPool128 extends PanamaPooling {
   private static final VectorSpecies<Float> MS = L > 8 ? FloatVector.SPECIES_256 : S;
   private static final int ML = MS.length();
 
-  private static final FloatVector EVEN = FloatVector.fromArray(S, ramp(L, 0, 2), 0);
-  private static final FloatVector ODD = FloatVector.fromArray(S, ramp(L, 1, 2), 0);
-  private static final FloatVector NEG_INF = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-  private static final FloatVector ZERO = FloatVector.zero(S);
-  private static final IntVector IOTA = IntVector.fromArray(IS, iota(L), 0);
+  private static final int[] EVEN = ramp(L, 0, 2);
+  private static final int[] ODD = ramp(L, 1, 2);
+  private static final int[] IOTA = ramp(L, 0, 1);
 
   PanamaPool128() {
     super(L * 32);
   }
 
-  // ---------------------------------------------------------------- taps
+  // ---------------------------------------------------------------- helpers
 
-  /** Lanes {@code x[at + i*sW]}: contiguous, the even lanes of two vectors, or gathered. */
-  private static FloatVector tap(float[] x, int at, int sW, Gathers g) {
-    if (sW == 1) {
-      return FloatVector.fromArray(S, x, at);
-    }
-    if (sW == 2) {
-      return even(x, at);
-    }
-    return FloatVector.fromArray(S, x, at, g.full(), 0);
+  /** Lanes {@code a ++ b} at {@code idx} (0 to 2L-1): one two-vector permute. */
+  private static FloatVector pick(IntVector idx, FloatVector a, FloatVector b) {
+    return idx.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsFloats();
   }
 
   /**
    * Lanes {@code x[at + 2i]}. The second vector's last element is one past the last one used, so
-   * it is loaded under a mask where that element would be past the end of {@code x}.
+   * it is loaded under a mask where that would be past the end of {@code x}.
    */
-  private static FloatVector even(float[] x, int at) {
+  private static FloatVector even(float[] x, int at, IntVector evenIdx) {
     FloatVector a = FloatVector.fromArray(S, x, at);
     FloatVector b = at <= x.length - 2 * L
         ? FloatVector.fromArray(S, x, at + L)
         : FloatVector.fromArray(S, x, at + L, S.indexInRange(at + L, x.length));
-    return EVEN.selectFrom(a, b);
+    return pick(evenIdx, a, b);
   }
 
-  /** {@link #tap} for the first {@code n < L} lanes; the other lanes hold anything. */
-  private static FloatVector tapPart(float[] x, int at, int sW, int n, Gathers g) {
-    if (sW == 1) {
-      return FloatVector.fromArray(S, x, at, S.indexInRange(0, n));
-    }
-    if (sW == 2) {
-      int end = at + 2 * n - 1; // one past the last element used
-      FloatVector a = FloatVector.fromArray(S, x, at, S.indexInRange(at, end));
-      FloatVector b = FloatVector.fromArray(S, x, at + L, S.indexInRange(at + L, end));
-      return EVEN.selectFrom(a, b);
-    }
-    return FloatVector.fromArray(S, x, at, g.tail(), 0);
+  /** {@link #even} for rows narrower than a vector, where the first vector may pass the end too. */
+  private static FloatVector evenNarrow(float[] x, int at, IntVector evenIdx) {
+    return pick(evenIdx, contiguous(x, at), contiguous(x, at + L));
   }
 
   /** Where ATen's max step takes the tap: {@code v > max || isnan(v)}. */
   private static VectorMask<Float> takes(FloatVector max, FloatVector v) {
-    return v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+    return v.compare(VectorOperators.GT, max).or(v.compare(VectorOperators.NE, v));
   }
 
   private static FloatVector maxStep(FloatVector max, FloatVector v) {
     return max.blend(v, takes(max, v));
   }
 
-  /** Stores int lanes as longs at {@code idx[i ..]}: the first {@code n} lanes only when {@code n < L}. */
-  private static void storeIndices(IntVector at, long[] idx, int i, int n) {
-    LongVector lo = (LongVector) at.convertShape(VectorOperators.I2L, LS, 0);
-    LongVector hi = (LongVector) at.convertShape(VectorOperators.I2L, LS, 1);
-    if (n >= L) {
-      lo.intoArray(idx, i);
-      hi.intoArray(idx, i + HALF);
-    } else {
-      lo.intoArray(idx, i, LS.indexInRange(0, n));
-      hi.intoArray(idx, i + HALF, LS.indexInRange(HALF, n));
-    }
+  private static FloatVector negInf() {
+    return FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+  }
+
+  private static IntVector lanes(int step) {
+    return IntVector.fromArray(IS, IOTA, 0).mul(step);
   }
 
   // ---------------------------------------------------------------- max
 
   @Override
   void maxRow(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
-      float[] out, int orow, long[] idx, int irow, Gathers g) {
+      float[] out, int orow, long[] idx, int irow, Gathers g, int[] rows) {
+    final int sW = p.sW();
+    final int kW = p.kW();
+    final int dW = p.dW();
+    final int col0 = xo - p.pW();
+    final int inW = p.inW();
+    final int dH = p.dH();
+    final boolean narrow = hi - lo < L;
     if (idx == null) {
-      maxValues(x, xo, p, h0, h1, lo, hi, out, orow, g);
+      if (narrow && sW == 1) {
+        maxNarrowS1(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow);
+      } else if (narrow && sW == 2) {
+        maxNarrowS2(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow);
+      } else if (narrow) {
+        maxNarrowGather(x, col0, inW, h0, h1, dH, kW, dW, sW, lo, hi, out, orow, g.narrow());
+      } else if (sW == 2 && dW == 1 && kW == 3) {
+        maxK3S2(x, col0, inW, h0, h1, dH, lo, hi, out, orow);
+      } else if (sW == 2 && dW == 1 && kW == 2) {
+        maxK2S2(x, col0, inW, h0, h1, dH, lo, hi, out, orow);
+      } else if (sW == 1) {
+        maxS1(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow);
+      } else if (sW == 2) {
+        maxS2(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow);
+      } else {
+        maxGather(x, col0, inW, h0, h1, dH, kW, dW, sW, lo, hi, out, orow, g.full());
+      }
+      return;
+    }
+    // Each lane keeps the tap offset h*inW + j*dW of its maximum (starting at the first tap, as
+    // ATen's kernel does); the lane's own first column ow*sW - pW is added when it is stored, as
+    // ints into the row scratch, widened to longs below: converting and storing longs inside the
+    // vector loop made C2 stop inlining there (its node-count cutoff) and box every vector.
+    final int colOff = -p.pW();
+    if (narrow) {
+      maxNarrowIdx(x, col0, inW, h0, h1, dH, kW, dW, sW, lo, hi, out, orow, rows, colOff, g.narrow());
+    } else if (sW == 2 && dW == 1 && kW == 3) {
+      maxK3S2Idx(x, col0, inW, h0, h1, dH, lo, hi, out, orow, rows, colOff);
+    } else if (sW == 2 && dW == 1 && kW == 2) {
+      maxK2S2Idx(x, col0, inW, h0, h1, dH, lo, hi, out, orow, rows, colOff);
+    } else if (sW == 1) {
+      maxS1Idx(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow, rows, colOff);
+    } else if (sW == 2) {
+      maxS2Idx(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow, rows, colOff);
     } else {
-      maxIndices(x, xo, p, h0, h1, lo, hi, out, orow, idx, irow, g);
+      maxGatherIdx(x, col0, inW, h0, h1, dH, kW, dW, sW, lo, hi, out, orow, rows, colOff, g.full());
+    }
+    for (int ow = lo; ow < hi; ow++) {
+      idx[irow + ow] = rows[ow];
     }
   }
 
-  private static void maxValues(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
-      float[] out, int orow, Gathers g) {
-    final int inW = p.inW();
-    final int sW = p.sW();
-    final int kW = p.kW();
-    final int dH = p.dH();
-    final int dW = p.dW();
-    final int col0 = xo - p.pW();
-    int ow = lo;
-    if (sW == 2 && dW == 1 && kW == 3) {
-      // ResNet's stem pool: three taps from two loads and one more pair.
-      for (; ow <= hi - L; ow += L) {
-        FloatVector m = NEG_INF;
-        for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
-          FloatVector a = FloatVector.fromArray(S, x, at);
-          FloatVector b = FloatVector.fromArray(S, x, at + L);
-          m = maxStep(m, EVEN.selectFrom(a, b));
-          m = maxStep(m, ODD.selectFrom(a, b));
-          m = maxStep(m, even(x, at + 2));
-        }
-        m.intoArray(out, orow + ow);
+  /** ResNet's stem pool (3 taps, stride 2): taps 0 and 1 from one pair of vectors, tap 2 from the next. */
+  private static void maxK3S2(float[] x, int col0, int inW, int h0, int h1, int dH, int lo, int hi,
+      float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector oddIdx = IntVector.fromArray(IS, ODD, 0);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L); // the last vector overlaps the one before
+      FloatVector m = negInf();
+      for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
+        FloatVector a = FloatVector.fromArray(S, x, at);
+        FloatVector b = FloatVector.fromArray(S, x, at + L);
+        FloatVector r = maxStep(pick(evenIdx, a, b), pick(oddIdx, a, b));
+        m = maxStep(m, maxStep(r, even(x, at + 2, evenIdx)));
       }
-    } else if (sW == 2 && dW == 1 && kW == 2) {
-      for (; ow <= hi - L; ow += L) {
-        FloatVector m = NEG_INF;
-        for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
-          FloatVector a = FloatVector.fromArray(S, x, at);
-          FloatVector b = FloatVector.fromArray(S, x, at + L);
-          m = maxStep(m, EVEN.selectFrom(a, b));
-          m = maxStep(m, ODD.selectFrom(a, b));
-        }
-        m.intoArray(out, orow + ow);
-      }
+      m.intoArray(out, orow + ow);
     }
-    for (; ow <= hi - L; ow += L) {
-      FloatVector m = NEG_INF;
+  }
+
+  private static void maxK2S2(float[] x, int col0, int inW, int h0, int h1, int dH, int lo, int hi,
+      float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector oddIdx = IntVector.fromArray(IS, ODD, 0);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
+        FloatVector a = FloatVector.fromArray(S, x, at);
+        FloatVector b = FloatVector.fromArray(S, x, at + L);
+        m = maxStep(m, maxStep(pick(evenIdx, a, b), pick(oddIdx, a, b)));
+      }
+      m.intoArray(out, orow + ow);
+    }
+  }
+
+  private static void maxS1(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow) {
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
       for (int h = h0; h < h1; h += dH) {
-        int at = col0 + ow * sW + h * inW;
-        for (int j = 0; j < kW; j++, at += dW) {
-          m = maxStep(m, tap(x, at, sW, g));
+        for (int j = 0, at = col0 + ow + h * inW; j < kW; j++, at += dW) {
+          m = maxStep(m, FloatVector.fromArray(S, x, at));
         }
       }
       m.intoArray(out, orow + ow);
     }
-    if (ow < hi) {
-      int n = hi - ow;
-      FloatVector m = NEG_INF;
+  }
+
+  private static void maxS2(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
       for (int h = h0; h < h1; h += dH) {
-        int at = col0 + ow * sW + h * inW;
-        for (int j = 0; j < kW; j++, at += dW) {
-          m = maxStep(m, tapPart(x, at, sW, n, g));
+        for (int j = 0, at = col0 + 2 * ow + h * inW; j < kW; j++, at += dW) {
+          m = maxStep(m, even(x, at, evenIdx));
         }
       }
-      m.intoArray(out, orow + ow, S.indexInRange(0, n));
+      m.intoArray(out, orow + ow);
+    }
+  }
+
+  private static void maxGather(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int sW, int lo, int hi, float[] out, int orow, int[] map) {
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      for (int h = h0; h < h1; h += dH) {
+        for (int j = 0, at = col0 + ow * sW + h * inW; j < kW; j++, at += dW) {
+          m = maxStep(m, FloatVector.fromArray(S, x, at, map, 0));
+        }
+      }
+      m.intoArray(out, orow + ow);
     }
   }
 
   /**
-   * Max with indices: each lane keeps the tap offset {@code h*inW + j*dW} of its maximum (starting
-   * at the first tap, as ATen's kernel does), and its own column start is added at the end.
+   * Lanes {@code x[at + i]}, for a row narrower than a vector: the lanes past the row (read from
+   * the next row, never stored) are loaded under a mask only where they would be past the end.
    */
-  private static void maxIndices(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
-      float[] out, int orow, long[] idx, int irow, Gathers g) {
-    final int inW = p.inW();
-    final int sW = p.sW();
-    final int kW = p.kW();
-    final int dH = p.dH();
-    final int dW = p.dW();
-    final int pW = p.pW();
-    final int col0 = xo - pW;
-    final IntVector laneCols = IOTA.mul(sW);
-    final IntVector first = IntVector.broadcast(IS, h0 * inW);
-    int ow = lo;
-    if (sW == 2 && dW == 1 && kW == 3) {
-      for (; ow <= hi - L; ow += L) {
-        FloatVector m = NEG_INF;
-        IntVector t = first;
-        for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
-          int row = h * inW;
-          FloatVector a = FloatVector.fromArray(S, x, at);
-          FloatVector b = FloatVector.fromArray(S, x, at + L);
-          FloatVector v = EVEN.selectFrom(a, b);
-          VectorMask<Float> take = takes(m, v);
-          m = m.blend(v, take);
-          t = t.blend(row, take.cast(IS));
-          v = ODD.selectFrom(a, b);
-          take = takes(m, v);
-          m = m.blend(v, take);
-          t = t.blend(row + 1, take.cast(IS));
-          v = even(x, at + 2);
-          take = takes(m, v);
-          m = m.blend(v, take);
-          t = t.blend(row + 2, take.cast(IS));
-        }
-        m.intoArray(out, orow + ow);
-        storeIndices(t.add(laneCols).add(ow * 2 - pW), idx, irow + ow, L);
-      }
-    } else if (sW == 2 && dW == 1 && kW == 2) {
-      for (; ow <= hi - L; ow += L) {
-        FloatVector m = NEG_INF;
-        IntVector t = first;
-        for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
-          int row = h * inW;
-          FloatVector a = FloatVector.fromArray(S, x, at);
-          FloatVector b = FloatVector.fromArray(S, x, at + L);
-          FloatVector v = EVEN.selectFrom(a, b);
-          VectorMask<Float> take = takes(m, v);
-          m = m.blend(v, take);
-          t = t.blend(row, take.cast(IS));
-          v = ODD.selectFrom(a, b);
-          take = takes(m, v);
-          m = m.blend(v, take);
-          t = t.blend(row + 1, take.cast(IS));
-        }
-        m.intoArray(out, orow + ow);
-        storeIndices(t.add(laneCols).add(ow * 2 - pW), idx, irow + ow, L);
+  private static FloatVector contiguous(float[] x, int at) {
+    return at <= x.length - L
+        ? FloatVector.fromArray(S, x, at)
+        : FloatVector.fromArray(S, x, at, S.indexInRange(at, x.length));
+  }
+
+  /** A row of {@code n = hi - lo < L} windows, stride 1; the store keeps the first n lanes. */
+  private static void maxNarrowS1(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow) {
+    FloatVector m = negInf();
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + lo + h * inW; j < kW; j++, at += dW) {
+        m = maxStep(m, contiguous(x, at));
       }
     }
-    for (; ow < hi; ow += L) {
-      int n = Math.min(L, hi - ow);
-      FloatVector m = NEG_INF;
-      IntVector t = first;
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+  }
+
+  private static void maxNarrowS2(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    FloatVector m = negInf();
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + 2 * lo + h * inW; j < kW; j++, at += dW) {
+        m = maxStep(m, evenNarrow(x, at, evenIdx));
+      }
+    }
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+  }
+
+  /** A narrow row of a larger stride: gathered through a map that repeats the last column. */
+  private static void maxNarrowGather(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int sW, int lo, int hi, float[] out, int orow, int[] map) {
+    FloatVector m = negInf();
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + lo * sW + h * inW; j < kW; j++, at += dW) {
+        m = maxStep(m, FloatVector.fromArray(S, x, at, map, 0));
+      }
+    }
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+  }
+
+  private static void maxK3S2Idx(float[] x, int col0, int inW, int h0, int h1, int dH, int lo, int hi,
+      float[] out, int orow, int[] rows, int colOff) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector oddIdx = IntVector.fromArray(IS, ODD, 0);
+    final IntVector laneCols = lanes(2);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      IntVector t = IntVector.broadcast(IS, h0 * inW);
+      for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
+        int row = h * inW;
+        FloatVector a = FloatVector.fromArray(S, x, at);
+        FloatVector b = FloatVector.fromArray(S, x, at + L);
+        FloatVector v = pick(evenIdx, a, b);
+        VectorMask<Float> take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(row, take.cast(IS));
+        v = pick(oddIdx, a, b);
+        take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(row + 1, take.cast(IS));
+        v = even(x, at + 2, evenIdx);
+        take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(row + 2, take.cast(IS));
+      }
+      m.intoArray(out, orow + ow);
+      t.add(laneCols).add(2 * ow + colOff).intoArray(rows, ow);
+    }
+  }
+
+  private static void maxK2S2Idx(float[] x, int col0, int inW, int h0, int h1, int dH, int lo, int hi,
+      float[] out, int orow, int[] rows, int colOff) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector oddIdx = IntVector.fromArray(IS, ODD, 0);
+    final IntVector laneCols = lanes(2);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      IntVector t = IntVector.broadcast(IS, h0 * inW);
+      for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h += dH, at += dH * inW) {
+        int row = h * inW;
+        FloatVector a = FloatVector.fromArray(S, x, at);
+        FloatVector b = FloatVector.fromArray(S, x, at + L);
+        FloatVector v = pick(evenIdx, a, b);
+        VectorMask<Float> take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(row, take.cast(IS));
+        v = pick(oddIdx, a, b);
+        take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(row + 1, take.cast(IS));
+      }
+      m.intoArray(out, orow + ow);
+      t.add(laneCols).add(2 * ow + colOff).intoArray(rows, ow);
+    }
+  }
+
+  private static void maxS1Idx(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow, int[] rows, int colOff) {
+    final IntVector laneCols = lanes(1);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      IntVector t = IntVector.broadcast(IS, h0 * inW);
       for (int h = h0; h < h1; h += dH) {
-        int at = col0 + ow * sW + h * inW;
-        for (int j = 0, tapAt = h * inW; j < kW; j++, at += dW, tapAt += dW) {
-          FloatVector v = n == L ? tap(x, at, sW, g) : tapPart(x, at, sW, n, g);
+        for (int j = 0, at = col0 + ow + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+          FloatVector v = FloatVector.fromArray(S, x, at);
           VectorMask<Float> take = takes(m, v);
           m = m.blend(v, take);
-          t = t.blend(tapAt, take.cast(IS));
+          t = t.blend(tap, take.cast(IS));
         }
       }
-      if (n == L) {
-        m.intoArray(out, orow + ow);
-      } else {
-        m.intoArray(out, orow + ow, S.indexInRange(0, n));
-      }
-      storeIndices(t.add(laneCols).add(ow * sW - pW), idx, irow + ow, n);
+      m.intoArray(out, orow + ow);
+      t.add(laneCols).add(ow + colOff).intoArray(rows, ow);
     }
+  }
+
+  private static void maxS2Idx(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow, int[] rows, int colOff) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector laneCols = lanes(2);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      IntVector t = IntVector.broadcast(IS, h0 * inW);
+      for (int h = h0; h < h1; h += dH) {
+        for (int j = 0, at = col0 + 2 * ow + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+          FloatVector v = even(x, at, evenIdx);
+          VectorMask<Float> take = takes(m, v);
+          m = m.blend(v, take);
+          t = t.blend(tap, take.cast(IS));
+        }
+      }
+      m.intoArray(out, orow + ow);
+      t.add(laneCols).add(2 * ow + colOff).intoArray(rows, ow);
+    }
+  }
+
+  private static void maxGatherIdx(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int sW, int lo, int hi, float[] out, int orow, int[] rows, int colOff, int[] map) {
+    final IntVector laneCols = lanes(sW);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector m = negInf();
+      IntVector t = IntVector.broadcast(IS, h0 * inW);
+      for (int h = h0; h < h1; h += dH) {
+        for (int j = 0, at = col0 + ow * sW + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+          FloatVector v = FloatVector.fromArray(S, x, at, map, 0);
+          VectorMask<Float> take = takes(m, v);
+          m = m.blend(v, take);
+          t = t.blend(tap, take.cast(IS));
+        }
+      }
+      m.intoArray(out, orow + ow);
+      t.add(laneCols).add(ow * sW + colOff).intoArray(rows, ow);
+    }
+  }
+
+  private static void maxNarrowIdx(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int sW, int lo, int hi, float[] out, int orow, int[] rows, int colOff, int[] map) {
+    if (sW == 1) {
+      maxNarrowIdxS1(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow, rows, colOff);
+    } else if (sW == 2) {
+      maxNarrowIdxS2(x, col0, inW, h0, h1, dH, kW, dW, lo, hi, out, orow, rows, colOff);
+    } else {
+      maxNarrowIdxGather(x, col0, inW, h0, h1, dH, kW, dW, sW, lo, hi, out, orow, rows, colOff, map);
+    }
+  }
+
+  private static void maxNarrowIdxS1(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow, int[] rows, int colOff) {
+    FloatVector m = negInf();
+    IntVector t = IntVector.broadcast(IS, h0 * inW);
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + lo + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+        FloatVector v = contiguous(x, at);
+        VectorMask<Float> take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(tap, take.cast(IS));
+      }
+    }
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+    t.add(lanes(1)).add(lo + colOff).intoArray(rows, lo, IS.indexInRange(0, hi - lo));
+  }
+
+  private static void maxNarrowIdxS2(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
+      int lo, int hi, float[] out, int orow, int[] rows, int colOff) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    FloatVector m = negInf();
+    IntVector t = IntVector.broadcast(IS, h0 * inW);
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + 2 * lo + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+        FloatVector v = evenNarrow(x, at, evenIdx);
+        VectorMask<Float> take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(tap, take.cast(IS));
+      }
+    }
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+    t.add(lanes(2)).add(2 * lo + colOff).intoArray(rows, lo, IS.indexInRange(0, hi - lo));
+  }
+
+  private static void maxNarrowIdxGather(float[] x, int col0, int inW, int h0, int h1, int dH, int kW,
+      int dW, int sW, int lo, int hi, float[] out, int orow, int[] rows, int colOff, int[] map) {
+    FloatVector m = negInf();
+    IntVector t = IntVector.broadcast(IS, h0 * inW);
+    for (int h = h0; h < h1; h += dH) {
+      for (int j = 0, at = col0 + lo * sW + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
+        FloatVector v = FloatVector.fromArray(S, x, at, map, 0);
+        VectorMask<Float> take = takes(m, v);
+        m = m.blend(v, take);
+        t = t.blend(tap, take.cast(IS));
+      }
+    }
+    m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+    t.add(lanes(sW)).add(lo * sW + colOff).intoArray(rows, lo, IS.indexInRange(0, hi - lo));
   }
 
   // ---------------------------------------------------------------- sums
@@ -251,43 +453,124 @@ final class PanamaPool128 extends PanamaPooling {
   @Override
   void sumRow(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
       float div1, float div2, float[] out, int orow, Gathers g) {
-    final int inW = p.inW();
     final int sW = p.sW();
     final int kW = p.kW();
     final int col0 = xo - p.pW();
-    final boolean twice = div2 != 1f;
-    int ow = lo;
-    if (sW == 2 && kW == 2) {
-      for (; ow <= hi - L; ow += L) {
-        FloatVector s = ZERO;
-        for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h++, at += inW) {
-          FloatVector a = FloatVector.fromArray(S, x, at);
-          FloatVector b = FloatVector.fromArray(S, x, at + L);
-          s = s.add(EVEN.selectFrom(a, b)).add(ODD.selectFrom(a, b));
-        }
-        s = s.div(div1);
-        (twice ? s.div(div2) : s).intoArray(out, orow + ow);
-      }
+    final int inW = p.inW();
+    final boolean narrow = hi - lo < L;
+    if (narrow && sW == 1) {
+      sumNarrowS1(x, col0, inW, h0, h1, kW, lo, hi, div1, div2, out, orow);
+    } else if (narrow && sW == 2) {
+      sumNarrowS2(x, col0, inW, h0, h1, kW, lo, hi, div1, div2, out, orow);
+    } else if (narrow) {
+      sumNarrowGather(x, col0, inW, h0, h1, kW, sW, lo, hi, div1, div2, out, orow, g.narrow());
+    } else if (sW == 2 && kW == 2) {
+      sumK2S2(x, col0, inW, h0, h1, lo, hi, div1, div2, out, orow);
+    } else if (sW == 1) {
+      sumS1(x, col0, inW, h0, h1, kW, lo, hi, div1, div2, out, orow);
+    } else if (sW == 2) {
+      sumS2(x, col0, inW, h0, h1, kW, lo, hi, div1, div2, out, orow);
+    } else {
+      sumGather(x, col0, inW, h0, h1, kW, sW, lo, hi, div1, div2, out, orow, g.full());
     }
-    for (; ow < hi; ow += L) {
-      int n = Math.min(L, hi - ow);
-      FloatVector s = ZERO;
+  }
+
+  /** The window sum divided by div1 and then, unless it is 1, by div2 (x / 1 = x anyway). */
+  private static FloatVector divide(FloatVector s, float div1, float div2) {
+    return div2 == 1f ? s.div(div1) : s.div(div1).div(div2);
+  }
+
+  private static void sumK2S2(float[] x, int col0, int inW, int h0, int h1, int lo, int hi,
+      float div1, float div2, float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    final IntVector oddIdx = IntVector.fromArray(IS, ODD, 0);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector s = FloatVector.zero(S);
+      for (int h = h0, at = col0 + 2 * ow + h0 * inW; h < h1; h++, at += inW) {
+        FloatVector a = FloatVector.fromArray(S, x, at);
+        FloatVector b = FloatVector.fromArray(S, x, at + L);
+        s = s.add(pick(evenIdx, a, b)).add(pick(oddIdx, a, b));
+      }
+      divide(s, div1, div2).intoArray(out, orow + ow);
+    }
+  }
+
+  private static void sumS1(float[] x, int col0, int inW, int h0, int h1, int kW, int lo, int hi,
+      float div1, float div2, float[] out, int orow) {
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector s = FloatVector.zero(S);
       for (int h = h0; h < h1; h++) {
-        int at = col0 + ow * sW + h * inW;
-        for (int j = 0; j < kW; j++, at++) {
-          s = s.add(n == L ? tap(x, at, sW, g) : tapPart(x, at, sW, n, g));
+        for (int j = 0, at = col0 + ow + h * inW; j < kW; j++, at++) {
+          s = s.add(FloatVector.fromArray(S, x, at));
         }
       }
-      s = s.div(div1);
-      if (twice) {
-        s = s.div(div2);
+      divide(s, div1, div2).intoArray(out, orow + ow);
+    }
+  }
+
+  private static void sumS2(float[] x, int col0, int inW, int h0, int h1, int kW, int lo, int hi,
+      float div1, float div2, float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector s = FloatVector.zero(S);
+      for (int h = h0; h < h1; h++) {
+        for (int j = 0, at = col0 + 2 * ow + h * inW; j < kW; j++, at++) {
+          s = s.add(even(x, at, evenIdx));
+        }
       }
-      if (n == L) {
-        s.intoArray(out, orow + ow);
-      } else {
-        s.intoArray(out, orow + ow, S.indexInRange(0, n));
+      divide(s, div1, div2).intoArray(out, orow + ow);
+    }
+  }
+
+  private static void sumGather(float[] x, int col0, int inW, int h0, int h1, int kW, int sW, int lo,
+      int hi, float div1, float div2, float[] out, int orow, int[] map) {
+    for (int ow = lo; ow < hi; ow += L) {
+      ow = Math.min(ow, hi - L);
+      FloatVector s = FloatVector.zero(S);
+      for (int h = h0; h < h1; h++) {
+        for (int j = 0, at = col0 + ow * sW + h * inW; j < kW; j++, at++) {
+          s = s.add(FloatVector.fromArray(S, x, at, map, 0));
+        }
+      }
+      divide(s, div1, div2).intoArray(out, orow + ow);
+    }
+  }
+
+  private static void sumNarrowS1(float[] x, int col0, int inW, int h0, int h1, int kW, int lo, int hi,
+      float div1, float div2, float[] out, int orow) {
+    FloatVector s = FloatVector.zero(S);
+    for (int h = h0; h < h1; h++) {
+      for (int j = 0, at = col0 + lo + h * inW; j < kW; j++, at++) {
+        s = s.add(contiguous(x, at));
       }
     }
+    divide(s, div1, div2).intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+  }
+
+  private static void sumNarrowS2(float[] x, int col0, int inW, int h0, int h1, int kW, int lo, int hi,
+      float div1, float div2, float[] out, int orow) {
+    final IntVector evenIdx = IntVector.fromArray(IS, EVEN, 0);
+    FloatVector s = FloatVector.zero(S);
+    for (int h = h0; h < h1; h++) {
+      for (int j = 0, at = col0 + 2 * lo + h * inW; j < kW; j++, at++) {
+        s = s.add(evenNarrow(x, at, evenIdx));
+      }
+    }
+    divide(s, div1, div2).intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
+  }
+
+  private static void sumNarrowGather(float[] x, int col0, int inW, int h0, int h1, int kW, int sW, int lo,
+      int hi, float div1, float div2, float[] out, int orow, int[] map) {
+    FloatVector s = FloatVector.zero(S);
+    for (int h = h0; h < h1; h++) {
+      for (int j = 0, at = col0 + lo * sW + h * inW; j < kW; j++, at++) {
+        s = s.add(FloatVector.fromArray(S, x, at, map, 0));
+      }
+    }
+    divide(s, div1, div2).intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
   }
 
   // ---------------------------------------------------------------- irregular adaptive bins
@@ -297,7 +580,7 @@ final class PanamaPool128 extends PanamaPooling {
     final float kh = h1 - h0;
     for (int ow = 0; ow < b.outW(); ow += L) {
       IntVector widths = IntVector.fromArray(IS, b.widths(), ow);
-      FloatVector s = ZERO;
+      FloatVector s = FloatVector.zero(S);
       for (int h = h0; h < h1; h++) {
         int row = xo + h * inW;
         for (int j = 0; j < b.kmax(); j++) {
@@ -316,10 +599,38 @@ final class PanamaPool128 extends PanamaPooling {
 
   @Override
   void binMaxRow(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow,
-      long[] idx, int irow) {
+      long[] idx, int irow, int[] rows) {
+    if (idx == null) {
+      binMaxValues(x, xo, inW, h0, h1, b, out, orow);
+    } else {
+      binMaxIndices(x, xo, inW, h0, h1, b, out, orow, rows);
+      for (int ow = 0; ow < b.outW(); ow++) {
+        idx[irow + ow] = rows[ow];
+      }
+    }
+  }
+
+  private static void binMaxValues(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow) {
     for (int ow = 0; ow < b.outW(); ow += L) {
       IntVector widths = IntVector.fromArray(IS, b.widths(), ow);
-      FloatVector m = NEG_INF;
+      FloatVector m = negInf();
+      for (int h = h0; h < h1; h++) {
+        int row = xo + h * inW;
+        for (int j = 0; j < b.kmax(); j++) {
+          VectorMask<Float> live = widths.compare(VectorOperators.GT, j).cast(S);
+          FloatVector v = FloatVector.fromArray(S, x, row, b.maps()[j], ow, live);
+          m = m.blend(v, takes(m, v).and(live));
+        }
+      }
+      m.intoArray(out, orow + ow, S.indexInRange(ow, b.outW()));
+    }
+  }
+
+  private static void binMaxIndices(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow,
+      int[] rows) {
+    for (int ow = 0; ow < b.outW(); ow += L) {
+      IntVector widths = IntVector.fromArray(IS, b.widths(), ow);
+      FloatVector m = negInf();
       IntVector t = IntVector.fromArray(IS, b.maps()[0], ow).add(h0 * inW);
       for (int h = h0; h < h1; h++) {
         int row = xo + h * inW;
@@ -328,20 +639,12 @@ final class PanamaPool128 extends PanamaPooling {
           FloatVector v = FloatVector.fromArray(S, x, row, b.maps()[j], ow, live);
           VectorMask<Float> take = takes(m, v).and(live);
           m = m.blend(v, take);
-          if (idx != null) {
-            t = t.blend(IntVector.fromArray(IS, b.maps()[j], ow).add(h * inW), take.cast(IS));
-          }
+          t = t.blend(IntVector.fromArray(IS, b.maps()[j], ow).add(h * inW), take.cast(IS));
         }
       }
       int n = Math.min(L, b.outW() - ow);
-      if (n == L) {
-        m.intoArray(out, orow + ow);
-      } else {
-        m.intoArray(out, orow + ow, S.indexInRange(0, n));
-      }
-      if (idx != null) {
-        storeIndices(t, idx, irow + ow, n);
-      }
+      m.intoArray(out, orow + ow, S.indexInRange(0, n));
+      t.intoArray(rows, ow, IS.indexInRange(0, n));
     }
   }
 

@@ -65,11 +65,11 @@ abstract class PanamaPooling implements PoolingKernels {
    * Max pooling of output columns {@code [lo, hi)} of one output row, whose windows all start at
    * or after column 0 and end inside the input: window {@code ow} covers rows {@code h0, h0+dH, ...
    * < h1} (possibly none) and columns {@code ow*sW - pW + j*dW}. Writes {@code out[orow + ow]} and,
-   * when {@code idx} is not null, {@code idx[irow + ow]}. {@code g} holds the gather maps when
-   * {@code sW > 2}.
+   * when {@code idx} is not null, {@code idx[irow + ow]}. {@code g} holds the gather maps;
+   * {@code rows} is scratch for the indices, at least {@code hi} ints (null without indices).
    */
   abstract void maxRow(float[] x, int xo, Pool2dParams p, int h0, int h1, int lo, int hi,
-      float[] out, int orow, long[] idx, int irow, Gathers g);
+      float[] out, int orow, long[] idx, int irow, Gathers g, int[] rows);
 
   /**
    * Window sums of output columns {@code [lo, hi)} of one output row (windows as in
@@ -85,9 +85,9 @@ abstract class PanamaPooling implements PoolingKernels {
    */
   abstract void binSumRow(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow);
 
-  /** Adaptive max of one output row with irregular bins (rule and indices as in {@link #maxRow}). */
+  /** Adaptive max of one output row with irregular bins (rule, indices and scratch as in {@link #maxRow}). */
   abstract void binMaxRow(float[] x, int xo, int inW, int h0, int h1, Bins b, float[] out, int orow,
-      long[] idx, int irow);
+      long[] idx, int irow, int[] rows);
 
   /**
    * The sum of {@code x[off, off+n)} in the order of PyTorch's vectorised {@code sum} (see
@@ -98,25 +98,21 @@ abstract class PanamaPooling implements PoolingKernels {
   // ---------------------------------------------------------------- shared plumbing
 
   /**
-   * Index maps for stride-{@code sW} gathers: lane {@code i} reads column {@code i*sW}; in the
-   * tail map, lanes past the {@code tail} live ones repeat the last live column, because the
-   * Vector API checks the bounds of every lane of a masked gather.
+   * Index maps for gathered taps: in {@code full}, lane {@code i} reads column {@code i*sW} (strides
+   * over 2); in {@code narrow}, for rows narrower than a vector, lanes past the row's {@code width}
+   * columns repeat its last one, since the Vector API checks the bounds of every gathered lane.
    */
-  record Gathers(int[] full, int[] tail) {}
+  record Gathers(int[] full, int[] narrow) {}
 
-  /** Gather maps for {@code sW} over {@code width} output columns, or null when no gather is needed. */
+  /** Gather maps for stride {@code sW} over rows of {@code width} (at least 1) unclipped columns. */
   Gathers gathers(int sW, int width) {
-    if (sW <= 2) {
-      return null;
-    }
-    int tail = width % lanes;
     int[] full = new int[lanes];
-    int[] part = new int[lanes];
+    int[] narrow = new int[lanes];
     for (int i = 0; i < lanes; i++) {
       full[i] = i * sW;
-      part[i] = Math.min(i, Math.max(0, tail - 1)) * sW;
+      narrow[i] = Math.min(i, Math.max(0, width - 1)) * sW;
     }
-    return new Gathers(full, part);
+    return new Gathers(full, narrow);
   }
 
   /**
@@ -170,6 +166,7 @@ abstract class PanamaPooling implements PoolingKernels {
     final int hi = MaxPool2dKernel.interiorEnd(lo, p.outW(), p.inW(), p.kW(), p.sW(), p.pW(), p.dW());
     final Gathers g = gathers(p.sW(), hi - lo);
     Parallel.forRange(p.planes(), MaxPool2dKernel.grain(p), (start, end) -> {
+      int[] rows = idx == null ? null : new int[p.outW()];
       for (int c = start; c < end; c++) {
         int xo = xOff + c * p.inPlane();
         int oo = outOff + c * p.outPlane();
@@ -184,7 +181,7 @@ abstract class PanamaPooling implements PoolingKernels {
             maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
           }
           if (lo < hi) {
-            maxRow(x, xo, p, h0, h1, lo, hi, out, orow, idx, irow, g);
+            maxRow(x, xo, p, h0, h1, lo, hi, out, orow, idx, irow, g, rows);
           }
           for (int ow = hi; ow < p.outW(); ow++) {
             maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
@@ -299,6 +296,7 @@ abstract class PanamaPooling implements PoolingKernels {
       final Pool2dParams q = uniformWindow(p);
       final Gathers g = gathers(q.sW(), q.outW());
       Parallel.forRange(p.planes(), grain, (start, end) -> {
+        int[] rows = idx == null ? null : new int[q.outW()];
         for (int c = start; c < end; c++) {
           int xo = xOff + c * p.inPlane();
           int oo = outOff + c * p.outPlane();
@@ -306,7 +304,7 @@ abstract class PanamaPooling implements PoolingKernels {
           for (int oh = 0; oh < p.outH(); oh++) {
             int h0 = oh * q.kH();
             int row = oh * q.outW();
-            maxRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), out, oo + row, idx, io + row, g);
+            maxRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), out, oo + row, idx, io + row, g, rows);
           }
         }
       });
@@ -314,6 +312,7 @@ abstract class PanamaPooling implements PoolingKernels {
     }
     final Bins b = bins(p.inW(), p.outW());
     Parallel.forRange(p.planes(), grain, (start, end) -> {
+      int[] rows = idx == null ? null : new int[p.outW()];
       for (int c = start; c < end; c++) {
         int xo = xOff + c * p.inPlane();
         int oo = outOff + c * p.outPlane();
@@ -322,26 +321,17 @@ abstract class PanamaPooling implements PoolingKernels {
           int h0 = (int) PoolShapes.adaptiveStart(oh, p.outH(), p.inH());
           int h1 = (int) PoolShapes.adaptiveEnd(oh, p.outH(), p.inH());
           int row = oh * p.outW();
-          binMaxRow(x, xo, p.inW(), h0, h1, b, out, oo + row, idx, io + row);
+          binMaxRow(x, xo, p.inW(), h0, h1, b, out, oo + row, idx, io + row, rows);
         }
       }
     });
   }
 
-  /** {@code n} lanes {@code first, first+step, ...}, as floats (the index vectors of selectFrom). */
-  static float[] ramp(int n, int first, int step) {
-    float[] r = new float[n];
-    for (int i = 0; i < n; i++) {
-      r[i] = first + i * step;
-    }
-    return r;
-  }
-
-  /** {@code 0, 1, ..., n-1}. */
-  static int[] iota(int n) {
+  /** {@code n} lanes {@code first, first+step, ...}. */
+  static int[] ramp(int n, int first, int step) {
     int[] r = new int[n];
     for (int i = 0; i < n; i++) {
-      r[i] = i;
+      r[i] = first + i * step;
     }
     return r;
   }
