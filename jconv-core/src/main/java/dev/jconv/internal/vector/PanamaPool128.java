@@ -58,20 +58,12 @@ final class PanamaPool128 extends PanamaPooling {
   }
 
   /**
-   * Lanes {@code x[at + 2i]}. The second vector's last element is one past the last one used, so
-   * it is loaded under a mask where that would be past the end of {@code x}.
+   * Lanes {@code x[at + 2i]}: the even lanes of two vectors. The second one reads one element past
+   * the last one used (and a narrow row reads past its end): {@link PanamaPooling} runs a row
+   * through these loops only where that stays inside {@code x}.
    */
   private static FloatVector even(float[] x, int at, IntVector evenIdx) {
-    FloatVector a = FloatVector.fromArray(S, x, at);
-    FloatVector b = at <= x.length - 2 * L
-        ? FloatVector.fromArray(S, x, at + L)
-        : FloatVector.fromArray(S, x, at + L, S.indexInRange(at + L, x.length));
-    return pick(evenIdx, a, b);
-  }
-
-  /** {@link #even} for rows narrower than a vector, where the first vector may pass the end too. */
-  private static FloatVector evenNarrow(float[] x, int at, IntVector evenIdx) {
-    return pick(evenIdx, contiguous(x, at), contiguous(x, at + L));
+    return pick(evenIdx, FloatVector.fromArray(S, x, at), FloatVector.fromArray(S, x, at + L));
   }
 
   /** Where ATen's max step takes the tap: {@code v > max || isnan(v)}. */
@@ -224,22 +216,15 @@ final class PanamaPool128 extends PanamaPooling {
   }
 
   /**
-   * Lanes {@code x[at + i]}, for a row narrower than a vector: the lanes past the row (read from
-   * the next row, never stored) are loaded under a mask only where they would be past the end.
+   * A row of {@code n = hi - lo < L} windows, stride 1: the lanes past the row read the next one
+   * (inside {@code x}, see {@link #even}) and are not stored.
    */
-  private static FloatVector contiguous(float[] x, int at) {
-    return at <= x.length - L
-        ? FloatVector.fromArray(S, x, at)
-        : FloatVector.fromArray(S, x, at, S.indexInRange(at, x.length));
-  }
-
-  /** A row of {@code n = hi - lo < L} windows, stride 1; the store keeps the first n lanes. */
   private static void maxNarrowS1(float[] x, int col0, int inW, int h0, int h1, int dH, int kW, int dW,
       int lo, int hi, float[] out, int orow) {
     FloatVector m = negInf();
     for (int h = h0; h < h1; h += dH) {
       for (int j = 0, at = col0 + lo + h * inW; j < kW; j++, at += dW) {
-        m = maxStep(m, contiguous(x, at));
+        m = maxStep(m, FloatVector.fromArray(S, x, at));
       }
     }
     m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
@@ -251,7 +236,7 @@ final class PanamaPool128 extends PanamaPooling {
     FloatVector m = negInf();
     for (int h = h0; h < h1; h += dH) {
       for (int j = 0, at = col0 + 2 * lo + h * inW; j < kW; j++, at += dW) {
-        m = maxStep(m, evenNarrow(x, at, evenIdx));
+        m = maxStep(m, even(x, at, evenIdx));
       }
     }
     m.intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
@@ -405,7 +390,7 @@ final class PanamaPool128 extends PanamaPooling {
     IntVector t = IntVector.broadcast(IS, h0 * inW);
     for (int h = h0; h < h1; h += dH) {
       for (int j = 0, at = col0 + lo + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
-        FloatVector v = contiguous(x, at);
+        FloatVector v = FloatVector.fromArray(S, x, at);
         VectorMask<Float> take = takes(m, v);
         m = m.blend(v, take);
         t = t.blend(tap, take.cast(IS));
@@ -422,7 +407,7 @@ final class PanamaPool128 extends PanamaPooling {
     IntVector t = IntVector.broadcast(IS, h0 * inW);
     for (int h = h0; h < h1; h += dH) {
       for (int j = 0, at = col0 + 2 * lo + h * inW, tap = h * inW; j < kW; j++, at += dW, tap += dW) {
-        FloatVector v = evenNarrow(x, at, evenIdx);
+        FloatVector v = even(x, at, evenIdx);
         VectorMask<Float> take = takes(m, v);
         m = m.blend(v, take);
         t = t.blend(tap, take.cast(IS));
@@ -544,7 +529,7 @@ final class PanamaPool128 extends PanamaPooling {
     FloatVector s = FloatVector.zero(S);
     for (int h = h0; h < h1; h++) {
       for (int j = 0, at = col0 + lo + h * inW; j < kW; j++, at++) {
-        s = s.add(contiguous(x, at));
+        s = s.add(FloatVector.fromArray(S, x, at));
       }
     }
     divide(s, div1, div2).intoArray(out, orow + lo, S.indexInRange(0, hi - lo));
@@ -556,7 +541,7 @@ final class PanamaPool128 extends PanamaPooling {
     FloatVector s = FloatVector.zero(S);
     for (int h = h0; h < h1; h++) {
       for (int j = 0, at = col0 + 2 * lo + h * inW; j < kW; j++, at++) {
-        s = s.add(evenNarrow(x, at, evenIdx));
+        s = s.add(even(x, at, evenIdx));
       }
     }
     divide(s, div1, div2).intoArray(out, orow + lo, S.indexInRange(0, hi - lo));

@@ -145,6 +145,19 @@ abstract class PanamaPooling implements PoolingKernels {
     return new Bins(out, kmax, widths, divisors, maps);
   }
 
+  /**
+   * Whether the vector loads of a row stay inside {@code x}: the row loops read up to two vectors
+   * past a window's first tap (stride-2 pairs, and narrow rows read past their end), and checking
+   * that per load would put a branch, and so two kinds of vector, in every loop (which C2 boxes).
+   * The few rows at the very end of the array that fail this take the per-window path.
+   */
+  final boolean vectorsFit(float[] x, int xo, Pool2dParams p, int h1, int lo, int hi) {
+    long lastRow = Math.max(h1 - 1, 0);
+    long end = xo + lastRow * p.inW() + (long) Math.max(lo, hi - lanes) * p.sW() - p.pW()
+        + (long) (p.kW() - 1) * p.dW() + 2L * lanes;
+    return end <= x.length;
+  }
+
   /** Whether every adaptive bin has the same size (the input divides by the output in both dims). */
   private static boolean uniform(AdaptivePool2dParams p) {
     return p.inH() % p.outH() == 0 && p.inW() % p.outW() == 0;
@@ -180,8 +193,12 @@ abstract class PanamaPooling implements PoolingKernels {
           for (int ow = 0; ow < lo; ow++) {
             maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
           }
-          if (lo < hi) {
+          if (lo < hi && vectorsFit(x, xo, p, h1, lo, hi)) {
             maxRow(x, xo, p, h0, h1, lo, hi, out, orow, idx, irow, g, rows);
+          } else {
+            for (int ow = lo; ow < hi; ow++) {
+              maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
+            }
           }
           for (int ow = hi; ow < p.outW(); ow++) {
             maxWindow(x, xo, out, orow, idx, irow, p, h0, h1, ow);
@@ -220,10 +237,14 @@ abstract class PanamaPooling implements PoolingKernels {
           for (int ow = 0; ow < lo; ow++) {
             out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
           }
-          if (lo < hi) {
+          if (lo < hi && vectorsFit(x, xo, p, h1, lo, hi)) {
             // Unclipped columns share one divisor per output row; float / long divides by the
             // long rounded to float, as in Java's and C++'s promotion.
             sumRow(x, xo, p, h0, h1, lo, hi, (float) p.divisor(oh, lo), 1f, out, orow, g);
+          } else {
+            for (int ow = lo; ow < hi; ow++) {
+              out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
+            }
           }
           for (int ow = hi; ow < p.outW(); ow++) {
             out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
@@ -262,7 +283,14 @@ abstract class PanamaPooling implements PoolingKernels {
           int oo = outOff + c * p.outPlane();
           for (int oh = 0; oh < p.outH(); oh++) {
             int h0 = oh * q.kH();
-            sumRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), kh, kw, out, oo + oh * q.outW(), g);
+            int orow = oo + oh * q.outW();
+            if (vectorsFit(x, xo, q, h0 + q.kH(), 0, q.outW())) {
+              sumRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), kh, kw, out, orow, g);
+            } else {
+              for (int ow = 0; ow < q.outW(); ow++) {
+                out[orow + ow] = uniformMean(x, xo, q, h0, ow);
+              }
+            }
           }
         }
       });
@@ -304,7 +332,13 @@ abstract class PanamaPooling implements PoolingKernels {
           for (int oh = 0; oh < p.outH(); oh++) {
             int h0 = oh * q.kH();
             int row = oh * q.outW();
-            maxRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), out, oo + row, idx, io + row, g, rows);
+            if (vectorsFit(x, xo, q, h0 + q.kH(), 0, q.outW())) {
+              maxRow(x, xo, q, h0, h0 + q.kH(), 0, q.outW(), out, oo + row, idx, io + row, g, rows);
+            } else {
+              for (int ow = 0; ow < q.outW(); ow++) {
+                maxWindow(x, xo, out, oo + row, idx, io + row, q, h0, h0 + q.kH(), ow);
+              }
+            }
           }
         }
       });
@@ -325,6 +359,17 @@ abstract class PanamaPooling implements PoolingKernels {
         }
       }
     });
+  }
+
+  /** One uniform adaptive bin's average, summed in row-major order, divided by kH then kW (ATen's order). */
+  private static float uniformMean(float[] x, int xo, Pool2dParams q, int h0, int ow) {
+    float sum = 0;
+    for (int h = h0; h < h0 + q.kH(); h++) {
+      for (int w = ow * q.kW(); w < (ow + 1) * q.kW(); w++) {
+        sum += x[xo + h * q.inW() + w];
+      }
+    }
+    return sum / q.kH() / q.kW();
   }
 
   /** {@code n} lanes {@code first, first+step, ...}. */
