@@ -28,12 +28,4 @@ class PanamaPoolCopiesTest {
           "PanamaPool" + bits + ".java differs from PanamaPool512.java: run tools/gen_panama_pool.sh");
     }
   }
-
-  @Test
-  void activePooling_followsTheKernelProvider() {
-    PoolingKernels active = PoolingProviders.get();
-    KernelProvider kernels = KernelProviders.get();
-    assertEquals(kernels.name(), active.name());
-    assertEquals(kernels.vectorBits(), active.vectorBits());
-  }
 }
