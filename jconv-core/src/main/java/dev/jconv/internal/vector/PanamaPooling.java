@@ -80,6 +80,22 @@ abstract class PanamaPooling implements PoolingKernels {
       float div1, float div2, float[] out, int orow, Gathers g);
 
   /**
+   * {@link #maxRow} without indices for output rows {@code [oh0, oh1)} at once, when the rows are
+   * narrower than a vector ({@code hi - lo < lanes}): {@code out[oo + oh*outW + ow]}. The caller
+   * has checked {@link #rowsThatFit}.
+   */
+  abstract void maxNarrowRows(float[] x, int xo, Pool2dParams p, int oh0, int oh1, int lo, int hi,
+      float[] out, int oo, Gathers g);
+
+  /**
+   * {@link #sumRow} for output rows {@code [oh0, oh1)} at once, rows narrower than a vector,
+   * divided by {@link Pool2dParams#divisor} or, for {@code adaptive} uniform bins, by kH and then
+   * by kW (ATen's adaptive order). The caller has checked {@link #rowsThatFit}.
+   */
+  abstract void sumNarrowRows(float[] x, int xo, Pool2dParams p, int oh0, int oh1, int lo, int hi,
+      boolean adaptive, float[] out, int oo, Gathers g);
+
+  /**
    * Adaptive average of one output row with irregular bins: rows {@code [h0, h1)}, columns of
    * {@code b}; the row-major sum divided by {@code h1 - h0}, then by the bin's width.
    */
@@ -158,6 +174,25 @@ abstract class PanamaPooling implements PoolingKernels {
     return end <= x.length;
   }
 
+  /** The first input row of output row {@code oh}'s windows (ATen's first in-bounds tap). */
+  static int firstRow(Pool2dParams p, int oh) {
+    return MaxPool2dKernel.firstTap((long) oh * p.sH() - p.pH(), p.dH());
+  }
+
+  /** One past the last input row of output row {@code oh}'s windows, clipped to the input. */
+  static int endRow(Pool2dParams p, int oh) {
+    return MaxPool2dKernel.tapEnd((long) oh * p.sH() - p.pH(), p.kH(), p.dH(), p.inH());
+  }
+
+  /** How many leading output rows of the plane at {@code x[xo]} pass {@link #vectorsFit}. */
+  final int rowsThatFit(float[] x, int xo, Pool2dParams p, int lo, int hi) {
+    int fit = p.outH();
+    while (fit > 0 && !vectorsFit(x, xo, p, endRow(p, fit - 1), lo, hi)) {
+      fit--;
+    }
+    return fit;
+  }
+
   /** Whether every adaptive bin has the same size (the input divides by the output in both dims). */
   private static boolean uniform(AdaptivePool2dParams p) {
     return p.inH() % p.outH() == 0 && p.inW() % p.outW() == 0;
@@ -178,12 +213,29 @@ abstract class PanamaPooling implements PoolingKernels {
     final int lo = MaxPool2dKernel.interiorStart(p.outW(), p.sW(), p.pW());
     final int hi = MaxPool2dKernel.interiorEnd(lo, p.outW(), p.inW(), p.kW(), p.sW(), p.pW(), p.dW());
     final Gathers g = gathers(p.sW(), hi - lo);
+    final boolean narrowRows = idx == null && lo < hi && hi - lo < lanes;
     Parallel.forRange(p.planes(), MaxPool2dKernel.grain(p), (start, end) -> {
       int[] rows = idx == null ? null : new int[p.outW()];
       for (int c = start; c < end; c++) {
         int xo = xOff + c * p.inPlane();
         int oo = outOff + c * p.outPlane();
         int io = idx == null ? 0 : idxOff + c * p.outPlane();
+        if (narrowRows) {
+          int fit = rowsThatFit(x, xo, p, lo, hi);
+          maxNarrowRows(x, xo, p, 0, fit, lo, hi, out, oo, g);
+          for (int oh = 0; oh < p.outH(); oh++) {
+            int h0 = firstRow(p, oh);
+            int h1 = endRow(p, oh);
+            int orow = oo + oh * p.outW();
+            for (int ow = 0; ow < lo; ow++) {
+              maxWindow(x, xo, out, orow, null, 0, p, h0, h1, ow);
+            }
+            for (int ow = oh < fit ? hi : lo; ow < p.outW(); ow++) {
+              maxWindow(x, xo, out, orow, null, 0, p, h0, h1, ow);
+            }
+          }
+          continue;
+        }
         for (int oh = 0; oh < p.outH(); oh++) {
           long hs = (long) oh * p.sH() - p.pH();
           int h0 = MaxPool2dKernel.firstTap(hs, p.dH());
@@ -225,10 +277,27 @@ abstract class PanamaPooling implements PoolingKernels {
     final int lo = MaxPool2dKernel.interiorStart(p.outW(), p.sW(), p.pW());
     final int hi = MaxPool2dKernel.interiorEnd(lo, p.outW(), p.inW(), p.kW(), p.sW(), p.pW(), 1);
     final Gathers g = gathers(p.sW(), hi - lo);
+    final boolean narrowRows = lo < hi && hi - lo < lanes;
     Parallel.forRange(p.planes(), MaxPool2dKernel.grain(p), (start, end) -> {
       for (int c = start; c < end; c++) {
         int xo = xOff + c * p.inPlane();
         int oo = outOff + c * p.outPlane();
+        if (narrowRows) {
+          int fit = rowsThatFit(x, xo, p, lo, hi);
+          sumNarrowRows(x, xo, p, 0, fit, lo, hi, false, out, oo, g);
+          for (int oh = 0; oh < p.outH(); oh++) {
+            int h0 = firstRow(p, oh);
+            int h1 = endRow(p, oh);
+            int orow = oo + oh * p.outW();
+            for (int ow = 0; ow < lo; ow++) {
+              out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
+            }
+            for (int ow = oh < fit ? hi : lo; ow < p.outW(); ow++) {
+              out[orow + ow] = AvgPool2dKernel.window(x, xo, p, h0, h1, oh, ow);
+            }
+          }
+          continue;
+        }
         for (int oh = 0; oh < p.outH(); oh++) {
           long hs = (long) oh * p.sH() - p.pH();
           int h0 = (int) Math.max(hs, 0);
@@ -281,6 +350,16 @@ abstract class PanamaPooling implements PoolingKernels {
         for (int c = start; c < end; c++) {
           int xo = xOff + c * p.inPlane();
           int oo = outOff + c * p.outPlane();
+          if (q.outW() < lanes) {
+            int fit = rowsThatFit(x, xo, q, 0, q.outW());
+            sumNarrowRows(x, xo, q, 0, fit, 0, q.outW(), true, out, oo, g);
+            for (int oh = fit; oh < q.outH(); oh++) {
+              for (int ow = 0; ow < q.outW(); ow++) {
+                out[oo + oh * q.outW() + ow] = uniformMean(x, xo, q, oh * q.kH(), ow);
+              }
+            }
+            continue;
+          }
           for (int oh = 0; oh < p.outH(); oh++) {
             int h0 = oh * q.kH();
             int orow = oo + oh * q.outW();
@@ -329,6 +408,17 @@ abstract class PanamaPooling implements PoolingKernels {
           int xo = xOff + c * p.inPlane();
           int oo = outOff + c * p.outPlane();
           int io = idx == null ? 0 : idxOff + c * p.outPlane();
+          if (idx == null && q.outW() < lanes) {
+            int fit = rowsThatFit(x, xo, q, 0, q.outW());
+            maxNarrowRows(x, xo, q, 0, fit, 0, q.outW(), out, oo, g);
+            for (int oh = fit; oh < q.outH(); oh++) {
+              int row = oh * q.outW();
+              for (int ow = 0; ow < q.outW(); ow++) {
+                maxWindow(x, xo, out, oo + row, null, 0, q, oh * q.kH(), (oh + 1) * q.kH(), ow);
+              }
+            }
+            continue;
+          }
           for (int oh = 0; oh < p.outH(); oh++) {
             int h0 = oh * q.kH();
             int row = oh * q.outW();
