@@ -3,7 +3,6 @@ package dev.jconv.internal.vector;
 import dev.jconv.internal.kernels.Pool2dParams;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,14 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * this one and regenerate them with {@code tools/gen_panama_pool.sh}.
  *
  * <p>How the loops are cut, and why (each point measured: breaking one makes C2 box vectors,
- * megabytes of garbage per call and several times slower):
+ * megabytes of garbage per call and several times slower, or leave bounds checks out of line):
  * <ul>
  *   <li>one small method per kind of row (stride 2 with 3 or 2 taps, stride 1, stride 2, gathered
- *       strides; narrow rows), chosen once per row: C2 gives up intrinsifying in a method that
- *       grows too big, and a vector merged from two kinds of load inside a loop is boxed;
+ *       strides), chosen once per row, and tiny helpers: C2 stops inlining in a method that grows
+ *       too big (or into a helper it has already compiled big), and a vector merged from two
+ *       kinds of load inside a loop is boxed;
  *   <li>a row of at least one vector ends with a vector that overlaps the one before (its lanes
  *       are recomputed, same values), so there is no partial vector; a row narrower than a vector
- *       gathers through a map whose extra lanes repeat the last column, and stores under a mask;
+ *       reads past its end (those lanes are never stored: masked store) and runs a whole plane
+ *       per call, since such rows do little work each;
+ *   <li>loads are never guarded: {@link PanamaPooling} sends the few rows whose loads would pass
+ *       the end of the input array down the per-window path instead;
+ *   <li>indices are kept as int lanes and widened to long outside the vector loops;
  *   <li>no vector constants in static fields (lane patterns are arrays, loaded where used);
  *   <li>no more than one output vector per loop iteration (two made C2 box everything).
  * </ul>
@@ -35,9 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaPool128 extends PanamaPooling {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
   private static final VectorSpecies<Integer> IS = IntVector.SPECIES_128;
-  private static final VectorSpecies<Long> LS = LongVector.SPECIES_128;
   private static final int L = S.length();
-  private static final int HALF = L / 2;
   /** ATen's sum runs on 8-float vectors, so the mean uses at most 8 lanes (see planeSum). */
   private static final VectorSpecies<Float> MS = L > 8 ? FloatVector.SPECIES_256 : S;
   private static final int ML = MS.length();

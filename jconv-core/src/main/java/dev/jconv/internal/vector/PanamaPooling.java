@@ -13,7 +13,8 @@ import dev.jconv.internal.shape.PoolShapes;
  * the clipped border columns (with the plain per-window code); the subclass of each width
  * ({@link PanamaPool128}, {@link PanamaPool256}, {@link PanamaPool512}, the same file with the
  * width changed, because C2 compiles Vector API calls to SIMD instructions only for a constant
- * species) runs the unclipped columns of one output row, one output column per lane.
+ * species) runs the unclipped columns of one output row (of all the rows of a plane when they are
+ * narrower than a vector), one output column per lane.
  *
  * <p>Vectors run along the output width of NCHW planes. A window's taps are visited in row-major
  * order for every lane at once, so each lane computes exactly what the plain kernel computes for
