@@ -316,12 +316,15 @@ class PoolingProvidersTest {
     return a;
   }
 
-  /** Many small planes on two threads: split between tasks, every plane still right. */
+  /**
+   * Many small planes on two threads: split between tasks (more than two tasks' worth of the
+   * Vector API kernels' minimum task size), every plane still right.
+   */
   @Test
   void everyKernel_splitAcrossThreads_matchesReference() {
     Parallel.setNumThreads(2);
     SplittableRandom r = new SplittableRandom(16);
-    int planes = 3001;
+    int planes = 40_001; // 40001 x (54 + 15) floats: over twice PanamaPooling.MIN_TASK, and odd
     checkMax(Pool2dParams.max(planes, 6, 9, 3, 5, 3, 3, 2, 2, 1, 1, 1, 1), PoolKernelsTest.input(r, planes * 54, true));
     checkAvg(Pool2dParams.avg(planes, 6, 9, 3, 5, 2, 2, 2, 2, 1, 1, false, 0), rough(r, planes * 54));
     checkAdaptive(new AdaptivePool2dParams(planes, 6, 9, 4, 3), PoolKernelsTest.input(r, planes * 54, true),
