@@ -8,7 +8,10 @@ module dev.jconv {
   requires static jdk.incubator.vector;
 
   exports dev.jconv;
+  exports dev.jconv.autograd;
+  exports dev.jconv.data;
   exports dev.jconv.io;
   exports dev.jconv.nn;
   exports dev.jconv.nn.functional;
+  exports dev.jconv.optim;
 }

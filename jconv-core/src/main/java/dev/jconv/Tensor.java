@@ -1,6 +1,14 @@
 package dev.jconv;
 
+import dev.jconv.autograd.Autograd;
+import dev.jconv.autograd.GradMode;
+import dev.jconv.autograd.Node;
+import dev.jconv.internal.AutogradAccess;
 import dev.jconv.internal.Raw;
+import dev.jconv.internal.autograd.MatmulOps;
+import dev.jconv.internal.autograd.PointwiseOps;
+import dev.jconv.internal.autograd.ReductionOps;
+import dev.jconv.internal.autograd.ViewOps;
 import dev.jconv.internal.format.TensorFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +37,7 @@ public final class Tensor {
 
   static {
     Raw.register(new RawAccess());
+    AutogradAccess.register(new GradAccess());
   }
 
   private final DType dtype;
@@ -38,17 +47,29 @@ public final class Tensor {
   /** float[], double[], long[] or boolean[], by dtype; shared between views. */
   private final Object storage;
 
-  // Autograd state (issue: autograd). A leaf that requires grad accumulates into grad.
+  /**
+   * How many times the storage was changed in place; one counter shared by all views of a storage, so
+   * a node can tell that a tensor it saved for backward was overwritten.
+   */
+  private final int[] version;
+
+  // Autograd state. A leaf that requires grad accumulates into grad; a computed tensor has a gradFn.
   private boolean requiresGrad;
   private Tensor grad;
-  private Object gradFn;
+  private Node gradFn;
+  private Node gradAccumulator;
 
   Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage) {
+    this(dtype, shape, strides, offset, storage, new int[1]);
+  }
+
+  private Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version) {
     this.dtype = dtype;
     this.shape = shape;
     this.strides = strides;
     this.offset = offset;
     this.storage = storage;
+    this.version = version;
   }
 
   /** A new contiguous tensor that owns {@code storage}, whose length must equal the shape's numel. */
@@ -262,18 +283,21 @@ public final class Tensor {
    * this tensor (and its views).
    */
   public Tensor set(double value, int... index) {
+    beforeInPlace(null);
     writeDouble(storageIndex(index), value);
     return this;
   }
 
   /** Sets one element of an integer tensor exactly: {@code X[i, j] = v}. */
   public Tensor set(long value, int... index) {
+    beforeInPlace(null);
     writeLong(storageIndex(index), value);
     return this;
   }
 
   /** Sets one element from a one-element tensor: {@code Y[i, j] = (X[..] * K).sum()}. */
   public Tensor set(Tensor value, int... index) {
+    beforeInPlace(value);
     if (value.numel() != 1) {
       throw new IllegalArgumentException("a tensor with " + value.numel()
           + " elements cannot be converted to a scalar (shape " + Arrays.toString(value.shape) + ")");
@@ -390,6 +414,9 @@ public final class Tensor {
 
   /** A copy with its own storage (PyTorch's {@code clone()}). */
   public Tensor cloneTensor() {
+    if (Node.isRecording(this)) {
+      return ViewOps.Copy.clone(this);
+    }
     Object e = elements();
     if (e == storage) {
       e = switch (dtype) {
@@ -406,6 +433,9 @@ public final class Tensor {
   public Tensor to(DType target) {
     if (target == dtype) {
       return this;
+    }
+    if (Node.isRecording(this)) {
+      return ViewOps.Copy.to(this, target);
     }
     int n = numel();
     Tensor out = allocate(target, shape);
@@ -504,21 +534,27 @@ public final class Tensor {
    * allow a view (use {@link #reshape}).
    */
   public Tensor view(int... newShape) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Reshape.view(this, newShape);
+    }
     int[] ns = inferShape(newShape, numel());
     int[] st = computeViewStrides(ns);
     if (st == null) {
       throw new IllegalArgumentException("view size is not compatible with input tensor's size and stride "
           + "(at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
     }
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   /** A tensor with a new shape (a view when possible, else a copy); one dimension may be -1. */
   public Tensor reshape(int... newShape) {
     int[] ns = inferShape(newShape, numel());
     int[] st = computeViewStrides(ns);
+    if (Node.isRecording(this)) {
+      return st != null ? ViewOps.Reshape.reshapeAlias(this, ns) : ViewOps.Reshape.reshapeCopy(this, ns);
+    }
     if (st != null) {
-      return new Tensor(dtype, ns, st, offset, storage);
+      return new Tensor(dtype, ns, st, offset, storage, version);
     }
     return cloneTensor().view(ns);
   }
@@ -634,6 +670,9 @@ public final class Tensor {
 
   /** The transpose of a tensor of at most 2 dimensions (a view): {@code X.t()}. */
   public Tensor t() {
+    if (Node.isRecording(this)) {
+      return ViewOps.Permute.t(this);
+    }
     if (shape.length > 2) {
       throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is " + shape.length + "D");
     }
@@ -642,6 +681,9 @@ public final class Tensor {
 
   /** Swaps two dimensions (a view). */
   public Tensor transpose(int dim0, int dim1) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Permute.transpose(this, dim0, dim1);
+    }
     int a = wrapDim(dim0, shape.length);
     int b = wrapDim(dim1, shape.length);
     if (shape.length == 0) {
@@ -653,11 +695,14 @@ public final class Tensor {
     ns[b] = shape[a];
     st[a] = strides[b];
     st[b] = strides[a];
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   /** Reorders the dimensions (a view). */
   public Tensor permute(int... dims) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Permute.permute(this, dims);
+    }
     if (dims.length != shape.length) {
       throw new IllegalArgumentException("permute(sparse_coo): number of dimensions in the tensor input does not match "
           + "the length of the desired ordering of dimensions i.e. input.dim() = " + shape.length
@@ -675,11 +720,14 @@ public final class Tensor {
       ns[i] = shape[d];
       st[i] = strides[d];
     }
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   /** Inserts a dimension of size 1 at {@code dim} (a view). */
   public Tensor unsqueeze(int dim) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Unsqueeze.apply(this, dim);
+    }
     int d = wrapDim(dim, shape.length + 1);
     int[] ns = new int[shape.length + 1];
     int[] st = new int[shape.length + 1];
@@ -693,11 +741,14 @@ public final class Tensor {
         j++;
       }
     }
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   /** Removes every dimension of size 1 (a view). */
   public Tensor squeeze() {
+    if (Node.isRecording(this)) {
+      return ViewOps.Reshape.squeeze(this, null);
+    }
     int k = 0;
     for (int s : shape) {
       if (s != 1) {
@@ -713,14 +764,17 @@ public final class Tensor {
         j++;
       }
     }
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   /** Removes dimension {@code dim} if its size is 1 (a view). */
   public Tensor squeeze(int dim) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Reshape.squeeze(this, dim);
+    }
     int d = wrapDim(dim, shape.length);
     if (shape.length == 0 || shape[d] != 1) {
-      return new Tensor(dtype, shape, strides, offset, storage);
+      return new Tensor(dtype, shape, strides, offset, storage, version);
     }
     return select(d, 0);
   }
@@ -730,6 +784,9 @@ public final class Tensor {
    * {@code narrow}.
    */
   public Tensor narrow(int dim, int start, int length) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Slice.narrow(this, dim, start, length);
+    }
     if (shape.length == 0) {
       throw new IllegalArgumentException("narrow() cannot be applied to a 0-dim tensor.");
     }
@@ -745,7 +802,7 @@ public final class Tensor {
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return new Tensor(dtype, ns, strides.clone(), offset + s * strides[d], storage);
+    return new Tensor(dtype, ns, strides.clone(), offset + s * strides[d], storage, version);
   }
 
   /**
@@ -758,6 +815,9 @@ public final class Tensor {
 
   /** Python slicing with a step, {@code X[start:end:step]} on dimension {@code dim} (a view). */
   public Tensor slice(int dim, int start, int end, int step) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Slice.slice(this, dim, start, end, step);
+    }
     if (shape.length == 0) {
       throw new IllegalArgumentException("slice() cannot be applied to a 0-dim tensor.");
     }
@@ -775,11 +835,14 @@ public final class Tensor {
     int[] st = strides.clone();
     ns[d] = len;
     st[d] = strides[d] * step;
-    return new Tensor(dtype, ns, st, offset + (int) s * strides[d], storage);
+    return new Tensor(dtype, ns, st, offset + (int) s * strides[d], storage, version);
   }
 
   /** Indexing one position of dimension {@code dim}, which disappears (a view): {@code X[:, i]}. */
   public Tensor select(int dim, int index) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Slice.select(this, dim, index);
+    }
     if (shape.length == 0) {
       throw new IllegalArgumentException("select() cannot be applied to a 0-dim tensor.");
     }
@@ -798,7 +861,7 @@ public final class Tensor {
         b++;
       }
     }
-    return new Tensor(dtype, ns, st, offset + i * strides[d], storage);
+    return new Tensor(dtype, ns, st, offset + i * strides[d], storage, version);
   }
 
   /** Indexing the leading dimensions, {@code X[i]} or {@code X[i, j]} (a view). */
@@ -815,11 +878,14 @@ public final class Tensor {
 
   /** A tensor sharing nothing with the autograd graph (same storage): PyTorch's {@code detach()}. */
   public Tensor detach() {
-    return new Tensor(dtype, shape, strides, offset, storage);
+    return new Tensor(dtype, shape, strides, offset, storage, version);
   }
 
   /** The expansion of this tensor to {@code newShape} by broadcasting (a view with zero strides). */
   public Tensor expand(int... newShape) {
+    if (Node.isRecording(this)) {
+      return ViewOps.Expand.apply(this, newShape);
+    }
     if (newShape.length < shape.length) {
       throw new IllegalArgumentException("expand: the number of sizes provided (" + newShape.length
           + ") must be greater or equal to the number of dimensions in the tensor (" + shape.length + ")");
@@ -851,7 +917,7 @@ public final class Tensor {
       }
     }
     checkedNumel(ns);
-    return new Tensor(dtype, ns, st, offset, storage);
+    return new Tensor(dtype, ns, st, offset, storage, version);
   }
 
   // ---------------------------------------------------------------- element-wise arithmetic
@@ -1116,75 +1182,123 @@ public final class Tensor {
 
   /** Element-wise {@code this + other} with broadcasting. */
   public Tensor add(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Add.apply(this, other);
+    }
     return binary(Arith.ADD, this, other);
   }
 
   /** {@code this + value} (an integer tensor becomes float32, as with a Python float). */
   public Tensor add(double value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarShift.add(this, value);
+    }
     return scalarOp(Arith.ADD, value);
   }
 
   /** {@code this + value} (an integer tensor stays int64, as with a Python int). */
   public Tensor add(long value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarShift.add(this, value);
+    }
     return scalarOp(Arith.ADD, value);
   }
 
   /** Element-wise {@code this - other} with broadcasting. */
   public Tensor sub(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Sub.apply(this, other);
+    }
     return binary(Arith.SUB, this, other);
   }
 
   public Tensor sub(double value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarShift.sub(this, value);
+    }
     return scalarOp(Arith.SUB, value);
   }
 
   public Tensor sub(long value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarShift.sub(this, value);
+    }
     return scalarOp(Arith.SUB, value);
   }
 
   /** Element-wise {@code this * other} with broadcasting. */
   public Tensor mul(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Mul.apply(this, other);
+    }
     return binary(Arith.MUL, this, other);
   }
 
   public Tensor mul(double value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarScale.mul(this, value);
+    }
     return scalarOp(Arith.MUL, value);
   }
 
   public Tensor mul(long value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarScale.mul(this, value);
+    }
     return scalarOp(Arith.MUL, value);
   }
 
   /** Element-wise true division {@code this / other} (integers give float32, as in PyTorch). */
   public Tensor div(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Div.apply(this, other);
+    }
     return binary(Arith.DIV, this, other);
   }
 
   public Tensor div(double value) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.ScalarScale.div(this, value);
+    }
     return scalarOp(Arith.DIV, value);
   }
 
   /** Element-wise power. */
   public Tensor pow(double exponent) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.PowScalar.apply(this, exponent);
+    }
     return scalarOp(Arith.POW, exponent);
   }
 
   /** Element-wise power with an integer exponent (integer tensors stay int64). */
   public Tensor pow(long exponent) {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.PowScalar.apply(this, exponent);
+    }
     return scalarOp(Arith.POW, exponent);
   }
 
   public Tensor pow(Tensor exponent) {
+    if (Node.isRecording(this, exponent)) {
+      return PointwiseOps.PowTensor.apply(this, exponent);
+    }
     return binary(Arith.POW, this, exponent);
   }
 
   /** Element-wise maximum of two tensors (NaN propagates), PyTorch's {@code torch.maximum}. */
   public Tensor maximum(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Extremum.maximum(this, other);
+    }
     return binary(Arith.MAXIMUM, this, other);
   }
 
   /** Element-wise minimum of two tensors (NaN propagates), PyTorch's {@code torch.minimum}. */
   public Tensor minimum(Tensor other) {
+    if (Node.isRecording(this, other)) {
+      return PointwiseOps.Extremum.minimum(this, other);
+    }
     return binary(Arith.MINIMUM, this, other);
   }
 
@@ -1237,6 +1351,7 @@ public final class Tensor {
   }
 
   private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
+    beforeInPlace(wrapped ? null : other);
     DType common = computeType(this, other, wrapped);
     DType rt = resultType(op, dtype, other.dtype, common);
     if (rt != dtype && castKind(rt) > castKind(dtype)) {
@@ -1320,6 +1435,11 @@ public final class Tensor {
 
   /** Sets every element to {@code value}, PyTorch's {@code fill_} ({@code X[:, 2:6] = 0} on a slice). */
   public Tensor fillInPlace(double value) {
+    beforeInPlace(null);
+    if (dtype == DType.FLOAT32 && isContiguous()) {
+      java.util.Arrays.fill((float[]) storage, offset, offset + numel(), (float) value);
+      return this;
+    }
     int[] idx = storageIndices();
     for (int si : idx) {
       writeDouble(si, value);
@@ -1334,10 +1454,17 @@ public final class Tensor {
 
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor: {@code copy_}. */
   public Tensor copyInPlace(Tensor src) {
+    beforeInPlace(src);
     int[] outShape = broadcastShapes(shape, src.shape);
     if (!Arrays.equals(outShape, shape)) {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
+    }
+    if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
+        && src.isContiguous()) {
+      // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.
+      System.arraycopy(src.storage, src.offset, storage, offset, numel());
+      return this;
     }
     Tensor s = src.expand(shape).cloneTensor(); // a copy first: src may overlap this tensor
     int[] idx = storageIndices();
@@ -1366,6 +1493,9 @@ public final class Tensor {
 
   /** Element-wise negation. */
   public Tensor neg() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Neg.apply(this);
+    }
     if (dtype == DType.BOOL) {
       throw new IllegalArgumentException("Negation, the `-` operator, on a bool tensor is not supported. "
           + "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
@@ -1375,6 +1505,9 @@ public final class Tensor {
 
   /** Element-wise absolute value. */
   public Tensor abs() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Abs.apply(this);
+    }
     if (dtype == DType.INT64) {
       Tensor out = allocate(dtype, shape);
       int[] idx = storageIndices();
@@ -1387,29 +1520,62 @@ public final class Tensor {
   }
 
   public Tensor exp() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Exp.apply(this);
+    }
     return mapFloat("exp", Math::exp);
   }
 
   public Tensor log() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Log.apply(this);
+    }
     return mapFloat("log", Math::log);
   }
 
   public Tensor sqrt() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Sqrt.apply(this);
+    }
     return mapFloat("sqrt", Math::sqrt);
   }
 
   public Tensor sigmoid() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Sigmoid.apply(this);
+    }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.sigmoid((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
+    }
     return mapFloat("sigmoid", x -> 1 / (1 + Math.exp(-x)));
   }
 
   public Tensor tanh() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Tanh.apply(this);
+    }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.tanh((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
+    }
     return mapFloat("tanh", Math::tanh);
   }
 
   /** Element-wise {@code max(x, 0)} (NaN stays NaN). */
   public Tensor relu() {
+    if (Node.isRecording(this)) {
+      return PointwiseOps.Relu.apply(this);
+    }
     if (dtype == DType.INT64) {
       return binary(Arith.MAXIMUM, this, wrapped(0L), true);
+    }
+    if (dtype == DType.FLOAT32) {
+      float[] y = new float[numel()];
+      dev.jconv.internal.kernels.Activations.relu((float[]) elements(), y);
+      return owning(DType.FLOAT32, y, shape);
     }
     return mapFloat("relu", x -> x > 0 || Double.isNaN(x) ? x : 0.0);
   }
@@ -1422,6 +1588,9 @@ public final class Tensor {
 
   /** The sum of all elements as a 0-d tensor (integers and bools give int64). */
   public Tensor sum() {
+    if (Node.isRecording(this)) {
+      return ReductionOps.SumAll.sum(this);
+    }
     Tensor out = allocate(sumType(), new int[0]);
     int[] idx = storageIndices();
     if (sumType() == DType.INT64) {
@@ -1442,6 +1611,9 @@ public final class Tensor {
 
   /** The sum over dimension {@code dim}, keeping it as size 1 when {@code keepdim}. */
   public Tensor sum(int dim, boolean keepdim) {
+    if (Node.isRecording(this)) {
+      return ReductionOps.SumDims.sum(this, dim, keepdim);
+    }
     return reduceDim(dim, keepdim, sumType(), false);
   }
 
@@ -1452,6 +1624,9 @@ public final class Tensor {
 
   /** The sum over several dimensions. */
   public Tensor sum(int[] dims, boolean keepdim) {
+    if (Node.isRecording(this)) {
+      return ReductionOps.SumDims.sum(this, dims, keepdim);
+    }
     int[] sorted = new int[dims.length];
     for (int i = 0; i < dims.length; i++) {
       sorted[i] = wrapDim(dims[i], shape.length);
@@ -1477,6 +1652,9 @@ public final class Tensor {
   /** The mean of all elements (floating-point tensors only, as in PyTorch). */
   public Tensor mean() {
     requireFloatForMean();
+    if (Node.isRecording(this)) {
+      return ReductionOps.SumAll.mean(this);
+    }
     Tensor out = allocate(dtype, new int[0]);
     double n = numel();
     int[] idx = storageIndices();
@@ -1491,6 +1669,9 @@ public final class Tensor {
   /** The mean over dimension {@code dim}. */
   public Tensor mean(int dim, boolean keepdim) {
     requireFloatForMean();
+    if (Node.isRecording(this)) {
+      return ReductionOps.SumDims.mean(this, dim, keepdim);
+    }
     return reduceDim(dim, keepdim, dtype, true);
   }
 
@@ -1562,11 +1743,17 @@ public final class Tensor {
 
   /** The largest element as a 0-d tensor; NaN if any element is NaN. */
   public Tensor max() {
+    if (Node.isRecording(this)) {
+      return ReductionOps.ExtremeAll.max(this);
+    }
     return extreme(true);
   }
 
   /** The smallest element as a 0-d tensor; NaN if any element is NaN. */
   public Tensor min() {
+    if (Node.isRecording(this)) {
+      return ReductionOps.ExtremeAll.min(this);
+    }
     return extreme(false);
   }
 
@@ -1584,6 +1771,9 @@ public final class Tensor {
 
   /** The maximum over {@code dim} and where it is (first occurrence; NaN wins). */
   public ValuesIndices max(int dim, boolean keepdim) {
+    if (Node.isRecording(this)) {
+      return ReductionOps.ExtremeDim.max(this, dim, keepdim);
+    }
     return extremeDim(dim, keepdim, true);
   }
 
@@ -1593,6 +1783,9 @@ public final class Tensor {
 
   /** The minimum over {@code dim} and where it is (first occurrence; NaN wins). */
   public ValuesIndices min(int dim, boolean keepdim) {
+    if (Node.isRecording(this)) {
+      return ReductionOps.ExtremeDim.min(this, dim, keepdim);
+    }
     return extremeDim(dim, keepdim, false);
   }
 
@@ -1691,6 +1884,9 @@ public final class Tensor {
     if (dtype != other.dtype) {
       throw new IllegalArgumentException("expected scalar type " + pyTypeName(dtype) + " but found "
           + pyTypeName(other.dtype));
+    }
+    if (Node.isRecording(this, other)) {
+      return MatmulOps.matmul(this, other);
     }
     Tensor out = allocate(rt, new int[] {m, n});
     if (rt == DType.FLOAT32) {
@@ -1803,6 +1999,11 @@ public final class Tensor {
     if (value && !dtype.isFloatingPoint()) {
       throw new IllegalArgumentException("only Tensors of floating point dtype can require gradients");
     }
+    if (gradFn != null && !value) {
+      throw new IllegalArgumentException("you can only change requires_grad flags of leaf variables. If you want "
+          + "to use a computed variable in a subgraph that doesn't require differentiation use "
+          + "var_no_grad = var.detach().");
+    }
     this.requiresGrad = value;
     return this;
   }
@@ -1817,14 +2018,77 @@ public final class Tensor {
     this.grad = g;
   }
 
-  /** The autograd node that made this tensor (null for leaves); typed by the autograd package. */
-  Object gradFn() {
+  /**
+   * The autograd node that made this tensor, PyTorch's {@code grad_fn}: null for leaves (tensors made
+   * by the user) and for results computed without recording.
+   */
+  public Node gradFn() {
     return gradFn;
   }
 
-  void setGradFn(Object fn) {
-    this.gradFn = fn;
+  /** Whether this tensor is a leaf of the autograd graph: it was not computed by a recorded operation. */
+  public boolean isLeaf() {
+    return gradFn == null;
   }
+
+  /**
+   * How many times this tensor's storage was changed in place (PyTorch's {@code _version}); shared by
+   * every view of the same storage.
+   */
+  public int version() {
+    return version[0];
+  }
+
+  /**
+   * Computes the gradient of this one-element tensor (a loss) with respect to every leaf that requires
+   * grad and adds it to the leaf's {@link #grad()}; the graph's saved tensors are then freed.
+   *
+   * <pre>{@code
+   * Tensor w = Torch.tensor(new double[] {1, 2}).setRequiresGrad(true);
+   * w.mul(w).sum().backward();
+   * w.grad();   // tensor([2., 4.])
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if this tensor does not require grad or has more than one element
+   */
+  public void backward() {
+    Autograd.backward(this, null, false);
+  }
+
+  /**
+   * Backward with the gradient of this tensor given ({@code gradient}, same shape), for non-scalar
+   * outputs: {@code y.backward(torch.ones_like(y))}.
+   */
+  public void backward(Tensor gradient) {
+    Autograd.backward(this, gradient, false);
+  }
+
+  /** Backward that keeps the graph when {@code retainGraph}, so that it can be run backward again. */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Autograd.backward(this, gradient, retainGraph);
+  }
+
+  /**
+   * Checks an in-place change against autograd, as PyTorch does, then counts it in the version. A
+   * leaf that requires grad may be changed only with recording off ({@code NoGrad}, as optimizers
+   * do); jconv does not record in-place operations, so it refuses them on computed tensors that
+   * require grad, and from a source that requires grad, while recording.
+   */
+  private void beforeInPlace(Tensor source) {
+    if (GradMode.isEnabled()) {
+      if (requiresGrad && gradFn == null) {
+        throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
+            + "operation.");
+      }
+      if (requiresGrad || (source != null && source.requiresGrad)) {
+        throw new IllegalArgumentException("jconv does not record in-place operations for autograd: this "
+            + (requiresGrad ? "tensor" : "operation's source") + " requires grad. Use the out-of-place form "
+            + "(e.g. add instead of addInPlace), or NoGrad.enter() if no gradient should flow.");
+      }
+    }
+    version[0]++;
+  }
+
 
   // ---------------------------------------------------------------- printing
 
@@ -1832,13 +2096,33 @@ public final class Tensor {
   @Override
   public String toString() {
     List<String> suffixes = new ArrayList<>();
-    if (requiresGrad && gradFn == null) {
+    if (gradFn != null) {
+      suffixes.add("grad_fn=<" + gradFn.name() + ">");
+    } else if (requiresGrad) {
       suffixes.add("requires_grad=True");
     }
     return TensorFormatter.repr(dtype, shape.clone(), elements(), suffixes);
   }
 
   // ---------------------------------------------------------------- raw access (kernels)
+
+  private static final class GradAccess implements AutogradAccess.Access {
+    @Override
+    public void setGradFn(Tensor t, Node fn) {
+      t.gradFn = fn;
+      t.requiresGrad = true;
+    }
+
+    @Override
+    public Node gradAccumulator(Tensor t) {
+      return t.gradAccumulator;
+    }
+
+    @Override
+    public void setGradAccumulator(Tensor t, Node accumulator) {
+      t.gradAccumulator = accumulator;
+    }
+  }
 
   private static final class RawAccess implements Raw.Access {
     @Override

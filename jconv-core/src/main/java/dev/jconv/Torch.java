@@ -387,6 +387,9 @@ public final class Torch {
       dt = DType.promote(dt, t.dtype());
       total += t.size(d);
     }
+    if (dev.jconv.internal.autograd.JoinOps.isRecording(tensors)) {
+      return dev.jconv.internal.autograd.JoinOps.cat(tensors, d); // records CatBackward0
+    }
     int[] outShape = shape.clone();
     if (total > Tensor.MAX_ELEMENTS) {
       throw new IllegalArgumentException("torch.cat(): result would have more than 2^31-1 elements");
@@ -421,6 +424,9 @@ public final class Torch {
       }
     }
     int d = Tensor.wrapDim(dim, shape.length + 1);
+    if (dev.jconv.internal.autograd.JoinOps.isRecording(tensors)) {
+      return dev.jconv.internal.autograd.JoinOps.stack(tensors, d); // records StackBackward0
+    }
     List<Tensor> expanded = new ArrayList<>(tensors.size());
     for (Tensor t : tensors) {
       expanded.add(t.unsqueeze(d));

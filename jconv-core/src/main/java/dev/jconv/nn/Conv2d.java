@@ -96,7 +96,10 @@ public class Conv2d extends Module {
   private static void fill(Tensor t, Generator gen, double bound) {
     float[] v = new float[t.numel()];
     gen.fillUniform(v, 0, v.length, -bound, bound);
-    t.copyInPlace(Raw.wrap(v, t.shapeArray()));
+    // Parameters require grad: PyTorch's init runs under no_grad, or the in-place copy would be refused.
+    try (var g = dev.jconv.autograd.NoGrad.enter()) {
+      t.copyInPlace(Raw.wrap(v, t.shapeArray()));
+    }
   }
 
   /**

@@ -1,25 +1,30 @@
 package dev.jconv.nn;
 
 import dev.jconv.Tensor;
+import dev.jconv.autograd.NoGrad;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The base of every layer, as PyTorch's {@code nn.Module}: named parameters ({@code weight},
- * {@code conv1.weight} for a child's), child modules, train/eval mode, and a printed form like
- * PyTorch's.
+ * {@code conv1.weight} for a child's), buffers, child modules, train/eval mode, a state dict that
+ * can be saved and loaded (see {@link dev.jconv.io.Safetensors}), and a printed form like PyTorch's.
  *
  * <pre>{@code
  * Conv2d conv = new Conv2d(Conv2dOptions.of(3, 64, 3));
  * Tensor y = conv.forward(x);
  * conv.namedParameters().keySet();   // [weight, bias]
+ * conv.zeroGrad();                   // before the next backward
  * }</pre>
  */
 public abstract class Module {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+  private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private boolean training = true;
 
@@ -46,6 +51,19 @@ public abstract class Module {
     return module;
   }
 
+  /**
+   * Registers (or replaces) a buffer: state that is saved in the state dict but is not a parameter
+   * (PyTorch's {@code register_buffer}); null removes it.
+   */
+  protected Tensor registerBuffer(String name, Tensor value) {
+    if (value == null) {
+      buffers.remove(name);
+      return null;
+    }
+    buffers.put(name, value);
+    return value;
+  }
+
   /** The parameter called {@code name} directly on this module, or null. */
   public Tensor parameter(String name) {
     return parameters.get(name);
@@ -70,6 +88,156 @@ public abstract class Module {
   /** The direct children, by name. */
   public Map<String, Module> namedChildren() {
     return Collections.unmodifiableMap(children);
+  }
+
+  /** This module's and its children's buffers, named like parameters. */
+  public Map<String, Tensor> namedBuffers() {
+    Map<String, Tensor> out = new LinkedHashMap<>(buffers);
+    for (Map.Entry<String, Module> c : children.entrySet()) {
+      for (Map.Entry<String, Tensor> b : c.getValue().namedBuffers().entrySet()) {
+        out.put(c.getKey() + "." + b.getKey(), b.getValue());
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * This module and every module below it, by dotted name ({@code ""} for this one), in PyTorch's
+   * {@code named_modules()} order.
+   */
+  public Map<String, Module> namedModules() {
+    Map<String, Module> out = new LinkedHashMap<>();
+    collectModules("", out);
+    return Collections.unmodifiableMap(out);
+  }
+
+  private void collectModules(String prefix, Map<String, Module> out) {
+    out.put(prefix, this);
+    for (Map.Entry<String, Module> c : children.entrySet()) {
+      c.getValue().collectModules(prefix.isEmpty() ? c.getKey() : prefix + "." + c.getKey(), out);
+    }
+  }
+
+  /**
+   * Calls {@code fn} on every child (recursively) and then on this module, as PyTorch's
+   * {@code apply}: the book initialises LeNet with {@code net.apply(init_weights)}. Returns this module.
+   *
+   * <pre>{@code
+   * net.apply(m -> { if (m instanceof Linear l) Init.xavierUniform(l.weight()); });
+   * }</pre>
+   */
+  public Module apply(Consumer<Module> fn) {
+    for (Module c : children.values()) {
+      c.apply(fn);
+    }
+    fn.accept(this);
+    return this;
+  }
+
+  /**
+   * Clears the gradients of all parameters. As PyTorch 1.13's {@code zero_grad()} (set_to_none=False),
+   * existing gradients are set to zero in place; with {@code setToNone} they are dropped instead.
+   */
+  public void zeroGrad(boolean setToNone) {
+    for (Tensor p : parameters()) {
+      Tensor g = p.grad();
+      if (g != null) {
+        if (setToNone) {
+          p.setGrad(null);
+        } else {
+          try (var ng = NoGrad.enter()) {
+            g.zeroInPlace();
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code zeroGrad(false)}: gradients set to zero in place, as PyTorch 1.13's default. */
+  public void zeroGrad() {
+    zeroGrad(false);
+  }
+
+  /**
+   * The parameters and buffers by name (PyTorch's {@code state_dict()}), sharing storage with the
+   * module (detached: no gradients): what {@link dev.jconv.io.Safetensors} saves.
+   */
+  public Map<String, Tensor> stateDict() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+      out.put(e.getKey(), e.getValue().detach());
+    }
+    for (Map.Entry<String, Tensor> e : namedBuffers().entrySet()) {
+      out.put(e.getKey(), e.getValue().detach());
+    }
+    return out;
+  }
+
+  /**
+   * Copies {@code state} into this module's parameters and buffers (PyTorch's
+   * {@code load_state_dict}). With {@code strict}, the keys must match exactly. Values are converted
+   * to each parameter's dtype. Nothing is modified unless every key and shape fits.
+   *
+   * @throws IllegalArgumentException listing the missing and unexpected keys and the shape
+   *     mismatches, in PyTorch's words
+   */
+  public void loadStateDict(Map<String, Tensor> state, boolean strict) {
+    Map<String, Tensor> own = new LinkedHashMap<>(namedParameters());
+    own.putAll(namedBuffers());
+    List<String> errors = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    for (String k : own.keySet()) {
+      if (!state.containsKey(k)) {
+        missing.add(k);
+      }
+    }
+    for (String k : state.keySet()) {
+      if (!own.containsKey(k)) {
+        unexpected.add(k);
+      }
+    }
+    if (strict && !missing.isEmpty()) {
+      errors.add("Missing key(s) in state_dict: " + quoted(missing) + ". ");
+    }
+    if (strict && !unexpected.isEmpty()) {
+      errors.add("Unexpected key(s) in state_dict: " + quoted(unexpected) + ". ");
+    }
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      Tensor src = state.get(e.getKey());
+      if (src != null && !Arrays.equals(src.shapeArray(), e.getValue().shapeArray())) {
+        errors.add("size mismatch for " + e.getKey() + ": copying a param with shape " + src.shape()
+            + " from checkpoint, the shape in current model is " + e.getValue().shape() + ".");
+      }
+    }
+    if (!errors.isEmpty()) {
+      StringBuilder sb = new StringBuilder("Error(s) in loading state_dict for " + moduleName() + ":");
+      for (String err : errors) {
+        sb.append("\n\t").append(err);
+      }
+      throw new IllegalArgumentException(sb.toString());
+    }
+    try (var g = NoGrad.enter()) {
+      for (Map.Entry<String, Tensor> e : own.entrySet()) {
+        Tensor src = state.get(e.getKey());
+        if (src != null) {
+          e.getValue().copyInPlace(src);
+        }
+      }
+    }
+  }
+
+  /** {@code loadStateDict(state, true)}. */
+  public void loadStateDict(Map<String, Tensor> state) {
+    loadStateDict(state, true);
+  }
+
+  private static String quoted(List<String> keys) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keys.size(); i++) {
+      sb.append(i > 0 ? ", " : "").append('"').append(keys.get(i)).append('"');
+    }
+    return sb.toString();
   }
 
   /** Sets training mode on this module and its children (PyTorch's {@code train(mode)}). */

@@ -41,12 +41,14 @@ class Conv2dGoldenTest {
   @MethodSource("moduleCases")
   void forward_matchesPyTorch(JsonNode c) {
     Conv2d conv = new Conv2d(ConvGolden.moduleOptions(c));
-    conv.weight().copyInPlace(tensor(c, "weight"));
     Tensor b = tensor(c, "bias_value");
-    if (b == null) {
-      assertNull(conv.bias());
-    } else {
-      conv.bias().copyInPlace(b);
+    try (var g = dev.jconv.autograd.NoGrad.enter()) { // with torch.no_grad(): parameters require grad
+      conv.weight().copyInPlace(tensor(c, "weight"));
+      if (b == null) {
+        assertNull(conv.bias());
+      } else {
+        conv.bias().copyInPlace(b);
+      }
     }
     Tensor got = conv.forward(tensor(c, "x"));
     assertClose(c.get("name").asText(), tensor(c, "out"), got, 1e-5, 1e-5);

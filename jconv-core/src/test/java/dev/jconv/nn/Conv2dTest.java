@@ -24,7 +24,9 @@ class Conv2dTest {
   @Test
   void conv2dEven_portOfPyTorchCppTest() {
     Conv2d model = new Conv2d(Conv2dOptions.of(3, 2, 3).stride(1).bias(false));
-    model.weight().copyInPlace(Torch.arange(54).toFloat().reshape(2, 3, 3, 3));
+    try (var g = dev.jconv.autograd.NoGrad.enter()) { // with torch.no_grad(): parameters require grad
+      model.weight().copyInPlace(Torch.arange(54).toFloat().reshape(2, 3, 3, 3));
+    }
     Tensor x = Torch.arange(75).toFloat().reshape(1, 3, 5, 5);
     Tensor y = model.forward(x);
     Tensor expected = Torch.tensor(new double[][][][] {{

@@ -151,6 +151,9 @@ public final class Conv2dOp {
    * {@code (Cout, outH, outW)} when {@code unbatched}. Reads the tensors, modifies nothing.
    */
   public static Tensor run(ConvParams p, Tensor input, Tensor weight, Tensor bias, boolean unbatched) {
+    if (dev.jconv.autograd.Node.isRecording(input, weight, bias)) { // autograd hook (ConvolutionBackward0)
+      return dev.jconv.internal.autograd.ConvOps.Conv2d.apply(p, input, weight, bias, unbatched);
+    }
     float[] out = new float[p.outputLength()];
     if (out.length > 0) {
       ConvAlgorithm algorithm = ConvSelector.select(p);
@@ -179,6 +182,9 @@ public final class Conv2dOp {
 
   /** A new tensor: {@code input} (3-D or 4-D float32) padded in its last two dimensions by {@code mode}. */
   public static Tensor modePad(Tensor input, PadMode mode, int top, int bottom, int left, int right) {
+    if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (ReflectionPad2DBackward0, ...)
+      return dev.jconv.internal.autograd.ConvOps.ModePadding.apply(input, mode, top, bottom, left, right);
+    }
     int[] s = input.shapeArray();
     int rank = s.length;
     int h = s[rank - 2];

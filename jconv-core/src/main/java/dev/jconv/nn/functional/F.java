@@ -304,4 +304,276 @@ public final class F {
 
 
   // ==== end pooling ====
+
+  // ==== activations and losses ====
+
+  /** {@code F.relu(x)}: {@code max(x, 0)} element-wise (differentiable: ReluBackward0). */
+  public static Tensor relu(Tensor x) {
+    return x.relu();
+  }
+
+  /** {@code torch.sigmoid(x)}: {@code 1 / (1 + exp(-x))} element-wise. */
+  public static Tensor sigmoid(Tensor x) {
+    return x.sigmoid();
+  }
+
+  /** {@code torch.tanh(x)} element-wise. */
+  public static Tensor tanh(Tensor x) {
+    return x.tanh();
+  }
+
+  /** {@code F.linear(input, weight)}: {@code input @ weight.T}, no bias. */
+  public static Tensor linear(Tensor input, Tensor weight) {
+    return linear(input, weight, null);
+  }
+
+  /**
+   * {@code F.linear(input, weight, bias)}: {@code input @ weight.T + bias} over the last dimension of
+   * {@code input} ({@code [*, in]}), with weight {@code [out, in]} and bias {@code [out]} (or null).
+   *
+   * <pre>{@code
+   * Tensor y = F.linear(x, w, b);   // x [256, 400], w [120, 400], b [120] -> y [256, 120]
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the shapes or dtypes do not fit, in PyTorch's words
+   */
+  public static Tensor linear(Tensor input, Tensor weight, Tensor bias) {
+    if (input.dim() == 0 || weight.dim() == 0) {
+      throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
+          + input.dim() + "D and " + weight.dim() + "D");
+    }
+    if (weight.dim() > 2) {
+      throw new IllegalArgumentException("linear(): weight must be 1-D or 2-D, but got shape " + weight.shape());
+    }
+    if (input.dtype() != weight.dtype() || (bias != null && bias.dtype() != input.dtype())) {
+      Tensor other = input.dtype() != weight.dtype() ? weight : bias;
+      throw new IllegalArgumentException("expected scalar type " + typeName(input) + " but found " + typeName(other));
+    }
+    int in = input.size(-1);
+    if (weight.dim() == 1) {
+      if (weight.size(0) != in) {
+        throw new IllegalArgumentException("size mismatch, got input (" + in + "), weight (" + weight.size(0) + ")");
+      }
+      Tensor out = input.matmul(weight);
+      return bias == null ? out : out.add(bias);
+    }
+    int outFeatures = weight.size(0);
+    if (weight.size(1) != in) {
+      long rows = input.numel() / Math.max(in, 1);
+      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + (input.dim() == 1 ? 1 : rows)
+          + "x" + in + " and " + weight.size(1) + "x" + outFeatures + ")");
+    }
+    if (bias != null) {
+      int[] outShape = input.shapeArray();
+      outShape[outShape.length - 1] = outFeatures;
+      int[] bs = bias.shapeArray();
+      boolean fits = bs.length <= outShape.length;
+      for (int i = 0; fits && i < bs.length; i++) {
+        int o = outShape[outShape.length - bs.length + i];
+        fits = bs[i] == 1 || bs[i] == o;
+      }
+      if (!fits) {
+        throw new IllegalArgumentException("The expanded size of the tensor (" + outFeatures + ") must match the "
+            + "existing size (" + bs[bs.length - 1] + ") at non-singleton dimension " + (outShape.length - 1)
+            + ".  Target sizes: " + java.util.Arrays.toString(outShape) + ".  Tensor sizes: "
+            + java.util.Arrays.toString(bs));
+      }
+    }
+    if (input.dim() == 1) {
+      Tensor out = input.matmul(weight.t());
+      return bias == null ? out : out.add(bias);
+    }
+    if (input.dim() == 2) {
+      if (bias != null && bias.dim() != 1) {
+        Tensor out = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, null);
+        return out.add(bias);
+      }
+      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, bias);
+    }
+    int[] outShape = input.shapeArray();
+    outShape[outShape.length - 1] = outFeatures;
+    Tensor flat = input.reshape(-1, in);
+    if (bias != null && bias.dim() != 1) {
+      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(flat, weight, null).view(outShape).add(bias);
+    }
+    return dev.jconv.internal.autograd.MatmulOps.Linear.apply(flat, weight, bias).view(outShape);
+  }
+
+  private static String typeName(Tensor t) {
+    return switch (t.dtype()) {
+      case FLOAT32 -> "Float";
+      case FLOAT64 -> "Double";
+      case INT64 -> "Long";
+      case BOOL -> "Bool";
+    };
+  }
+
+  private static int softmaxDim(Tensor x, int dim) {
+    int r = Math.max(x.dim(), 1);
+    if (dim < -r || dim >= r) {
+      throw new IllegalArgumentException("Dimension out of range (expected to be in range of [" + (-r) + ", "
+          + (r - 1) + "], but got " + dim + ")");
+    }
+    if (!x.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException("softmax is only implemented for floating-point tensors, but got "
+          + typeName(x));
+    }
+    return dim;
+  }
+
+  /**
+   * {@code F.softmax(x, dim)}: {@code exp(x) / exp(x).sum(dim)}, computed stably (the maximum is
+   * subtracted first).
+   */
+  public static Tensor softmax(Tensor x, int dim) {
+    return dev.jconv.internal.autograd.LossOps.Softmax.softmax(x, softmaxDim(x, dim));
+  }
+
+  /**
+   * {@code F.log_softmax(x, dim)}: {@code x - logsumexp(x, dim)}, stable for large inputs.
+   *
+   * <pre>{@code
+   * Tensor logp = F.logSoftmax(logits, 1);   // [N, C]; each row's exp sums to 1
+   * }</pre>
+   */
+  public static Tensor logSoftmax(Tensor x, int dim) {
+    return dev.jconv.internal.autograd.LossOps.Softmax.logSoftmax(x, softmaxDim(x, dim));
+  }
+
+  /** {@code F.nll_loss(logp, target)}: the mean of {@code -logp[i, target[i]]}. */
+  public static Tensor nllLoss(Tensor input, Tensor target) {
+    return nllLoss(input, target, null, -100, dev.jconv.nn.Reduction.MEAN);
+  }
+
+  /** {@code F.nll_loss(logp, target, reduction=...)}. */
+  public static Tensor nllLoss(Tensor input, Tensor target, dev.jconv.nn.Reduction reduction) {
+    return nllLoss(input, target, null, -100, reduction);
+  }
+
+  /**
+   * {@code F.nll_loss(input, target, weight, ignore_index, reduction)}: input {@code [N, C]},
+   * {@code [N, C, d1, ...]} or {@code [C]} (log-probabilities), int64 class indices {@code [N]},
+   * {@code [N, d1, ...]} or {@code []}; targets equal to {@code ignoreIndex} count for nothing; the
+   * mean divides by the total weight of the counted targets.
+   *
+   * @param weight a weight per class ({@code [C]}) or null
+   * @throws IllegalArgumentException for mismatched shapes, a non-int64 target, or a class index out of
+   *     range
+   */
+  public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex, dev.jconv.nn.Reduction reduction) {
+    checkNll(input, target, weight);
+    return dev.jconv.internal.autograd.LossOps.NllLoss.apply(input, target, weight, ignoreIndex, reduction);
+  }
+
+  private static void checkNll(Tensor input, Tensor target, Tensor weight) {
+    if (input.dim() < 1) {
+      throw new IllegalArgumentException("Expected 1 or more dimensions (got " + input.dim() + ")");
+    }
+    if (!input.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException("nll_loss expects a floating-point input, but got " + typeName(input));
+    }
+    if (target.dtype() != dev.jconv.DType.INT64) {
+      throw new IllegalArgumentException("expected scalar type Long but found " + typeName(target));
+    }
+    int[] is = input.shapeArray();
+    int[] ts = target.shapeArray();
+    if (is.length == 1) {
+      if (ts.length != 0) {
+        throw new IllegalArgumentException("size mismatch (got input: " + java.util.Arrays.toString(is)
+            + ", target: " + java.util.Arrays.toString(ts) + ")");
+      }
+    } else {
+      if (ts.length == 0 || ts[0] != is[0]) {
+        throw new IllegalArgumentException("Expected input batch_size (" + is[0] + ") to match target batch_size ("
+            + (ts.length == 0 ? 0 : ts[0]) + ").");
+      }
+      int[] want = new int[is.length - 1];
+      want[0] = is[0];
+      System.arraycopy(is, 2, want, 1, is.length - 2);
+      if (!java.util.Arrays.equals(want, ts)) {
+        throw new IllegalArgumentException("Expected target size " + java.util.Arrays.toString(want) + ", got "
+            + java.util.Arrays.toString(ts));
+      }
+    }
+    int classes = is.length == 1 ? is[0] : is[1];
+    if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
+      throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
+          + " classes or no classes but got weight tensor of shape: " + java.util.Arrays.toString(weight.shapeArray()));
+    }
+  }
+
+  /** {@code F.cross_entropy(logits, target)}: log-softmax over the classes, then the NLL loss (mean). */
+  public static Tensor crossEntropy(Tensor input, Tensor target) {
+    return crossEntropy(input, target, null, -100, dev.jconv.nn.Reduction.MEAN);
+  }
+
+  /** {@code F.cross_entropy(logits, target, reduction=...)}. */
+  public static Tensor crossEntropy(Tensor input, Tensor target, dev.jconv.nn.Reduction reduction) {
+    return crossEntropy(input, target, null, -100, reduction);
+  }
+
+  /**
+   * {@code F.cross_entropy(input, target, weight, ignore_index, reduction)}: {@code
+   * nll_loss(log_softmax(input, classDim), ...)} with the class dimension 1 (0 for an unbatched
+   * {@code [C]} input). A floating-point target of the input's shape holds class probabilities instead
+   * of indices (then {@code ignoreIndex} does not apply).
+   *
+   * <pre>{@code
+   * Tensor loss = F.crossEntropy(net.forward(x), labels);   // labels: int64 [N]
+   * loss.backward();
+   * }</pre>
+   */
+  public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex,
+      dev.jconv.nn.Reduction reduction) {
+    if (input.dim() < 1) {
+      throw new IllegalArgumentException("Expected 1 or more dimensions (got " + input.dim() + ")");
+    }
+    int classDim = input.dim() == 1 ? 0 : 1;
+    if (target.dtype().isFloatingPoint()) {
+      if (!java.util.Arrays.equals(input.shapeArray(), target.shapeArray())) {
+        throw new IllegalArgumentException("Expected target of the input's shape " + input.shape()
+            + " for class probabilities, but got " + target.shape());
+      }
+      int classes = input.size(classDim);
+      if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
+        throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
+            + " classes or no classes but got weight tensor of shape: "
+            + java.util.Arrays.toString(weight.shapeArray()));
+      }
+      Tensor logp = dev.jconv.internal.autograd.LossOps.Softmax.logSoftmax(input, classDim);
+      Tensor prod = logp.mul(target);
+      if (weight != null) {
+        int[] ws = new int[input.dim()];
+        java.util.Arrays.fill(ws, 1);
+        ws[classDim] = classes;
+        prod = prod.mul(weight.view(ws));
+      }
+      return switch (reduction) {
+        case NONE -> prod.sum(classDim, false).neg();
+        case SUM -> prod.sum().neg();
+        case MEAN -> dev.jconv.internal.autograd.PointwiseOps.ScalarScale.divScalarOverload(prod.sum().neg(),
+            (double) (input.numel() / Math.max(classes, 1)));
+      };
+    }
+    checkNll(input, target, weight);
+    return dev.jconv.internal.autograd.LossOps.NllLoss.apply(dev.jconv.internal.autograd.LossOps.Softmax.logSoftmax(input, classDim), target, weight, ignoreIndex, reduction);
+  }
+
+  /** {@code F.mse_loss(input, target)}: the mean of {@code (input - target)^2}. */
+  public static Tensor mseLoss(Tensor input, Tensor target) {
+    return mseLoss(input, target, dev.jconv.nn.Reduction.MEAN);
+  }
+
+  /**
+   * {@code F.mse_loss(input, target, reduction)}: {@code (input - target)^2}, then mean, sum or none.
+   * Shapes must broadcast (PyTorch warns when they differ; jconv allows it silently).
+   */
+  public static Tensor mseLoss(Tensor input, Tensor target, dev.jconv.nn.Reduction reduction) {
+    if (!input.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException("mse_loss expects a floating-point input, but got " + typeName(input));
+    }
+    return dev.jconv.internal.autograd.LossOps.MseLoss.apply(input, target, reduction);
+  }
+
+  // ==== end activations and losses ====
 }

@@ -185,7 +185,8 @@ final class Pooling {
         o.padding().h(), o.padding().w(), o.dilation().h(), o.dilation().w());
     int[] shape = pl.outShape(out[0], out[1]);
     int n = pl.planes() * p.outPlane();
-    long[] idx = withIndices ? new long[n] : null;
+    boolean record = dev.jconv.autograd.Node.isRecording(input); // autograd: the backward needs the indices
+    long[] idx = withIndices || record ? new long[n] : null;
     Tensor values;
     if (t == DType.FLOAT32) {
       float[] y = new float[n];
@@ -195,6 +196,10 @@ final class Pooling {
       double[] y = new double[n];
       MaxPool2dKernel.forward(Raw.doubles(input), 0, y, 0, idx, 0, p);
       values = Raw.wrap(y, shape);
+    }
+    if (record) {
+      values = dev.jconv.internal.autograd.PoolOps.IndexedMax.record("MaxPool2DWithIndicesBackward0", input, values,
+          idx, pl.planes(), p.inPlane(), p.outPlane());
     }
     return new Tensor.ValuesIndices(values, withIndices ? Raw.wrap(idx, shape) : null);
   }
@@ -231,6 +236,9 @@ final class Pooling {
         o.padding().h(), o.padding().w(), o.countIncludePad(), o.divisorOverride().orElse(0));
     int[] shape = pl.outShape(out[0], out[1]);
     int n = pl.planes() * p.outPlane();
+    if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (AvgPool2DBackward0)
+      return dev.jconv.internal.autograd.PoolOps.AvgPool.apply(input, p, shape);
+    }
     switch (t) {
       case FLOAT32 -> {
         float[] y = new float[n];
@@ -287,6 +295,9 @@ final class Pooling {
         k.h(), k.w(), s.h(), s.w(), 0, 0, true, 0);
     int[] shape = pl.outShape(out[0], out[1]);
     int n = pl.planes() * p.outPlane();
+    if (dev.jconv.autograd.Node.isRecording(x)) { // autograd hook (PowBackward0, as PyTorch's composite)
+      return dev.jconv.internal.autograd.PoolOps.LpPool.apply(x, p, shape, norm);
+    }
     switch (x.dtype()) {
       case FLOAT32 -> {
         float[] y = new float[n];
@@ -338,6 +349,9 @@ final class Pooling {
     AdaptivePool2dParams p = adaptiveParams("adaptive_avg_pool2d", input, o.outputH(), o.outputW());
     int[] shape = planes(input).outShape(p.outH(), p.outW());
     int n = p.planes() * p.outPlane();
+    if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (AdaptiveAvgPool2DBackward0 / MeanBackward1)
+      return dev.jconv.internal.autograd.PoolOps.AdaptiveAvg.apply(input, p, shape);
+    }
     if (input.dtype() == DType.FLOAT32) {
       float[] y = new float[n];
       PoolingProviders.get().adaptiveAvgPool2d(Raw.floats(input), 0, y, 0, p);
@@ -376,7 +390,8 @@ final class Pooling {
     AdaptivePool2dParams p = adaptiveParams("adaptive_max_pool2d", input, o.outputH(), o.outputW());
     int[] shape = planes(input).outShape(p.outH(), p.outW());
     int n = p.planes() * p.outPlane();
-    long[] idx = withIndices ? new long[n] : null;
+    boolean record = dev.jconv.autograd.Node.isRecording(input); // autograd: the backward needs the indices
+    long[] idx = withIndices || record ? new long[n] : null;
     Tensor values;
     if (input.dtype() == DType.FLOAT32) {
       float[] y = new float[n];
@@ -386,6 +401,10 @@ final class Pooling {
       double[] y = new double[n];
       AdaptivePool2dKernel.max(Raw.doubles(input), 0, y, 0, idx, 0, p);
       values = Raw.wrap(y, shape);
+    }
+    if (record) {
+      values = dev.jconv.internal.autograd.PoolOps.IndexedMax.record("AdaptiveMaxPool2DBackward0", input, values,
+          idx, p.planes(), p.inPlane(), p.outPlane());
     }
     return new Tensor.ValuesIndices(values, withIndices ? Raw.wrap(idx, shape) : null);
   }
@@ -465,6 +484,9 @@ final class Pooling {
         throw new IllegalArgumentException("Found an invalid max index: " + bad + " (output volumes are of size "
             + oh + "x" + ow + ")");
       }
+    }
+    if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (MaxUnpool2DBackward0)
+      return dev.jconv.internal.autograd.PoolOps.Unpool.apply(input, idx, p, shape);
     }
     if (input.dtype() == DType.FLOAT32) {
       float[] y = new float[n];

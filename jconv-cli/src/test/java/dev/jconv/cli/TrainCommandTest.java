@@ -1,0 +1,102 @@
+package dev.jconv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jconv.Torch;
+import dev.jconv.io.Safetensors;
+import dev.jconv.nn.Sequential;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code jconv train}: a run on the tiny Fashion-MNIST-format files of the golden data (12 training,
+ * 5 test images) writes its report, the PNG and weights that load back into LeNet; bad arguments are
+ * refused.
+ */
+class TrainCommandTest {
+  private static final Path IN_CORE = Path.of("jconv-core", "src", "test", "resources", "golden", "data", "fmnist");
+
+  @TempDir
+  Path tmp;
+
+  private static Path tinyData() {
+    return Files.exists(Path.of("..").resolve(IN_CORE)) ? Path.of("..").resolve(IN_CORE) : IN_CORE;
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    CommandLine cmd = new CommandLine(new TrainCommand(o));
+    cmd.setOut(new java.io.PrintWriter(o, true));
+    cmd.setErr(new java.io.PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
+    int code = cmd.execute(args);
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void trainLenet_onTinyData_reportsEachEpoch_andWritesPlotAndWeights() throws IOException {
+    Result r = run("lenet", "--data", tinyData().toString(), "--epochs", "2", "--batch-size", "4", "--out",
+        tmp.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("training lenet on 12 Fashion-MNIST images (test: 5), batch 4, lr 0.9, 2 epochs"),
+        r.out());
+    assertTrue(r.out().contains("epoch 1/2: loss "), r.out());
+    assertTrue(r.out().contains("epoch 2/2: loss "), r.out());
+    assertTrue(r.out().contains("examples/sec on cpu"), r.out());
+    Path png = tmp.resolve("lenet.png");
+    byte[] head = Files.readAllBytes(png);
+    assertEquals((byte) 0x89, head[0]);
+    assertEquals('P', head[1]);
+    Sequential net = LeNet.SIGMOID.build();
+    Safetensors.load(net, tmp.resolve("lenet.safetensors"));
+    assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias",
+        "11.weight", "11.bias"), List.copyOf(net.namedParameters().keySet()));
+  }
+
+  @Test
+  void lenetRelu_usesItsLearningRate() {
+    Result r = run("lenet-relu", "--data", tinyData().toString(), "--epochs", "1", "--batch-size", "5",
+        "--no-progress", "--out", tmp.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("lr 0.1"), r.out());
+  }
+
+  @Test
+  void unknownModel_isAUsageError() {
+    Result r = run("resnet", "--data", tinyData().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("unknown model 'resnet'"), r.err());
+  }
+
+  @Test
+  void missingData_saysWhatToInstall() {
+    Result r = run("lenet", "--data", tmp.resolve("nothing").toString(), "--out", tmp.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("dataset-fashion-mnist"), r.out());
+  }
+
+  @Test
+  void lenet_initialisesAsTheBook_andKeepsTheSeed() {
+    Torch.manualSeed(0);
+    Sequential a = LeNet.SIGMOID.build();
+    Torch.manualSeed(0);
+    Sequential b = LeNet.SIGMOID.build();
+    assertTrue(a.stateDict().get("7.weight").equal(b.stateDict().get("7.weight")));
+    assertEquals(12, a.size());
+    // Xavier bound for Linear(400, 120): sqrt(6 / 520)
+    double bound = Math.sqrt(6.0 / 520);
+    assertTrue(a.stateDict().get("7.weight").abs().max().item() <= bound);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.jconv.internal;
+
+import dev.jconv.Tensor;
+import dev.jconv.autograd.Node;
+
+/**
+ * The autograd state of a tensor that only the autograd machinery may change (not exported): the
+ * node that made a tensor and the node that accumulates a leaf's gradient. {@link Tensor} registers
+ * the implementation when its class is initialised, as it does for {@link Raw}.
+ */
+public final class AutogradAccess {
+
+  /** Implemented by {@link Tensor}. */
+  public interface Access {
+    /** Makes {@code fn} the tensor's grad_fn; the tensor then requires grad and is no longer a leaf. */
+    void setGradFn(Tensor t, Node fn);
+
+    /** The leaf's AccumulateGrad node, or null before its first use in a graph. */
+    Node gradAccumulator(Tensor t);
+
+    void setGradAccumulator(Tensor t, Node accumulator);
+  }
+
+  private static volatile Access access;
+
+  private AutogradAccess() {}
+
+  /** Called once by Tensor's static initialiser. */
+  public static void register(Access a) {
+    access = a;
+  }
+
+  private static Access access() {
+    Access a = access;
+    if (a == null) {
+      try {
+        Class.forName(Tensor.class.getName(), true, AutogradAccess.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError(e);
+      }
+      a = access;
+    }
+    return a;
+  }
+
+  public static void setGradFn(Tensor t, Node fn) {
+    access().setGradFn(t, fn);
+  }
+
+  public static Node gradAccumulator(Tensor t) {
+    return access().gradAccumulator(t);
+  }
+
+  public static void setGradAccumulator(Tensor t, Node accumulator) {
+    access().setGradAccumulator(t, accumulator);
+  }
+}

@@ -1,0 +1,401 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import java.util.Arrays;
+
+/**
+ * The backward pass of 2-D convolution through the same machinery as the forward: per image and
+ * group, the input patches are unfolded (im2col) and
+ * <ul>
+ *   <li>the weight gradient is {@code gOut (coutG x hw) · col^T (hw x K)}, summed over images;
+ *   <li>the input gradient is {@code W^T (K x coutG) · gOut (coutG x hw)}, folded back onto the input
+ *       (col2im, adding where patches overlap);
+ *   <li>the bias gradient is the sum of {@code gOut} over images and pixels.
+ * </ul>
+ * GEMMs go through the kernel provider (Vector API when present). A 1x1 kernel with stride 1 and no
+ * padding needs no unfolding (the input is the matrix). Work is
+ * split into (image, group) tasks when there are enough to keep every thread busy (each thread then
+ * sums its own weight gradient, added up at the end); otherwise the GEMMs run in parallel inside.
+ * No argument checks: {@link ConvParams} was validated by the forward.
+ */
+public final class ConvBackward {
+  private ConvBackward() {}
+
+  /**
+   * Largest per-thread table of partial products (floats) for the weight gradient's "long rows"
+   * form. When the weight gradient is small and the pixels many (LeNet: 6 x 25 weights, 784 pixels),
+   * a GEMM over the pixels has a tiny output and runs slowly; instead each thread keeps, per weight,
+   * a row of per-pixel partial sums that full-width vector FMAs update, and sums the rows once at the
+   * end.
+   */
+  static final int MAX_PARTIAL_FLOATS = 1 << 18;
+
+  /** The Vector API weight-gradient kernel ({@link VectorConvBackward}), or null without the module. */
+  interface WeightKernel {
+    int lanes();
+
+    /**
+     * {@code gwT[gOff + r*cp + co] += sum_j b[bOff + r*ldb + j] * at[j*cp + co]} for r in [0, k), co in
+     * [0, cp).
+     */
+    void accumulate(float[] at, int cp, float[] b, int bOff, int ldb, int k, int cols, float[] gwT, int gOff);
+
+    /**
+     * {@code col[r*cols + j] = sum_co w[wOff + co*k + r] * g[gOff + co*ldg + j]}: the unfolded input
+     * gradient {@code W^T · gOut} for a small output-channel count.
+     */
+    void columnGrad(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int cols, float[] col);
+
+    /**
+     * {@code gw[wOff + co*k + r] += sum_j g[gOff + co*ldg + j] * b[bOff + r*ldb + j]}: the weight gradient
+     * as dot products over the pixels, for fewer output channels than vector lanes.
+     */
+    void accumulateDot(float[] g, int gOff, int ldg, int coutG, float[] b, int bOff, int ldb, int k, int cols,
+        float[] gw, int wOff);
+
+    /** {@code dst[d + i] += src[s + i]} for i in [0, len). */
+    void addInto(float[] src, int s, float[] dst, int d, int len);
+  }
+
+  static final WeightKernel VECTOR = loadVector();
+
+  /** The GEMM of the kernel provider (Vector API when present, plain Java otherwise). */
+  private static final dev.jconv.internal.vector.KernelProvider GEMM = dev.jconv.internal.vector.KernelProviders.get();
+
+  /** Tests turn the vector kernel off to check the plain path ({@code -Djconv.convBackward.vector=false}). */
+  static boolean useVector = !"false".equals(System.getProperty("jconv.convBackward.vector"));
+
+  private static WeightKernel loadVector() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (WeightKernel) Class.forName("dev.jconv.internal.kernels.VectorConvBackward").getDeclaredConstructor()
+          .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /**
+   * Computes the requested gradients. {@code gX} ({@code n*cin*h*w}), {@code gW}
+   * ({@code cout*cin/groups*kh*kw}) and {@code gB} ({@code cout}) are overwritten; pass null for a
+   * gradient not needed. {@code x} is needed only for {@code gW}, {@code weight} only for {@code gX}.
+   * Inputs are not modified.
+   */
+  public static void backward(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW,
+      float[] gB) {
+    int hw = p.outH() * p.outW();
+    if (gB != null) {
+      biasGrad(p, gOut, gB);
+    }
+    if (gX != null) {
+      Arrays.fill(gX, 0f);
+    }
+    if (gW != null) {
+      Arrays.fill(gW, 0f);
+    }
+    if ((gX == null && gW == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
+      return;
+    }
+    boolean pointwise = Im2colConv.isPointwise(p);
+    int k = p.patchSize();
+    int chunkCols = pointwise ? hw : (int) Math.max(1, Math.min(hw, Im2colConv.MAX_COL_FLOATS / Math.max(1, k)));
+    int tasks = p.n() * p.groups();
+    int threads = Parallel.getNumThreads();
+    if (tasks >= 2 * threads) {
+      Object lock = new Object();
+      boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
+      WeightKernel vec = useVector ? VECTOR : null;
+      // Vector forms: dot products over the pixels when the output channels fill less than a vector
+      // (any size: they need no table), register blocks over output channels for small problems.
+      boolean dot = gW != null && vec != null && p.coutPerGroup() < vec.lanes();
+      boolean vector = small && vec != null && !dot;
+      boolean rows = small && vec == null;
+      int cp = vector ? (p.coutPerGroup() + vec.lanes() - 1) / vec.lanes() * vec.lanes() : 0;
+      Parallel.forRange(tasks, 1, (start, end) -> {
+        Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
+        if (vec != null && gX != null && !pointwise && p.coutPerGroup() <= 64) {
+          s.vecX = vec;
+        }
+        if (dot) {
+          s.dot = vec;
+        }
+        if (vector) {
+          s.vec = vec;
+          s.cp = cp;
+          s.at = new float[chunkCols * cp];
+          s.gwT = new float[p.groups() * k * cp];
+        }
+        if (rows) {
+          s.partial = new float[p.cout() * k][chunkCols];
+          s.gRows = new float[p.coutPerGroup()][chunkCols];
+          s.bRow = new float[chunkCols];
+        }
+        for (int t = start; t < end; t++) {
+          task(p, x, weight, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
+        }
+        if (vector) {
+          int coutG = p.coutPerGroup();
+          for (int g = 0; g < p.groups(); g++) {
+            for (int co = 0; co < coutG; co++) {
+              for (int r = 0; r < k; r++) {
+                s.gW[(g * coutG + co) * k + r] += s.gwT[(g * k + r) * cp + co];
+              }
+            }
+          }
+        }
+        if (rows) {
+          for (int i = 0; i < s.partial.length; i++) {
+            float[] row = s.partial[i];
+            double sum = 0;
+            for (float v : row) {
+              sum += v;
+            }
+            s.gW[i] += (float) sum;
+          }
+        }
+        if (gW != null) {
+          synchronized (lock) {
+            for (int i = 0; i < gW.length; i++) {
+              gW[i] += s.gW[i];
+            }
+          }
+        }
+      });
+    } else {
+      Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, 0);
+      for (int t = 0; t < tasks; t++) {
+        task(p, x, weight, gOut, gX, gW, t, chunkCols, pointwise, s, true);
+      }
+    }
+  }
+
+  /** Per-thread buffers: the unfolded input, its gradient, and a private weight gradient. */
+  private static final class Scratch {
+    final float[] col;
+    final float[] colGrad;
+    final float[] gW;
+    /** Per weight (row-major over cout x K), per-pixel partial sums; null for the GEMM form. */
+    float[][] partial;
+    float[][] gRows;
+    float[] bRow;
+    /** The vector form: gOut transposed (cols x cp) and the transposed weight gradient per group. */
+    WeightKernel vec;
+    /** The dot-product form of the weight gradient, or null. */
+    WeightKernel dot;
+    /** The vector form of the unfolded input gradient (few output channels), or null for GEMM. */
+    WeightKernel vecX;
+    int cp;
+    float[] at;
+    float[] gwT;
+
+    Scratch(int colFloats, int weightFloats) {
+      col = new float[colFloats];
+      colGrad = new float[colFloats];
+      gW = new float[weightFloats];
+    }
+  }
+
+  private static void task(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW, int t,
+      int chunkCols, boolean pointwise, Scratch s, boolean parallelInside) {
+    int hw = p.outH() * p.outW();
+    int k = p.patchSize();
+    int coutG = p.coutPerGroup();
+    int g = t % p.groups();
+    int n = t / p.groups();
+    int xOff = (n * p.cin() + g * p.cinPerGroup()) * p.h() * p.w();
+    int wOff = g * coutG * k;
+    for (int j0 = 0; j0 < hw; j0 += chunkCols) {
+      int j1 = Math.min(hw, j0 + chunkCols);
+      int cols = j1 - j0;
+      int oOff = (n * p.cout() + g * coutG) * hw + j0;
+      if (gW != null) {
+        float[] b;
+        int bOff;
+        int ldb;
+        if (pointwise) {
+          b = x;
+          bOff = xOff + j0;
+          ldb = hw;
+        } else {
+          int jj0 = j0;
+          if (parallelInside) {
+            Parallel.forRange(k, Math.max(1, 4096 / Math.max(1, cols)),
+                (r0, r1) -> Im2colConv.im2col(p, x, xOff, jj0, j1, r0, r1, s.col));
+          } else {
+            Im2colConv.im2col(p, x, xOff, j0, j1, 0, k, s.col);
+          }
+          b = s.col;
+          bOff = 0;
+          ldb = cols;
+        }
+        if (s.dot != null) {
+          s.dot.accumulateDot(gOut, oOff, hw, coutG, b, bOff, ldb, k, cols, gW, wOff);
+        } else if (s.vec != null) {
+          for (int co = 0; co < coutG; co++) {
+            int src = oOff + co * hw;
+            for (int j = 0; j < cols; j++) {
+              s.at[j * s.cp + co] = gOut[src + j];
+            }
+          }
+          s.vec.accumulate(s.at, s.cp, b, bOff, ldb, k, cols, s.gwT, g * k * s.cp);
+        } else if (s.partial != null) {
+          accumulateRows(s, gOut, oOff, hw, b, bOff, ldb, g * coutG, coutG, k, cols);
+        } else {
+          // gW_g (coutG x K) += gOut_chunk (coutG x cols) · col^T (cols x K)
+          GEMM.sgemm(false, true, coutG, k, cols, gOut, oOff, hw, b, bOff, ldb, 1f, gW, wOff, k);
+        }
+      }
+      if (gX != null) {
+        if (pointwise) {
+          // gX_g (cin/groups x hw) = W_g^T (cin/groups x coutG) · gOut_g (coutG x hw)
+          GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
+        } else {
+          if (s.vecX != null) {
+            s.vecX.columnGrad(weight, wOff, k, gOut, oOff, hw, coutG, cols, s.colGrad);
+          } else {
+            GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
+          }
+          int jj0 = j0;
+          int khw = p.kh() * p.kw();
+          if (parallelInside) {
+            // Rows of one input channel fold onto one plane: channels can go in parallel.
+            Parallel.forRange(p.cinPerGroup(), 1,
+                (c0, c1) -> col2im(p, s.colGrad, jj0, j1, c0 * khw, c1 * khw, gX, xOff));
+          } else {
+            col2im(p, s.colGrad, j0, j1, 0, k, gX, xOff);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code partial[(co0 + co) * K + r][j] += gOut[co][j] * b[r][j]} for the chunk's columns. The rows
+   * are copied to scratch arrays first so that every array in the inner loop is indexed by the same
+   * {@code j}, which lets C2 turn it into vector FMAs.
+   */
+  private static void accumulateRows(Scratch s, float[] gOut, int oOff, int ldo, float[] b, int bOff, int ldb,
+      int co0, int coutG, int k, int cols) {
+    for (int co = 0; co < coutG; co++) {
+      System.arraycopy(gOut, oOff + co * ldo, s.gRows[co], 0, cols);
+    }
+    float[] br = s.bRow;
+    for (int r = 0; r < k; r++) {
+      System.arraycopy(b, bOff + r * ldb, br, 0, cols);
+      for (int co = 0; co < coutG; co++) {
+        float[] gr = s.gRows[co];
+        float[] pr = s.partial[(co0 + co) * k + r];
+        for (int j = 0; j < cols; j++) {
+          pr[j] = Math.fma(gr[j], br[j], pr[j]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds rows [r0, r1) of an unfolded gradient (output pixels [j0, j1)) onto the input gradient: the
+   * exact transpose of {@link Im2colConv#im2col}. Taps in the padding are dropped.
+   */
+  static void col2im(ConvParams p, float[] col, int j0, int j1, int r0, int r1, float[] gX, int xOff) {
+    int cols = j1 - j0;
+    int outW = p.outW();
+    int sh = p.strideH();
+    int sw = p.strideW();
+    int h = p.h();
+    int w = p.w();
+    for (int r = r0; r < r1; r++) {
+      int kx = r % p.kw();
+      int ky = (r / p.kw()) % p.kh();
+      int c = r / p.kw() / p.kh();
+      int plane = xOff + c * h * w;
+      int src = r * cols;
+      int xShift = kx * p.dilationW() - p.padLeft();
+      int yShift = ky * p.dilationH() - p.padTop();
+      int oxLo = xShift >= 0 ? 0 : Math.ceilDiv(-xShift, sw);
+      int oxHi = w - 1 - xShift < 0 ? 0 : Math.floorDiv(w - 1 - xShift, sw) + 1;
+      int j = j0;
+      while (j < j1) {
+        int oy = j / outW;
+        int rowStart = oy * outW;
+        int a = j - rowStart;
+        int e = Math.min(outW, j1 - rowStart);
+        int iy = oy * sh + yShift;
+        if (iy >= 0 && iy < h) {
+          int lo = Math.max(a, Math.min(oxLo, e));
+          int hi = Math.min(e, Math.max(oxHi, lo));
+          int s = src + (lo - a);
+          int d = plane + iy * w + lo * sw + xShift;
+          if (sw == 1) {
+            if (VECTOR != null && useVector && hi - lo >= 16) {
+              VECTOR.addInto(col, s, gX, d, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                gX[d++] += col[s++];
+              }
+            }
+          } else {
+            for (int ox = lo; ox < hi; ox++, d += sw) {
+              gX[d] += col[s++];
+            }
+          }
+        }
+        src += e - a;
+        j = rowStart + e;
+      }
+    }
+  }
+
+  /** gB[co] = sum over images and pixels of gOut[n, co, :, :], accumulated in double. */
+  private static void biasGrad(ConvParams p, float[] gOut, float[] gB) {
+    int hw = p.outH() * p.outW();
+    Parallel.forRange(p.cout(), Math.max(1, (1 << 16) / Math.max(1, p.n() * hw)), (c0, c1) -> {
+      for (int co = c0; co < c1; co++) {
+        double s = 0;
+        for (int n = 0; n < p.n(); n++) {
+          int off = (n * p.cout() + co) * hw;
+          float part = 0f;
+          for (int j = 0; j < hw; j++) {
+            part += gOut[off + j];
+          }
+          s += part;
+        }
+        gB[co] = (float) s;
+      }
+    });
+  }
+
+  /**
+   * The input gradient of a padding-mode pad (reflect, replicate, circular): each padded pixel's
+   * gradient is added to the pixel it was copied from. {@code g} holds {@code planes} planes of the
+   * padded size; returns planes of {@code h x w}.
+   */
+  public static float[] modePadBackward(float[] g, int planes, int h, int w, int top, int bottom, int left,
+      int right, dev.jconv.internal.shape.ConvShapes.PadMode mode) {
+    int oh = h + top + bottom;
+    int ow = w + left + right;
+    float[] out = new float[planes * h * w];
+    int[] srcCol = new int[ow];
+    for (int j = 0; j < ow; j++) {
+      srcCol[j] = ModePad.source(j - left, w, mode);
+    }
+    int[] srcRow = new int[oh];
+    for (int i = 0; i < oh; i++) {
+      srcRow[i] = ModePad.source(i - top, h, mode);
+    }
+    Parallel.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, oh * ow)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        int in = pl * h * w;
+        int o = pl * oh * ow;
+        for (int i = 0; i < oh; i++) {
+          int row = in + srcRow[i] * w;
+          for (int j = 0; j < ow; j++) {
+            out[row + srcCol[j]] += g[o++];
+          }
+        }
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.jconv.nn;
+
+import dev.jconv.Tensor;
+import dev.jconv.Torch;
+import dev.jconv.nn.functional.F;
+
+/**
+ * A fully connected layer, PyTorch's {@code nn.Linear}: {@code y = x W^T + b} over the last dimension.
+ * The weight {@code [out, in]} and bias {@code [out]} are initialised as PyTorch does (kaiming uniform
+ * with {@code a = sqrt(5)}, then the bias uniform in {@code [-1/sqrt(in), 1/sqrt(in))}) from the
+ * default generator, so the same seed gives PyTorch's numbers.
+ *
+ * <pre>{@code
+ * Linear fc = new Linear(400, 120);
+ * Tensor y = fc.forward(x);   // x [256, 400] -> y [256, 120]
+ * fc;                         // Linear(in_features=400, out_features=120, bias=True)
+ * }</pre>
+ */
+public final class Linear extends Module {
+  private final int inFeatures;
+  private final int outFeatures;
+
+  /** A layer with a bias. */
+  public Linear(int inFeatures, int outFeatures) {
+    this(inFeatures, outFeatures, true);
+  }
+
+  /**
+   * A layer with or without bias.
+   *
+   * @throws IllegalArgumentException for a negative size
+   */
+  public Linear(int inFeatures, int outFeatures, boolean bias) {
+    Tensor w = Torch.zeros(outFeatures, inFeatures);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    registerParameter("weight", w);
+    registerParameter("bias", bias ? Torch.zeros(outFeatures) : null);
+    resetParameters();
+  }
+
+  public int inFeatures() {
+    return inFeatures;
+  }
+
+  public int outFeatures() {
+    return outFeatures;
+  }
+
+  /** The weight {@code [out_features, in_features]}. */
+  public Tensor weight() {
+    return parameter("weight");
+  }
+
+  /** The bias {@code [out_features]}, or null. */
+  public Tensor bias() {
+    return parameter("bias");
+  }
+
+  /** Redraws the parameters as PyTorch's {@code reset_parameters}. Modifies them in place. */
+  public void resetParameters() {
+    Init.kaimingUniform(weight(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu");
+    if (bias() != null) {
+      long fanIn = inFeatures;
+      double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      Init.uniform(bias(), -bound, bound);
+    }
+  }
+
+  @Override
+  public Tensor forward(Tensor input) {
+    return F.linear(input, weight(), bias());
+  }
+
+  @Override
+  protected String extraRepr() {
+    return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias() != null ? "True" : "False");
+  }
+}

@@ -1,0 +1,125 @@
+package dev.jconv.internal.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jconv.internal.parallel.Parallel;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ConvBackward against a slow, obviously correct reference (nested loops, double sums) on awkward
+ * sizes, on one thread and on several: the sequential path, the parallel path with per-pixel partial
+ * rows for the weight gradient, and the parallel path with GEMM (partial table too large).
+ */
+class ConvBackwardTest {
+
+  /** gX, gW, gB by definition: every output pixel sends g * w to the input pixel under each tap. */
+  private static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
+    double[] gx = new double[p.inputLength()];
+    double[] gw = new double[p.weightLength()];
+    double[] gb = new double[p.cout()];
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    for (int n = 0; n < p.n(); n++) {
+      for (int co = 0; co < p.cout(); co++) {
+        int grp = co / coutG;
+        for (int oy = 0; oy < p.outH(); oy++) {
+          for (int ox = 0; ox < p.outW(); ox++) {
+            double gv = g[((n * p.cout() + co) * p.outH() + oy) * p.outW() + ox];
+            gb[co] += gv;
+            for (int ci = 0; ci < cinG; ci++) {
+              int c = grp * cinG + ci;
+              for (int ky = 0; ky < p.kh(); ky++) {
+                int iy = oy * p.strideH() - p.padTop() + ky * p.dilationH();
+                if (iy < 0 || iy >= p.h()) {
+                  continue;
+                }
+                for (int kx = 0; kx < p.kw(); kx++) {
+                  int ix = ox * p.strideW() - p.padLeft() + kx * p.dilationW();
+                  if (ix < 0 || ix >= p.w()) {
+                    continue;
+                  }
+                  int xi = ((n * p.cin() + c) * p.h() + iy) * p.w() + ix;
+                  int wi = ((co * cinG + ci) * p.kh() + ky) * p.kw() + kx;
+                  gx[xi] += gv * w[wi];
+                  gw[wi] += gv * x[xi];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return new double[][] {gx, gw, gb};
+  }
+
+  private static ConvParams params(int n, int cin, int h, int w, int cout, int groups, int k, int s, int pad,
+      int d) {
+    int oh = (h + 2 * pad - d * (k - 1) - 1) / s + 1;
+    int ow = (w + 2 * pad - d * (k - 1) - 1) / s + 1;
+    return new ConvParams(n, cin, h, w, cout, groups, k, k, s, s, pad, pad, pad, pad, d, d, oh, ow);
+  }
+
+  private static void check(ConvParams p, String what) {
+    Random r = new Random(p.hashCode());
+    float[] x = new float[p.inputLength()];
+    float[] w = new float[p.weightLength()];
+    float[] g = new float[p.outputLength()];
+    for (float[] a : new float[][] {x, w, g}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    double[][] ref = reference(p, x, w, g);
+    float[] gx = new float[x.length];
+    float[] gw = new float[w.length];
+    float[] gb = new float[p.cout()];
+    ConvBackward.backward(p, x, w, g, gx, gw, gb);
+    float[][] got = {gx, gw, gb};
+    String[] names = {"grad input", "grad weight", "grad bias"};
+    for (int t = 0; t < 3; t++) {
+      for (int i = 0; i < ref[t].length; i++) {
+        assertEquals(ref[t][i], got[t][i], 1e-4 * (1 + Math.abs(ref[t][i])), what + " " + names[t] + " [" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void backward_matchesTheReference_onEveryPath_andThreadCount() {
+    ConvParams[] cases = {
+      params(1, 1, 7, 7, 1, 1, 3, 1, 0, 1),
+      params(2, 3, 13, 7, 4, 1, 3, 2, 1, 1),
+      params(5, 4, 9, 9, 6, 2, 3, 1, 1, 2),      // groups + dilation, 10 tasks
+      params(8, 1, 28, 28, 6, 1, 5, 1, 2, 1),    // LeNet conv1: partial rows
+      params(6, 6, 14, 14, 16, 1, 5, 1, 0, 1),   // LeNet conv2
+      params(4, 8, 1, 207, 4, 4, 1, 1, 0, 1),    // 1x1 pointwise, grouped
+      params(4, 3, 11, 13, 5, 1, 2, 3, 1, 1),    // stride > kernel
+      params(4, 64, 20, 20, 64, 1, 3, 1, 1, 1),  // partial table too large: GEMM form
+    };
+    int before = Parallel.getNumThreads();
+    boolean vectorBefore = ConvBackward.useVector;
+    int checked = 0;
+    try {
+      // the Vector API kernels when the module is present (the tests run with it), and the plain ones
+      for (boolean vector : new boolean[] {true, false}) {
+        ConvBackward.useVector = vector;
+        for (int threads : new int[] {1, 2, 3}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : cases) {
+            check(p, p + " threads=" + threads + " vector=" + vector);
+            checked++;
+          }
+        }
+      }
+    } finally {
+      Parallel.setNumThreads(before);
+      ConvBackward.useVector = vectorBefore;
+    }
+    assertEquals(48, checked);
+    assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");
+    // the last case really takes the GEMM form, the LeNet ones the partial rows
+    assertEquals(true, (long) 64 * 64 * 9 * 400 > ConvBackward.MAX_PARTIAL_FLOATS);
+    assertEquals(true, (long) 6 * 25 * 784 <= ConvBackward.MAX_PARTIAL_FLOATS);
+  }
+}

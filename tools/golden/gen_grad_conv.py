@@ -1,0 +1,108 @@
+"""Golden convolution gradients from PyTorch (area "grad_conv"): for each configuration, the input,
+weight, bias, an upstream gradient, and PyTorch's output and gradients of input, weight and bias.
+Inputs are float32 (jconv convolves in float32); PyTorch computes from them in float64, so the
+expected values carry no float32 rounding of their own.
+
+Covers stride, explicit/'valid'/'same' padding (even kernels: the extra pad goes right/bottom),
+dilation, groups (incl. depthwise), 1x1, stride larger than the kernel, unbatched inputs, no bias,
+inputs that do not require grad, and every padding_mode of nn.Conv2d.
+
+Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_grad_conv.py
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_common import Golden  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+torch.manual_seed(1234)
+
+# (n, cin, h, w, cout, kh, kw, stride, padding, dilation, groups, bias, mode, x_grad)
+CONFIGS = [
+    (1, 1, 5, 5, 1, 3, 3, 1, 0, 1, 1, True, "zeros", True),
+    (2, 3, 7, 6, 4, 3, 3, 1, 1, 1, 1, True, "zeros", True),
+    (2, 3, 7, 6, 4, 3, 3, 2, 1, 1, 1, True, "zeros", True),
+    (2, 2, 9, 9, 3, 3, 3, 3, 0, 1, 1, False, "zeros", True),
+    (1, 2, 8, 7, 2, 2, 2, 3, 0, 1, 1, True, "zeros", True),      # stride > kernel
+    (2, 3, 6, 6, 4, 1, 1, 1, 0, 1, 1, True, "zeros", True),      # 1x1 pointwise
+    (2, 3, 6, 6, 4, 1, 1, 2, 0, 1, 1, True, "zeros", True),      # 1x1 strided
+    (1, 2, 5, 5, 3, 1, 1, 1, 2, 1, 1, True, "zeros", True),      # 1x1 padded
+    (2, 2, 9, 8, 3, 3, 3, 1, 2, 2, 1, True, "zeros", True),      # dilation
+    (1, 2, 11, 10, 2, 3, 2, 1, 0, (3, 2), 1, True, "zeros", True),
+    (2, 4, 6, 6, 6, 3, 3, 1, 1, 1, 2, True, "zeros", True),      # groups
+    (1, 6, 7, 7, 3, 3, 3, 1, 1, 1, 3, True, "zeros", True),
+    (2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 4, True, "zeros", True),      # depthwise
+    (1, 4, 8, 8, 8, 3, 3, 2, 1, 1, 4, False, "zeros", True),     # depthwise multiplier 2
+    (2, 3, 6, 7, 2, 2, 4, 1, "same", 1, 1, True, "zeros", True),  # even kernel 'same'
+    (1, 2, 5, 5, 3, 4, 4, 1, "same", 1, 1, True, "zeros", True),
+    (1, 2, 7, 7, 2, 2, 2, 1, "same", 2, 1, True, "zeros", True),  # same + dilation
+    (2, 2, 6, 6, 2, 3, 3, 1, "same", 1, 2, True, "zeros", True),
+    (1, 3, 6, 5, 2, 3, 3, 1, "valid", 1, 1, True, "zeros", True),
+    (2, 2, 5, 6, 3, (3, 2), (3, 2), (2, 1), (1, 0), 1, 1, True, "zeros", True),
+    (1, 1, 3, 3, 2, 5, 5, 1, 2, 1, 1, True, "zeros", True),     # kernel larger than input, padded
+    (3, 2, 4, 4, 2, 3, 3, 1, 4, 1, 1, True, "zeros", True),     # padding larger than kernel
+    (2, 3, 7, 7, 4, 3, 3, 1, 1, 1, 1, True, "zeros", False),    # input without grad
+    (0, 2, 5, 5, 3, 3, 3, 1, 1, 1, 1, True, "zeros", True),     # empty batch
+    (None, 2, 6, 5, 3, 3, 3, 1, 1, 1, 1, True, "zeros", True),  # unbatched
+    (None, 4, 5, 5, 2, 3, 3, 2, 0, 1, 2, False, "zeros", True),
+    (1, 1, 28, 28, 6, 5, 5, 1, 2, 1, 1, True, "zeros", True),   # LeNet conv1 shape
+    (2, 6, 14, 14, 16, 5, 5, 1, 0, 1, 1, True, "zeros", True),  # LeNet conv2 shape
+    (2, 3, 6, 6, 4, 3, 3, 1, 1, 1, 1, True, "reflect", True),
+    (1, 2, 7, 5, 3, 3, 3, 2, 2, 1, 1, True, "reflect", True),
+    (2, 2, 6, 6, 2, 4, 4, 1, "same", 1, 1, True, "reflect", True),
+    (2, 4, 6, 6, 4, 3, 3, 1, 1, 1, 2, True, "reflect", True),
+    (2, 3, 6, 6, 4, 3, 3, 1, 1, 1, 1, True, "replicate", True),
+    (1, 2, 5, 7, 3, 3, 3, 1, 3, 1, 1, True, "replicate", True),  # pad beyond the size
+    (1, 2, 6, 6, 2, 2, 3, 1, "same", 2, 1, False, "replicate", True),
+    (2, 3, 6, 6, 4, 3, 3, 1, 1, 1, 1, True, "circular", True),
+    (1, 2, 5, 5, 2, 3, 3, 2, 5, 1, 1, True, "circular", True),   # pad == size
+    (1, 2, 6, 7, 3, 2, 4, 1, "same", 1, 1, True, "circular", True),
+    (None, 3, 6, 6, 2, 3, 3, 1, 1, 1, 1, True, "reflect", True),
+    (None, 3, 6, 6, 2, 3, 3, 1, 2, 1, 1, True, "replicate", True),
+    (2, 4, 9, 9, 4, 3, 3, 2, 1, 2, 2, True, "zeros", True),      # everything at once
+    (4, 8, 10, 10, 8, 3, 3, 1, 1, 1, 1, True, "zeros", True),    # enough tasks for the parallel path
+]
+
+
+def pair(v):
+    return list(v) if isinstance(v, tuple) else [v, v]
+
+
+with Golden("grad_conv") as g:
+    for i, (n, cin, h, w, cout, kh, kw, stride, padding, dilation, groups, bias, mode, x_grad) in enumerate(CONFIGS):
+        shape = (cin, h, w) if n is None else (n, cin, h, w)
+        x = torch.randn(shape)
+        wt = torch.randn(cout, cin // groups, kh if not isinstance(kh, tuple) else kh[0],
+                         kw if not isinstance(kw, tuple) else kw[1]) * 0.5
+        b = torch.randn(cout) if bias else None
+        xd = x.double().requires_grad_(x_grad)
+        wd = wt.double().requires_grad_(True)
+        bd = b.double().requires_grad_(True) if bias else None
+        if mode == "zeros":
+            out = F.conv2d(xd, wd, bd, stride=stride, padding=padding, dilation=dilation, groups=groups)
+        else:
+            conv = nn.Conv2d(cin, cout, (wt.shape[2], wt.shape[3]), stride=stride, padding=padding,
+                             dilation=dilation, groups=groups, bias=bias, padding_mode=mode).double()
+            with torch.no_grad():
+                conv.weight.copy_(wd)
+                if bias:
+                    conv.bias.copy_(bd)
+            conv.weight.grad = None
+            out = F.conv2d(F.pad(xd, conv._reversed_padding_repeated_twice, mode=mode), wd, bd, stride=stride,
+                           padding=0, dilation=dilation, groups=groups)
+            check = conv(xd)
+            assert torch.allclose(check, out)
+        gout = torch.randn(out.shape)
+        out.backward(gout.double())
+        pad = padding if isinstance(padding, str) else pair(padding)
+        g.case(name=f"conv{i}_{mode}", n=n, cin=cin, cout=cout, kernel=[wt.shape[2], wt.shape[3]], stride=pair(stride),
+               padding=pad, dilation=pair(dilation), groups=groups, bias=bias, mode=mode, x_grad=x_grad,
+               x=g.array(f"c{i}_x", x), w=g.array(f"c{i}_w", wt), b=g.array(f"c{i}_b", b) if bias else None,
+               out=g.array(f"c{i}_out", out), gout=g.array(f"c{i}_gout", gout),
+               gx=g.array(f"c{i}_gx", xd.grad) if x_grad else None, gw=g.array(f"c{i}_gw", wd.grad),
+               gb=g.array(f"c{i}_gb", bd.grad) if bias else None,
+               grad_fn=out.grad_fn.name())

@@ -1,0 +1,85 @@
+"""Golden values for jconv's layers and init helpers from PyTorch (area "nn"): Linear's default
+initialisation after a seed, every torch.nn.init function after a seed, calculate_gain, module reprs,
+parameter names, outputs of small networks, and PyTorch's errors.
+
+Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_nn.py
+"""
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_common import Golden, error_message  # noqa: E402
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+with Golden("nn") as g:
+    # Linear default init (kaiming_uniform a=sqrt(5), then bias) and forward
+    for i, (fin, fout, bias, seed) in enumerate([(400, 120, True, 0), (3, 2, True, 42), (5, 7, False, 1),
+                                                  (120, 84, True, 3)]):
+        torch.manual_seed(seed)
+        lin = nn.Linear(fin, fout, bias=bias)
+        x = torch.randn(4, fin)
+        g.case(name=f"linear_init_{i}", kind="linear", seed=seed, in_features=fin, out_features=fout, bias=bias,
+               weight=g.array(f"lin{i}_w", lin.weight), b=g.array(f"lin{i}_b", lin.bias) if bias else None,
+               x=g.array(f"lin{i}_x", x), out=g.array(f"lin{i}_out", lin(x)), repr=repr(lin))
+    # init functions
+    inits = [
+        ("xavier_uniform", lambda t: nn.init.xavier_uniform_(t), [6, 4]),
+        ("xavier_uniform_gain", lambda t: nn.init.xavier_uniform_(t, gain=nn.init.calculate_gain("relu")), [16, 6, 5, 5]),
+        ("xavier_normal", lambda t: nn.init.xavier_normal_(t), [20, 10]),
+        ("kaiming_uniform", lambda t: nn.init.kaiming_uniform_(t), [8, 3, 3, 3]),
+        ("kaiming_uniform_fanout_relu", lambda t: nn.init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu"), [8, 3, 3, 3]),
+        ("kaiming_uniform_a", lambda t: nn.init.kaiming_uniform_(t, a=math.sqrt(5)), [6, 1, 5, 5]),
+        ("kaiming_normal", lambda t: nn.init.kaiming_normal_(t), [30, 7]),
+        ("kaiming_normal_fanout", lambda t: nn.init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"), [3, 5]),
+        ("uniform", lambda t: nn.init.uniform_(t, -0.5, 2.0), [7]),
+        ("normal", lambda t: nn.init.normal_(t, 1.0, 0.01), [33]),
+        ("constant", lambda t: nn.init.constant_(t, 0.25), [2, 3]),
+    ]
+    for i, (name, fn, shape) in enumerate(inits):
+        for dtype in (torch.float32, torch.float64):
+            torch.manual_seed(100 + i)
+            t = torch.empty(shape, dtype=dtype)
+            fn(t)
+            g.case(name=f"init_{name}_{dtype}".replace("torch.", ""), kind="init", init=name, seed=100 + i,
+                   shape=shape, dtype=str(dtype).replace("torch.", ""), out=g.array(f"init{i}_{dtype}".replace("torch.", ""), t))
+    gains = {}
+    for nl, p in [("linear", None), ("sigmoid", None), ("tanh", None), ("relu", None), ("leaky_relu", None),
+                  ("leaky_relu", 0.2), ("leaky_relu", math.sqrt(5)), ("selu", None), ("conv2d", None)]:
+        gains[f"{nl}:{p}"] = nn.init.calculate_gain(nl, p)
+    g.case(name="calculate_gain", kind="gains", gains=gains)
+
+    # reprs and parameter names of small networks, and their outputs
+    torch.manual_seed(5)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(12, 8), nn.Sigmoid(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 3),
+                        nn.Tanh())
+    x = torch.randn(2, 3, 4)
+    g.case(name="sequential_mlp", kind="sequential", seed=5, repr=repr(net),
+           names=[n for n, _ in net.named_parameters()], x=g.array("seq_x", x), out=g.array("seq_out", net(x)))
+    g.case(name="flatten_repr", kind="repr", repr=repr(nn.Flatten(0, 2)), module="flatten_0_2")
+    g.case(name="loss_repr", kind="repr", repr=repr(nn.CrossEntropyLoss()) + "|" + repr(nn.MSELoss()), module="losses")
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(3, 2)
+            self.fc2 = nn.Linear(2, 1)
+
+    def load(sd):
+        Net().load_state_dict(sd)
+
+    good = Net().state_dict()
+    errors = {
+        "init_fanOneDim": lambda: nn.init.xavier_uniform_(torch.empty(3)),
+        "init_badNonlinearity": lambda: nn.init.calculate_gain("swish"),
+        "loadStateDict_missing": lambda: load({k: v for k, v in good.items() if k != "fc2.bias"}),
+        "loadStateDict_unexpected": lambda: load(dict(good, extra=torch.zeros(1))),
+        "loadStateDict_sizeMismatch": lambda: load(dict(good, **{"fc1.weight": torch.zeros(2, 4)})),
+        "linear_negative": lambda: nn.Linear(-1, 3),
+    }
+    for name, fn in errors.items():
+        msg = error_message(fn)
+        assert msg is not None, name
+        g.case(name=name, kind="error", error=msg)
