@@ -60,6 +60,9 @@ public final class WinogradConv {
   private static final int SLOT_TILES = 3;
   private static final int SLOT_FILTERS = 4;
 
+  /** The packed filters of the last per-call transform on this thread, reused by the next. */
+  private static final ThreadLocal<PackedMatrix[]> PACKED = ThreadLocal.withInitial(() -> new PackedMatrix[E]);
+
   private static float[] scratch(int slot, int length) {
     float[][] s = SCRATCH.get();
     if (s[slot].length < length) {
@@ -89,7 +92,12 @@ public final class WinogradConv {
     if (n == 0 || cout == 0 || outH <= 0 || outW <= 0) {
       return;
     }
-    forward(prepare(kernels, weight, cout, cin), n, h, w, padTop, padLeft, outH, outW, x, bias, out);
+    // The packed filters of the previous call on this thread are overwritten: nothing else sees
+    // them, and packing into them spares allocating and zeroing 36 * cout * cin floats per call.
+    PackedMatrix[] reuse = PACKED.get();
+    PackedMatrix[] u = transformAndPackFilters(kernels, weight, cout, cin, reuse);
+    System.arraycopy(u, 0, reuse, 0, E);
+    forward(new Filters(kernels, cout, cin, u), n, h, w, padTop, padLeft, outH, outW, x, bias, out);
   }
 
   /**
@@ -114,7 +122,8 @@ public final class WinogradConv {
   /** Transforms and packs {@code weight} ({@code (cout, cin, 3, 3)}) for {@code kernels}. */
   public static Filters prepare(KernelProvider kernels, float[] weight, int cout, int cin) {
     assert weight.length >= (long) cout * cin * 9;
-    return new Filters(kernels, cout, cin, transformAndPackFilters(kernels, weight, cout, cin));
+    return new Filters(kernels, cout, cin, transformAndPackFilters(kernels, weight, cout, cin,
+        new PackedMatrix[E]));
   }
 
   /** The convolution with filters from {@link #prepare}; arguments as in the other forward. */
@@ -196,9 +205,12 @@ public final class WinogradConv {
     }
   }
 
-  /** U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin. */
+  /**
+   * U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin, packed
+   * into {@code reuse[e]} where that fits (see {@link KernelProvider#packA}).
+   */
   private static PackedMatrix[] transformAndPackFilters(KernelProvider kernels, float[] weight,
-      int cout, int cin) {
+      int cout, int cin, PackedMatrix[] reuse) {
     int uStride = planeStride(cout * cin);
     // The transformed filters only live until they are packed: reuse the calling thread's array.
     float[] u = scratch(SLOT_FILTERS, E * uStride);
@@ -207,7 +219,7 @@ public final class WinogradConv {
     PackedMatrix[] packed = new PackedMatrix[E];
     Parallel.forRange(E, 1, (start, end) -> {
       for (int e = start; e < end; e++) {
-        packed[e] = kernels.packA(false, cout, cin, u, e * uStride, cin);
+        packed[e] = kernels.packA(false, cout, cin, u, e * uStride, cin, reuse[e]);
       }
     });
     return packed;

@@ -38,6 +38,13 @@ public interface KernelProvider {
   PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda);
 
   /**
+   * {@link #packA(boolean, int, int, float[], int, int)} into the storage of {@code reuse} when
+   * that was packed by this provider for an {@code m x k} matrix (then {@code reuse} is
+   * overwritten and returned: only pass one that nothing else still reads); otherwise a new one.
+   */
+  PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedMatrix reuse);
+
+  /**
    * {@link #sgemm} with a left operand packed by this provider's {@link #packA}:
    * {@code C = A op(B) + beta C}, A being {@code a.rows() x a.cols()}. Only C is modified.
    */

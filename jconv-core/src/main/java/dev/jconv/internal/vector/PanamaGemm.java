@@ -63,14 +63,17 @@ final class PanamaGemm {
   }
 
   /** Packs op(A) as {@link #block} would, every KC step at once: step pc's panels at pc * mPad. */
-  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
     int mPad = roundUp(Math.max(m, 1), MR);
-    float[] data = new float[mPad * k];
+    boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
+    // Every element is written below (padding rows as zeros), so reused storage needs no clearing.
+    float[] data = fits ? reuse.data : new float[mPad * k];
     int kcStep = kcStep(k);
     for (int pc = 0; pc < k; pc += kcStep) {
       packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, pc * mPad);
     }
-    return new PackedMatrix(m, k, data, this);
+    return fits ? reuse : new PackedMatrix(m, k, data, this);
   }
 
   void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,

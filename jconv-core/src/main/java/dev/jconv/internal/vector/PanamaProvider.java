@@ -50,7 +50,13 @@ final class PanamaProvider implements KernelProvider {
 
   @Override
   public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
-    return gemm.pack(transA, m, k, a, aOff, lda);
+    return gemm.pack(transA, m, k, a, aOff, lda, null);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
+    return gemm.pack(transA, m, k, a, aOff, lda, reuse);
   }
 
   @Override

@@ -33,13 +33,20 @@ public final class PlainProvider implements KernelProvider {
 
   @Override
   public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
-    float[] data = new float[m * k];
+    return packA(transA, m, k, a, aOff, lda, null);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
+    boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
+    float[] data = fits ? reuse.data : new float[m * k];
     for (int i = 0; i < m; i++) {
       for (int p = 0; p < k; p++) {
         data[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
       }
     }
-    return new PackedMatrix(m, k, data, this);
+    return fits ? reuse : new PackedMatrix(m, k, data, this);
   }
 
   @Override
