@@ -35,7 +35,8 @@ class Golden:
         """Saves a tensor or ndarray as ``<name>.npy`` (C order, little-endian); returns the file name."""
         if isinstance(value, torch.Tensor):
             value = value.detach().cpu().contiguous().numpy()
-        value = np.ascontiguousarray(value)
+        # np.ascontiguousarray would turn a 0-d array into shape (1,).
+        value = np.array(value, order="C", copy=True)
         if value.dtype == np.int32:
             value = value.astype(np.int64)
         file = name + ".npy"

@@ -9,5 +9,6 @@ module dev.jconv {
 
   exports dev.jconv;
   exports dev.jconv.io;
+  exports dev.jconv.nn;
   exports dev.jconv.nn.functional;
 }

@@ -1,6 +1,8 @@
 package dev.jconv.io;
 
 import dev.jconv.DType;
+import dev.jconv.Tensor;
+import dev.jconv.internal.Raw;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,8 +24,8 @@ import java.util.regex.Pattern;
  * problem; a header is never trusted for an allocation before the data it promises is there.
  *
  * <pre>{@code
- * NpyArray a = Npy.readArray(Path.of("x.npy"));   // what np.save wrote
- * Npy.writeArray(Path.of("y.npy"), a);            // np.load reads it back
+ * Tensor x = Npy.read(Path.of("x.npy"));   // what np.save(...) or torch's .numpy() wrote
+ * Npy.write(Path.of("y.npy"), y);          // np.load("y.npy") reads it back
  * }</pre>
  */
 public final class Npy {
@@ -35,6 +37,47 @@ public final class Npy {
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
   private Npy() {}
+
+  /** Reads a {@code .npy} file as a tensor of the same dtype and shape. */
+  public static Tensor read(Path path) throws IOException {
+    return toTensor(readArray(path));
+  }
+
+  /** Reads a {@code .npy} stream as a tensor; {@code name} is used in error messages. */
+  public static Tensor read(InputStream in, String name) throws IOException {
+    return toTensor(readArray(in, name));
+  }
+
+  /** Writes a tensor as a {@code .npy} file (C order, little-endian, as {@code np.save} does). */
+  public static void write(Path path, Tensor tensor) throws IOException {
+    writeArray(path, fromTensor(tensor));
+  }
+
+  /** Writes a tensor as a {@code .npy} stream. */
+  public static void write(OutputStream out, Tensor tensor) throws IOException {
+    writeArray(out, fromTensor(tensor));
+  }
+
+  /** The array as a tensor that owns the array's data (no copy). */
+  public static Tensor toTensor(NpyArray a) {
+    return switch (a.dtype()) {
+      case FLOAT32 -> Raw.wrap(a.floats(), a.shape());
+      case FLOAT64 -> Raw.wrap(a.doubles(), a.shape());
+      case INT64 -> Raw.wrap(a.longs(), a.shape());
+      case BOOL -> Raw.wrap(a.booleans(), a.shape());
+    };
+  }
+
+  /** The tensor's elements in C order as an array (a copy). */
+  public static NpyArray fromTensor(Tensor t) {
+    Object data = switch (t.dtype()) {
+      case FLOAT32 -> t.toFloatArray();
+      case FLOAT64 -> t.toDoubleArray();
+      case INT64 -> t.toLongArray();
+      case BOOL -> t.toBooleanArray();
+    };
+    return new NpyArray(t.dtype(), t.shapeArray(), data);
+  }
 
   /** Reads a {@code .npy} file. */
   public static NpyArray readArray(Path path) throws IOException {

@@ -1,5 +1,13 @@
 package dev.jconv.nn.functional;
 
+import dev.jconv.Tensor;
+import dev.jconv.nn.AdaptiveAvgPool2dOptions;
+import dev.jconv.nn.AdaptiveMaxPool2dOptions;
+import dev.jconv.nn.AvgPool2dOptions;
+import dev.jconv.nn.LPPool2dOptions;
+import dev.jconv.nn.MaxPool2dOptions;
+import dev.jconv.nn.MaxUnpool2dOptions;
+
 /**
  * The functional forms of jconv's layers, as PyTorch's {@code torch.nn.functional} (usually
  * imported as {@code F}). Every argument check happens here, once, before any work; the kernels
@@ -10,12 +18,289 @@ public final class F {
 
   // ==== convolution ====
 
+  /**
+   * The book's two-dimensional cross-correlation ({@code corr2d} in "Dive into Deep Learning",
+   * section 7.2) of a matrix {@code X} with a kernel {@code K}: {@code Y[i, j] = (X[i:i+h, j:j+w] * K).sum()}.
+   * The result is float32 whatever the inputs' dtype, as the book's version (which fills
+   * {@code torch.zeros}). A kernel one row or column larger than {@code X} gives an empty result.
+   * Neither input is modified.
+   *
+   * <pre>{@code
+   * Tensor X = tensor(new double[][] {{0, 1, 2}, {3, 4, 5}, {6, 7, 8}});
+   * Tensor K = tensor(new double[][] {{0, 1}, {2, 3}});
+   * F.corr2d(X, K);   // tensor([[19., 25.],
+   *                   //         [37., 43.]])
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if X or K is not 2-D, or K is more than one larger than X
+   */
+  public static Tensor corr2d(Tensor X, Tensor K) {
+    return dev.jconv.internal.conv.Corr2d.corr2d(X, K);
+  }
+
+  /**
+   * {@code F.conv2d(input, weight)}: 2-D convolution (cross-correlation) with stride 1, no padding,
+   * no bias. See {@link #conv2d(Tensor, Tensor, Conv2dFuncOptions)}.
+   */
+  public static Tensor conv2d(Tensor input, Tensor weight) {
+    return conv2d(input, weight, new Conv2dFuncOptions());
+  }
+
+  /**
+   * {@code F.conv2d(input, weight, bias, stride, padding, dilation, groups)}, as PyTorch: input
+   * {@code (N, Cin, H, W)} or unbatched {@code (Cin, H, W)}, weight {@code (Cout, Cin/groups, kH, kW)},
+   * bias {@code (Cout)} or none; the output is {@code (N, Cout, Hout, Wout)} (unbatched: no N) with
+   * {@code Hout = floor((H + 2*padding - dilation*(kH-1) - 1) / stride) + 1}. Float32 only. Returns a
+   * new tensor; the arguments are not modified.
+   *
+   * <pre>{@code
+   * Tensor x = Torch.rand(4, 3, 12, 12);
+   * Tensor w = Torch.rand(64, 3, 3, 3);
+   * F.conv2d(x, w, new Conv2dFuncOptions().padding(1)).shape();        // torch.Size([4, 64, 12, 12])
+   * F.conv2d(x, w, new Conv2dFuncOptions().padding(Padding.SAME));     // same size, any odd or even kernel
+   * }</pre>
+   *
+   * @throws IllegalArgumentException with PyTorch's message and the shapes when PyTorch would refuse
+   *     the call (wrong ranks or channel counts, groups not dividing the channels, non-positive stride
+   *     or dilation, negative padding, a kernel larger than the padded input, {@code SAME} with a
+   *     stride, a bias of the wrong length), or for a dtype other than float32
+   */
+  public static Tensor conv2d(Tensor input, Tensor weight, Conv2dFuncOptions options) {
+    Tensor bias = options.bias();
+    // Fully qualified so this section merges cleanly beside pooling's (no shared import lines).
+    dev.jconv.internal.kernels.ConvParams p = dev.jconv.internal.conv.Conv2dOp.check(input.shapeArray(), weight.shapeArray(), bias == null ? null : bias.shapeArray(),
+        options.strideH(), options.strideW(), options.padding(), options.dilationH(), options.dilationW(),
+        options.groups());
+    dev.jconv.internal.conv.Conv2dOp.checkDtypes(input, weight, bias);
+    return dev.jconv.internal.conv.Conv2dOp.run(p, input, weight, bias, input.dim() == 3);
+  }
 
   // ==== end convolution ====
 
 
 
   // ==== pooling ====
+  // Input shapes: (N, C, H, W), or unbatched (C, H, W) giving (C, outH, outW). Indices are int64
+  // flat positions h * W + w within each plane, as in PyTorch.
+
+  /**
+   * 2-D max pooling with a square kernel and stride = kernel, as {@code F.max_pool2d(x, k)}.
+   *
+   * <pre>{@code
+   * Tensor x = Torch.arange(16, DType.FLOAT32).reshape(1, 1, 4, 4);
+   * F.maxPool2d(x, 2);   // tensor([[[[ 5.,  7.], [13., 15.]]]])
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a bad rank, empty dims, bad arguments, an output smaller
+   *     than 1x1 or an unsupported dtype (float32 and float64 are), with PyTorch's message
+   */
+  public static Tensor maxPool2d(Tensor input, int kernelSize) {
+    return maxPool2d(input, MaxPool2dOptions.of(kernelSize));
+  }
+
+  /** {@code F.max_pool2d(x, kernelSize, stride)}. */
+  public static Tensor maxPool2d(Tensor input, int kernelSize, int stride) {
+    return maxPool2d(input, MaxPool2dOptions.of(kernelSize).stride(stride));
+  }
+
+  /** {@code F.max_pool2d(x, kernelSize, stride, padding)}; padding is -inf and at most half the kernel. */
+  public static Tensor maxPool2d(Tensor input, int kernelSize, int stride, int padding) {
+    return maxPool2d(input, MaxPool2dOptions.of(kernelSize).stride(stride).padding(padding));
+  }
+
+  /**
+   * 2-D max pooling with all of PyTorch's arguments. A NaN in a window is its max; ties keep the
+   * first maximum; padding never wins. Does not modify {@code input}.
+   *
+   * <pre>{@code
+   * F.maxPool2d(x, MaxPool2dOptions.of(3).stride(2).padding(1).ceilMode(true));
+   * }</pre>
+   */
+  public static Tensor maxPool2d(Tensor input, MaxPool2dOptions options) {
+    return Pooling.maxPool2d(input, options, false).values();
+  }
+
+  /**
+   * Max pooling that also returns where each max came from ({@code return_indices=True}): int64
+   * flat indices {@code h * W + w} within each input plane, the input for {@link #maxUnpool2d}.
+   * NaN reports the last NaN's index; a window of only -inf its first in-bounds element.
+   *
+   * <pre>{@code
+   * Tensor.ValuesIndices r = F.maxPool2dWithIndices(x, MaxPool2dOptions.of(2));
+   * Tensor back = F.maxUnpool2d(r.values(), r.indices(), MaxUnpool2dOptions.of(2));
+   * }</pre>
+   */
+  public static Tensor.ValuesIndices maxPool2dWithIndices(Tensor input, MaxPool2dOptions options) {
+    return Pooling.maxPool2d(input, options, true);
+  }
+
+  /**
+   * 2-D average pooling with a square kernel and stride = kernel, as {@code F.avg_pool2d(x, k)}.
+   * float32, float64 and int64 (whose quotient truncates toward zero).
+   *
+   * <pre>{@code
+   * F.avgPool2d(x, 2);   // for arange(16) as 4x4: tensor([[[[ 2.5000,  4.5000], [10.5000, 12.5000]]]])
+   * }</pre>
+   */
+  public static Tensor avgPool2d(Tensor input, int kernelSize) {
+    return avgPool2d(input, AvgPool2dOptions.of(kernelSize));
+  }
+
+  /** {@code F.avg_pool2d(x, kernelSize, stride)}. */
+  public static Tensor avgPool2d(Tensor input, int kernelSize, int stride) {
+    return avgPool2d(input, AvgPool2dOptions.of(kernelSize).stride(stride));
+  }
+
+  /** {@code F.avg_pool2d(x, kernelSize, stride, padding)} with zero padding counted in the divisor. */
+  public static Tensor avgPool2d(Tensor input, int kernelSize, int stride, int padding) {
+    return avgPool2d(input, AvgPool2dOptions.of(kernelSize).stride(stride).padding(padding));
+  }
+
+  /**
+   * 2-D average pooling with all of PyTorch's arguments. The divisor of a window is its size
+   * clipped to the padded input ({@code countIncludePad}, so a ceil-mode overhang past the padding
+   * does not count), or its in-bounds size, or {@code divisorOverride}. Does not modify {@code input}.
+   *
+   * <pre>{@code
+   * F.avgPool2d(x, AvgPool2dOptions.of(3).stride(1).padding(1).countIncludePad(false));
+   * }</pre>
+   */
+  public static Tensor avgPool2d(Tensor input, AvgPool2dOptions options) {
+    return Pooling.avgPool2d(input, options);
+  }
+
+  /**
+   * Adaptive average pooling to {@code size x size}: bin i covers
+   * {@code [floor(i*H/size), ceil((i+1)*H/size))}, so bins may overlap and the size may exceed
+   * the input's.
+   *
+   * <pre>{@code
+   * F.adaptiveAvgPool2d(x, 1);   // global average pooling, shape (N, C, 1, 1)
+   * }</pre>
+   */
+  public static Tensor adaptiveAvgPool2d(Tensor input, int outputSize) {
+    return adaptiveAvgPool2d(input, AdaptiveAvgPool2dOptions.of(outputSize));
+  }
+
+  /** Adaptive average pooling to {@code outputH x outputW}. */
+  public static Tensor adaptiveAvgPool2d(Tensor input, int outputH, int outputW) {
+    return adaptiveAvgPool2d(input, AdaptiveAvgPool2dOptions.of(outputH, outputW));
+  }
+
+  /**
+   * Adaptive average pooling; a null side of the options keeps the input's size. Does not modify
+   * {@code input}.
+   *
+   * <pre>{@code
+   * F.adaptiveAvgPool2d(x, AdaptiveAvgPool2dOptions.of(null, 1));   // average each row
+   * }</pre>
+   */
+  public static Tensor adaptiveAvgPool2d(Tensor input, AdaptiveAvgPool2dOptions options) {
+    return Pooling.adaptiveAvgPool2d(input, options);
+  }
+
+  /**
+   * Global average pooling, the book's {@code F.adaptive_avg_pool2d(X, (1, 1))}: the mean of each
+   * plane, shape (N, C, 1, 1) (or (C, 1, 1)).
+   *
+   * <pre>{@code
+   * F.globalAvgPool2d(Torch.ones(8, 2048, 7, 7)).shape();   // torch.Size([8, 2048, 1, 1])
+   * }</pre>
+   */
+  public static Tensor globalAvgPool2d(Tensor input) {
+    return adaptiveAvgPool2d(input, AdaptiveAvgPool2dOptions.of(1, 1));
+  }
+
+  /** Adaptive max pooling to {@code size x size} (the bins of {@link #adaptiveAvgPool2d(Tensor, int)}). */
+  public static Tensor adaptiveMaxPool2d(Tensor input, int outputSize) {
+    return adaptiveMaxPool2d(input, AdaptiveMaxPool2dOptions.of(outputSize));
+  }
+
+  /** Adaptive max pooling to {@code outputH x outputW}. */
+  public static Tensor adaptiveMaxPool2d(Tensor input, int outputH, int outputW) {
+    return adaptiveMaxPool2d(input, AdaptiveMaxPool2dOptions.of(outputH, outputW));
+  }
+
+  /**
+   * Adaptive max pooling; a null side keeps the input's size. NaN and ties as in
+   * {@link #maxPool2d(Tensor, MaxPool2dOptions)}. Does not modify {@code input}.
+   *
+   * <pre>{@code
+   * F.adaptiveMaxPool2d(x, AdaptiveMaxPool2dOptions.of(2, 3));
+   * }</pre>
+   */
+  public static Tensor adaptiveMaxPool2d(Tensor input, AdaptiveMaxPool2dOptions options) {
+    return Pooling.adaptiveMaxPool2d(input, options, false).values();
+  }
+
+  /** Adaptive max pooling with int64 in-plane indices ({@code return_indices=True}). */
+  public static Tensor.ValuesIndices adaptiveMaxPool2dWithIndices(Tensor input, AdaptiveMaxPool2dOptions options) {
+    return Pooling.adaptiveMaxPool2d(input, options, true);
+  }
+
+  /**
+   * Power-average pooling with stride = kernel, as {@code F.lp_pool2d(x, normType, k)}.
+   *
+   * <pre>{@code
+   * F.lpPool2d(x, 2, 2);   // the L2 norm of each 2x2 window
+   * }</pre>
+   */
+  public static Tensor lpPool2d(Tensor input, double normType, int kernelSize) {
+    return lpPool2d(input, LPPool2dOptions.of(normType, kernelSize));
+  }
+
+  /** {@code F.lp_pool2d(x, normType, kernelSize, stride)}. */
+  public static Tensor lpPool2d(Tensor input, double normType, int kernelSize, int stride) {
+    return lpPool2d(input, LPPool2dOptions.of(normType, kernelSize).stride(stride));
+  }
+
+  /**
+   * Power-average pooling exactly as PyTorch composes it:
+   * {@code (sign(a) * relu(|a|) * kH*kW)^(1/p)} with {@code a = avg_pool2d(x^p)}. So norm 1 gives the
+   * signed window sum, a negative sum under a fractional root is NaN, and a ceil-mode partial window
+   * is scaled as if it were full. float32 and float64 keep their type; int64 (and bool) give float32,
+   * computed in int64 up to the root when the norm is integral (PyTorch's Python-int norm).
+   * Does not modify {@code input}.
+   */
+  public static Tensor lpPool2d(Tensor input, LPPool2dOptions options) {
+    return Pooling.lpPool2d(input, options);
+  }
+
+  /**
+   * The partial inverse of max pooling with a square kernel and stride = kernel: zeros everywhere
+   * except each value written at its index. The output is {@code (in-1)*s - 2p + k} per side.
+   *
+   * <pre>{@code
+   * Tensor.ValuesIndices r = F.maxPool2dWithIndices(x, MaxPool2dOptions.of(2));
+   * F.maxUnpool2d(r.values(), r.indices(), 2);
+   * }</pre>
+   */
+  public static Tensor maxUnpool2d(Tensor input, Tensor indices, int kernelSize) {
+    return maxUnpool2d(input, indices, MaxUnpool2dOptions.of(kernelSize));
+  }
+
+  /** Max unpooling with the default output size {@code (in-1)*s - 2p + k}. */
+  public static Tensor maxUnpool2d(Tensor input, Tensor indices, MaxUnpool2dOptions options) {
+    return Pooling.maxUnpool2d(input, indices, options, null);
+  }
+
+  /**
+   * Max unpooling to an explicit size ({@code (H, W)} or {@code (N, C, H, W)}), needed when the
+   * pooled map's size was not {@code (in-1)*s - 2p + k}; it must lie strictly within one stride of
+   * that default. Every index must fit in the output plane, else {@code Found an invalid max index}.
+   * Does not modify {@code input} or {@code indices}.
+   *
+   * <pre>{@code
+   * // x was 5x5: pooling with k2 gave 2x2, whose default unpool size is 4x4
+   * F.maxUnpool2d(r.values(), r.indices(), MaxUnpool2dOptions.of(2), 5, 5);
+   * }</pre>
+   */
+  public static Tensor maxUnpool2d(Tensor input, Tensor indices, MaxUnpool2dOptions options, int... outputSize) {
+    if (outputSize == null) {
+      throw new IllegalArgumentException("output_size must not be null (omit it for the default size)");
+    }
+    return Pooling.maxUnpool2d(input, indices, options, outputSize.clone());
+  }
 
 
   // ==== end pooling ====

@@ -1,0 +1,204 @@
+package dev.jconv.internal.conv;
+
+import dev.jconv.DType;
+import dev.jconv.Tensor;
+import dev.jconv.internal.Raw;
+import dev.jconv.internal.kernels.ConvAlgorithm;
+import dev.jconv.internal.kernels.ConvParams;
+import dev.jconv.internal.kernels.ConvSelector;
+import dev.jconv.internal.kernels.ModePad;
+import dev.jconv.internal.shape.ConvShapes;
+import dev.jconv.internal.shape.ConvShapes.PadMode;
+import dev.jconv.nn.functional.Padding;
+import java.util.Arrays;
+
+/**
+ * The checked entry to 2-D convolution, shared by {@code F.conv2d} and the {@code Conv2d} layer:
+ * every argument check, in PyTorch's order and words, then the algorithm the selector picks. The
+ * checks look only at shapes and options, so a layer can check the shape its input will have after
+ * padding before it pads anything.
+ */
+public final class Conv2dOp {
+  private Conv2dOp() {}
+
+  /**
+   * Checks a convolution of an input of {@code inputShape} (3-D or 4-D) with a weight of
+   * {@code weightShape} and a bias of {@code biasShape} (null for none), and returns its kernel
+   * parameters (for the batched input; an unbatched input counts as N = 1).
+   *
+   * @throws IllegalArgumentException with PyTorch's message for the first problem PyTorch reports
+   */
+  public static ConvParams check(int[] inputShape, int[] weightShape, int[] biasShape, int strideH,
+      int strideW, Padding padding, int dilationH, int dilationW, int groups) {
+    if (inputShape.length != 3 && inputShape.length != 4) {
+      throw new IllegalArgumentException("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+          + shape(inputShape));
+    }
+    if (weightShape.length != 4) {
+      throw new IllegalArgumentException("Expected 4-dimensional weight for conv2d (out_channels, in_channels/groups, kH, kW), but got "
+          + weightShape.length + "-dimensional weight of size " + shape(weightShape) + " instead");
+    }
+    int[] in = inputShape.length == 4 ? inputShape
+        : new int[] {1, inputShape[0], inputShape[1], inputShape[2]};
+    if (padding instanceof Padding.Same && (strideH != 1 || strideW != 1)) {
+      throw new IllegalArgumentException("padding='same' is not supported for strided convolutions");
+    }
+    if (groups <= 0) {
+      throw new IllegalArgumentException("non-positive groups is not supported");
+    }
+    int kh = weightShape[2];
+    int kw = weightShape[3];
+    long[] padH;
+    long[] padW;
+    switch (padding) {
+      case Padding.Explicit e -> {
+        if (e.height() < 0 || e.width() < 0) {
+          throw new IllegalArgumentException("negative padding is not supported");
+        }
+        padH = new long[] {e.height(), e.height()};
+        padW = new long[] {e.width(), e.width()};
+      }
+      case Padding.Valid v -> {
+        padH = new long[] {0, 0};
+        padW = new long[] {0, 0};
+      }
+      case Padding.Same s -> {
+        padH = ConvShapes.samePadding(kh, dilationH);
+        padW = ConvShapes.samePadding(kw, dilationW);
+      }
+    }
+    if (strideH <= 0 || strideW <= 0) {
+      throw new IllegalArgumentException("non-positive stride is not supported");
+    }
+    int cout = weightShape[0];
+    if (cout < groups) {
+      throw new IllegalArgumentException("Given groups=" + groups + ", expected weight to be at least " + groups
+          + " at dimension 0, but got weight of size " + shape(weightShape) + " instead");
+    }
+    if (cout % groups != 0) {
+      throw new IllegalArgumentException("Given groups=" + groups + ", expected weight to be divisible by " + groups
+          + " at dimension 0, but got weight of size " + shape(weightShape) + " instead");
+    }
+    long expectedChannels = (long) weightShape[1] * groups;
+    if (in[1] != expectedChannels) {
+      throw new IllegalArgumentException("Given groups=" + groups + ", weight of size " + shape(weightShape)
+          + ", expected input" + shape(in) + " to have " + expectedChannels + " channels, but got " + in[1]
+          + " channels instead");
+    }
+    if (biasShape != null && (biasShape.length != 1 || biasShape[0] != cout)) {
+      throw new IllegalArgumentException("Given weight of size " + shape(weightShape)
+          + ", expected bias to be 1-dimensional with " + cout + " elements, but got bias of size "
+          + shape(biasShape) + " instead");
+    }
+    long paddedH = in[2] + padH[0] + padH[1];
+    long paddedW = in[3] + padW[0] + padW[1];
+    // As PyTorch, with the dilation as given: a dilation of 0 is reported only after this check.
+    long spanH = ConvShapes.dilatedKernel(kh, dilationH);
+    long spanW = ConvShapes.dilatedKernel(kw, dilationW);
+    if (paddedH < spanH || paddedW < spanW) {
+      throw new IllegalArgumentException("Calculated padded input size per channel: (" + paddedH + " x " + paddedW
+          + "). Kernel size: (" + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
+    }
+    if (dilationH <= 0 || dilationW <= 0) {
+      throw new IllegalArgumentException("dilation should be greater than zero, but got [" + dilationH + ", "
+          + dilationW + "]");
+    }
+    if (in[0] > 0 && in[1] > 0 && (in[2] == 0 || in[3] == 0)) {
+      throw new IllegalArgumentException("Only zero batch or zero channel inputs are supported, but got input shape: "
+          + shape(in));
+    }
+    if (kh <= 0 || kw <= 0) {
+      throw new IllegalArgumentException("kernel size should be greater than zero, but got kernel_height: " + kh
+          + " kernel_width: " + kw);
+    }
+    if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("padded input size per channel (" + paddedH + " x " + paddedW
+          + ") is larger than the 2^31-1 elements a jconv tensor can hold");
+    }
+    long outH = ConvShapes.outputSize(in[2], padH[0], padH[1], kh, strideH, dilationH);
+    long outW = ConvShapes.outputSize(in[3], padW[0], padW[1], kw, strideW, dilationW);
+    // PyTorch gives zero output channels for a zero-channel input (the weight then has no elements).
+    long outC = in[1] == 0 ? 0 : cout;
+    // Each factor is below 2^32, so the product can overflow a long only if checked as it grows.
+    long outElements = 1;
+    for (long f : new long[] {in[0], outC, outH, outW}) {
+      outElements = f == 0 || outElements <= Tensor.MAX_ELEMENTS ? outElements * f : outElements;
+    }
+    if (outElements > Tensor.MAX_ELEMENTS) {
+      throw new IllegalArgumentException("conv2d output of size [" + in[0] + ", " + outC + ", " + outH + ", " + outW
+          + "] has more elements than the 2^31-1 (2147483647) a jconv tensor can hold");
+    }
+    return new ConvParams(in[0], in[1], in[2], in[3], in[1] == 0 ? 0 : cout, groups, kh, kw, strideH, strideW,
+        (int) padH[0], (int) padW[0], (int) padH[1], (int) padW[1], dilationH, dilationW, (int) outH, (int) outW);
+  }
+
+  /**
+   * Checks that the input, weight and bias are float32 (the only dtype jconv convolves).
+   *
+   * @throws IllegalArgumentException naming the offending dtype
+   */
+  public static void checkDtypes(Tensor input, Tensor weight, Tensor bias) {
+    if (input.dtype() != DType.FLOAT32 || weight.dtype() != DType.FLOAT32
+        || (bias != null && bias.dtype() != DType.FLOAT32)) {
+      throw new IllegalArgumentException("conv2d computes in float32 only, but got input " + input.dtype().torchName()
+          + ", weight " + weight.dtype().torchName()
+          + (bias == null ? "" : ", bias " + bias.dtype().torchName()) + " (convert with toFloat())");
+    }
+  }
+
+  /**
+   * Runs a checked convolution and returns the output, shaped {@code (N, Cout, outH, outW)}, or
+   * {@code (Cout, outH, outW)} when {@code unbatched}. Reads the tensors, modifies nothing.
+   */
+  public static Tensor run(ConvParams p, Tensor input, Tensor weight, Tensor bias, boolean unbatched) {
+    float[] out = new float[p.outputLength()];
+    if (out.length > 0) {
+      ConvAlgorithm algorithm = ConvSelector.select(p);
+      algorithm.forward(p, Raw.floats(input), Raw.floats(weight), bias == null ? null : Raw.floats(bias), out);
+    }
+    return unbatched ? Raw.wrap(out, p.cout(), p.outH(), p.outW())
+        : Raw.wrap(out, p.n(), p.cout(), p.outH(), p.outW());
+  }
+
+  /**
+   * Checks the padding of a layer's {@code padding_mode} against PyTorch's limits, width first as
+   * PyTorch does. {@code inputShape} is 3-D or 4-D (already checked).
+   */
+  public static void checkModePadding(PadMode mode, int[] inputShape, int top, int bottom, int left, int right) {
+    int rank = inputShape.length;
+    for (int d = 0; d < rank; d++) {
+      // F.pad cannot pad a tensor with an empty non-batch dimension in these modes.
+      if (inputShape[d] == 0 && (d > 0 || rank == 3)) {
+        throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+            + "other non-zero dimensions for input, but got: " + shape(inputShape));
+      }
+    }
+    ConvShapes.checkModePadding(mode, inputShape[rank - 1], left, right, rank - 1, rank, 4);
+    ConvShapes.checkModePadding(mode, inputShape[rank - 2], top, bottom, rank - 2, rank, 6);
+  }
+
+  /** A new tensor: {@code input} (3-D or 4-D float32) padded in its last two dimensions by {@code mode}. */
+  public static Tensor modePad(Tensor input, PadMode mode, int top, int bottom, int left, int right) {
+    int[] s = input.shapeArray();
+    int rank = s.length;
+    int h = s[rank - 2];
+    int w = s[rank - 1];
+    int planes = rank == 4 ? s[0] * s[1] : s[0];
+    long oh = (long) h + top + bottom;
+    long ow = (long) w + left + right;
+    if ((long) planes * oh * ow > Tensor.MAX_ELEMENTS) {
+      throw new IllegalArgumentException("padded input of " + planes + " planes of " + oh + " x " + ow
+          + " has more than the 2^31-1 (2147483647) elements a jconv tensor can hold");
+    }
+    float[] out = ModePad.pad(Raw.floats(input), planes, h, w, top, bottom, left, right, mode);
+    int[] shape = s.clone();
+    shape[rank - 2] = (int) oh;
+    shape[rank - 1] = (int) ow;
+    return Raw.wrap(out, shape);
+  }
+
+  /** PyTorch's way of printing a shape in messages: {@code [4, 5, 12, 12]}. */
+  public static String shape(int[] s) {
+    return Arrays.toString(s);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.jconv.internal.kernels;
+
+/**
+ * The 2-D convolution algorithms, each able to run the forward pass. {@link ConvSelector} picks
+ * one; tests run every value against {@link #REFERENCE}, so a new algorithm added here is tested
+ * without further work.
+ */
+public enum ConvAlgorithm {
+  /** Seven nested loops with double accumulation: the oracle, and the choice for tiny problems. */
+  REFERENCE {
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      ConvReference.forward(p, x, weight, bias, out);
+    }
+  },
+  /** Unfold patches (im2col), then a cache-blocked parallel GEMM. Works for every configuration. */
+  IM2COL_GEMM {
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      Im2colConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /** 1x1 kernel, stride 1, no padding: the input is already the GEMM operand, no unfolding. */
+  POINTWISE_GEMM {
+    @Override
+    public boolean supports(ConvParams p) {
+      return Im2colConv.isPointwise(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      Im2colConv.forwardPointwise(p, x, weight, bias, out);
+    }
+  };
+
+  /** Whether this algorithm can run {@code p}; the selector never returns one that cannot. */
+  public boolean supports(ConvParams p) {
+    return true;
+  }
+
+  /**
+   * Writes the convolution of {@code x} with {@code weight} (plus {@code bias}, which may be null)
+   * into {@code out}, laid out as {@link ConvParams} describes. Only {@code out} is modified.
+   */
+  public abstract void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out);
+}

@@ -1,0 +1,57 @@
+package dev.jconv.internal.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConvSelectorTest {
+
+  // n, cin, h, w, cout, groups, kh, kw, sh, sw, top, left, bottom, right, dh, dw
+  private static final ConvParams TINY = ConvAlgorithmsTest.params(new int[] {1, 1, 3, 3, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1});
+  private static final ConvParams SEED = ConvAlgorithmsTest.params(new int[] {4, 3, 12, 12, 64, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1});
+  private static final ConvParams POINTWISE = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 256, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1});
+  private static final ConvParams STRIDED_1X1 = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 128, 1, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1});
+
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty(ConvSelector.PROPERTY);
+  }
+
+  @Test
+  void select_picksByProblem() {
+    assertEquals(ConvAlgorithm.REFERENCE, ConvSelector.select(TINY));
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(SEED));
+    assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvSelector.select(POINTWISE));
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(STRIDED_1X1));
+    assertTrue(TINY.flops() < ConvSelector.TINY_FLOPS && SEED.flops() >= ConvSelector.TINY_FLOPS);
+  }
+
+  @Test
+  void select_systemPropertyForcesAChoice() {
+    System.setProperty(ConvSelector.PROPERTY, "reference");
+    assertEquals(ConvAlgorithm.REFERENCE, ConvSelector.select(SEED));
+    assertEquals(ConvAlgorithm.REFERENCE, ConvSelector.select(POINTWISE));
+    System.setProperty(ConvSelector.PROPERTY, "IM2COL_GEMM");
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(TINY));
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(POINTWISE));
+  }
+
+  @Test
+  void select_forcedAlgorithmThatCannotRun_isIgnoredForThatProblem() {
+    System.setProperty(ConvSelector.PROPERTY, "POINTWISE_GEMM");
+    assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvSelector.select(POINTWISE));
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(SEED));
+  }
+
+  @Test
+  void forced_unknownName_throwsListingTheChoices() {
+    assertNull(ConvSelector.forced());
+    System.setProperty(ConvSelector.PROPERTY, "winograd");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvSelector.select(SEED));
+    assertTrue(e.getMessage().contains("REFERENCE") && e.getMessage().contains("winograd"), e.getMessage());
+  }
+}
