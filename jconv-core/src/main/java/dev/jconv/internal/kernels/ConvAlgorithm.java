@@ -1,5 +1,7 @@
 package dev.jconv.internal.kernels;
 
+import dev.jconv.internal.vector.KernelProviders;
+
 /**
  * The 2-D convolution algorithms, each able to run the forward pass. {@link ConvSelector} picks
  * one; tests run every value against {@link #REFERENCE}, so a new algorithm added here is tested
@@ -30,6 +32,24 @@ public enum ConvAlgorithm {
     @Override
     public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
       Im2colConv.forwardPointwise(p, x, weight, bias, out);
+    }
+  },
+  /**
+   * 3x3, stride 1, dilation 1, groups 1: Winograd F(4x4, 3x3), a quarter of the multiplies of a
+   * direct convolution, at the price of about one decimal digit of accuracy (see
+   * {@link WinogradConv}).
+   */
+  WINOGRAD {
+    @Override
+    public boolean supports(ConvParams p) {
+      return WinogradConv.supports(p.kh(), p.kw(), p.strideH(), p.strideW(), p.dilationH(),
+          p.dilationW(), p.groups());
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
+          p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out);
     }
   };
 

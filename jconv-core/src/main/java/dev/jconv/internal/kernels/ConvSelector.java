@@ -19,6 +19,13 @@ public final class ConvSelector {
    */
   static final long TINY_FLOPS = 1L << 12;
 
+  /**
+   * Winograd needs this many input and output channels: its transforms cost per channel what the
+   * 36 small products save only when they are deep and wide enough (with 3 input channels, as in a
+   * first layer, im2col wins).
+   */
+  static final int WINOGRAD_MIN_CHANNELS = 16;
+
   private ConvSelector() {}
 
   /** The algorithm for {@code p}: the forced one if set and able to run it, otherwise the best. */
@@ -37,6 +44,10 @@ public final class ConvSelector {
     }
     if (ConvAlgorithm.POINTWISE_GEMM.supports(p)) {
       return ConvAlgorithm.POINTWISE_GEMM;
+    }
+    if (ConvAlgorithm.WINOGRAD.supports(p) && p.cin() >= WINOGRAD_MIN_CHANNELS
+        && p.cout() >= WINOGRAD_MIN_CHANNELS) {
+      return ConvAlgorithm.WINOGRAD;
     }
     return ConvAlgorithm.IM2COL_GEMM;
   }

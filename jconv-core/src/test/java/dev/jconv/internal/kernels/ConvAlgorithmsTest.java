@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jconv.internal.parallel.Parallel;
 import dev.jconv.internal.shape.ConvShapes;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every convolution algorithm against {@link ConvReference} over awkward sizes (1, 7, 13, 207),
  * groups, dilation, stride larger than the kernel, asymmetric padding, and both parallel paths.
- * The number of (algorithm, configuration) pairs checked is asserted, so an algorithm added to
- * {@link ConvAlgorithm} cannot go untested.
+ * Each runs at every native kernel provider. The number of (algorithm, provider, configuration)
+ * checks is asserted, so an algorithm added to {@link ConvAlgorithm} cannot go untested.
  */
 class ConvAlgorithmsTest {
 
@@ -59,12 +61,19 @@ class ConvAlgorithmsTest {
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
+    // Every algorithm at every provider the CPU runs natively (plain, and the Vector API at each
+    // width up to the CPU's): the GEMMs and transforms behind them differ per provider.
+    List<KernelProvider> providers = KernelProviders.allNative();
     Map<ConvAlgorithm, Integer> checked = new EnumMap<>(ConvAlgorithm.class);
     int pointwise = 0;
+    int winograd = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
         pointwise++;
+      }
+      if (ConvAlgorithm.WINOGRAD.supports(p)) {
+        winograd++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -77,26 +86,65 @@ class ConvAlgorithmsTest {
         if (alg == ConvAlgorithm.REFERENCE || !alg.supports(p)) {
           continue;
         }
-        for (int t : new int[] {1, 2}) {
-          Parallel.setNumThreads(t);
-          float[] out = new float[p.outputLength()];
-          java.util.Arrays.fill(out, Float.NaN);
-          alg.forward(p, x, w, b, out);
-          compare(alg + " threads=" + t + " " + p, expected, bound, p.patchSize(), out);
+        for (KernelProvider provider : providers) {
+          try (var r = KernelProviders.overrideForTesting(provider)) {
+            for (int t : new int[] {1, 2}) {
+              Parallel.setNumThreads(t);
+              float[] out = new float[p.outputLength()];
+              java.util.Arrays.fill(out, Float.NaN);
+              alg.forward(p, x, w, b, out);
+              String what = alg + " " + provider + " threads=" + t + " " + p;
+              if (alg == ConvAlgorithm.WINOGRAD) {
+                compareWinograd(what, p, expected, bound, out);
+              } else {
+                compare(what, expected, bound, p.patchSize(), out);
+              }
+            }
+          }
+          checked.merge(alg, 1, Integer::sum);
         }
-        checked.merge(alg, 1, Integer::sum);
       }
     }
-    assertEquals(CONFIGS.length, checked.get(ConvAlgorithm.IM2COL_GEMM));
+    int np = providers.size();
+    assertEquals(CONFIGS.length * np, checked.get(ConvAlgorithm.IM2COL_GEMM));
     assertEquals(4, pointwise, "the table should keep its pointwise configurations");
-    assertEquals(pointwise, checked.get(ConvAlgorithm.POINTWISE_GEMM));
+    assertEquals(pointwise * np, checked.get(ConvAlgorithm.POINTWISE_GEMM));
+    assertEquals(5, winograd, "the table should keep its 3x3 stride-1 configurations");
+    assertEquals(winograd * np, checked.get(ConvAlgorithm.WINOGRAD));
     for (ConvAlgorithm alg : ConvAlgorithm.values()) {
       if (alg != ConvAlgorithm.REFERENCE) {
         assertTrue(checked.getOrDefault(alg, 0) > 0, alg + " was never checked against the reference");
       }
     }
     assertEquals(ConvAlgorithm.values().length - 1, checked.size());
-    assertEquals(CONFIGS.length + pointwise, checked.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals((CONFIGS.length + pointwise + winograd) * np,
+        checked.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /**
+   * Winograd's transforms mix the 16 outputs of a 4x4 tile, so its rounding error scales with the
+   * largest output magnitude in the tile, and is about ten times a direct sum's (see
+   * WinogradConvTest for the measured figures).
+   */
+  static void compareWinograd(String what, ConvParams p, float[] expected, float[] magnitude,
+      float[] got) {
+    int oh = p.outH();
+    int ow = p.outW();
+    for (int i = 0; i < expected.length; i++) {
+      int plane = i / (oh * ow);
+      int oy = i / ow % oh;
+      int ox = i % ow;
+      double scale = 0;
+      for (int y = oy / 4 * 4; y < Math.min(oh, oy / 4 * 4 + 4); y++) {
+        for (int xx = ox / 4 * 4; xx < Math.min(ow, ox / 4 * 4 + 4); xx++) {
+          scale = Math.max(scale, magnitude[(plane * oh + y) * ow + xx]);
+        }
+      }
+      double tol = 2e-5 * scale + 1e-30;
+      if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+        fail(what + ": element " + i + " is " + got[i] + ", expected " + expected[i] + " (tolerance " + tol + ")");
+      }
+    }
   }
 
   @Test

@@ -14,6 +14,8 @@ class ConvSelectorTest {
   private static final ConvParams TINY = ConvAlgorithmsTest.params(new int[] {1, 1, 3, 3, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1});
   private static final ConvParams SEED = ConvAlgorithmsTest.params(new int[] {4, 3, 12, 12, 64, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1});
   private static final ConvParams POINTWISE = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 256, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1});
+  private static final ConvParams RES3X3_28 = ConvAlgorithmsTest.params(new int[] {8, 128, 28, 28, 128, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
+  private static final ConvParams RES3X3_S2 = ConvAlgorithmsTest.params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
   private static final ConvParams STRIDED_1X1 = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 128, 1, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1});
 
   @AfterEach
@@ -27,6 +29,10 @@ class ConvSelectorTest {
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(SEED));
     assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvSelector.select(POINTWISE));
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(STRIDED_1X1));
+    assertEquals(ConvAlgorithm.WINOGRAD, ConvSelector.select(RES3X3_28));
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(RES3X3_S2));
+    // 3x3 stride 1 but only 3 input channels: im2col.
+    assertTrue(ConvAlgorithm.WINOGRAD.supports(SEED));
     assertTrue(TINY.flops() < ConvSelector.TINY_FLOPS && SEED.flops() >= ConvSelector.TINY_FLOPS);
   }
 
@@ -50,8 +56,8 @@ class ConvSelectorTest {
   @Test
   void forced_unknownName_throwsListingTheChoices() {
     assertNull(ConvSelector.forced());
-    System.setProperty(ConvSelector.PROPERTY, "winograd");
+    System.setProperty(ConvSelector.PROPERTY, "fft");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvSelector.select(SEED));
-    assertTrue(e.getMessage().contains("REFERENCE") && e.getMessage().contains("winograd"), e.getMessage());
+    assertTrue(e.getMessage().contains("REFERENCE") && e.getMessage().contains("fft"), e.getMessage());
   }
 }
