@@ -35,6 +35,21 @@ public enum ConvAlgorithm {
     }
   },
   /**
+   * Depthwise (one input channel per group, e.g. MobileNet's 3x3 layers): each output row is a
+   * vector sum of shifted input rows, instead of one single-row GEMM per channel.
+   */
+  DEPTHWISE {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DepthwiseConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DepthwiseConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
    * 3x3, stride 1, dilation 1, groups 1: Winograd F(4x4, 3x3), a quarter of the multiplies of a
    * direct convolution, at the price of about one decimal digit of accuracy (see
    * {@link WinogradConv}).

@@ -45,6 +45,9 @@ public final class ConvSelector {
     if (ConvAlgorithm.POINTWISE_GEMM.supports(p)) {
       return ConvAlgorithm.POINTWISE_GEMM;
     }
+    if (ConvAlgorithm.DEPTHWISE.supports(p) && p.groups() > 1) {
+      return ConvAlgorithm.DEPTHWISE;
+    }
     if (ConvAlgorithm.WINOGRAD.supports(p) && p.cin() >= WINOGRAD_MIN_CHANNELS
         && p.cout() >= WINOGRAD_MIN_CHANNELS) {
       return ConvAlgorithm.WINOGRAD;

@@ -71,4 +71,13 @@ public interface KernelProvider {
    * {@code y[(4*r + c)*yStride + j]}. Only {@code y} is modified.
    */
   void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
+  /**
+   * One output row of a stride-1 depthwise convolution: for {@code j < n},
+   * {@code out[outOff + j] = bias + sum(w[wOff + ky*kw + kx] * src[rowOff[ky] + j + kx*dw])} over
+   * {@code ky < kh, kx < kw}. Every index read must be inside {@code src} (the caller pads the
+   * input). Only {@code out} is modified.
+   */
+  void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n);
 }

@@ -225,4 +225,62 @@ final class Panama128 extends PanamaKernels {
       PlainWinograd.output(m, mOff + bound, mStride, count - bound, y, bound, yStride);
     }
   }
+
+  @Override
+  void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    int bound = S.loopBound(n);
+    if (kh == 3 && kw == 3) {
+      // The common 3x3 case: the nine weights stay in registers, one load per FMA.
+      FloatVector w0 = FloatVector.broadcast(S, w[wOff]);
+      FloatVector w1 = FloatVector.broadcast(S, w[wOff + 1]);
+      FloatVector w2 = FloatVector.broadcast(S, w[wOff + 2]);
+      FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]);
+      FloatVector w4 = FloatVector.broadcast(S, w[wOff + 4]);
+      FloatVector w5 = FloatVector.broadcast(S, w[wOff + 5]);
+      FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]);
+      FloatVector w7 = FloatVector.broadcast(S, w[wOff + 7]);
+      FloatVector w8 = FloatVector.broadcast(S, w[wOff + 8]);
+      FloatVector vb = FloatVector.broadcast(S, bias);
+      int r0 = rowOff[0];
+      int r1 = rowOff[1];
+      int r2 = rowOff[2];
+      for (int j = 0; j < bound; j += L) {
+        FloatVector acc = vb;
+        acc = w0.fma(FloatVector.fromArray(S, src, r0 + j), acc);
+        acc = w1.fma(FloatVector.fromArray(S, src, r0 + j + dw), acc);
+        acc = w2.fma(FloatVector.fromArray(S, src, r0 + j + 2 * dw), acc);
+        acc = w3.fma(FloatVector.fromArray(S, src, r1 + j), acc);
+        acc = w4.fma(FloatVector.fromArray(S, src, r1 + j + dw), acc);
+        acc = w5.fma(FloatVector.fromArray(S, src, r1 + j + 2 * dw), acc);
+        acc = w6.fma(FloatVector.fromArray(S, src, r2 + j), acc);
+        acc = w7.fma(FloatVector.fromArray(S, src, r2 + j + dw), acc);
+        acc = w8.fma(FloatVector.fromArray(S, src, r2 + j + 2 * dw), acc);
+        acc.intoArray(out, outOff + j);
+      }
+    } else {
+      for (int j = 0; j < bound; j += L) {
+        FloatVector acc = FloatVector.broadcast(S, bias);
+        for (int ky = 0; ky < kh; ky++) {
+          int row = rowOff[ky] + j;
+          int wr = wOff + ky * kw;
+          for (int kx = 0; kx < kw; kx++) {
+            acc = FloatVector.broadcast(S, w[wr + kx]).fma(FloatVector.fromArray(S, src, row + kx * dw), acc);
+          }
+        }
+        acc.intoArray(out, outOff + j);
+      }
+    }
+    for (int j = bound; j < n; j++) {
+      float sum = bias;
+      for (int ky = 0; ky < kh; ky++) {
+        int row = rowOff[ky] + j;
+        int wr = wOff + ky * kw;
+        for (int kx = 0; kx < kw; kx++) {
+          sum = Math.fma(w[wr + kx], src[row + kx * dw], sum);
+        }
+      }
+      out[outOff + j] = sum;
+    }
+  }
 }

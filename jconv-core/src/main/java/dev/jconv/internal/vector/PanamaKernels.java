@@ -37,6 +37,10 @@ abstract class PanamaKernels {
   /** See {@link KernelProvider#winogradOutput}. */
   abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 
+  /** See {@link KernelProvider#depthwiseRow}. */
+  abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,
+      int wOff, float bias, float[] out, int outOff, int n);
+
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaKernels forBits(int bits) {
     return switch (bits) {

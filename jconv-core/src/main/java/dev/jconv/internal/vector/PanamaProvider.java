@@ -87,6 +87,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    kernels.depthwiseRow(src, rowOff, kh, kw, dw, w, wOff, bias, out, outOff, n);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

@@ -83,4 +83,20 @@ public final class PlainProvider implements KernelProvider {
   public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
     PlainWinograd.output(m, mOff, mStride, count, y, yStride);
   }
+
+  @Override
+  public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    for (int j = 0; j < n; j++) {
+      float sum = bias;
+      for (int ky = 0; ky < kh; ky++) {
+        int row = rowOff[ky] + j;
+        int wr = wOff + ky * kw;
+        for (int kx = 0; kx < kw; kx++) {
+          sum = Math.fma(w[wr + kx], src[row + kx * dw], sum);
+        }
+      }
+      out[outOff + j] = sum;
+    }
+  }
 }

@@ -57,7 +57,13 @@ class ConvAlgorithmsTest {
     {16, 8, 7, 7, 16, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // many tasks: parallel over images
     {1, 70, 30, 30, 300, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // M, K over the GEMM blocks (64, 256)
     {1, 64, 207, 207, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // im2col larger than one chunk
+    {2, 7, 13, 207, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // depthwise, rows past several vectors
+    {1, 5, 13, 13, 15, 5, 5, 3, 1, 1, 2, 1, 2, 1, 1, 1},     // depthwise, multiplier 3, 5x3
+    {1, 4, 13, 13, 4, 4, 3, 3, 2, 3, 1, 0, 0, 2, 2, 1},      // depthwise, strided and dilated rows
   };
+
+  /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
+  private static final int DEPTHWISE_CONFIGS = 9;
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
@@ -67,6 +73,7 @@ class ConvAlgorithmsTest {
     Map<ConvAlgorithm, Integer> checked = new EnumMap<>(ConvAlgorithm.class);
     int pointwise = 0;
     int winograd = 0;
+    int depthwise = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
@@ -74,6 +81,9 @@ class ConvAlgorithmsTest {
       }
       if (ConvAlgorithm.WINOGRAD.supports(p)) {
         winograd++;
+      }
+      if (ConvAlgorithm.DEPTHWISE.supports(p)) {
+        depthwise++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -117,7 +127,9 @@ class ConvAlgorithmsTest {
       }
     }
     assertEquals(ConvAlgorithm.values().length - 1, checked.size());
-    assertEquals((CONFIGS.length + pointwise + winograd) * np,
+    assertEquals(DEPTHWISE_CONFIGS, depthwise, "the table should keep its depthwise configurations");
+    assertEquals(depthwise * np, checked.get(ConvAlgorithm.DEPTHWISE));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise) * np,
         checked.values().stream().mapToInt(Integer::intValue).sum());
   }
 
