@@ -35,6 +35,21 @@ public enum ConvAlgorithm {
     }
   },
   /**
+   * Direct convolution for few channels (groups 1, stride 1 along the width): six output channels
+   * accumulated together along each output row, no unfolding.
+   */
+  DIRECT {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DirectConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DirectConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
    * Depthwise (one input channel per group, e.g. MobileNet's 3x3 layers): each output row is a
    * vector sum of shifted input rows, instead of one single-row GEMM per channel.
    */

@@ -26,6 +26,13 @@ public final class ConvSelector {
    */
   static final int WINOGRAD_MIN_CHANNELS = 16;
 
+  /**
+   * DIRECT runs layers with at most this many output channels and this large a patch (cin*kh*kw):
+   * there im2col's copies outweigh its products (LeNet: 6 x 25 and 16 x 150).
+   */
+  static final int DIRECT_MAX_COUT = 32;
+  static final int DIRECT_MAX_PATCH = 256;
+
   private ConvSelector() {}
 
   /** The algorithm for {@code p}: the forced one if set and able to run it, otherwise the best. */
@@ -44,6 +51,10 @@ public final class ConvSelector {
     }
     if (ConvAlgorithm.POINTWISE_GEMM.supports(p)) {
       return ConvAlgorithm.POINTWISE_GEMM;
+    }
+    if (ConvAlgorithm.DIRECT.supports(p) && p.cout() <= DIRECT_MAX_COUT
+        && p.patchSize() <= DIRECT_MAX_PATCH) {
+      return ConvAlgorithm.DIRECT;
     }
     if (ConvAlgorithm.DEPTHWISE.supports(p) && p.groups() > 1) {
       return ConvAlgorithm.DEPTHWISE;

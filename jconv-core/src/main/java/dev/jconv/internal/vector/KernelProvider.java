@@ -80,4 +80,16 @@ public interface KernelProvider {
    */
   void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
       float bias, float[] out, int outOff, int n);
+
+  /**
+   * A row of a direct convolution for six output channels at once (channels with few inputs and
+   * outputs, where im2col would copy more than it computes): for {@code j < n} and
+   * {@code r < rows} (at most 6),
+   * {@code out[outOff + r*outStride + j] = bias6[r] + sum over t < taps of w6[t*6 + r] * src[tapOff[t] + j]}.
+   * {@code w6} holds 6 weights per tap (zeros for channels past {@code rows}). {@code src} must
+   * have 16 readable floats past the last index used (vectors may run past {@code n}).
+   * Only {@code out} is modified.
+   */
+  void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6, float[] out,
+      int outOff, int outStride, int rows, int n);
 }

@@ -19,8 +19,8 @@ final class Panama512 extends PanamaKernels {
   }
 
   @Override
-  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx, int ldc,
-      boolean accumulate) {
+  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
+      int cIdx, int ldc, boolean accumulate) {
     // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
     // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
     // broadcasts, enough to keep two FMA pipes busy.
@@ -38,7 +38,7 @@ final class Panama512 extends PanamaKernels {
     FloatVector c51 = c00;
     int ai = aIdx;
     int bi = bIdx;
-    for (int p = 0; p < kc; p++, ai += MR, bi += 2 * L) {
+    for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -281,6 +281,64 @@ final class Panama512 extends PanamaKernels {
         }
       }
       out[outOff + j] = sum;
+    }
+  }
+
+  @Override
+  void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6, float[] out,
+      int outOff, int outStride, int rows, int n) {
+    // Six accumulators (one per output channel) over L pixels; each tap loads one input vector
+    // and feeds six FMAs. The last, partial vector is computed whole (src has slack) and only its
+    // first lanes are stored.
+    float[] tail = null;
+    for (int j = 0; j < n; j += L) {
+      FloatVector a0 = FloatVector.broadcast(S, bias6[0]);
+      FloatVector a1 = FloatVector.broadcast(S, bias6[1]);
+      FloatVector a2 = FloatVector.broadcast(S, bias6[2]);
+      FloatVector a3 = FloatVector.broadcast(S, bias6[3]);
+      FloatVector a4 = FloatVector.broadcast(S, bias6[4]);
+      FloatVector a5 = FloatVector.broadcast(S, bias6[5]);
+      for (int t = 0, wi = 0; t < taps; t++, wi += 6) {
+        FloatVector xv = FloatVector.fromArray(S, src, tapOff[t] + j);
+        a0 = FloatVector.broadcast(S, w6[wi]).fma(xv, a0);
+        a1 = FloatVector.broadcast(S, w6[wi + 1]).fma(xv, a1);
+        a2 = FloatVector.broadcast(S, w6[wi + 2]).fma(xv, a2);
+        a3 = FloatVector.broadcast(S, w6[wi + 3]).fma(xv, a3);
+        a4 = FloatVector.broadcast(S, w6[wi + 4]).fma(xv, a4);
+        a5 = FloatVector.broadcast(S, w6[wi + 5]).fma(xv, a5);
+      }
+      if (j + L <= n) {
+        int o = outOff + j;
+        a0.intoArray(out, o);
+        if (rows > 1) {
+          a1.intoArray(out, o + outStride);
+        }
+        if (rows > 2) {
+          a2.intoArray(out, o + 2 * outStride);
+        }
+        if (rows > 3) {
+          a3.intoArray(out, o + 3 * outStride);
+        }
+        if (rows > 4) {
+          a4.intoArray(out, o + 4 * outStride);
+        }
+        if (rows > 5) {
+          a5.intoArray(out, o + 5 * outStride);
+        }
+      } else {
+        if (tail == null) {
+          tail = new float[6 * L];
+        }
+        a0.intoArray(tail, 0);
+        a1.intoArray(tail, L);
+        a2.intoArray(tail, 2 * L);
+        a3.intoArray(tail, 3 * L);
+        a4.intoArray(tail, 4 * L);
+        a5.intoArray(tail, 5 * L);
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(tail, r * L, out, outOff + r * outStride + j, n - j);
+        }
+      }
     }
   }
 }

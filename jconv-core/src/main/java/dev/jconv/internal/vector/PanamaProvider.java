@@ -93,6 +93,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
+      float[] out, int outOff, int outStride, int rows, int n) {
+    kernels.directRow6(src, tapOff, taps, w6, bias6, out, outOff, outStride, rows, n);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

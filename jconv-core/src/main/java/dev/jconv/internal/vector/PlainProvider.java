@@ -99,4 +99,18 @@ public final class PlainProvider implements KernelProvider {
       out[outOff + j] = sum;
     }
   }
+
+  @Override
+  public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
+      float[] out, int outOff, int outStride, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < n; j++) {
+        float sum = bias6[r];
+        for (int t = 0; t < taps; t++) {
+          sum = Math.fma(w6[t * 6 + r], src[tapOff[t] + j], sum);
+        }
+        out[outOff + r * outStride + j] = sum;
+      }
+    }
+  }
 }

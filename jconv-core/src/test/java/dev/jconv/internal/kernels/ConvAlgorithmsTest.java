@@ -65,6 +65,9 @@ class ConvAlgorithmsTest {
   /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
   private static final int DEPTHWISE_CONFIGS = 9;
 
+  /** Configurations above that DIRECT runs (groups 1, stride 1 along the width). */
+  private static final int DIRECT_CONFIGS = 15;
+
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
     // Every algorithm at every provider the CPU runs natively (plain, and the Vector API at each
@@ -74,6 +77,7 @@ class ConvAlgorithmsTest {
     int pointwise = 0;
     int winograd = 0;
     int depthwise = 0;
+    int direct = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
@@ -84,6 +88,9 @@ class ConvAlgorithmsTest {
       }
       if (ConvAlgorithm.DEPTHWISE.supports(p)) {
         depthwise++;
+      }
+      if (ConvAlgorithm.DIRECT.supports(p)) {
+        direct++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -129,7 +136,9 @@ class ConvAlgorithmsTest {
     assertEquals(ConvAlgorithm.values().length - 1, checked.size());
     assertEquals(DEPTHWISE_CONFIGS, depthwise, "the table should keep its depthwise configurations");
     assertEquals(depthwise * np, checked.get(ConvAlgorithm.DEPTHWISE));
-    assertEquals((CONFIGS.length + pointwise + winograd + depthwise) * np,
+    assertEquals(DIRECT_CONFIGS, direct, "the table should keep its groups-1, width-stride-1 configurations");
+    assertEquals(direct * np, checked.get(ConvAlgorithm.DIRECT));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct) * np,
         checked.values().stream().mapToInt(Integer::intValue).sum());
   }
 

@@ -17,6 +17,7 @@ class ConvSelectorTest {
   private static final ConvParams RES3X3_28 = ConvAlgorithmsTest.params(new int[] {8, 128, 28, 28, 128, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
   private static final ConvParams RES3X3_S2 = ConvAlgorithmsTest.params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
   private static final ConvParams DW3X3_112 = ConvAlgorithmsTest.params(new int[] {8, 32, 112, 112, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
+  private static final ConvParams LENET2 = ConvAlgorithmsTest.params(new int[] {256, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1});
   private static final ConvParams STRIDED_1X1 = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 128, 1, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1});
 
   @AfterEach
@@ -28,6 +29,7 @@ class ConvSelectorTest {
   void select_picksByProblem() {
     assertEquals(ConvAlgorithm.REFERENCE, ConvSelector.select(TINY));
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(SEED));
+    assertEquals(ConvAlgorithm.DIRECT, ConvSelector.select(LENET2));
     assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvSelector.select(POINTWISE));
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(STRIDED_1X1));
     assertEquals(ConvAlgorithm.WINOGRAD, ConvSelector.select(RES3X3_28));
