@@ -81,6 +81,21 @@ public enum ConvAlgorithm {
       WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
           p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out);
     }
+  },
+  /**
+   * Dilated 3x3 stride 1, groups 1: one Winograd convolution per phase of the dilation (see
+   * {@link DilatedWinograd}).
+   */
+  DILATED_WINOGRAD {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DilatedWinograd.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DilatedWinograd.forward(p, x, weight, bias, out);
+    }
   };
 
   /** Whether this algorithm can run {@code p}; the selector never returns one that cannot. */

@@ -63,6 +63,10 @@ public final class ConvSelector {
         && p.cout() >= WINOGRAD_MIN_CHANNELS) {
       return ConvAlgorithm.WINOGRAD;
     }
+    if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && p.cin() >= WINOGRAD_MIN_CHANNELS
+        && p.cout() >= WINOGRAD_MIN_CHANNELS) {
+      return ConvAlgorithm.DILATED_WINOGRAD;
+    }
     return ConvAlgorithm.IM2COL_GEMM;
   }
 

@@ -60,13 +60,19 @@ class ConvAlgorithmsTest {
     {2, 7, 13, 207, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // depthwise, rows past several vectors
     {1, 5, 13, 13, 15, 5, 5, 3, 1, 1, 2, 1, 2, 1, 1, 1},     // depthwise, multiplier 3, 5x3
     {1, 4, 13, 13, 4, 4, 3, 3, 2, 3, 1, 0, 0, 2, 2, 1},      // depthwise, strided and dilated rows
+    {2, 5, 13, 11, 6, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      // dilated 2, 'same'
+    {1, 3, 17, 13, 4, 1, 3, 3, 1, 1, 0, 5, 4, 0, 3, 2},      // dilations 3 and 2, uneven padding
+    {1, 18, 9, 9, 17, 1, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1},      // dilated rows only
   };
 
   /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
   private static final int DEPTHWISE_CONFIGS = 9;
 
+  /** Configurations above with a dilated 3x3 stride-1 kernel, groups 1. */
+  private static final int DILATED_CONFIGS = 3;
+
   /** Configurations above that DIRECT runs (groups 1, stride 1 along the width). */
-  private static final int DIRECT_CONFIGS = 15;
+  private static final int DIRECT_CONFIGS = 18;
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
@@ -78,6 +84,7 @@ class ConvAlgorithmsTest {
     int winograd = 0;
     int depthwise = 0;
     int direct = 0;
+    int dilated = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
@@ -91,6 +98,9 @@ class ConvAlgorithmsTest {
       }
       if (ConvAlgorithm.DIRECT.supports(p)) {
         direct++;
+      }
+      if (ConvAlgorithm.DILATED_WINOGRAD.supports(p)) {
+        dilated++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -113,6 +123,10 @@ class ConvAlgorithmsTest {
               String what = alg + " " + provider + " threads=" + t + " " + p;
               if (alg == ConvAlgorithm.WINOGRAD) {
                 compareWinograd(what, p, expected, bound, out);
+              } else if (alg == ConvAlgorithm.DILATED_WINOGRAD) {
+                // Its 4x4 tiles are tiles of a phase, spread over the plane: scale by the plane's
+                // largest magnitude (looser than per tile, and simple).
+                compareWinogradPlane(what, p, expected, bound, out);
               } else {
                 compare(what, expected, bound, p.patchSize(), out);
               }
@@ -138,7 +152,9 @@ class ConvAlgorithmsTest {
     assertEquals(depthwise * np, checked.get(ConvAlgorithm.DEPTHWISE));
     assertEquals(DIRECT_CONFIGS, direct, "the table should keep its groups-1, width-stride-1 configurations");
     assertEquals(direct * np, checked.get(ConvAlgorithm.DIRECT));
-    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct) * np,
+    assertEquals(DILATED_CONFIGS, dilated, "the table should keep its dilated 3x3 configurations");
+    assertEquals(dilated * np, checked.get(ConvAlgorithm.DILATED_WINOGRAD));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated) * np,
         checked.values().stream().mapToInt(Integer::intValue).sum());
   }
 
@@ -147,6 +163,21 @@ class ConvAlgorithmsTest {
    * largest output magnitude in the tile, and is about ten times a direct sum's (see
    * WinogradConvTest for the measured figures).
    */
+  static void compareWinogradPlane(String what, ConvParams p, float[] expected, float[] magnitude,
+      float[] got) {
+    int plane = p.outH() * p.outW();
+    for (int i = 0; i < expected.length; i++) {
+      double scale = 0;
+      for (int j = i / plane * plane; j < (i / plane + 1) * plane; j++) {
+        scale = Math.max(scale, magnitude[j]);
+      }
+      double tol = 2e-5 * scale + 1e-30;
+      if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+        fail(what + ": element " + i + " is " + got[i] + ", expected " + expected[i] + " (tolerance " + tol + ")");
+      }
+    }
+  }
+
   static void compareWinograd(String what, ConvParams p, float[] expected, float[] magnitude,
       float[] got) {
     int oh = p.outH();

@@ -18,6 +18,7 @@ class ConvSelectorTest {
   private static final ConvParams RES3X3_S2 = ConvAlgorithmsTest.params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
   private static final ConvParams DW3X3_112 = ConvAlgorithmsTest.params(new int[] {8, 32, 112, 112, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
   private static final ConvParams LENET2 = ConvAlgorithmsTest.params(new int[] {256, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1});
+  private static final ConvParams DILATED = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 64, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2});
   private static final ConvParams STRIDED_1X1 = ConvAlgorithmsTest.params(new int[] {8, 64, 56, 56, 128, 1, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1});
 
   @AfterEach
@@ -34,6 +35,7 @@ class ConvSelectorTest {
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(STRIDED_1X1));
     assertEquals(ConvAlgorithm.WINOGRAD, ConvSelector.select(RES3X3_28));
     assertEquals(ConvAlgorithm.DEPTHWISE, ConvSelector.select(DW3X3_112));
+    assertEquals(ConvAlgorithm.DILATED_WINOGRAD, ConvSelector.select(DILATED));
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(RES3X3_S2));
     // 3x3 stride 1 but only 3 input channels: im2col.
     assertTrue(ConvAlgorithm.WINOGRAD.supports(SEED));
