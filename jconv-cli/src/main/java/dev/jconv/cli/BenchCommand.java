@@ -17,7 +17,10 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jconv bench}: times the design's benchmark suite in jconv and, with
@@ -40,6 +43,9 @@ import picocli.CommandLine.Option;
         "convolution's flops, so Winograd, which does fewer, can show more than 100%."})
 final class BenchCommand implements Callable<Integer> {
   private final PrintStream out;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -67,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--samples", defaultValue = "7", description = "Timed samples per case; the median is reported (default: ${DEFAULT-VALUE}).")
   int samples;
 
+  @Option(names = "--warmup-ms", defaultValue = "1000", description = "Warm-up per case before timing, for the JIT (default: ${DEFAULT-VALUE}).")
+  double warmupMs;
+
   @Option(names = "--peak-gflops", defaultValue = "265", description = "Float32 peak of one core in GFLOP/s (default: ${DEFAULT-VALUE}, this project's AVX-512 machines).")
   double peakGflops;
 
@@ -81,17 +90,22 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> names = cases == null || cases.isEmpty() ? BenchSuite.names() : cases;
     for (String n : names) {
-      BenchSuite.get(n);
+      if (!BenchSuite.names().contains(n)) {
+        throw new ParameterException(spec.commandLine(), "--cases: unknown case '" + n
+            + "'; known: " + String.join(", ", BenchSuite.names()));
+      }
     }
     for (int t : threads) {
       if (t < 1) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--threads: thread counts must be positive, got " + t);
+        throw new ParameterException(spec.commandLine(), "--threads: thread counts must be positive, got " + t);
       }
     }
     if (compare != null && !compare.equals("torch")) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--compare: only 'torch' is known, got '" + compare + "'");
+      throw new ParameterException(spec.commandLine(), "--compare: only 'torch' is known, got '" + compare + "'");
+    }
+    if (samples < 1 || !(minSampleMs > 0) || !(warmupMs >= 0)) {
+      throw new ParameterException(spec.commandLine(),
+          "--samples must be >= 1, --min-sample-ms > 0 and --warmup-ms >= 0");
     }
     out.println("# " + KernelInfo.current() + "; java " + Runtime.version());
     int before = Parallel.getNumThreads();
@@ -102,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String n : names) {
           BenchSuite.Case c = BenchSuite.get(n);
           Runnable call = c.setup().get();
-          double ms = BenchSuite.time(call, minSampleMs, samples);
+          double ms = BenchSuite.time(call, warmupMs, minSampleMs, samples);
           mine.add(new BenchSuite.Timing(n, c.conv(), t, ms, c.work()));
         }
       }

@@ -198,15 +198,15 @@ final class BenchSuite {
 
   /**
    * Median time per call: calls are batched so that one sample lasts at least {@code minSampleMs}
-   * (the same method as torch_bench.py), after about a second of warm-up for the JIT.
+   * (the same method as torch_bench.py), after {@code warmupMs} of warm-up for the JIT.
    */
-  static double time(Runnable call, double minSampleMs, int samples) {
+  static double time(Runnable call, double warmupMs, double minSampleMs, int samples) {
     call.run();
     long t0 = System.nanoTime();
     call.run();
     double once = Math.max(1e-4, (System.nanoTime() - t0) / 1e6);
     int reps = (int) Math.max(1, minSampleMs / once);
-    long warmEnd = System.nanoTime() + 1_000_000_000L;
+    long warmEnd = System.nanoTime() + (long) (warmupMs * 1e6);
     while (System.nanoTime() < warmEnd) {
       call.run();
     }
