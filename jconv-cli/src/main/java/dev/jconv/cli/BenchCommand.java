@@ -110,7 +110,10 @@ final class BenchCommand implements Callable<Integer> {
     out.println("# " + KernelInfo.current() + "; java " + Runtime.version());
     int before = Parallel.getNumThreads();
     List<BenchSuite.Timing> mine = new ArrayList<>();
+    Map<String, Double> torch = new HashMap<>();
     try {
+      // PyTorch right after jconv at each thread count: on a shared machine the load drifts, and
+      // this keeps the two sides of a ratio close in time.
       for (int t : threads) {
         Parallel.setNumThreads(t);
         for (String n : names) {
@@ -119,11 +122,13 @@ final class BenchCommand implements Callable<Integer> {
           double ms = BenchSuite.time(call, warmupMs, minSampleMs, samples);
           mine.add(new BenchSuite.Timing(n, c.conv(), t, ms, c.work()));
         }
+        if (compare != null) {
+          torch.putAll(runTorch(names, t));
+        }
       }
     } finally {
       Parallel.setNumThreads(before);
     }
-    Map<String, Double> torch = compare == null ? Map.of() : runTorch(names);
     printTable(mine, torch);
     return 0;
   }
@@ -158,14 +163,15 @@ final class BenchCommand implements Callable<Integer> {
   private static final Pattern MEDIAN = Pattern.compile("\"median_ms\":\\s*([0-9.eE+-]+)");
 
   /** Runs torch_bench.py; returns median ms by "case@threads". */
-  private Map<String, Double> runTorch(List<String> names) throws IOException, InterruptedException {
+  private Map<String, Double> runTorch(List<String> names, int threadCount)
+      throws IOException, InterruptedException {
     String py = python != null ? python : new File("/usr/bin/python3").canExecute() ? "/usr/bin/python3" : "python3";
     File script = torchScript != null ? torchScript : findScript();
     if (script == null || !script.isFile()) {
       throw new IllegalStateException("tools/bench/torch_bench.py not found; pass --torch-script PATH");
     }
     List<String> cmd = new ArrayList<>(List.of(py, script.getPath(), "--cases", String.join(",", names),
-        "--threads", String.join(",", threads.stream().map(String::valueOf).toList()),
+        "--threads", String.valueOf(threadCount),
         "--min-sample-ms", String.valueOf(minSampleMs), "--samples", String.valueOf(samples)));
     Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Map<String, Double> result = new HashMap<>();
