@@ -30,7 +30,7 @@ final class DilatedWinograd {
     if (n == 0 || cout == 0 || p.outH() == 0 || p.outW() == 0) {
       return;
     }
-    WinogradConv.Filters filters = WinogradConv.prepare(KernelProviders.get(), weight, cout, cin);
+    WinogradConv.Filters filters = WinogradConv.FilterCache.get(KernelProviders.get(), weight, cout, cin);
     for (int a = 0; a < Math.min(dh, p.outH()); a++) {
       for (int c = 0; c < Math.min(dw, p.outW()); c++) {
         phase(p, x, filters, bias, out, a, c);
