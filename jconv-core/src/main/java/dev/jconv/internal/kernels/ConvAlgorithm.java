@@ -50,6 +50,21 @@ public enum ConvAlgorithm {
     }
   },
   /**
+   * Direct convolution with output channels across the vector lanes (groups 1, any stride): for
+   * small patches with 16 or more output channels, such as a first layer on RGB.
+   */
+  DIRECT_CHANNELS {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DirectChannelsConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DirectChannelsConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
    * Depthwise (one input channel per group, e.g. MobileNet's 3x3 layers): each output row is a
    * vector sum of shifted input rows, instead of one single-row GEMM per channel.
    */

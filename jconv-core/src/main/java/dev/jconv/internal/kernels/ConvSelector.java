@@ -27,11 +27,17 @@ public final class ConvSelector {
   static final int WINOGRAD_MIN_CHANNELS = 16;
 
   /**
-   * DIRECT runs layers with at most this many output channels and this large a patch (cin*kh*kw):
-   * there im2col's copies outweigh its products (LeNet: 6 x 25 and 16 x 150).
+   * Direct kernels run layers whose patch (cin*kh*kw) is at most this large: there im2col's
+   * copies outweigh its products (LeNet: 25 and 150; a 7x7 RGB stem: 147).
    */
-  static final int DIRECT_MAX_COUT = 32;
   static final int DIRECT_MAX_PATCH = 256;
+
+  /**
+   * DIRECT_CHANNELS from this many output channels (one 512-bit vector; DIRECT below) up to the
+   * second bound (beyond it a GEMM reuses each loaded input value better than broadcasts do).
+   */
+  static final int DIRECT_CHANNELS_MIN_COUT = 16;
+  static final int DIRECT_CHANNELS_MAX_COUT = 64;
 
   private ConvSelector() {}
 
@@ -52,20 +58,25 @@ public final class ConvSelector {
     if (ConvAlgorithm.POINTWISE_GEMM.supports(p)) {
       return ConvAlgorithm.POINTWISE_GEMM;
     }
-    if (ConvAlgorithm.DIRECT.supports(p) && p.cout() <= DIRECT_MAX_COUT
-        && p.patchSize() <= DIRECT_MAX_PATCH) {
-      return ConvAlgorithm.DIRECT;
-    }
     if (ConvAlgorithm.DEPTHWISE.supports(p) && p.groups() > 1) {
       return ConvAlgorithm.DEPTHWISE;
     }
-    if (ConvAlgorithm.WINOGRAD.supports(p) && p.cin() >= WINOGRAD_MIN_CHANNELS
-        && p.cout() >= WINOGRAD_MIN_CHANNELS) {
+    boolean wide = p.cin() >= WINOGRAD_MIN_CHANNELS && p.cout() >= WINOGRAD_MIN_CHANNELS;
+    if (ConvAlgorithm.WINOGRAD.supports(p) && wide) {
       return ConvAlgorithm.WINOGRAD;
     }
-    if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && p.cin() >= WINOGRAD_MIN_CHANNELS
-        && p.cout() >= WINOGRAD_MIN_CHANNELS) {
+    if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && wide) {
       return ConvAlgorithm.DILATED_WINOGRAD;
+    }
+    if (p.groups() == 1 && p.patchSize() <= DIRECT_MAX_PATCH) {
+      // Small patches: no unfolding. Output channels across the lanes once they fill a vector;
+      // below that, pixels across the lanes (which needs stride 1 along the width).
+      if (p.cout() >= DIRECT_CHANNELS_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT) {
+        return ConvAlgorithm.DIRECT_CHANNELS;
+      }
+      if (ConvAlgorithm.DIRECT.supports(p)) {
+        return ConvAlgorithm.DIRECT;
+      }
     }
     return ConvAlgorithm.IM2COL_GEMM;
   }

@@ -92,4 +92,15 @@ public interface KernelProvider {
    */
   void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6, float[] out,
       int outOff, int outStride, int rows, int n);
+
+  /**
+   * Direct convolution with the output channels in the vector lanes: for pixels {@code i < np}
+   * and channels {@code c < cpad},
+   * {@code out[outOff + i*cpad + c] = bias[c] + sum over t < taps of w[t*cpad + c] * src[pixOff[i] + tapOff[t]]}
+   * (pixel-major). {@code cpad} is a multiple of 16; channels past the real ones have zero
+   * weights. Any stride works: each input value is broadcast, never loaded as a vector. Only
+   * {@code out} is modified.
+   */
+  void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff);
 }

@@ -341,4 +341,139 @@ final class Panama512 extends PanamaKernels {
       }
     }
   }
+
+  @Override
+  void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    // Eight pixels x one vector of channels = 8 accumulators; per tap one weight vector and
+    // eight broadcast input values feed eight FMAs.
+    int cv = 0;
+    // Two vectors of channels x six pixels = 12 accumulators when there are channels enough: per
+    // tap two weight loads and six broadcasts feed twelve FMAs.
+    for (; cv + 2 * L <= cpad; cv += 2 * L) {
+      FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+      FloatVector vb1 = FloatVector.fromArray(S, bias, cv + L);
+      int i = 0;
+      for (; i + 6 <= np; i += 6) {
+        int p0 = pixOff[i];
+        int p1 = pixOff[i + 1];
+        int p2 = pixOff[i + 2];
+        int p3 = pixOff[i + 3];
+        int p4 = pixOff[i + 4];
+        int p5 = pixOff[i + 5];
+        FloatVector a00 = vb0;
+        FloatVector a01 = vb1;
+        FloatVector a10 = vb0;
+        FloatVector a11 = vb1;
+        FloatVector a20 = vb0;
+        FloatVector a21 = vb1;
+        FloatVector a30 = vb0;
+        FloatVector a31 = vb1;
+        FloatVector a40 = vb0;
+        FloatVector a41 = vb1;
+        FloatVector a50 = vb0;
+        FloatVector a51 = vb1;
+        for (int t = 0; t < taps; t++) {
+          int wi = t * cpad + cv;
+          FloatVector w0 = FloatVector.fromArray(S, w, wi);
+          FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+          int o = tapOff[t];
+          FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
+          a00 = x.fma(w0, a00);
+          a01 = x.fma(w1, a01);
+          x = FloatVector.broadcast(S, src[p1 + o]);
+          a10 = x.fma(w0, a10);
+          a11 = x.fma(w1, a11);
+          x = FloatVector.broadcast(S, src[p2 + o]);
+          a20 = x.fma(w0, a20);
+          a21 = x.fma(w1, a21);
+          x = FloatVector.broadcast(S, src[p3 + o]);
+          a30 = x.fma(w0, a30);
+          a31 = x.fma(w1, a31);
+          x = FloatVector.broadcast(S, src[p4 + o]);
+          a40 = x.fma(w0, a40);
+          a41 = x.fma(w1, a41);
+          x = FloatVector.broadcast(S, src[p5 + o]);
+          a50 = x.fma(w0, a50);
+          a51 = x.fma(w1, a51);
+        }
+        int o = outOff + i * cpad + cv;
+        a00.intoArray(out, o);
+        a01.intoArray(out, o + L);
+        a10.intoArray(out, o + cpad);
+        a11.intoArray(out, o + cpad + L);
+        a20.intoArray(out, o + 2 * cpad);
+        a21.intoArray(out, o + 2 * cpad + L);
+        a30.intoArray(out, o + 3 * cpad);
+        a31.intoArray(out, o + 3 * cpad + L);
+        a40.intoArray(out, o + 4 * cpad);
+        a41.intoArray(out, o + 4 * cpad + L);
+        a50.intoArray(out, o + 5 * cpad);
+        a51.intoArray(out, o + 5 * cpad + L);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = vb0;
+        FloatVector a1 = vb1;
+        int pi = pixOff[i];
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[pi + tapOff[t]]);
+          a0 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv), a0);
+          a1 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv + L), a1);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+        a1.intoArray(out, outOff + i * cpad + cv + L);
+      }
+    }
+    for (; cv < cpad; cv += L) {
+      FloatVector vb = FloatVector.fromArray(S, bias, cv);
+      int i = 0;
+      for (; i + 8 <= np; i += 8) {
+        int p0 = pixOff[i];
+        int p1 = pixOff[i + 1];
+        int p2 = pixOff[i + 2];
+        int p3 = pixOff[i + 3];
+        int p4 = pixOff[i + 4];
+        int p5 = pixOff[i + 5];
+        int p6 = pixOff[i + 6];
+        int p7 = pixOff[i + 7];
+        FloatVector a0 = vb;
+        FloatVector a1 = vb;
+        FloatVector a2 = vb;
+        FloatVector a3 = vb;
+        FloatVector a4 = vb;
+        FloatVector a5 = vb;
+        FloatVector a6 = vb;
+        FloatVector a7 = vb;
+        for (int t = 0; t < taps; t++) {
+          FloatVector wv = FloatVector.fromArray(S, w, t * cpad + cv);
+          int o = tapOff[t];
+          a0 = FloatVector.broadcast(S, src[p0 + o]).fma(wv, a0);
+          a1 = FloatVector.broadcast(S, src[p1 + o]).fma(wv, a1);
+          a2 = FloatVector.broadcast(S, src[p2 + o]).fma(wv, a2);
+          a3 = FloatVector.broadcast(S, src[p3 + o]).fma(wv, a3);
+          a4 = FloatVector.broadcast(S, src[p4 + o]).fma(wv, a4);
+          a5 = FloatVector.broadcast(S, src[p5 + o]).fma(wv, a5);
+          a6 = FloatVector.broadcast(S, src[p6 + o]).fma(wv, a6);
+          a7 = FloatVector.broadcast(S, src[p7 + o]).fma(wv, a7);
+        }
+        int o = outOff + i * cpad + cv;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + cpad);
+        a2.intoArray(out, o + 2 * cpad);
+        a3.intoArray(out, o + 3 * cpad);
+        a4.intoArray(out, o + 4 * cpad);
+        a5.intoArray(out, o + 5 * cpad);
+        a6.intoArray(out, o + 6 * cpad);
+        a7.intoArray(out, o + 7 * cpad);
+      }
+      for (; i < np; i++) {
+        FloatVector a = vb;
+        int pi = pixOff[i];
+        for (int t = 0; t < taps; t++) {
+          a = FloatVector.broadcast(S, src[pi + tapOff[t]]).fma(FloatVector.fromArray(S, w, t * cpad + cv), a);
+        }
+        a.intoArray(out, outOff + i * cpad + cv);
+      }
+    }
+  }
 }

@@ -46,6 +46,10 @@ abstract class PanamaKernels {
   abstract void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
       float[] out, int outOff, int outStride, int rows, int n);
 
+  /** See {@link KernelProvider#directChannels}. */
+  abstract void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, float[] out, int outOff);
+
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaKernels forBits(int bits) {
     return switch (bits) {

@@ -99,6 +99,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    kernels.directChannels(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

@@ -85,6 +85,7 @@ class ConvAlgorithmsTest {
     int depthwise = 0;
     int direct = 0;
     int dilated = 0;
+    int groups1 = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
@@ -101,6 +102,9 @@ class ConvAlgorithmsTest {
       }
       if (ConvAlgorithm.DILATED_WINOGRAD.supports(p)) {
         dilated++;
+      }
+      if (p.groups() == 1) {
+        groups1++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -154,7 +158,8 @@ class ConvAlgorithmsTest {
     assertEquals(direct * np, checked.get(ConvAlgorithm.DIRECT));
     assertEquals(DILATED_CONFIGS, dilated, "the table should keep its dilated 3x3 configurations");
     assertEquals(dilated * np, checked.get(ConvAlgorithm.DILATED_WINOGRAD));
-    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated) * np,
+    assertEquals(groups1 * np, checked.get(ConvAlgorithm.DIRECT_CHANNELS));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated + groups1) * np,
         checked.values().stream().mapToInt(Integer::intValue).sum());
   }
 
