@@ -39,6 +39,9 @@ public final class ConvSelector {
   static final int DIRECT_CHANNELS_MIN_COUT = 16;
   static final int DIRECT_CHANNELS_MAX_COUT = 64;
 
+  /** For strided kxk kernels (k > 1) DIRECT_CHANNELS beats im2col up to this many outputs. */
+  static final int DIRECT_CHANNELS_MAX_COUT_STRIDED = 128;
+
   private ConvSelector() {}
 
   /** The algorithm for {@code p}: the forced one if set and able to run it, otherwise the best. */
@@ -67,6 +70,12 @@ public final class ConvSelector {
     }
     if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && wide) {
       return ConvAlgorithm.DILATED_WINOGRAD;
+    }
+    boolean strided = p.strideH() > 1 || p.strideW() > 1;
+    if (p.groups() == 1 && strided && p.kh() * p.kw() > 1 && p.cout() >= DIRECT_CHANNELS_MIN_COUT
+        && p.cout() <= DIRECT_CHANNELS_MAX_COUT_STRIDED) {
+      // Strided kernels: im2col would copy pixels one by one (measured 2x slower on res3x3_s2).
+      return ConvAlgorithm.DIRECT_CHANNELS;
     }
     if (p.groups() == 1 && p.patchSize() <= DIRECT_MAX_PATCH) {
       // Small patches: no unfolding. Output channels across the lanes once they fill a vector;

@@ -40,7 +40,7 @@ class ConvSelectorTest {
     assertEquals(ConvAlgorithm.WINOGRAD, ConvSelector.select(RES3X3_28));
     assertEquals(ConvAlgorithm.DEPTHWISE, ConvSelector.select(DW3X3_112));
     assertEquals(ConvAlgorithm.DILATED_WINOGRAD, ConvSelector.select(DILATED));
-    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(RES3X3_S2));
+    assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.select(RES3X3_S2));
     // 3x3 stride 1 but only 3 input channels: a direct kernel, not Winograd.
     assertTrue(ConvAlgorithm.WINOGRAD.supports(SEED));
     assertTrue(TINY.flops() < ConvSelector.TINY_FLOPS && SEED.flops() >= ConvSelector.TINY_FLOPS);
