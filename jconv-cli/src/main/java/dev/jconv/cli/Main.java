@@ -29,6 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "  ./jconv demo --seed 42        the same after torch.manual_seed(42)",
         "  ./jconv demo --cell corr2d    one cell (./jconv demo --list names them)",
         "  ./jconv info                  version, JDK, kernel provider, vector width",
+        "  ./jconv bench --compare torch the benchmark suite, side by side with PyTorch",
         "  ./jconv help demo             the options of one command"})
 public final class Main {
   static final int EXIT_OK = 0;
@@ -55,6 +56,7 @@ public final class Main {
         .addSubcommand(new DemoCommand(out))
         .addSubcommand(new InfoCommand(out))
         .addSubcommand(new TrainCommand(out))
+        .addSubcommand(new BenchCommand(out))
         .addSubcommand(new CommandLine.HelpCommand());
     cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

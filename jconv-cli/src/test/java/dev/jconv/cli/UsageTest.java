@@ -25,7 +25,7 @@ class UsageTest {
   @Test
   void noCommand_exits2_saysACommandIsMissing() {
     String line = usageError(Run.of(), "jconv");
-    assertEquals("jconv: missing command (one of: demo, info, train, help)", line);
+    assertEquals("jconv: missing command (one of: demo, info, train, bench, help)", line);
   }
 
   @Test
@@ -83,7 +83,7 @@ class UsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "demo", "info"})
+  @ValueSource(strings = {"", "demo", "info", "bench"})
   void help_onEveryCommand_printsUsageAndExamples(String command) {
     String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
     Run run = Run.of(args);
