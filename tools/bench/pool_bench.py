@@ -1,7 +1,11 @@
 """PyTorch's side of the pooling bandwidth figures (PoolBandwidthMain is jconv's side).
 
-Run: /usr/bin/python3 tools/bench/pool_bench.py [threads] [runs]
-Same cases, same byte count (float32 input + output), median of `runs` timed calls after warm-up.
+Run: GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824 \
+       /usr/bin/python3 tools/bench/pool_bench.py [threads] [runs]
+(the tunables keep glibc from returning large outputs to the OS and page-faulting them afresh on
+every call, as issue 6 asks for a fair PyTorch figure). Same cases, same byte count (float32 input
++ output), median of `runs` timed calls after warm-up; run it in the same session as
+PoolBandwidthMain, at the same thread counts.
 """
 import sys
 import time

@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * saving shows as throughput.
  *
  * <p>Params: {@code conv} case; {@code threads}; {@code provider}/{@code bits} as in
- * {@link GemmBench}; {@code prepared} = true keeps the transformed filters across calls (what an
- * inference layer can do), false transforms them on every call (what PyTorch's F.conv2d does).
+ * {@link GemmBench}; {@code prepared} = true passes filters from {@code WinogradConv.prepare},
+ * false passes the weight array (then {@code WinogradConv}'s filter cache checks the weights
+ * against its copy on every call and transforms them only when they changed).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -54,6 +54,7 @@ import picocli.CommandLine.TypeConversionException;
         "  ./jconv bench --compare none --iterations 3 --sample-ms 50   a quicker jconv-only run",
         "  ./jconv bench --json > bench.jsonl          one JSON object per case and thread count",
         "  ./jconv bench --list                        the cases and their shapes",
+        "  JCONV_JAVA_OPTS=-Djconv.vector.bits=256 ./jconv bench   jconv's 256-bit (AVX2-width) kernels",
         "",
         "PyTorch runs as /usr/bin/python3 tools/bench/torch_bench.py --serve THREADS, with OpenBLAS/OpenMP set to",
         "the same threads, GLIBC_TUNABLES raising malloc's mmap/trim thresholds, and OPENBLAS_CORETYPE unset."})

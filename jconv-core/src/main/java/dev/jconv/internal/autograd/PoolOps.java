@@ -12,6 +12,7 @@ import dev.jconv.internal.kernels.MaxUnpool2dKernel;
 import dev.jconv.internal.kernels.Pool2dParams;
 import dev.jconv.internal.kernels.PoolBackward;
 import dev.jconv.internal.kernels.Unpool2dParams;
+import dev.jconv.internal.vector.PoolingProviders;
 
 /**
  * Differentiable pooling: each op's forward (the pooling kernels) beside its backward
@@ -69,7 +70,7 @@ public final class PoolOps {
       Tensor out;
       if (input.dtype() == DType.FLOAT32) {
         float[] y = new float[n];
-        AvgPool2dKernel.forward(Raw.floats(input), 0, y, 0, p);
+        PoolingProviders.get().avgPool2d(Raw.floats(input), 0, y, 0, p);
         out = Raw.wrap(y, outShape);
       } else {
         double[] y = new double[n];
@@ -110,7 +111,7 @@ public final class PoolOps {
       Tensor out;
       if (input.dtype() == DType.FLOAT32) {
         float[] y = new float[n];
-        AdaptivePool2dKernel.avg(Raw.floats(input), 0, y, 0, p);
+        PoolingProviders.get().adaptiveAvgPool2d(Raw.floats(input), 0, y, 0, p);
         out = Raw.wrap(y, outShape);
       } else {
         double[] y = new double[n];

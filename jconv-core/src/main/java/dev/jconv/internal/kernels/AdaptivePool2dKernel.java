@@ -13,7 +13,7 @@ import dev.jconv.internal.shape.PoolShapes;
 public final class AdaptivePool2dKernel {
   private AdaptivePool2dKernel() {}
 
-  static int grain(AdaptivePool2dParams p) {
+  public static int grain(AdaptivePool2dParams p) {
     long perPlane = (long) p.inPlane() + p.outPlane();
     return (int) Math.max(1, (1 << 16) / Math.max(1, perPlane));
   }

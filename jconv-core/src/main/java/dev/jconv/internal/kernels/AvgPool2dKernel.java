@@ -87,7 +87,8 @@ public final class AvgPool2dKernel {
     }
   }
 
-  private static float window(float[] x, int xo, Pool2dParams p, int h0, int h1, int oh, int ow) {
+  /** The average of window (oh, ow), rows {@code [h0, h1)}, clipped to the input. Used for border columns. */
+  public static float window(float[] x, int xo, Pool2dParams p, int h0, int h1, int oh, int ow) {
     final int inW = p.inW();
     long ws = (long) ow * p.sW() - p.pW();
     int w0 = (int) Math.max(ws, 0);

@@ -1,5 +1,7 @@
 package dev.jconv.internal.kernels;
 
+import dev.jconv.internal.vector.KernelProviders;
+
 /**
  * The 2-D convolution algorithms, each able to run the forward pass. {@link ConvSelector} picks
  * one; tests run every value against {@link #REFERENCE}, so a new algorithm added here is tested
@@ -30,6 +32,84 @@ public enum ConvAlgorithm {
     @Override
     public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
       Im2colConv.forwardPointwise(p, x, weight, bias, out);
+    }
+  },
+  /**
+   * Direct convolution for few channels (groups 1, stride 1 along the width): six output channels
+   * accumulated together along each output row, no unfolding.
+   */
+  DIRECT {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DirectConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DirectConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
+   * Direct convolution with output channels across the vector lanes (groups 1, any stride): for
+   * small patches with 16 or more output channels, such as a first layer on RGB.
+   */
+  DIRECT_CHANNELS {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DirectChannelsConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DirectChannelsConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
+   * Depthwise (one input channel per group, e.g. MobileNet's 3x3 layers): each output row is a
+   * vector sum of shifted input rows, instead of one single-row GEMM per channel.
+   */
+  DEPTHWISE {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DepthwiseConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DepthwiseConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
+   * 3x3, stride 1, dilation 1, groups 1: Winograd F(4x4, 3x3), a quarter of the multiplies of a
+   * direct convolution, at the price of about one decimal digit of accuracy (see
+   * {@link WinogradConv}).
+   */
+  WINOGRAD {
+    @Override
+    public boolean supports(ConvParams p) {
+      return WinogradConv.supports(p.kh(), p.kw(), p.strideH(), p.strideW(), p.dilationH(),
+          p.dilationW(), p.groups());
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
+          p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out);
+    }
+  },
+  /**
+   * Dilated 3x3 stride 1, groups 1: one Winograd convolution per phase of the dilation (see
+   * {@link DilatedWinograd}).
+   */
+  DILATED_WINOGRAD {
+    @Override
+    public boolean supports(ConvParams p) {
+      return DilatedWinograd.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DilatedWinograd.forward(p, x, weight, bias, out);
     }
   };
 

@@ -19,6 +19,29 @@ public final class ConvSelector {
    */
   static final long TINY_FLOPS = 1L << 12;
 
+  /**
+   * Winograd needs this many input and output channels: its transforms cost per channel what the
+   * 36 small products save only when they are deep and wide enough (with 3 input channels, as in a
+   * first layer, im2col wins).
+   */
+  static final int WINOGRAD_MIN_CHANNELS = 16;
+
+  /**
+   * Direct kernels run layers whose patch (cin*kh*kw) is at most this large: there im2col's
+   * copies outweigh its products (LeNet: 25 and 150; a 7x7 RGB stem: 147).
+   */
+  static final int DIRECT_MAX_PATCH = 256;
+
+  /**
+   * DIRECT_CHANNELS from this many output channels (one 512-bit vector; DIRECT below) up to the
+   * second bound (beyond it a GEMM reuses each loaded input value better than broadcasts do).
+   */
+  static final int DIRECT_CHANNELS_MIN_COUT = 16;
+  static final int DIRECT_CHANNELS_MAX_COUT = 64;
+
+  /** For strided kxk kernels (k > 1) DIRECT_CHANNELS beats im2col up to this many outputs. */
+  static final int DIRECT_CHANNELS_MAX_COUT_STRIDED = 128;
+
   private ConvSelector() {}
 
   /** The algorithm for {@code p}: the forced one if set and able to run it, otherwise the best. */
@@ -37,6 +60,32 @@ public final class ConvSelector {
     }
     if (ConvAlgorithm.POINTWISE_GEMM.supports(p)) {
       return ConvAlgorithm.POINTWISE_GEMM;
+    }
+    if (ConvAlgorithm.DEPTHWISE.supports(p) && p.groups() > 1) {
+      return ConvAlgorithm.DEPTHWISE;
+    }
+    boolean wide = p.cin() >= WINOGRAD_MIN_CHANNELS && p.cout() >= WINOGRAD_MIN_CHANNELS;
+    if (ConvAlgorithm.WINOGRAD.supports(p) && wide) {
+      return ConvAlgorithm.WINOGRAD;
+    }
+    if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && wide) {
+      return ConvAlgorithm.DILATED_WINOGRAD;
+    }
+    boolean strided = p.strideH() > 1 || p.strideW() > 1;
+    if (p.groups() == 1 && strided && p.kh() * p.kw() > 1 && p.cout() >= DIRECT_CHANNELS_MIN_COUT
+        && p.cout() <= DIRECT_CHANNELS_MAX_COUT_STRIDED) {
+      // Strided kernels: im2col would copy pixels one by one (measured 2x slower on res3x3_s2).
+      return ConvAlgorithm.DIRECT_CHANNELS;
+    }
+    if (p.groups() == 1 && p.patchSize() <= DIRECT_MAX_PATCH) {
+      // Small patches: no unfolding. Output channels across the lanes once they fill a vector;
+      // below that, pixels across the lanes (which needs stride 1 along the width).
+      if (p.cout() >= DIRECT_CHANNELS_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT) {
+        return ConvAlgorithm.DIRECT_CHANNELS;
+      }
+      if (ConvAlgorithm.DIRECT.supports(p)) {
+        return ConvAlgorithm.DIRECT;
+      }
     }
     return ConvAlgorithm.IM2COL_GEMM;
   }

@@ -47,13 +47,13 @@ public final class MaxPool2dKernel {
   }
 
   /** Enough planes per task that scheduling stays small next to the work (~64k elements). */
-  static int grain(Pool2dParams p) {
+  public static int grain(Pool2dParams p) {
     long perPlane = (long) p.inPlane() + p.outPlane();
     return (int) Math.max(1, (1 << 16) / Math.max(1, perPlane));
   }
 
   /** First in-bounds tap position of a window starting at {@code start}: ATen's while loop. */
-  static int firstTap(long start, int dilation) {
+  public static int firstTap(long start, int dilation) {
     if (start >= 0) {
       return (int) start;
     }
@@ -62,7 +62,7 @@ public final class MaxPool2dKernel {
   }
 
   /** One past the last tap position, clipped to the input (may be at or before firstTap). */
-  static int tapEnd(long start, int kernel, int dilation, int size) {
+  public static int tapEnd(long start, int kernel, int dilation, int size) {
     return (int) Math.min(start + (long) (kernel - 1) * dilation + 1, size);
   }
 
@@ -70,12 +70,12 @@ public final class MaxPool2dKernel {
    * The first output column whose window lies wholly inside the input horizontally (no clipping),
    * i.e. the first {@code ow} with {@code ow*sW - pW >= 0}.
    */
-  static int interiorStart(int outW, int sW, int pW) {
+  public static int interiorStart(int outW, int sW, int pW) {
     return Math.min(outW, (pW + sW - 1) / sW);
   }
 
   /** One past the last output column whose window ends inside the input (at least {@code lo}). */
-  static int interiorEnd(int lo, int outW, int inW, int kW, int sW, int pW, int dW) {
+  public static int interiorEnd(int lo, int outW, int inW, int kW, int sW, int pW, int dW) {
     long lastStart = (long) inW - 1 - (long) (kW - 1) * dW + pW;
     if (lastStart < 0) {
       return lo;
@@ -141,7 +141,11 @@ public final class MaxPool2dKernel {
     }
   }
 
-  private static void windowIndices(float[] x, int xo, float[] out, int o, long[] idx, int io, Pool2dParams p,
+  /**
+   * One window {@code ow} of an output row (rows {@code h0, h0+dH, ... < h1}), clipped to the
+   * input: its max into {@code out[o]} and index into {@code idx[io]}. Used for border columns.
+   */
+  public static void windowIndices(float[] x, int xo, float[] out, int o, long[] idx, int io, Pool2dParams p,
       int h0, int h1, int ow) {
     final int inW = p.inW();
     long ws = (long) ow * p.sW() - p.pW();
@@ -200,7 +204,8 @@ public final class MaxPool2dKernel {
     }
   }
 
-  private static float windowValue(float[] x, int xo, Pool2dParams p, int h0, int h1, int ow) {
+  /** The max of one window, as {@link #windowIndices} computes it, without the index. */
+  public static float windowValue(float[] x, int xo, Pool2dParams p, int h0, int h1, int ow) {
     final int inW = p.inW();
     long ws = (long) ow * p.sW() - p.pW();
     int w0 = firstTap(ws, p.dW());

@@ -38,6 +38,13 @@ public interface KernelProvider {
   PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda);
 
   /**
+   * {@link #packA(boolean, int, int, float[], int, int)} into the storage of {@code reuse} when
+   * that was packed by this provider for an {@code m x k} matrix (then {@code reuse} is
+   * overwritten and returned: only pass one that nothing else still reads); otherwise a new one.
+   */
+  PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedMatrix reuse);
+
+  /**
    * {@link #sgemm} with a left operand packed by this provider's {@link #packA}:
    * {@code C = A op(B) + beta C}, A being {@code a.rows() x a.cols()}. Only C is modified.
    */
@@ -64,4 +71,36 @@ public interface KernelProvider {
    * {@code y[(4*r + c)*yStride + j]}. Only {@code y} is modified.
    */
   void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
+  /**
+   * One output row of a stride-1 depthwise convolution: for {@code j < n},
+   * {@code out[outOff + j] = bias + sum(w[wOff + ky*kw + kx] * src[rowOff[ky] + j + kx*dw])} over
+   * {@code ky < kh, kx < kw}. Every index read must be inside {@code src} (the caller pads the
+   * input). Only {@code out} is modified.
+   */
+  void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n);
+
+  /**
+   * A row of a direct convolution for six output channels at once (channels with few inputs and
+   * outputs, where im2col would copy more than it computes): for {@code j < n} and
+   * {@code r < rows} (at most 6),
+   * {@code out[outOff + r*outStride + j] = bias6[r] + sum over t < taps of w6[t*6 + r] * src[tapOff[t] + j]}.
+   * {@code w6} holds 6 weights per tap (zeros for channels past {@code rows}). {@code src} must
+   * have 16 readable floats past the last index used (vectors may run past {@code n}).
+   * Only {@code out} is modified.
+   */
+  void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6, float[] out,
+      int outOff, int outStride, int rows, int n);
+
+  /**
+   * Direct convolution with the output channels in the vector lanes: for pixels {@code i < np}
+   * and channels {@code c < cpad},
+   * {@code out[outOff + i*cpad + c] = bias[c] + sum over t < taps of w[t*cpad + c] * src[pixOff[i] + tapOff[t]]}
+   * (pixel-major). {@code cpad} is a multiple of 16; channels past the real ones have zero
+   * weights. Any stride works: each input value is broadcast, never loaded as a vector. Only
+   * {@code out} is modified.
+   */
+  void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff);
 }

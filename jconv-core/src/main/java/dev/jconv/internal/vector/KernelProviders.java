@@ -32,9 +32,36 @@ public final class KernelProviders {
 
   private KernelProviders() {}
 
-  /** The provider chosen at start-up (from the properties above and the JVM). */
+  private static volatile KernelProvider override;
+
+  /**
+   * The provider chosen at start-up (from the properties above and the JVM), or the one set by
+   * {@link #overrideForTesting}.
+   */
   public static KernelProvider get() {
-    return Holder.INSTANCE;
+    KernelProvider o = override;
+    return o != null ? o : Holder.INSTANCE;
+  }
+
+  /** Restores the provider replaced by {@link #overrideForTesting}. */
+  public interface Restore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Makes {@link #get()} return {@code provider} for every thread until the returned handle is
+   * closed: tests and benchmarks use it to run the kernels that go through {@code get()} at each
+   * width in one JVM. Not for concurrent use; nest by closing in reverse order.
+   *
+   * <pre>{@code
+   * try (var r = KernelProviders.overrideForTesting(KernelProviders.panama(256))) { ... }
+   * }</pre>
+   */
+  public static Restore overrideForTesting(KernelProvider provider) {
+    KernelProvider previous = override;
+    override = provider;
+    return () -> override = previous;
   }
 
   /** The plain-Java provider. */

@@ -19,8 +19,8 @@ final class Panama512 extends PanamaKernels {
   }
 
   @Override
-  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx, int ldc,
-      boolean accumulate) {
+  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
+      int cIdx, int ldc, boolean accumulate) {
     // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
     // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
     // broadcasts, enough to keep two FMA pipes busy.
@@ -38,7 +38,7 @@ final class Panama512 extends PanamaKernels {
     FloatVector c51 = c00;
     int ai = aIdx;
     int bi = bIdx;
-    for (int p = 0; p < kc; p++, ai += MR, bi += 2 * L) {
+    for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -223,6 +223,257 @@ final class Panama512 extends PanamaKernels {
     }
     if (bound < count) {
       PlainWinograd.output(m, mOff + bound, mStride, count - bound, y, bound, yStride);
+    }
+  }
+
+  @Override
+  void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    int bound = S.loopBound(n);
+    if (kh == 3 && kw == 3) {
+      // The common 3x3 case: the nine weights stay in registers, one load per FMA.
+      FloatVector w0 = FloatVector.broadcast(S, w[wOff]);
+      FloatVector w1 = FloatVector.broadcast(S, w[wOff + 1]);
+      FloatVector w2 = FloatVector.broadcast(S, w[wOff + 2]);
+      FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]);
+      FloatVector w4 = FloatVector.broadcast(S, w[wOff + 4]);
+      FloatVector w5 = FloatVector.broadcast(S, w[wOff + 5]);
+      FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]);
+      FloatVector w7 = FloatVector.broadcast(S, w[wOff + 7]);
+      FloatVector w8 = FloatVector.broadcast(S, w[wOff + 8]);
+      FloatVector vb = FloatVector.broadcast(S, bias);
+      int r0 = rowOff[0];
+      int r1 = rowOff[1];
+      int r2 = rowOff[2];
+      for (int j = 0; j < bound; j += L) {
+        FloatVector acc = vb;
+        acc = w0.fma(FloatVector.fromArray(S, src, r0 + j), acc);
+        acc = w1.fma(FloatVector.fromArray(S, src, r0 + j + dw), acc);
+        acc = w2.fma(FloatVector.fromArray(S, src, r0 + j + 2 * dw), acc);
+        acc = w3.fma(FloatVector.fromArray(S, src, r1 + j), acc);
+        acc = w4.fma(FloatVector.fromArray(S, src, r1 + j + dw), acc);
+        acc = w5.fma(FloatVector.fromArray(S, src, r1 + j + 2 * dw), acc);
+        acc = w6.fma(FloatVector.fromArray(S, src, r2 + j), acc);
+        acc = w7.fma(FloatVector.fromArray(S, src, r2 + j + dw), acc);
+        acc = w8.fma(FloatVector.fromArray(S, src, r2 + j + 2 * dw), acc);
+        acc.intoArray(out, outOff + j);
+      }
+    } else {
+      for (int j = 0; j < bound; j += L) {
+        FloatVector acc = FloatVector.broadcast(S, bias);
+        for (int ky = 0; ky < kh; ky++) {
+          int row = rowOff[ky] + j;
+          int wr = wOff + ky * kw;
+          for (int kx = 0; kx < kw; kx++) {
+            acc = FloatVector.broadcast(S, w[wr + kx]).fma(FloatVector.fromArray(S, src, row + kx * dw), acc);
+          }
+        }
+        acc.intoArray(out, outOff + j);
+      }
+    }
+    for (int j = bound; j < n; j++) {
+      float sum = bias;
+      for (int ky = 0; ky < kh; ky++) {
+        int row = rowOff[ky] + j;
+        int wr = wOff + ky * kw;
+        for (int kx = 0; kx < kw; kx++) {
+          sum = Math.fma(w[wr + kx], src[row + kx * dw], sum);
+        }
+      }
+      out[outOff + j] = sum;
+    }
+  }
+
+  @Override
+  void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6, float[] out,
+      int outOff, int outStride, int rows, int n) {
+    // Six accumulators (one per output channel) over L pixels; each tap loads one input vector
+    // and feeds six FMAs. The last, partial vector is computed whole (src has slack) and only its
+    // first lanes are stored.
+    float[] tail = null;
+    for (int j = 0; j < n; j += L) {
+      FloatVector a0 = FloatVector.broadcast(S, bias6[0]);
+      FloatVector a1 = FloatVector.broadcast(S, bias6[1]);
+      FloatVector a2 = FloatVector.broadcast(S, bias6[2]);
+      FloatVector a3 = FloatVector.broadcast(S, bias6[3]);
+      FloatVector a4 = FloatVector.broadcast(S, bias6[4]);
+      FloatVector a5 = FloatVector.broadcast(S, bias6[5]);
+      for (int t = 0, wi = 0; t < taps; t++, wi += 6) {
+        FloatVector xv = FloatVector.fromArray(S, src, tapOff[t] + j);
+        a0 = FloatVector.broadcast(S, w6[wi]).fma(xv, a0);
+        a1 = FloatVector.broadcast(S, w6[wi + 1]).fma(xv, a1);
+        a2 = FloatVector.broadcast(S, w6[wi + 2]).fma(xv, a2);
+        a3 = FloatVector.broadcast(S, w6[wi + 3]).fma(xv, a3);
+        a4 = FloatVector.broadcast(S, w6[wi + 4]).fma(xv, a4);
+        a5 = FloatVector.broadcast(S, w6[wi + 5]).fma(xv, a5);
+      }
+      if (j + L <= n) {
+        int o = outOff + j;
+        a0.intoArray(out, o);
+        if (rows > 1) {
+          a1.intoArray(out, o + outStride);
+        }
+        if (rows > 2) {
+          a2.intoArray(out, o + 2 * outStride);
+        }
+        if (rows > 3) {
+          a3.intoArray(out, o + 3 * outStride);
+        }
+        if (rows > 4) {
+          a4.intoArray(out, o + 4 * outStride);
+        }
+        if (rows > 5) {
+          a5.intoArray(out, o + 5 * outStride);
+        }
+      } else {
+        if (tail == null) {
+          tail = new float[6 * L];
+        }
+        a0.intoArray(tail, 0);
+        a1.intoArray(tail, L);
+        a2.intoArray(tail, 2 * L);
+        a3.intoArray(tail, 3 * L);
+        a4.intoArray(tail, 4 * L);
+        a5.intoArray(tail, 5 * L);
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(tail, r * L, out, outOff + r * outStride + j, n - j);
+        }
+      }
+    }
+  }
+
+  @Override
+  void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    // Eight pixels x one vector of channels = 8 accumulators; per tap one weight vector and
+    // eight broadcast input values feed eight FMAs.
+    int cv = 0;
+    // Two vectors of channels x six pixels = 12 accumulators when there are channels enough: per
+    // tap two weight loads and six broadcasts feed twelve FMAs.
+    for (; cv + 2 * L <= cpad; cv += 2 * L) {
+      FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+      FloatVector vb1 = FloatVector.fromArray(S, bias, cv + L);
+      int i = 0;
+      for (; i + 6 <= np; i += 6) {
+        int p0 = pixOff[i];
+        int p1 = pixOff[i + 1];
+        int p2 = pixOff[i + 2];
+        int p3 = pixOff[i + 3];
+        int p4 = pixOff[i + 4];
+        int p5 = pixOff[i + 5];
+        FloatVector a00 = vb0;
+        FloatVector a01 = vb1;
+        FloatVector a10 = vb0;
+        FloatVector a11 = vb1;
+        FloatVector a20 = vb0;
+        FloatVector a21 = vb1;
+        FloatVector a30 = vb0;
+        FloatVector a31 = vb1;
+        FloatVector a40 = vb0;
+        FloatVector a41 = vb1;
+        FloatVector a50 = vb0;
+        FloatVector a51 = vb1;
+        for (int t = 0; t < taps; t++) {
+          int wi = t * cpad + cv;
+          FloatVector w0 = FloatVector.fromArray(S, w, wi);
+          FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+          int o = tapOff[t];
+          FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
+          a00 = x.fma(w0, a00);
+          a01 = x.fma(w1, a01);
+          x = FloatVector.broadcast(S, src[p1 + o]);
+          a10 = x.fma(w0, a10);
+          a11 = x.fma(w1, a11);
+          x = FloatVector.broadcast(S, src[p2 + o]);
+          a20 = x.fma(w0, a20);
+          a21 = x.fma(w1, a21);
+          x = FloatVector.broadcast(S, src[p3 + o]);
+          a30 = x.fma(w0, a30);
+          a31 = x.fma(w1, a31);
+          x = FloatVector.broadcast(S, src[p4 + o]);
+          a40 = x.fma(w0, a40);
+          a41 = x.fma(w1, a41);
+          x = FloatVector.broadcast(S, src[p5 + o]);
+          a50 = x.fma(w0, a50);
+          a51 = x.fma(w1, a51);
+        }
+        int o = outOff + i * cpad + cv;
+        a00.intoArray(out, o);
+        a01.intoArray(out, o + L);
+        a10.intoArray(out, o + cpad);
+        a11.intoArray(out, o + cpad + L);
+        a20.intoArray(out, o + 2 * cpad);
+        a21.intoArray(out, o + 2 * cpad + L);
+        a30.intoArray(out, o + 3 * cpad);
+        a31.intoArray(out, o + 3 * cpad + L);
+        a40.intoArray(out, o + 4 * cpad);
+        a41.intoArray(out, o + 4 * cpad + L);
+        a50.intoArray(out, o + 5 * cpad);
+        a51.intoArray(out, o + 5 * cpad + L);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = vb0;
+        FloatVector a1 = vb1;
+        int pi = pixOff[i];
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[pi + tapOff[t]]);
+          a0 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv), a0);
+          a1 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv + L), a1);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+        a1.intoArray(out, outOff + i * cpad + cv + L);
+      }
+    }
+    for (; cv < cpad; cv += L) {
+      FloatVector vb = FloatVector.fromArray(S, bias, cv);
+      int i = 0;
+      for (; i + 8 <= np; i += 8) {
+        int p0 = pixOff[i];
+        int p1 = pixOff[i + 1];
+        int p2 = pixOff[i + 2];
+        int p3 = pixOff[i + 3];
+        int p4 = pixOff[i + 4];
+        int p5 = pixOff[i + 5];
+        int p6 = pixOff[i + 6];
+        int p7 = pixOff[i + 7];
+        FloatVector a0 = vb;
+        FloatVector a1 = vb;
+        FloatVector a2 = vb;
+        FloatVector a3 = vb;
+        FloatVector a4 = vb;
+        FloatVector a5 = vb;
+        FloatVector a6 = vb;
+        FloatVector a7 = vb;
+        for (int t = 0; t < taps; t++) {
+          FloatVector wv = FloatVector.fromArray(S, w, t * cpad + cv);
+          int o = tapOff[t];
+          a0 = FloatVector.broadcast(S, src[p0 + o]).fma(wv, a0);
+          a1 = FloatVector.broadcast(S, src[p1 + o]).fma(wv, a1);
+          a2 = FloatVector.broadcast(S, src[p2 + o]).fma(wv, a2);
+          a3 = FloatVector.broadcast(S, src[p3 + o]).fma(wv, a3);
+          a4 = FloatVector.broadcast(S, src[p4 + o]).fma(wv, a4);
+          a5 = FloatVector.broadcast(S, src[p5 + o]).fma(wv, a5);
+          a6 = FloatVector.broadcast(S, src[p6 + o]).fma(wv, a6);
+          a7 = FloatVector.broadcast(S, src[p7 + o]).fma(wv, a7);
+        }
+        int o = outOff + i * cpad + cv;
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + cpad);
+        a2.intoArray(out, o + 2 * cpad);
+        a3.intoArray(out, o + 3 * cpad);
+        a4.intoArray(out, o + 4 * cpad);
+        a5.intoArray(out, o + 5 * cpad);
+        a6.intoArray(out, o + 6 * cpad);
+        a7.intoArray(out, o + 7 * cpad);
+      }
+      for (; i < np; i++) {
+        FloatVector a = vb;
+        int pi = pixOff[i];
+        for (int t = 0; t < taps; t++) {
+          a = FloatVector.broadcast(S, src[pi + tapOff[t]]).fma(FloatVector.fromArray(S, w, t * cpad + cv), a);
+        }
+        a.intoArray(out, outOff + i * cpad + cv);
+      }
     }
   }
 }

@@ -20,6 +20,12 @@ final class PanamaGemm {
 
   private static final int MR = PanamaKernels.MR;
 
+  /**
+   * Up to this many rows of C, B's full panels are read in place instead of packed (see
+   * {@link #macroKernel}); beyond, each packed panel is reused often enough to pay for its copy.
+   */
+  private static final int DIRECT_B_MAX_ROWS = 4 * PanamaKernels.MR;
+
   /** Columns of B packed together (see {@link #packBPanels}): 2 KB runs of each row. */
   private static final int PACK_RUN = 512;
 
@@ -63,14 +69,17 @@ final class PanamaGemm {
   }
 
   /** Packs op(A) as {@link #block} would, every KC step at once: step pc's panels at pc * mPad. */
-  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+  PackedMatrix pack(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
     int mPad = roundUp(Math.max(m, 1), MR);
-    float[] data = new float[mPad * k];
+    boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
+    // Every element is written below (padding rows as zeros), so reused storage needs no clearing.
+    float[] data = fits ? reuse.data : new float[mPad * k];
     int kcStep = kcStep(k);
     for (int pc = 0; pc < k; pc += kcStep) {
       packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, pc * mPad);
     }
-    return new PackedMatrix(m, k, data, this);
+    return fits ? reuse : new PackedMatrix(m, k, data, this);
   }
 
   void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
@@ -197,14 +206,28 @@ final class PanamaGemm {
 
   /** Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}. */
   private void macroKernel(float[] ap, int apBase, float[] bp, int mc, int nc, int kc, float[] c,
-      int cBase,
-      int ldc, boolean accumulate, float[] tile, float[] b, int bOff, int ldb, boolean transB,
-      int pc, int jc) {
+      int cBase, int ldc, boolean accumulate, float[] tile, float[] b, int bOff, int ldb,
+      boolean transB, int pc, int jc) {
     PanamaKernels kern = kernels;
+    // With few rows (LeNet's 6 or 16 output channels) each B panel serves only a panel or two of
+    // A, and copying it would cost as much as using it: read full panels straight from B.
+    // (mc <= DIRECT_B_MAX_ROWS < mcMax means this is the only row block, so no later block needs
+    // the panels this one did not pack.)
+    boolean direct = b != null && !transB && mc <= DIRECT_B_MAX_ROWS;
     for (int jr = 0; jr < nc; jr += nr) {
       int nEdge = Math.min(nr, nc - jr);
+      float[] bArr = bp;
       int bIdx = jr * kc;
-      if (b != null && jr % packCols == 0) {
+      int bStep = nr;
+      if (direct) {
+        if (nEdge == nr) {
+          bArr = b;
+          bIdx = bOff + pc * ldb + jc + jr;
+          bStep = ldb;
+        } else {
+          packBPanel(false, b, bOff, ldb, pc, kc, jc + jr, nEdge, bp, bIdx);
+        }
+      } else if (b != null && jr % packCols == 0) {
         packBPanels(transB, b, bOff, ldb, pc, kc, jc + jr, Math.min(packCols, nc - jr), bp, bIdx);
       }
       for (int ir = 0; ir < mc; ir += MR) {
@@ -212,11 +235,11 @@ final class PanamaGemm {
         int aIdx = apBase + ir * kc;
         int cIdx = cBase + ir * ldc + jr;
         if (mEdge == MR && nEdge == nr) {
-          kern.gemmMicro(ap, aIdx, bp, bIdx, kc, c, cIdx, ldc, accumulate);
+          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate);
         } else {
           // Edge tiles compute a full (zero-padded) tile into a scratch block, then copy the part
           // that exists: one code path for the kernel, no masked loads in the hot loop.
-          kern.gemmMicro(ap, aIdx, bp, bIdx, kc, tile, 0, nr, false);
+          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, tile, 0, nr, false);
           for (int r = 0; r < mEdge; r++) {
             int cr = cIdx + r * ldc;
             int tr = r * nr;

@@ -18,11 +18,12 @@ abstract class PanamaKernels {
   /**
    * The GEMM micro-kernel: {@code C[0:MR, 0:2*lanes] = (accumulate ? C : 0) + Ap * Bp}, where
    * {@code Ap} is an A panel packed k-major ({@code MR} values per step, from {@code ap[aIdx]}) and
-   * {@code Bp} a B panel packed k-major ({@code 2*lanes} values per step, from {@code bp[bIdx]}).
+   * {@code Bp} holds {@code 2*lanes} contiguous values per step, from {@code bp[bIdx]}, steps
+   * {@code bStep} apart (a packed panel: {@code 2*lanes}; B itself: its row length).
    * Writes {@code C[r][j]} at {@code c[cIdx + r*ldc + j]}.
    */
-  abstract void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int kc, float[] c, int cIdx,
-      int ldc, boolean accumulate);
+  abstract void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
+      int cIdx, int ldc, boolean accumulate);
 
   /** Sum of {@code x[xOff+i] * y[yOff+i]} over {@code i < n}. */
   abstract float dot(float[] x, int xOff, float[] y, int yOff, int n);
@@ -36,6 +37,18 @@ abstract class PanamaKernels {
 
   /** See {@link KernelProvider#winogradOutput}. */
   abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
+  /** See {@link KernelProvider#depthwiseRow}. */
+  abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,
+      int wOff, float bias, float[] out, int outOff, int n);
+
+  /** See {@link KernelProvider#directRow6}. */
+  abstract void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
+      float[] out, int outOff, int outStride, int rows, int n);
+
+  /** See {@link KernelProvider#directChannels}. */
+  abstract void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, float[] out, int outOff);
 
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaKernels forBits(int bits) {

@@ -50,7 +50,13 @@ final class PanamaProvider implements KernelProvider {
 
   @Override
   public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
-    return gemm.pack(transA, m, k, a, aOff, lda);
+    return gemm.pack(transA, m, k, a, aOff, lda, null);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
+    return gemm.pack(transA, m, k, a, aOff, lda, reuse);
   }
 
   @Override
@@ -78,6 +84,24 @@ final class PanamaProvider implements KernelProvider {
   @Override
   public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
     kernels.winogradOutput(m, mOff, mStride, count, y, yStride);
+  }
+
+  @Override
+  public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    kernels.depthwiseRow(src, rowOff, kh, kw, dw, w, wOff, bias, out, outOff, n);
+  }
+
+  @Override
+  public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
+      float[] out, int outOff, int outStride, int rows, int n) {
+    kernels.directRow6(src, tapOff, taps, w6, bias6, out, outOff, outStride, rows, n);
+  }
+
+  @Override
+  public void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    kernels.directChannels(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff);
   }
 
   @Override

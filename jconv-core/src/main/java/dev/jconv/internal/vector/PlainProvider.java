@@ -33,13 +33,20 @@ public final class PlainProvider implements KernelProvider {
 
   @Override
   public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
-    float[] data = new float[m * k];
+    return packA(transA, m, k, a, aOff, lda, null);
+  }
+
+  @Override
+  public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda,
+      PackedMatrix reuse) {
+    boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
+    float[] data = fits ? reuse.data : new float[m * k];
     for (int i = 0; i < m; i++) {
       for (int p = 0; p < k; p++) {
         data[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
       }
     }
-    return new PackedMatrix(m, k, data, this);
+    return fits ? reuse : new PackedMatrix(m, k, data, this);
   }
 
   @Override
@@ -75,5 +82,51 @@ public final class PlainProvider implements KernelProvider {
   @Override
   public void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
     PlainWinograd.output(m, mOff, mStride, count, y, yStride);
+  }
+
+  @Override
+  public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int n) {
+    for (int j = 0; j < n; j++) {
+      float sum = bias;
+      for (int ky = 0; ky < kh; ky++) {
+        int row = rowOff[ky] + j;
+        int wr = wOff + ky * kw;
+        for (int kx = 0; kx < kw; kx++) {
+          sum = Math.fma(w[wr + kx], src[row + kx * dw], sum);
+        }
+      }
+      out[outOff + j] = sum;
+    }
+  }
+
+  @Override
+  public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
+      float[] out, int outOff, int outStride, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < n; j++) {
+        float sum = bias6[r];
+        for (int t = 0; t < taps; t++) {
+          sum = Math.fma(w6[t * 6 + r], src[tapOff[t] + j], sum);
+        }
+        out[outOff + r * outStride + j] = sum;
+      }
+    }
+  }
+
+  @Override
+  public void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    for (int i = 0; i < np; i++) {
+      int o = outOff + i * cpad;
+      System.arraycopy(bias, 0, out, o, cpad);
+      for (int t = 0; t < taps; t++) {
+        float xv = src[pixOff[i] + tapOff[t]];
+        int wt = t * cpad;
+        for (int c = 0; c < cpad; c++) {
+          out[o + c] = Math.fma(w[wt + c], xv, out[o + c]);
+        }
+      }
+    }
   }
 }

@@ -12,6 +12,7 @@ import dev.jconv.internal.kernels.MaxUnpool2dKernel;
 import dev.jconv.internal.kernels.Pool2dParams;
 import dev.jconv.internal.kernels.Unpool2dParams;
 import dev.jconv.internal.shape.PoolShapes;
+import dev.jconv.internal.vector.PoolingProviders;
 import dev.jconv.nn.AdaptiveAvgPool2dOptions;
 import dev.jconv.nn.AdaptiveMaxPool2dOptions;
 import dev.jconv.nn.AvgPool2dOptions;
@@ -189,7 +190,7 @@ final class Pooling {
     Tensor values;
     if (t == DType.FLOAT32) {
       float[] y = new float[n];
-      MaxPool2dKernel.forward(Raw.floats(input), 0, y, 0, idx, 0, p);
+      PoolingProviders.get().maxPool2d(Raw.floats(input), 0, y, 0, idx, 0, p);
       values = Raw.wrap(y, shape);
     } else {
       double[] y = new double[n];
@@ -241,7 +242,7 @@ final class Pooling {
     switch (t) {
       case FLOAT32 -> {
         float[] y = new float[n];
-        AvgPool2dKernel.forward(Raw.floats(input), 0, y, 0, p);
+        PoolingProviders.get().avgPool2d(Raw.floats(input), 0, y, 0, p);
         return Raw.wrap(y, shape);
       }
       case FLOAT64 -> {
@@ -353,7 +354,7 @@ final class Pooling {
     }
     if (input.dtype() == DType.FLOAT32) {
       float[] y = new float[n];
-      AdaptivePool2dKernel.avg(Raw.floats(input), 0, y, 0, p);
+      PoolingProviders.get().adaptiveAvgPool2d(Raw.floats(input), 0, y, 0, p);
       return Raw.wrap(y, shape);
     }
     double[] y = new double[n];
@@ -394,7 +395,7 @@ final class Pooling {
     Tensor values;
     if (input.dtype() == DType.FLOAT32) {
       float[] y = new float[n];
-      AdaptivePool2dKernel.max(Raw.floats(input), 0, y, 0, idx, 0, p);
+      PoolingProviders.get().adaptiveMaxPool2d(Raw.floats(input), 0, y, 0, idx, 0, p);
       values = Raw.wrap(y, shape);
     } else {
       double[] y = new double[n];

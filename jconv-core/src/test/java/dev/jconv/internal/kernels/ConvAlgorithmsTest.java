@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jconv.internal.parallel.Parallel;
 import dev.jconv.internal.shape.ConvShapes;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every convolution algorithm against {@link ConvReference} over awkward sizes (1, 7, 13, 207),
  * groups, dilation, stride larger than the kernel, asymmetric padding, and both parallel paths.
- * The number of (algorithm, configuration) pairs checked is asserted, so an algorithm added to
- * {@link ConvAlgorithm} cannot go untested.
+ * Each runs at every native kernel provider. The number of (algorithm, provider, configuration)
+ * checks is asserted, so an algorithm added to {@link ConvAlgorithm} cannot go untested.
  */
 class ConvAlgorithmsTest {
 
@@ -55,16 +57,54 @@ class ConvAlgorithmsTest {
     {16, 8, 7, 7, 16, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // many tasks: parallel over images
     {1, 70, 30, 30, 300, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // M, K over the GEMM blocks (64, 256)
     {1, 64, 207, 207, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // im2col larger than one chunk
+    {2, 7, 13, 207, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // depthwise, rows past several vectors
+    {1, 5, 13, 13, 15, 5, 5, 3, 1, 1, 2, 1, 2, 1, 1, 1},     // depthwise, multiplier 3, 5x3
+    {1, 4, 13, 13, 4, 4, 3, 3, 2, 3, 1, 0, 0, 2, 2, 1},      // depthwise, strided and dilated rows
+    {2, 5, 13, 11, 6, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      // dilated 2, 'same'
+    {1, 3, 17, 13, 4, 1, 3, 3, 1, 1, 0, 5, 4, 0, 3, 2},      // dilations 3 and 2, uneven padding
+    {1, 18, 9, 9, 17, 1, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1},      // dilated rows only
   };
+
+  /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
+  private static final int DEPTHWISE_CONFIGS = 9;
+
+  /** Configurations above with a dilated 3x3 stride-1 kernel, groups 1. */
+  private static final int DILATED_CONFIGS = 3;
+
+  /** Configurations above that DIRECT runs (groups 1, stride 1 along the width). */
+  private static final int DIRECT_CONFIGS = 18;
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
+    // Every algorithm at every provider the CPU runs natively (plain, and the Vector API at each
+    // width up to the CPU's): the GEMMs and transforms behind them differ per provider.
+    List<KernelProvider> providers = KernelProviders.allNative();
     Map<ConvAlgorithm, Integer> checked = new EnumMap<>(ConvAlgorithm.class);
     int pointwise = 0;
+    int winograd = 0;
+    int depthwise = 0;
+    int direct = 0;
+    int dilated = 0;
+    int groups1 = 0;
     for (int[] c : CONFIGS) {
       ConvParams p = params(c);
       if (Im2colConv.isPointwise(p)) {
         pointwise++;
+      }
+      if (ConvAlgorithm.WINOGRAD.supports(p)) {
+        winograd++;
+      }
+      if (ConvAlgorithm.DEPTHWISE.supports(p)) {
+        depthwise++;
+      }
+      if (ConvAlgorithm.DIRECT.supports(p)) {
+        direct++;
+      }
+      if (ConvAlgorithm.DILATED_WINOGRAD.supports(p)) {
+        dilated++;
+      }
+      if (p.groups() == 1) {
+        groups1++;
       }
       SplittableRandom rnd = new SplittableRandom(p.hashCode());
       float[] x = random(rnd, p.inputLength());
@@ -77,26 +117,91 @@ class ConvAlgorithmsTest {
         if (alg == ConvAlgorithm.REFERENCE || !alg.supports(p)) {
           continue;
         }
-        for (int t : new int[] {1, 2}) {
-          Parallel.setNumThreads(t);
-          float[] out = new float[p.outputLength()];
-          java.util.Arrays.fill(out, Float.NaN);
-          alg.forward(p, x, w, b, out);
-          compare(alg + " threads=" + t + " " + p, expected, bound, p.patchSize(), out);
+        for (KernelProvider provider : providers) {
+          try (var r = KernelProviders.overrideForTesting(provider)) {
+            for (int t : new int[] {1, 2}) {
+              Parallel.setNumThreads(t);
+              float[] out = new float[p.outputLength()];
+              java.util.Arrays.fill(out, Float.NaN);
+              alg.forward(p, x, w, b, out);
+              String what = alg + " " + provider + " threads=" + t + " " + p;
+              if (alg == ConvAlgorithm.WINOGRAD) {
+                compareWinograd(what, p, expected, bound, out);
+              } else if (alg == ConvAlgorithm.DILATED_WINOGRAD) {
+                // Its 4x4 tiles are tiles of a phase, spread over the plane: scale by the plane's
+                // largest magnitude (looser than per tile, and simple).
+                compareWinogradPlane(what, p, expected, bound, out);
+              } else {
+                compare(what, expected, bound, p.patchSize(), out);
+              }
+            }
+          }
+          checked.merge(alg, 1, Integer::sum);
         }
-        checked.merge(alg, 1, Integer::sum);
       }
     }
-    assertEquals(CONFIGS.length, checked.get(ConvAlgorithm.IM2COL_GEMM));
+    int np = providers.size();
+    assertEquals(CONFIGS.length * np, checked.get(ConvAlgorithm.IM2COL_GEMM));
     assertEquals(4, pointwise, "the table should keep its pointwise configurations");
-    assertEquals(pointwise, checked.get(ConvAlgorithm.POINTWISE_GEMM));
+    assertEquals(pointwise * np, checked.get(ConvAlgorithm.POINTWISE_GEMM));
+    assertEquals(5, winograd, "the table should keep its 3x3 stride-1 configurations");
+    assertEquals(winograd * np, checked.get(ConvAlgorithm.WINOGRAD));
     for (ConvAlgorithm alg : ConvAlgorithm.values()) {
       if (alg != ConvAlgorithm.REFERENCE) {
         assertTrue(checked.getOrDefault(alg, 0) > 0, alg + " was never checked against the reference");
       }
     }
     assertEquals(ConvAlgorithm.values().length - 1, checked.size());
-    assertEquals(CONFIGS.length + pointwise, checked.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(DEPTHWISE_CONFIGS, depthwise, "the table should keep its depthwise configurations");
+    assertEquals(depthwise * np, checked.get(ConvAlgorithm.DEPTHWISE));
+    assertEquals(DIRECT_CONFIGS, direct, "the table should keep its groups-1, width-stride-1 configurations");
+    assertEquals(direct * np, checked.get(ConvAlgorithm.DIRECT));
+    assertEquals(DILATED_CONFIGS, dilated, "the table should keep its dilated 3x3 configurations");
+    assertEquals(dilated * np, checked.get(ConvAlgorithm.DILATED_WINOGRAD));
+    assertEquals(groups1 * np, checked.get(ConvAlgorithm.DIRECT_CHANNELS));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated + groups1) * np,
+        checked.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /**
+   * Winograd's transforms mix the 16 outputs of a 4x4 tile, so its rounding error scales with the
+   * largest output magnitude in the tile, and is about ten times a direct sum's (see
+   * WinogradConvTest for the measured figures).
+   */
+  static void compareWinogradPlane(String what, ConvParams p, float[] expected, float[] magnitude,
+      float[] got) {
+    int plane = p.outH() * p.outW();
+    for (int i = 0; i < expected.length; i++) {
+      double scale = 0;
+      for (int j = i / plane * plane; j < (i / plane + 1) * plane; j++) {
+        scale = Math.max(scale, magnitude[j]);
+      }
+      double tol = 2e-5 * scale + 1e-30;
+      if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+        fail(what + ": element " + i + " is " + got[i] + ", expected " + expected[i] + " (tolerance " + tol + ")");
+      }
+    }
+  }
+
+  static void compareWinograd(String what, ConvParams p, float[] expected, float[] magnitude,
+      float[] got) {
+    int oh = p.outH();
+    int ow = p.outW();
+    for (int i = 0; i < expected.length; i++) {
+      int plane = i / (oh * ow);
+      int oy = i / ow % oh;
+      int ox = i % ow;
+      double scale = 0;
+      for (int y = oy / 4 * 4; y < Math.min(oh, oy / 4 * 4 + 4); y++) {
+        for (int xx = ox / 4 * 4; xx < Math.min(ow, ox / 4 * 4 + 4); xx++) {
+          scale = Math.max(scale, magnitude[(plane * oh + y) * ow + xx]);
+        }
+      }
+      double tol = 2e-5 * scale + 1e-30;
+      if (!(Math.abs(got[i] - expected[i]) <= tol)) {
+        fail(what + ": element " + i + " is " + got[i] + ", expected " + expected[i] + " (tolerance " + tol + ")");
+      }
+    }
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class PlaneMeanTest {
 
   /** ATen's cascade_sum inner path written with one array per vector register. */
-  private static float atenSum(float[] x, int off, int n) {
+  static float atenSum(float[] x, int off, int n) {
     if (n < 8) {
       float s = 0;
       for (int i = 0; i < n; i++) {

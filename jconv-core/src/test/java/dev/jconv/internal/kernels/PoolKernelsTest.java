@@ -41,7 +41,7 @@ class PoolKernelsTest {
   private static final int[][] SIZES = {{1, 1}, {1, 7}, {2, 2}, {5, 5}, {7, 13}, {13, 7}, {3, 207}};
 
   /** The window configurations worth trying on an {@code h x w} map (those with an output). */
-  private static List<Pool2dParams> windows(int planes, int h, int w, boolean avg) {
+  static List<Pool2dParams> windows(int planes, int h, int w, boolean avg) {
     List<Pool2dParams> out = new ArrayList<>();
     int[][] kernels = {{1, 1}, {2, 2}, {3, 3}, {2, 3}, {5, 1}};
     int[] strides = {1, 2, 4};
@@ -76,7 +76,7 @@ class PoolKernelsTest {
   }
 
   /** Values in [-4, 4) in steps of 0.5 (many ties), zeros of both signs, and some NaN and -inf if asked. */
-  private static double[] input(SplittableRandom r, int n, boolean specials) {
+  static double[] input(SplittableRandom r, int n, boolean specials) {
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {
       x[i] = r.nextInt(-8, 8) * 0.5;
@@ -95,7 +95,7 @@ class PoolKernelsTest {
     return x;
   }
 
-  private static float[] toFloats(double[] x) {
+  static float[] toFloats(double[] x) {
     float[] f = new float[x.length];
     for (int i = 0; i < x.length; i++) {
       f[i] = (float) x[i];

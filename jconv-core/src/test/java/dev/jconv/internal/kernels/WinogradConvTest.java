@@ -212,6 +212,29 @@ class WinogradConvTest {
   }
 
   @Test
+  void forward_sameWeightArray_reusesFiltersUntilItChanges() {
+    Case c = new Case(1, 5, 9, 9, 4, 1, 1, 1, 1, false);
+    SplittableRandom rnd = new SplittableRandom(14);
+    float[] x = random(rnd, c.n * c.cin * c.h * c.w);
+    float[] wt = random(rnd, c.cout * c.cin * 9);
+    KernelProvider p = KernelProviders.get();
+    WinogradConv.Filters first = WinogradConv.FilterCache.get(p, wt, c.cout, c.cin);
+    assertTrue(first == WinogradConv.FilterCache.get(p, wt, c.cout, c.cin), "same contents: cached");
+    assertFalse(first == WinogradConv.FilterCache.get(p, wt.clone(), c.cout, c.cin),
+        "another array with equal contents has its own entry");
+    // Updated in place, as an optimizer does: the next call must see the new weights.
+    for (int i = 0; i < wt.length; i++) {
+      wt[i] = -wt[i] * 0.5f;
+    }
+    assertFalse(first == WinogradConv.FilterCache.get(p, wt, c.cout, c.cin));
+    float[] out = new float[c.n * c.cout * c.outH() * c.outW()];
+    WinogradConv.forward(p, c.n, c.cin, c.h, c.w, c.cout, 1, 1, c.outH(), c.outW(), x, wt, null, out);
+    check(c, p, x, wt, null, direct(c, x, wt, null));
+    wt[7] += 1f;
+    check(c, p, x, wt, null, direct(c, x, wt, null));
+  }
+
+  @Test
   void supports_only3x3Stride1Dilation1Groups1() {
     assertTrue(WinogradConv.supports(3, 3, 1, 1, 1, 1, 1));
     assertFalse(WinogradConv.supports(3, 3, 2, 1, 1, 1, 1));

@@ -218,6 +218,34 @@ class SgemmTest {
   }
 
   @Test
+  void packA_reuse_overwritesOnlyWhenItFits() {
+    int checked = 0;
+    for (KernelProvider p : KernelProviders.allNative()) {
+      Case cs = new Case(13, 9, 300, false, false, 0f);
+      Data first = new Data(cs, 900);
+      Data second = new Data(cs, 901);
+      PackedMatrix pa = p.packA(false, cs.m, cs.k, first.a, Data.A_OFF, cs.lda());
+      PackedMatrix again = p.packA(false, cs.m, cs.k, second.a, Data.A_OFF, cs.lda(), pa);
+      assertTrue(again == pa, p + ": same shape, same provider: storage reused");
+      float[] c = second.c0.clone();
+      p.sgemmPacked(again, false, cs.n, second.b, Data.B_OFF, cs.ldb(), 0f, c, Data.C_OFF, cs.ldc());
+      for (int i = 0; i < cs.m; i++) {
+        for (int j = 0; j < cs.n; j++) {
+          assertEquals(second.expected[i * cs.n + j], c[Data.C_OFF + i * cs.ldc() + j],
+              second.tolerance[i * cs.n + j], p + " C[" + i + "][" + j + "]");
+        }
+      }
+      // Another shape, or another provider's matrix, cannot be reused.
+      assertFalse(p.packA(false, 7, cs.k, first.a, Data.A_OFF, cs.lda(), pa) == pa);
+      PackedMatrix foreign = KernelProviders.plain().packA(false, cs.m, cs.k, first.a, Data.A_OFF, cs.lda());
+      assertEquals(p == KernelProviders.plain(),
+          p.packA(false, cs.m, cs.k, first.a, Data.A_OFF, cs.lda(), foreign) == foreign);
+      checked++;
+    }
+    assertEquals(KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
   void sgemm_everyWidthEvenEmulated_matchesTripleLoop() {
     // Widths wider than the CPU run emulated (slowly), so only small shapes: this makes sure every
     // width's kernel class is exercised on any machine.

@@ -1,0 +1,120 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
+
+/**
+ * Direct convolution with the output channels across the vector lanes, for layers with a small
+ * patch ({@code cin*kh*kw}: a first layer on RGB, LeNet's 6 -> 16): each input value under a tap
+ * is broadcast and multiplied into a vector of output channels, so the stride and the image
+ * width do not matter, nothing is unfolded, and 16 output channels fill a 512-bit vector.
+ *
+ * <p>Work units are bands of output rows of one image, in parallel; each thread copies the image
+ * it works on into zero-bordered planes once. The kernel writes pixel-major blocks, transposed
+ * here into the {@code (n, cout, outH, outW)} output. Groups 1; raw kernel, arguments trusted.
+ */
+final class DirectChannelsConv {
+
+  /** Channels are padded to a multiple of the widest vector. */
+  private static final int LANES = 16;
+
+  /** Output pixels per call of the kernel: its scratch block (pixels x channels) stays in L1/L2. */
+  private static final int PIXELS_PER_CALL = 256;
+
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+  private DirectChannelsConv() {}
+
+  static boolean supports(ConvParams p) {
+    return p.groups() == 1;
+  }
+
+  static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+    assert supports(p);
+    KernelProvider kernels = KernelProviders.get();
+    int n = p.n();
+    int cin = p.cin();
+    int cout = p.cout();
+    int outH = p.outH();
+    int outW = p.outW();
+    if (n == 0 || cout == 0 || outH == 0 || outW == 0) {
+      return;
+    }
+    int hp = p.h() + p.padTop() + p.padBottom();
+    int wp = p.w() + p.padLeft() + p.padRight();
+    int planeSize = hp * wp;
+    int taps = cin * p.kh() * p.kw();
+    int cpad = (cout + LANES - 1) / LANES * LANES;
+    float[] w = new float[taps * cpad];
+    float[] b = new float[cpad];
+    for (int co = 0; co < cout; co++) {
+      for (int t = 0; t < taps; t++) {
+        w[t * cpad + co] = weight[co * taps + t];
+      }
+      b[co] = bias == null ? 0f : bias[co];
+    }
+    int[] tapOff = new int[taps];
+    for (int ci = 0, t = 0; ci < cin; ci++) {
+      for (int ky = 0; ky < p.kh(); ky++) {
+        for (int kx = 0; kx < p.kw(); kx++) {
+          tapOff[t++] = ci * planeSize + ky * p.dilationH() * wp + kx * p.dilationW();
+        }
+      }
+    }
+    int rowsPerUnit = Math.max(1, PIXELS_PER_CALL / outW);
+    int unitsPerImage = (outH + rowsPerUnit - 1) / rowsPerUnit;
+    Parallel.forRange(n * unitsPerImage, 1, (start, end) -> {
+      float[][] s = SCRATCH.get();
+      if (s[0].length < cin * planeSize) {
+        s[0] = new float[cin * planeSize];
+      }
+      if (s[1].length < rowsPerUnit * outW * cpad) {
+        s[1] = new float[rowsPerUnit * outW * cpad];
+      }
+      float[] buf = s[0];
+      float[] block = s[1];
+      int[] pixOff = new int[rowsPerUnit * outW];
+      int copied = -1;
+      for (int u = start; u < end; u++) {
+        int img = u / unitsPerImage;
+        int oy0 = (u % unitsPerImage) * rowsPerUnit;
+        int oy1 = Math.min(outH, oy0 + rowsPerUnit);
+        if (img != copied) {
+          copyPadded(p, x, img, buf, hp, wp);
+          copied = img;
+        }
+        int np = 0;
+        for (int oy = oy0; oy < oy1; oy++) {
+          for (int ox = 0; ox < outW; ox++) {
+            pixOff[np++] = oy * p.strideH() * wp + ox * p.strideW();
+          }
+        }
+        kernels.directChannels(buf, pixOff, np, tapOff, taps, w, b, cpad, block, 0);
+        // Pixel-major block -> channel planes.
+        int plane = outH * outW;
+        int base = img * cout * plane + oy0 * outW;
+        for (int co = 0; co < cout; co++) {
+          int dst = base + co * plane;
+          for (int i = 0; i < np; i++) {
+            out[dst + i] = block[i * cpad + co];
+          }
+        }
+      }
+    });
+  }
+
+  private static void copyPadded(ConvParams p, float[] x, int img, float[] buf, int hp, int wp) {
+    int planeSize = hp * wp;
+    java.util.Arrays.fill(buf, 0, p.cin() * planeSize, 0f);
+    int h = p.h();
+    int w = p.w();
+    for (int ci = 0; ci < p.cin(); ci++) {
+      int src = (img * p.cin() + ci) * h * w;
+      int dst = ci * planeSize + p.padTop() * wp + p.padLeft();
+      for (int r = 0; r < h; r++) {
+        System.arraycopy(x, src + r * w, buf, dst + r * wp, w);
+      }
+    }
+  }
+}
