@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link PanamaKernels} for 256-bit vectors. The Panama classes of each width hold the same code
- * and differ only in {@link #S} and {@link #L}: keep them in step (see {@link PanamaKernels} for
- * why they are copies).
+ * and differ only in {@link #S} and {@link #L} (see {@link PanamaKernels} for why they are copies):
+ * edit this one and regenerate the others with {@code tools/gen_panama_widths.sh};
+ * PanamaWidthCopiesTest fails when they drift apart.
  */
 final class Panama256 extends PanamaKernels {
   private static final VectorSpecies<Float> S = PanamaConstants.F256;

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector loops of {@link PanamaPooling} for 128-bit vectors. The classes of the other widths
- * are this file with its width changed and nothing else (PanamaPoolCopiesTest checks it): edit
- * this one and regenerate them with {@code tools/gen_panama_pool.sh}.
+ * are this file with its width changed and nothing else (PanamaWidthCopiesTest checks it): edit
+ * this one and regenerate them with {@code tools/gen_panama_widths.sh}.
  *
  * <p>How the loops are cut, and why (each point measured: breaking one makes C2 box vectors,
  * megabytes of garbage per call and several times slower, or leave bounds checks out of line):
