@@ -55,6 +55,18 @@ public final class ConvBackward {
 
     /** {@code dst[d + i] += src[s + i]} for i in [0, len). */
     void addInto(float[] src, int s, float[] dst, int d, int len);
+
+    /**
+     * Lane-wise partial weight gradients over "wide" rows ({@link ConvBackwardDirect}): for row co in
+     * [0, rows), tap t in [0, k) and lane l, {@code part[partOff + (co*k + t)*lanes + l] += sum_v g[gOff + co*ldg +
+     * v*lanes + l] * x[xOff + off[t] + v*lanes + l]} over the {@code len/lanes} vectors ({@code len} a
+     * multiple of {@link #lanes()}).
+     */
+    void wideAccumulate(float[] g, int gOff, int ldg, int rows, float[] x, int xOff, int[] off, int k, int len,
+        float[] part, int partOff);
+
+    /** Whether {@code a[off, off + len)} holds only finite values (no NaN, no infinity). */
+    boolean allFinite(float[] a, int off, int len);
   }
 
   static final WeightKernel VECTOR = loadVector();
@@ -83,21 +95,41 @@ public final class ConvBackward {
    * gradient not needed. {@code x} is needed only for {@code gW}, {@code weight} only for {@code gX}.
    * Inputs are not modified.
    */
-  public static void backward(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW,
+  public static void backward(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gXAll, float[] gWAll,
       float[] gB) {
     int hw = p.outH() * p.outW();
     if (gB != null) {
       biasGrad(p, gOut, gB);
     }
-    if (gX != null) {
-      Arrays.fill(gX, 0f);
+    if (gXAll != null) {
+      Arrays.fill(gXAll, 0f);
     }
-    if (gW != null) {
-      Arrays.fill(gW, 0f);
+    if (gWAll != null) {
+      Arrays.fill(gWAll, 0f);
     }
-    if ((gX == null && gW == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
+    if ((gXAll == null && gWAll == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
       return;
     }
+    // Stride 1: the faster forms of ConvBackwardDirect; what they leave (null) goes the im2col way.
+    float[] gX = gXAll;
+    if (gX != null && ConvBackwardDirect.useInputAsForward(p)) {
+      ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
+      gX = null;
+    }
+    float[] gW = gWAll;
+    WeightKernel wide = useVector ? VECTOR : null;
+    if (gW != null && ConvBackwardDirect.useWideWeight(p, wide) && ConvBackwardDirect.weightGrad(p, x, gOut, gW, wide)) {
+      gW = null;
+    }
+    if (gX == null && gW == null) {
+      return;
+    }
+    rest(p, x, weight, gOut, gX, gW);
+  }
+
+  /** The im2col + GEMM + col2im form of whichever of {@code gX} and {@code gW} is not null (both zeroed). */
+  private static void rest(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    int hw = p.outH() * p.outW();
     boolean pointwise = Im2colConv.isPointwise(p);
     int k = p.patchSize();
     int chunkCols = pointwise ? hw : (int) Math.max(1, Math.min(hw, Im2colConv.MAX_COL_FLOATS / Math.max(1, k)));

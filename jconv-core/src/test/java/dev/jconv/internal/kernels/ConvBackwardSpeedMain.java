@@ -15,7 +15,7 @@ import java.util.Random;
  *     dev.jconv.internal.kernels.ConvBackwardSpeedMain [case ...]
  * </pre>
  *
- * Prints the best of 10 runs for the weight and bias gradients and for the input gradient, each on
+ * Prints the median of 15 runs (after a second of warm-up) for the weight and bias gradients and for the input gradient, each on
  * its own, in GFLOP/s of the forward count, with 2 threads.
  */
 public final class ConvBackwardSpeedMain {
@@ -52,19 +52,27 @@ public final class ConvBackwardSpeedMain {
       float[] gx = new float[x.length];
       float[] gw = new float[w.length];
       float[] gb = new float[p.cout()];
-      double tw = Double.MAX_VALUE;
-      double tx = Double.MAX_VALUE;
-      for (int rep = 0; rep < 13; rep++) {
+      // Warm up for about a second (the JIT compiles the kernels of every form), then the median of 15.
+      long warmEnd = System.nanoTime() + 1_000_000_000L;
+      while (System.nanoTime() < warmEnd) {
+        ConvBackward.backward(p, x, w, g, null, gw, gb);
+        ConvBackward.backward(p, x, w, g, gx, null, null);
+      }
+      double[] tws = new double[15];
+      double[] txs = new double[15];
+      for (int rep = 0; rep < 15; rep++) {
         long t0 = System.nanoTime();
         ConvBackward.backward(p, x, w, g, null, gw, gb);
         long t1 = System.nanoTime();
         ConvBackward.backward(p, x, w, g, gx, null, null);
         long t2 = System.nanoTime();
-        if (rep >= 3) {
-          tw = Math.min(tw, (t1 - t0) / 1e9);
-          tx = Math.min(tx, (t2 - t1) / 1e9);
-        }
+        tws[rep] = (t1 - t0) / 1e9;
+        txs[rep] = (t2 - t1) / 1e9;
       }
+      java.util.Arrays.sort(tws);
+      java.util.Arrays.sort(txs);
+      double tw = tws[7];
+      double tx = txs[7];
       System.out.printf("%-10s grad weight+bias %8.2f ms %6.1f GFLOP/s   grad input %8.2f ms %6.1f GFLOP/s%n", name,
           tw * 1e3, p.flops() / tw / 1e9, tx * 1e3, p.flops() / tx / 1e9);
     }

@@ -8,8 +8,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * ConvBackward against a slow, obviously correct reference (nested loops, double sums) on awkward
- * sizes, on one thread and on several: the sequential path, the parallel path with per-pixel partial
+ * ConvBackward's im2col forms against a slow, obviously correct reference (nested loops, double sums) on
+ * awkward sizes, on one thread and on several: the sequential path, the parallel path with per-pixel partial
  * rows for the weight gradient, and the parallel path with GEMM (partial table too large).
  */
 class ConvBackwardTest {
@@ -100,6 +100,9 @@ class ConvBackwardTest {
     int before = Parallel.getNumThreads();
     boolean vectorBefore = ConvBackward.useVector;
     int checked = 0;
+    // the im2col forms only (ConvBackwardDirectTest covers the stride-1 forms that would take these cases)
+    ConvBackwardDirect.forceInputAsForward = false;
+    ConvBackwardDirect.forceWideWeight = false;
     try {
       // the Vector API kernels when the module is present (the tests run with it), and the plain ones
       for (boolean vector : new boolean[] {true, false}) {
@@ -115,6 +118,8 @@ class ConvBackwardTest {
     } finally {
       Parallel.setNumThreads(before);
       ConvBackward.useVector = vectorBefore;
+      ConvBackwardDirect.forceInputAsForward = null;
+      ConvBackwardDirect.forceWideWeight = null;
     }
     assertEquals(48, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");

@@ -1,0 +1,251 @@
+package dev.jconv.internal.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jconv.internal.parallel.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stride-1 backward forms of {@link ConvBackwardDirect} (input gradient as a forward convolution,
+ * weight gradient over wide rows) against a slow reference with double sums, on awkward sizes, with
+ * the Vector API kernels and the plain ones, on 1-3 threads; and the im2col path for the problems
+ * they leave.
+ */
+class ConvBackwardDirectTest {
+
+  /** gX, gW, gB by definition, and the sums of |term| of each (the scale of its rounding error). */
+  private static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
+    double[] gx = new double[p.inputLength()];
+    double[] gw = new double[p.weightLength()];
+    double[] gb = new double[p.cout()];
+    double[] mx = new double[gx.length];
+    double[] mw = new double[gw.length];
+    double[] mb = new double[gb.length];
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    for (int n = 0; n < p.n(); n++) {
+      for (int co = 0; co < p.cout(); co++) {
+        int grp = co / coutG;
+        for (int oy = 0; oy < p.outH(); oy++) {
+          for (int ox = 0; ox < p.outW(); ox++) {
+            double gv = g[((n * p.cout() + co) * p.outH() + oy) * p.outW() + ox];
+            gb[co] += gv;
+            mb[co] += Math.abs(gv);
+            for (int ci = 0; ci < cinG; ci++) {
+              int c = grp * cinG + ci;
+              for (int ky = 0; ky < p.kh(); ky++) {
+                int iy = oy * p.strideH() - p.padTop() + ky * p.dilationH();
+                if (iy < 0 || iy >= p.h()) {
+                  continue;
+                }
+                for (int kx = 0; kx < p.kw(); kx++) {
+                  int ix = ox * p.strideW() - p.padLeft() + kx * p.dilationW();
+                  if (ix < 0 || ix >= p.w()) {
+                    continue;
+                  }
+                  int xi = ((n * p.cin() + c) * p.h() + iy) * p.w() + ix;
+                  int wi = ((co * cinG + ci) * p.kh() + ky) * p.kw() + kx;
+                  gx[xi] += gv * w[wi];
+                  mx[xi] += Math.abs(gv * w[wi]);
+                  gw[wi] += gv * x[xi];
+                  mw[wi] += Math.abs(gv * x[xi]);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return new double[][] {gx, gw, gb, mx, mw, mb};
+  }
+
+  /** Square kernel, the same padding on every side. */
+  private static ConvParams params(int n, int cin, int h, int w, int cout, int groups, int k, int s, int pad,
+      int d) {
+    return params(n, cin, h, w, cout, groups, k, s, pad, pad, d);
+  }
+
+  /** Square kernel, padding {@code lo} on top and left and {@code hi} on the bottom and right (SAME). */
+  private static ConvParams params(int n, int cin, int h, int w, int cout, int groups, int k, int s, int lo, int hi,
+      int d) {
+    int oh = (h + lo + hi - d * (k - 1) - 1) / s + 1;
+    int ow = (w + lo + hi - d * (k - 1) - 1) / s + 1;
+    return new ConvParams(n, cin, h, w, cout, groups, k, k, s, s, lo, lo, hi, hi, d, d, oh, ow);
+  }
+
+  private static float[][] data(ConvParams p) {
+    Random r = new Random(p.hashCode());
+    float[] x = new float[p.inputLength()];
+    float[] w = new float[p.weightLength()];
+    float[] g = new float[p.outputLength()];
+    for (float[] a : new float[][] {x, w, g}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    return new float[][] {x, w, g};
+  }
+
+  /**
+   * Runs the backward and compares with the reference. The input gradient may come from Winograd,
+   * whose error scales with the largest magnitude in the plane (as in ConvAlgorithmsTest); the
+   * others are direct sums, compared element by element against their own magnitude.
+   */
+  private static void check(ConvParams p, float[] x, float[] w, float[] g, String what) {
+    double[][] ref = reference(p, x, w, g);
+    float[] gx = new float[x.length];
+    float[] gw = new float[w.length];
+    float[] gb = new float[p.cout()];
+    ConvBackward.backward(p, x, w, g, gx, gw, gb);
+    int plane = p.h() * p.w();
+    for (int i = 0; i < gx.length; i++) {
+      double scale = 0;
+      for (int j = i / plane * plane; j < (i / plane + 1) * plane; j++) {
+        scale = Math.max(scale, ref[3][j]);
+      }
+      compare(what + " grad input [" + i + "]", ref[0][i], gx[i], 2e-5 * scale + 1e-6);
+    }
+    for (int i = 0; i < gw.length; i++) {
+      compare(what + " grad weight [" + i + "]", ref[1][i], gw[i], 1e-5 * ref[4][i] + 1e-6);
+    }
+    for (int i = 0; i < gb.length; i++) {
+      compare(what + " grad bias [" + i + "]", ref[2][i], gb[i], 1e-5 * ref[5][i] + 1e-6);
+    }
+  }
+
+  private static void compare(String what, double expected, float got, double tol) {
+    boolean ok = Double.isNaN(expected) ? Float.isNaN(got)
+        : Double.isInfinite(expected) ? expected == got : Math.abs(got - expected) <= tol;
+    if (!ok) {
+      fail(what + " is " + got + ", expected " + expected + " (tolerance " + tol + ")");
+    }
+  }
+
+  private static final ConvParams[] CASES = {
+    params(1, 1, 1, 1, 1, 1, 1, 1, 0, 1),        // a single pixel, 1x1 (pointwise: input grad stays GEMM)
+    params(1, 1, 7, 7, 1, 1, 3, 1, 0, 1),
+    params(2, 3, 13, 7, 4, 1, 3, 1, 1, 1),
+    params(5, 4, 9, 9, 6, 2, 3, 1, 1, 2),        // groups + dilation
+    params(8, 1, 28, 28, 6, 1, 5, 1, 2, 1),      // LeNet conv1: 4 + 2 rows of gOut in the wide kernel
+    params(6, 6, 14, 14, 16, 1, 5, 1, 0, 1),     // LeNet conv2: input grad by the direct kernel
+    params(3, 16, 13, 13, 16, 1, 3, 1, 1, 1),    // input grad by Winograd
+    params(2, 16, 13, 11, 17, 1, 3, 1, 2, 2),    // by dilated Winograd; 17 rows = 4*4 + 1
+    params(2, 8, 13, 13, 8, 8, 3, 1, 1, 1),      // depthwise
+    params(2, 3, 7, 13, 5, 1, 2, 1, 0, 1, 1),    // SAME, even kernel: no padding on top/left, 1 on bottom/right
+    params(2, 2, 9, 8, 3, 1, 4, 1, 1, 2, 1),     // SAME, k4: 1 before, 2 after
+    params(2, 2, 9, 8, 3, 1, 4, 1, 3, 3, 2),     // SAME, k4 d2: 3 and 3
+    params(2, 3, 7, 7, 4, 1, 3, 1, 3, 1),        // padding beyond the kernel's span: input grad by col2im
+    params(2, 3, 1, 7, 4, 1, 1, 1, 1, 1),        // 1x1 kernel with padding: input grad by col2im
+    params(1, 2, 3, 207, 3, 1, 3, 1, 1, 1),      // a long row
+    params(4, 3, 11, 13, 5, 1, 2, 3, 1, 1),      // stride > kernel: everything by im2col
+    params(3, 4, 9, 9, 8, 2, 3, 2, 1, 1),        // stride 2, groups
+  };
+
+  @Test
+  void backward_matchesTheReference_onEveryForm_provider_andThreadCount() {
+    int before = Parallel.getNumThreads();
+    boolean vectorBefore = ConvBackward.useVector;
+    int checked = 0;
+    int asForward = 0;
+    int wide = 0;
+    try {
+      for (boolean vector : new boolean[] {true, false}) {
+        ConvBackward.useVector = vector;
+        for (int threads : new int[] {1, 2, 3}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : CASES) {
+            float[][] d = data(p);
+            check(p, d[0], d[1], d[2], p + " threads=" + threads + " vector=" + vector);
+            checked++;
+            asForward += ConvBackwardDirect.useInputAsForward(p) ? 1 : 0;
+            wide += ConvBackwardDirect.useWideWeight(p, vector ? ConvBackward.VECTOR : null) ? 1 : 0;
+          }
+        }
+      }
+    } finally {
+      Parallel.setNumThreads(before);
+      ConvBackward.useVector = vectorBefore;
+    }
+    assertEquals(6 * CASES.length, checked);
+    assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");
+    // stride-1 cases minus the pointwise one and the two whose padding exceeds the span: 12 per run
+    assertEquals(6 * 12, asForward);
+    // every stride-1 case, with the vector kernel only
+    assertEquals(3 * 15, wide);
+  }
+
+  @Test
+  void inputGradAlgorithm_coversTheForwardAlgorithms() {
+    List<ConvAlgorithm> used = new ArrayList<>();
+    for (ConvParams p : CASES) {
+      ConvParams q = ConvBackwardDirect.inputGradProblem(p);
+      if (q != null && ConvBackwardDirect.useInputAsForward(p)) {
+        assertEquals(p.h(), q.outH());
+        assertEquals(p.w(), q.outW());
+        used.add(ConvBackwardDirect.inputGradAlgorithm(q));
+      }
+    }
+    for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD, ConvAlgorithm.DILATED_WINOGRAD,
+        ConvAlgorithm.DEPTHWISE, ConvAlgorithm.DIRECT}) {
+      assertTrue(used.contains(a), a + " not covered: " + used);
+    }
+  }
+
+  @Test
+  void forms_eachOnItsOwn_matchTheReference() {
+    // input grad by forward with the weight grad by im2col, and the other way round
+    int checked = 0;
+    try {
+      for (boolean inputAsForward : new boolean[] {true, false}) {
+        ConvBackwardDirect.forceInputAsForward = inputAsForward;
+        ConvBackwardDirect.forceWideWeight = !inputAsForward;
+        for (ConvParams p : CASES) {
+          float[][] d = data(p);
+          check(p, d[0], d[1], d[2], p + " inputAsForward=" + inputAsForward);
+          checked++;
+        }
+      }
+    } finally {
+      ConvBackwardDirect.forceInputAsForward = null;
+      ConvBackwardDirect.forceWideWeight = null;
+    }
+    assertEquals(2 * CASES.length, checked);
+  }
+
+  @Test
+  void weightGrad_inputWithInfinity_isExact() {
+    // Tap (ky 0, kx 2) never sees column 0, but its wide row runs over row 1's column 0 (times a zero
+    // of gOut): an infinity there must not turn that weight's gradient into NaN.
+    ConvParams p = params(2, 2, 6, 6, 3, 1, 3, 1, 0, 1);
+    float[][] d = data(p);
+    d[0][6] = Float.POSITIVE_INFINITY;
+    assertTrue(ConvBackwardDirect.useWideWeight(p, ConvBackward.VECTOR));
+    assertFalse(ConvBackwardDirect.weightGrad(p, d[0], d[2], new float[p.weightLength()], ConvBackward.VECTOR));
+    check(p, d[0], d[1], d[2], "infinity in x");
+    float[] gw = new float[p.weightLength()];
+    ConvBackward.backward(p, d[0], d[1], d[2], null, gw, null);
+    assertTrue(Float.isFinite(gw[2]), "tap (0, 0, 0, 2): " + gw[2]);
+  }
+
+  @Test
+  void inputGradProblem_isTheFullConvolution() {
+    ConvParams same = params(1, 2, 7, 8, 3, 1, 4, 1, 1, 2, 1);
+    ConvParams q = ConvBackwardDirect.inputGradProblem(same);
+    assertNotNull(q);
+    // flipped padding: the side that had less gets more
+    assertEquals(2, q.padTop());
+    assertEquals(1, q.padBottom());
+    assertEquals(same.cout(), q.cin());
+    assertEquals(same.cin(), q.cout());
+    assertNull(ConvBackwardDirect.inputGradProblem(params(1, 2, 7, 8, 3, 1, 3, 2, 1, 1)), "stride 2");
+    assertNull(ConvBackwardDirect.inputGradProblem(params(1, 2, 7, 8, 3, 1, 3, 1, 3, 1)), "padding 3 > span 2");
+  }
+}
