@@ -76,6 +76,10 @@ public final class PoolBackward {
         div[oh * p.outW() + ow] = (float) p.divisor(oh, ow);
       }
     }
+    if (isTiled(p)) {
+      avgTiled(g, p, div, gX);
+      return;
+    }
     Parallel.forRange(p.planes(), grain((long) p.outPlane() * p.kH() * p.kW()), (p0, p1) -> {
       for (int c = p0; c < p1; c++) {
         int o = c * p.outPlane();
@@ -93,6 +97,57 @@ public final class PoolBackward {
                 gX[row + iw] += delta;
               }
             }
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Whether the windows tile the input: stride = kernel, no padding, every window whole inside the
+   * input (LeNet's 2x2 stride 2). Then each input pixel is in at most one window, and no window
+   * needs clipping.
+   */
+  static boolean isTiled(Pool2dParams p) {
+    return p.pH() == 0 && p.pW() == 0 && p.sH() == p.kH() && p.sW() == p.kW()
+        && (long) p.outH() * p.kH() <= p.inH() && (long) p.outW() * p.kW() <= p.inW();
+  }
+
+  /**
+   * {@link #avg} for tiled windows: one division per output (as the general loop, so the same
+   * bits), then the row of quotients written to the window's rows; pixels no window covers (right
+   * and bottom remainders) keep their zero.
+   */
+  private static void avgTiled(float[] g, Pool2dParams p, float[] div, float[] gX) {
+    int outW = p.outW();
+    int kH = p.kH();
+    int kW = p.kW();
+    int inW = p.inW();
+    Parallel.forRange(p.planes(), grain((long) p.inPlane()), (p0, p1) -> {
+      float[] delta = new float[outW];
+      for (int c = p0; c < p1; c++) {
+        int o = c * p.outPlane();
+        int in = c * p.inPlane();
+        for (int oh = 0; oh < p.outH(); oh++) {
+          int src = o + oh * outW;
+          int dv = oh * outW;
+          for (int ow = 0; ow < outW; ow++) {
+            delta[ow] = g[src + ow] / div[dv + ow];
+          }
+          int row = in + oh * kH * inW;
+          if (kW == 2) {
+            for (int ow = 0; ow < outW; ow++) {
+              float d = delta[ow];
+              gX[row + 2 * ow] = d;
+              gX[row + 2 * ow + 1] = d;
+            }
+          } else {
+            for (int ow = 0; ow < outW; ow++) {
+              java.util.Arrays.fill(gX, row + ow * kW, row + ow * kW + kW, delta[ow]);
+            }
+          }
+          for (int r = 1; r < kH; r++) {
+            System.arraycopy(gX, row, gX, row + r * inW, outW * kW);
           }
         }
       }
