@@ -67,6 +67,9 @@ public final class ConvBackward {
 
     /** Whether {@code a[off, off + len)} holds only finite values (no NaN, no infinity). */
     boolean allFinite(float[] a, int off, int len);
+
+    /** The sum of {@code a[off, off + len)}, in lanes (so not in sequential order). */
+    float sum(float[] a, int off, int len);
   }
 
   static final WeightKernel VECTOR = loadVector();
@@ -382,14 +385,20 @@ public final class ConvBackward {
   /** gB[co] = sum over images and pixels of gOut[n, co, :, :], accumulated in double. */
   private static void biasGrad(ConvParams p, float[] gOut, float[] gB) {
     int hw = p.outH() * p.outW();
+    // A sequential float sum runs at one add per add-latency; the vector kernel keeps lanes of sums.
+    WeightKernel vec = useVector ? VECTOR : null;
     Parallel.forRange(p.cout(), Math.max(1, (1 << 16) / Math.max(1, p.n() * hw)), (c0, c1) -> {
       for (int co = c0; co < c1; co++) {
         double s = 0;
         for (int n = 0; n < p.n(); n++) {
           int off = (n * p.cout() + co) * hw;
           float part = 0f;
-          for (int j = 0; j < hw; j++) {
-            part += gOut[off + j];
+          if (vec != null) {
+            part = vec.sum(gOut, off, hw);
+          } else {
+            for (int j = 0; j < hw; j++) {
+              part += gOut[off + j];
+            }
           }
           s += part;
         }

@@ -334,17 +334,45 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
 
   @Override
   public boolean allFinite(float[] a, int off, int len) {
-    // x * 0 is 0 for every finite x and NaN for NaN and the infinities; one NaN makes the sum NaN.
-    FloatVector zero = FloatVector.zero(S);
-    FloatVector acc = zero;
+    // v - v is 0 for every finite v and NaN for NaN and the infinities; one NaN makes the sum NaN.
+    // Four accumulators: one would wait on the previous add's latency.
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    int l = S.length();
     int i = 0;
-    for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-      acc = FloatVector.fromArray(S, a, off + i).fma(zero, acc);
+    for (int bound = len - 4 * l; i <= bound; i += 4 * l) {
+      FloatVector v0 = FloatVector.fromArray(S, a, off + i);
+      FloatVector v1 = FloatVector.fromArray(S, a, off + i + l);
+      FloatVector v2 = FloatVector.fromArray(S, a, off + i + 2 * l);
+      FloatVector v3 = FloatVector.fromArray(S, a, off + i + 3 * l);
+      acc0 = acc0.add(v0.sub(v0));
+      acc1 = acc1.add(v1.sub(v1));
+      acc2 = acc2.add(v2.sub(v2));
+      acc3 = acc3.add(v3.sub(v3));
     }
-    float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    float s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     for (; i < len; i++) {
-      s += a[off + i] * 0f;
+      s += a[off + i] - a[off + i];
     }
     return s == 0f;
+  }
+
+  @Override
+  public float sum(float[] a, int off, int len) {
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = acc0;
+    int l = S.length();
+    int i = 0;
+    for (int bound = len - 2 * l; i <= bound; i += 2 * l) {
+      acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+      acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + l));
+    }
+    float s = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (; i < len; i++) {
+      s += a[off + i];
+    }
+    return s;
   }
 }
