@@ -68,6 +68,14 @@ public final class ConvBackward {
     /** Whether {@code a[off, off + len)} holds only finite values (no NaN, no infinity). */
     boolean allFinite(float[] a, int off, int len);
 
+    /**
+     * The input gradient over wide rows ({@link ConvBackwardDirect}): for each tap {@code r} of
+     * {@code taps[0, k)}, {@code gx[xOff + off[r] + j] += sum_co w[wOff + co*k + r] * g[gOff + co*ldg + j]}
+     * for j in [0, len) ({@code len} a multiple of {@link #lanes()}), taps applied in the order given.
+     */
+    void wideScatter(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int[] taps, int[] off,
+        int len, float[] gx, int xOff);
+
     /** The sum of {@code a[off, off + len)}, in lanes (so not in sequential order). */
     float sum(float[] a, int off, int len);
   }
@@ -114,13 +122,24 @@ public final class ConvBackward {
       return;
     }
     // Stride 1: the faster forms of ConvBackwardDirect; what they leave (null) goes the im2col way.
+    WeightKernel wide = useVector ? VECTOR : null;
     float[] gX = gXAll;
+    // Both stride-1 input-gradient forms multiply the weights by zeros that are not in the problem
+    // (zero columns, padding of gOut): with an infinite or NaN weight that makes NaN where im2col's
+    // col2im gives a number, so such weights take the im2col path.
+    if (gX != null && !ConvBackwardDirect.finite(weight, p.weightLength(), wide)) {
+      rest(p, x, weight, gOut, gX, null);
+      gX = null;
+    }
+    if (gX != null && ConvBackwardDirect.useWideInput(p, wide)) {
+      ConvBackwardDirect.inputGradWide(p, weight, gOut, gX, wide);
+      gX = null;
+    }
     if (gX != null && ConvBackwardDirect.useInputAsForward(p)) {
       ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
       gX = null;
     }
     float[] gW = gWAll;
-    WeightKernel wide = useVector ? VECTOR : null;
     if (gW != null && ConvBackwardDirect.useWideWeight(p, wide) && ConvBackwardDirect.weightGrad(p, x, gOut, gW, wide)) {
       gW = null;
     }

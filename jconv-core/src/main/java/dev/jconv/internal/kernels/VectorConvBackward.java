@@ -375,4 +375,95 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
     }
     return s;
   }
+
+  @Override
+  public void wideScatter(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int[] taps,
+      int[] off, int len, float[] gx, int xOff) {
+    int i = 0;
+    for (; i + 4 <= k; i += 4) {
+      scatter4(w, wOff, k, g, gOff, ldg, coutG, taps[i], taps[i + 1], taps[i + 2], taps[i + 3], off, len, gx, xOff);
+    }
+    for (; i < k; i++) {
+      scatter1(w, wOff, k, g, gOff, ldg, coutG, taps[i], off, len, gx, xOff);
+    }
+  }
+
+  /**
+   * Four taps: per output vector, 4 accumulators over the gOut rows (one load and four broadcasts
+   * per 4 FMAs), then added into the four shifted positions of the wide input gradient.
+   */
+  private static void scatter4(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int r0, int r1,
+      int r2, int r3, int[] off, int len, float[] gx, int xOff) {
+    int d0 = xOff + off[r0];
+    int d1 = xOff + off[r1];
+    int d2 = xOff + off[r2];
+    int d3 = xOff + off[r3];
+    int l = S.length();
+    int j = 0;
+    // Two output vectors at a time: each broadcast weight feeds two FMAs, and 8 accumulator chains
+    // hide the FMA latency over the short channel loop.
+    for (; j + 2 * l <= len; j += 2 * l) {
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector b0 = a0;
+      FloatVector b1 = a0;
+      FloatVector b2 = a0;
+      FloatVector b3 = a0;
+      for (int co = 0, gr = gOff + j, wr = wOff; co < coutG; co++, gr += ldg, wr += k) {
+        FloatVector v = FloatVector.fromArray(S, g, gr);
+        FloatVector u = FloatVector.fromArray(S, g, gr + l);
+        FloatVector w0 = FloatVector.broadcast(S, w[wr + r0]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wr + r1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wr + r2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wr + r3]);
+        a0 = v.fma(w0, a0);
+        b0 = u.fma(w0, b0);
+        a1 = v.fma(w1, a1);
+        b1 = u.fma(w1, b1);
+        a2 = v.fma(w2, a2);
+        b2 = u.fma(w2, b2);
+        a3 = v.fma(w3, a3);
+        b3 = u.fma(w3, b3);
+      }
+      FloatVector.fromArray(S, gx, d0 + j).add(a0).intoArray(gx, d0 + j);
+      FloatVector.fromArray(S, gx, d0 + j + l).add(b0).intoArray(gx, d0 + j + l);
+      FloatVector.fromArray(S, gx, d1 + j).add(a1).intoArray(gx, d1 + j);
+      FloatVector.fromArray(S, gx, d1 + j + l).add(b1).intoArray(gx, d1 + j + l);
+      FloatVector.fromArray(S, gx, d2 + j).add(a2).intoArray(gx, d2 + j);
+      FloatVector.fromArray(S, gx, d2 + j + l).add(b2).intoArray(gx, d2 + j + l);
+      FloatVector.fromArray(S, gx, d3 + j).add(a3).intoArray(gx, d3 + j);
+      FloatVector.fromArray(S, gx, d3 + j + l).add(b3).intoArray(gx, d3 + j + l);
+    }
+    for (; j < len; j += l) {
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int co = 0, gr = gOff + j, wr = wOff; co < coutG; co++, gr += ldg, wr += k) {
+        FloatVector v = FloatVector.fromArray(S, g, gr);
+        a0 = v.fma(FloatVector.broadcast(S, w[wr + r0]), a0);
+        a1 = v.fma(FloatVector.broadcast(S, w[wr + r1]), a1);
+        a2 = v.fma(FloatVector.broadcast(S, w[wr + r2]), a2);
+        a3 = v.fma(FloatVector.broadcast(S, w[wr + r3]), a3);
+      }
+      FloatVector.fromArray(S, gx, d0 + j).add(a0).intoArray(gx, d0 + j);
+      FloatVector.fromArray(S, gx, d1 + j).add(a1).intoArray(gx, d1 + j);
+      FloatVector.fromArray(S, gx, d2 + j).add(a2).intoArray(gx, d2 + j);
+      FloatVector.fromArray(S, gx, d3 + j).add(a3).intoArray(gx, d3 + j);
+    }
+  }
+
+  private static void scatter1(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int r0,
+      int[] off, int len, float[] gx, int xOff) {
+    int d0 = xOff + off[r0];
+    for (int j = 0; j < len; j += S.length()) {
+      FloatVector a0 = FloatVector.zero(S);
+      for (int co = 0, gr = gOff + j, wr = wOff; co < coutG; co++, gr += ldg, wr += k) {
+        a0 = FloatVector.fromArray(S, g, gr).fma(FloatVector.broadcast(S, w[wr + r0]), a0);
+      }
+      FloatVector.fromArray(S, gx, d0 + j).add(a0).intoArray(gx, d0 + j);
+    }
+  }
 }

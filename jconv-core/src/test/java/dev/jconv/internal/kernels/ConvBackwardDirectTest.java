@@ -149,37 +149,78 @@ class ConvBackwardDirectTest {
     params(3, 4, 9, 9, 8, 2, 3, 2, 1, 1),        // stride 2, groups
   };
 
+  /** The forms a run forces: input gradient over wide rows, as a forward convolution, or as chosen. */
+  private enum Mode { WIDE, FORWARD, CHOSEN }
+
+  private static void force(Mode m) {
+    ConvBackwardDirect.forceWideInput = m == Mode.CHOSEN ? null : m == Mode.WIDE;
+    ConvBackwardDirect.forceInputAsForward = m == Mode.CHOSEN ? null : m == Mode.FORWARD;
+    ConvBackwardDirect.forceWideWeight = m == Mode.CHOSEN ? null : m == Mode.WIDE;
+  }
+
   @Test
   void backward_matchesTheReference_onEveryForm_provider_andThreadCount() {
     int before = Parallel.getNumThreads();
     boolean vectorBefore = ConvBackward.useVector;
     int checked = 0;
     int asForward = 0;
-    int wide = 0;
+    int wideInput = 0;
+    int wideWeight = 0;
     try {
-      for (boolean vector : new boolean[] {true, false}) {
-        ConvBackward.useVector = vector;
-        for (int threads : new int[] {1, 2, 3}) {
-          Parallel.setNumThreads(threads);
-          for (ConvParams p : CASES) {
-            float[][] d = data(p);
-            check(p, d[0], d[1], d[2], p + " threads=" + threads + " vector=" + vector);
-            checked++;
-            asForward += ConvBackwardDirect.useInputAsForward(p) ? 1 : 0;
-            wide += ConvBackwardDirect.useWideWeight(p, vector ? ConvBackward.VECTOR : null) ? 1 : 0;
+      for (Mode mode : Mode.values()) {
+        force(mode);
+        for (boolean vector : new boolean[] {true, false}) {
+          ConvBackward.useVector = vector;
+          ConvBackward.WeightKernel vec = vector ? ConvBackward.VECTOR : null;
+          for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setNumThreads(threads);
+            for (ConvParams p : CASES) {
+              float[][] d = data(p);
+              check(p, d[0], d[1], d[2], p + " " + mode + " threads=" + threads + " vector=" + vector);
+              checked++;
+              if (mode != Mode.CHOSEN) {
+                boolean wideX = ConvBackwardDirect.useWideInput(p, vec);
+                asForward += !wideX && ConvBackwardDirect.useInputAsForward(p) ? 1 : 0;
+                wideInput += wideX ? 1 : 0;
+                wideWeight += ConvBackwardDirect.useWideWeight(p, vec) ? 1 : 0;
+              }
+            }
           }
         }
       }
     } finally {
       Parallel.setNumThreads(before);
       ConvBackward.useVector = vectorBefore;
+      force(Mode.CHOSEN);
     }
-    assertEquals(6 * CASES.length, checked);
+    assertEquals(3 * 6 * CASES.length, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");
-    // stride-1 cases minus the pointwise one and the two whose padding exceeds the span: 12 per run
-    assertEquals(6 * 12, asForward);
-    // every stride-1 case, with the vector kernel only
-    assertEquals(3 * 15, wide);
+    // FORWARD: stride-1 cases minus the two whose padding exceeds the span (13 per run); WIDE without
+    // the vector kernel takes im2col
+    assertEquals(6 * 13, asForward);
+    // WIDE with the vector kernel: every stride-1 case, both gradients
+    assertEquals(3 * 15, wideInput);
+    assertEquals(3 * 15, wideWeight);
+  }
+
+  @Test
+  void chosenForms_followTheMeasuredRules() {
+    ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
+    ConvParams lenet1 = params(256, 1, 28, 28, 6, 1, 5, 1, 2, 1);
+    ConvParams lenet2 = params(256, 6, 14, 14, 16, 1, 5, 1, 0, 1);
+    ConvParams res = params(8, 64, 56, 56, 64, 1, 3, 1, 1, 1);
+    ConvParams pointwise = params(8, 64, 56, 56, 256, 1, 1, 1, 0, 1);
+    ConvParams depthwise = params(8, 32, 112, 112, 32, 32, 3, 1, 1, 1);
+    assertTrue(ConvBackwardDirect.useWideInput(lenet1, vec) && ConvBackwardDirect.useWideInput(lenet2, vec));
+    assertTrue(ConvBackwardDirect.useWideWeight(lenet1, vec) && ConvBackwardDirect.useWideWeight(lenet2, vec));
+    assertFalse(ConvBackwardDirect.useWideInput(res, vec), "Winograd runs it");
+    assertTrue(ConvBackwardDirect.useInputAsForward(res));
+    assertTrue(ConvBackwardDirect.useWideWeight(res, vec));
+    assertFalse(ConvBackwardDirect.useWideInput(depthwise, vec), "the depthwise kernel runs it");
+    assertFalse(ConvBackwardDirect.useWideWeight(pointwise, vec), "GEMM");
+    assertFalse(ConvBackwardDirect.useInputAsForward(pointwise), "GEMM");
+    assertFalse(ConvBackwardDirect.useWideInput(lenet2, null), "no vector kernel");
+    assertFalse(ConvBackwardDirect.useWideWeight(lenet2, null), "no vector kernel");
   }
 
   @Test
@@ -206,6 +247,7 @@ class ConvBackwardDirectTest {
     try {
       for (boolean inputAsForward : new boolean[] {true, false}) {
         ConvBackwardDirect.forceInputAsForward = inputAsForward;
+        ConvBackwardDirect.forceWideInput = false;
         ConvBackwardDirect.forceWideWeight = !inputAsForward;
         for (ConvParams p : CASES) {
           float[][] d = data(p);
@@ -214,8 +256,7 @@ class ConvBackwardDirectTest {
         }
       }
     } finally {
-      ConvBackwardDirect.forceInputAsForward = null;
-      ConvBackwardDirect.forceWideWeight = null;
+      force(Mode.CHOSEN);
     }
     assertEquals(2 * CASES.length, checked);
   }
@@ -227,12 +268,47 @@ class ConvBackwardDirectTest {
     ConvParams p = params(2, 2, 6, 6, 3, 1, 3, 1, 0, 1);
     float[][] d = data(p);
     d[0][6] = Float.POSITIVE_INFINITY;
+    ConvBackwardDirect.forceWideWeight = true;
+    try {
+      checkInfinity(p, d);
+    } finally {
+      force(Mode.CHOSEN);
+    }
+  }
+
+  private static void checkInfinity(ConvParams p, float[][] d) {
     assertTrue(ConvBackwardDirect.useWideWeight(p, ConvBackward.VECTOR));
     assertFalse(ConvBackwardDirect.weightGrad(p, d[0], d[2], new float[p.weightLength()], ConvBackward.VECTOR));
     check(p, d[0], d[1], d[2], "infinity in x");
     float[] gw = new float[p.weightLength()];
     ConvBackward.backward(p, d[0], d[1], d[2], null, gw, null);
     assertTrue(Float.isFinite(gw[2]), "tap (0, 0, 0, 2): " + gw[2]);
+  }
+
+  @Test
+  void inputGrad_weightWithInfinity_isExact() {
+    // Both stride-1 forms multiply the weights by zeros outside the problem (the wide gOut's zero
+    // columns, the forward's padding of gOut): an infinite weight would put NaN into input pixels it
+    // never reaches. Such weights must take the im2col path.
+    ConvParams p = params(2, 2, 6, 6, 3, 1, 3, 1, 0, 1);
+    float[][] d = data(p);
+    d[1][2] = Float.NEGATIVE_INFINITY; // (co 0, ci 0, ky 0, kx 2)
+    assertFalse(ConvBackwardDirect.finite(d[1], p.weightLength(), ConvBackward.VECTOR));
+    assertFalse(ConvBackwardDirect.finite(d[1], p.weightLength(), null));
+    try {
+      for (Mode mode : new Mode[] {Mode.WIDE, Mode.FORWARD}) {
+        force(mode);
+        assertTrue(mode == Mode.WIDE ? ConvBackwardDirect.useWideInput(p, ConvBackward.VECTOR)
+            : ConvBackwardDirect.useInputAsForward(p));
+        check(p, d[0], d[1], d[2], "infinity in w, " + mode);
+        float[] gx = new float[p.inputLength()];
+        ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
+        // column 0 of image 0, channel 0 is reached only by kx = 0
+        assertTrue(Float.isFinite(gx[0]) && Float.isFinite(gx[6]), mode + ": " + gx[0] + " " + gx[6]);
+      }
+    } finally {
+      force(Mode.CHOSEN);
+    }
   }
 
   @Test
