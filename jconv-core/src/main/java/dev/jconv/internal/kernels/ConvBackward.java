@@ -76,6 +76,9 @@ public final class ConvBackward {
     void wideScatter(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int[] taps, int[] off,
         int len, float[] gx, int xOff);
 
+    /** Copies {@code rows} rows of {@code cols} floats from {@code src[s + r*lds]} to {@code dst[d + r*ldd]}. */
+    void copyRows(float[] src, int s, int lds, int cols, float[] dst, int d, int ldd, int rows);
+
     /** The sum of {@code a[off, off + len)}, in lanes (so not in sequential order). */
     float sum(float[] a, int off, int len);
   }

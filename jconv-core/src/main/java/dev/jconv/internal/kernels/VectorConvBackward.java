@@ -1,6 +1,7 @@
 package dev.jconv.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -464,6 +465,24 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
         a0 = FloatVector.fromArray(S, g, gr).fma(FloatVector.broadcast(S, w[wr + r0]), a0);
       }
       FloatVector.fromArray(S, gx, d0 + j).add(a0).intoArray(gx, d0 + j);
+    }
+  }
+
+  @Override
+  public void copyRows(float[] src, int s, int lds, int cols, float[] dst, int d, int ldd, int rows) {
+    int l = S.length();
+    int bound = S.loopBound(cols);
+    // LeNet's rows are 10 to 28 floats: a masked tail keeps each row to one or two vector moves, where
+    // a scalar or System.arraycopy loop spent most of its time starting up.
+    VectorMask<Float> tail = S.indexInRange(bound, cols);
+    for (int r = 0; r < rows; r++, s += lds, d += ldd) {
+      int i = 0;
+      for (; i < bound; i += l) {
+        FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+      }
+      if (i < cols) {
+        FloatVector.fromArray(S, src, s + i, tail).intoArray(dst, d + i, tail);
+      }
     }
   }
 }
