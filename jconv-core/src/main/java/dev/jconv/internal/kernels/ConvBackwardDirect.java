@@ -233,13 +233,25 @@ final class ConvBackwardDirect {
     long hp = (long) p.h() + p.padTop() + p.padBottom();
     long len = roundUp((long) p.outH() * wp, vec.lanes());
     long floats = (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
-        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * vec.lanes();
+        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * partStride(len, vec.lanes());
     boolean fits = floats <= MAX_WIDE_FLOATS;
     if (forceWideWeight != null) {
       return forceWideWeight && fits;
     }
     // 1x1: the pixels are already the GEMM's operand (res1x1_56: GEMM 8.8 ms, wide rows 11.4).
     return fits && p.flops() >= WIDE_WEIGHT_MIN_FLOPS && !Im2colConv.isPointwise(p);
+  }
+
+  /**
+   * Rows of at least this many vectors sum each block's accumulators over the lanes at once (the
+   * reduction then costs little next to the row's FMAs, and the partial sums stay {@code lanes}
+   * times smaller: res3x3_28's would be 9 MB per thread); shorter rows keep lane-wise partial sums.
+   */
+  static final int REDUCE_MIN_VECTORS = 32;
+
+  /** The stride of the partial sums: 1 (summed over lanes) for long rows, the lane count otherwise. */
+  static int partStride(long len, int lanes) {
+    return len >= (long) REDUCE_MIN_VECTORS * lanes ? 1 : lanes;
   }
 
   private static long roundUp(long v, int m) {
@@ -267,6 +279,7 @@ final class ConvBackwardDirect {
     int coutG = p.coutPerGroup();
     int k = p.patchSize();
     int len = (int) roundUp((long) outH * wp, lanes);
+    int ps = partStride(len, lanes);
     int xFloats = cinG * plane + p.kw() * p.dilationW() + lanes;
     int[] off = offsets(p, plane, wp);
     int tasks = p.n() * p.groups();
@@ -274,7 +287,7 @@ final class ConvBackwardDirect {
     Parallel.forRange(tasks, 1, (start, end) -> {
       float[] xp = new float[xFloats];
       float[] gw = new float[coutG * len];
-      float[] part = new float[p.cout() * k * lanes];
+      float[] part = new float[p.cout() * k * ps];
       for (int t = start; t < end; t++) {
         int g = t % p.groups();
         int n = t / p.groups();
@@ -286,13 +299,13 @@ final class ConvBackwardDirect {
         for (int co = 0; co < coutG; co++) {
           vec.copyRows(gOut, (n * p.cout() + g * coutG + co) * hw, outW, outW, gw, co * len, wp, outH);
         }
-        vec.wideAccumulate(gw, 0, len, coutG, xp, 0, off, k, len, part, g * coutG * k * lanes);
+        vec.wideAccumulate(gw, 0, len, coutG, xp, 0, off, k, len, part, g * coutG * k * ps, ps);
       }
-      float[] sums = new float[p.cout() * k];
-      for (int i = 0; i < sums.length; i++) {
+      float[] sums = ps == 1 ? part : new float[p.cout() * k];
+      for (int i = 0; ps > 1 && i < sums.length; i++) {
         float s = 0f;
-        for (int l = 0; l < lanes; l++) {
-          s += part[i * lanes + l];
+        for (int l = 0; l < ps; l++) {
+          s += part[i * ps + l];
         }
         sums[i] = s;
       }

@@ -145,6 +145,7 @@ class ConvBackwardDirectTest {
     params(2, 3, 7, 7, 4, 1, 3, 1, 3, 1),        // padding beyond the kernel's span: input grad by col2im
     params(2, 3, 1, 7, 4, 1, 1, 1, 1, 1),        // 1x1 kernel with padding: input grad by col2im
     params(1, 2, 3, 207, 3, 1, 3, 1, 1, 1),      // a long row
+    params(2, 2, 30, 30, 5, 1, 3, 1, 1, 1),      // wide rows of 960: weight sums reduced over lanes per block
     params(4, 3, 11, 13, 5, 1, 2, 3, 1, 1),      // stride > kernel: everything by im2col
     params(3, 4, 9, 9, 8, 2, 3, 2, 1, 1),        // stride 2, groups
   };
@@ -195,12 +196,15 @@ class ConvBackwardDirectTest {
     }
     assertEquals(3 * 6 * CASES.length, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");
-    // FORWARD: stride-1 cases minus the two whose padding exceeds the span (13 per run); WIDE without
+    // FORWARD: stride-1 cases minus the two whose padding exceeds the span (14 per run); WIDE without
     // the vector kernel takes im2col
-    assertEquals(6 * 13, asForward);
+    assertEquals(6 * 14, asForward);
     // WIDE with the vector kernel: every stride-1 case, both gradients
-    assertEquals(3 * 15, wideInput);
-    assertEquals(3 * 15, wideWeight);
+    assertEquals(3 * 16, wideInput);
+    assertEquals(3 * 16, wideWeight);
+    int lanes = ConvBackward.VECTOR.lanes();
+    assertEquals(1, ConvBackwardDirect.partStride(30 * 32, 16), "the 30x30 case sums over lanes at 512 bits");
+    assertEquals(lanes, ConvBackwardDirect.partStride(10 * 14 + 4, lanes), "LeNet conv2 keeps lane-wise sums");
   }
 
   @Test
