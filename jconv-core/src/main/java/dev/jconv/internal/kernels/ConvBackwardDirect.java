@@ -233,7 +233,7 @@ final class ConvBackwardDirect {
     long hp = (long) p.h() + p.padTop() + p.padBottom();
     long len = roundUp((long) p.outH() * wp, vec.lanes());
     long floats = (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
-        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * partStride(len, vec.lanes());
+        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * partStride(p, vec.lanes());
     boolean fits = floats <= MAX_WIDE_FLOATS;
     if (forceWideWeight != null) {
       return forceWideWeight && fits;
@@ -243,16 +243,17 @@ final class ConvBackwardDirect {
   }
 
   /**
-   * Rows of at least this many vectors sum each block's accumulators over the lanes at once (the
-   * reduction then costs little next to the row's FMAs, and the partial sums stay {@code lanes}
-   * times smaller: res3x3_28's would be 9 MB per thread); shorter rows keep lane-wise partial sums.
+   * The stride of the partial sums: the lane count (lane-wise sums, added to once per block) while
+   * {@code cout * K * lanes} floats stay within {@link #maxLanePartialFloats}, else 1 (each block
+   * summed over its lanes, through a small buffer: measured 2x slower on LeNet conv1's rows of 56
+   * vectors, but it keeps res3x3_28's partial sums at 0.6 MB instead of 9 MB per thread).
    */
-  static final int REDUCE_MIN_VECTORS = 32;
-
-  /** The stride of the partial sums: 1 (summed over lanes) for long rows, the lane count otherwise. */
-  static int partStride(long len, int lanes) {
-    return len >= (long) REDUCE_MIN_VECTORS * lanes ? 1 : lanes;
+  static int partStride(ConvParams p, int lanes) {
+    return (long) p.cout() * p.patchSize() * lanes <= maxLanePartialFloats ? lanes : 1;
   }
+
+  /** Not final: tests lower it to run the summed-over-lanes form on small problems. */
+  static long maxLanePartialFloats = 1L << 20;
 
   private static long roundUp(long v, int m) {
     return (v + m - 1) / m * m;
@@ -279,7 +280,7 @@ final class ConvBackwardDirect {
     int coutG = p.coutPerGroup();
     int k = p.patchSize();
     int len = (int) roundUp((long) outH * wp, lanes);
-    int ps = partStride(len, lanes);
+    int ps = partStride(p, lanes);
     int xFloats = cinG * plane + p.kw() * p.dilationW() + lanes;
     int[] off = offsets(p, plane, wp);
     int tasks = p.n() * p.groups();

@@ -267,6 +267,7 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
    */
   private static void wide3x4(float[] g, int g0, int g1, int g2, float[] x, int x0, int x1, int x2, int x3, int len,
       float[] part, int p, int ldp) {
+    int l = S.length();
     FloatVector a00 = FloatVector.zero(S);
     FloatVector a01 = a00;
     FloatVector a02 = a00;
@@ -300,14 +301,24 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       a13 = v1.fma(b, a13);
       a23 = v2.fma(b, a23);
     }
-    addTo(part, p, a00, a01, a02, a03);
-    addTo(part, p + ldp, a10, a11, a12, a13);
-    addTo(part, p + 2 * ldp, a20, a21, a22, a23);
+    FloatVector.fromArray(S, part, p).add(a00).intoArray(part, p);
+    FloatVector.fromArray(S, part, p + l).add(a01).intoArray(part, p + l);
+    FloatVector.fromArray(S, part, p + 2 * l).add(a02).intoArray(part, p + 2 * l);
+    FloatVector.fromArray(S, part, p + 3 * l).add(a03).intoArray(part, p + 3 * l);
+    FloatVector.fromArray(S, part, p + ldp).add(a10).intoArray(part, p + ldp);
+    FloatVector.fromArray(S, part, p + ldp + l).add(a11).intoArray(part, p + ldp + l);
+    FloatVector.fromArray(S, part, p + ldp + 2 * l).add(a12).intoArray(part, p + ldp + 2 * l);
+    FloatVector.fromArray(S, part, p + ldp + 3 * l).add(a13).intoArray(part, p + ldp + 3 * l);
+    FloatVector.fromArray(S, part, p + 2 * ldp).add(a20).intoArray(part, p + 2 * ldp);
+    FloatVector.fromArray(S, part, p + 2 * ldp + l).add(a21).intoArray(part, p + 2 * ldp + l);
+    FloatVector.fromArray(S, part, p + 2 * ldp + 2 * l).add(a22).intoArray(part, p + 2 * ldp + 2 * l);
+    FloatVector.fromArray(S, part, p + 2 * ldp + 3 * l).add(a23).intoArray(part, p + 2 * ldp + 3 * l);
   }
 
   /** Two rows of gOut by four taps, as {@link #wide3x4}. */
   private static void wide2x4(float[] g, int g0, int g1, float[] x, int x0, int x1, int x2, int x3, int len,
       float[] part, int p, int ldp) {
+    int l = S.length();
     FloatVector a00 = FloatVector.zero(S);
     FloatVector a01 = a00;
     FloatVector a02 = a00;
@@ -332,12 +343,19 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       a03 = v0.fma(b, a03);
       a13 = v1.fma(b, a13);
     }
-    addTo(part, p, a00, a01, a02, a03);
-    addTo(part, p + ldp, a10, a11, a12, a13);
+    FloatVector.fromArray(S, part, p).add(a00).intoArray(part, p);
+    FloatVector.fromArray(S, part, p + l).add(a01).intoArray(part, p + l);
+    FloatVector.fromArray(S, part, p + 2 * l).add(a02).intoArray(part, p + 2 * l);
+    FloatVector.fromArray(S, part, p + 3 * l).add(a03).intoArray(part, p + 3 * l);
+    FloatVector.fromArray(S, part, p + ldp).add(a10).intoArray(part, p + ldp);
+    FloatVector.fromArray(S, part, p + ldp + l).add(a11).intoArray(part, p + ldp + l);
+    FloatVector.fromArray(S, part, p + ldp + 2 * l).add(a12).intoArray(part, p + ldp + 2 * l);
+    FloatVector.fromArray(S, part, p + ldp + 3 * l).add(a13).intoArray(part, p + ldp + 3 * l);
   }
 
   private static void wide1x4(float[] g, int g0, float[] x, int x0, int x1, int x2, int x3, int len, float[] part,
       int p) {
+    int l = S.length();
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -349,7 +367,10 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       a2 = v.fma(FloatVector.fromArray(S, x, x2 + j), a2);
       a3 = v.fma(FloatVector.fromArray(S, x, x3 + j), a3);
     }
-    addTo(part, p, a0, a1, a2, a3);
+    FloatVector.fromArray(S, part, p).add(a0).intoArray(part, p);
+    FloatVector.fromArray(S, part, p + l).add(a1).intoArray(part, p + l);
+    FloatVector.fromArray(S, part, p + 2 * l).add(a2).intoArray(part, p + 2 * l);
+    FloatVector.fromArray(S, part, p + 3 * l).add(a3).intoArray(part, p + 3 * l);
   }
 
   private static void wide1x1(float[] g, int g0, float[] x, int x0, int len, float[] part, int p) {
@@ -357,19 +378,6 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
     for (int j = 0; j < len; j += S.length()) {
       a0 = FloatVector.fromArray(S, g, g0 + j).fma(FloatVector.fromArray(S, x, x0 + j), a0);
     }
-    addTo(part, p, a0);
-  }
-
-  /** {@code part[p + i*lanes ..] += acc_i}: consecutive taps of one row. */
-  private static void addTo(float[] part, int p, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
-    int l = S.length();
-    FloatVector.fromArray(S, part, p).add(a0).intoArray(part, p);
-    FloatVector.fromArray(S, part, p + l).add(a1).intoArray(part, p + l);
-    FloatVector.fromArray(S, part, p + 2 * l).add(a2).intoArray(part, p + 2 * l);
-    FloatVector.fromArray(S, part, p + 3 * l).add(a3).intoArray(part, p + 3 * l);
-  }
-
-  private static void addTo(float[] part, int p, FloatVector a0) {
     FloatVector.fromArray(S, part, p).add(a0).intoArray(part, p);
   }
 

@@ -145,7 +145,7 @@ class ConvBackwardDirectTest {
     params(2, 3, 7, 7, 4, 1, 3, 1, 3, 1),        // padding beyond the kernel's span: input grad by col2im
     params(2, 3, 1, 7, 4, 1, 1, 1, 1, 1),        // 1x1 kernel with padding: input grad by col2im
     params(1, 2, 3, 207, 3, 1, 3, 1, 1, 1),      // a long row
-    params(2, 2, 30, 30, 5, 1, 3, 1, 1, 1),      // wide rows of 960: weight sums reduced over lanes per block
+    params(2, 2, 30, 30, 5, 1, 3, 1, 1, 1),      // rows of 60 vectors
     params(4, 3, 11, 13, 5, 1, 2, 3, 1, 1),      // stride > kernel: everything by im2col
     params(3, 4, 9, 9, 8, 2, 3, 2, 1, 1),        // stride 2, groups
   };
@@ -202,9 +202,33 @@ class ConvBackwardDirectTest {
     // WIDE with the vector kernel: every stride-1 case, both gradients
     assertEquals(3 * 16, wideInput);
     assertEquals(3 * 16, wideWeight);
-    int lanes = ConvBackward.VECTOR.lanes();
-    assertEquals(1, ConvBackwardDirect.partStride(30 * 32, 16), "the 30x30 case sums over lanes at 512 bits");
-    assertEquals(lanes, ConvBackwardDirect.partStride(10 * 14 + 4, lanes), "LeNet conv2 keeps lane-wise sums");
+  }
+
+  @Test
+  void wideWeight_summedOverLanes_matchesTheReference() {
+    long before = ConvBackwardDirect.maxLanePartialFloats;
+    int threadsBefore = Parallel.getNumThreads();
+    int checked = 0;
+    try {
+      ConvBackwardDirect.maxLanePartialFloats = 0;
+      force(Mode.WIDE);
+      for (int threads : new int[] {1, 2}) {
+        Parallel.setNumThreads(threads);
+        for (ConvParams p : CASES) {
+          if (ConvBackwardDirect.useWideWeight(p, ConvBackward.VECTOR)) {
+            assertEquals(1, ConvBackwardDirect.partStride(p, ConvBackward.VECTOR.lanes()));
+            float[][] d = data(p);
+            check(p, d[0], d[1], d[2], p + " summed over lanes, threads=" + threads);
+            checked++;
+          }
+        }
+      }
+    } finally {
+      ConvBackwardDirect.maxLanePartialFloats = before;
+      Parallel.setNumThreads(threadsBefore);
+      force(Mode.CHOSEN);
+    }
+    assertEquals(2 * 16, checked);
   }
 
   @Test
