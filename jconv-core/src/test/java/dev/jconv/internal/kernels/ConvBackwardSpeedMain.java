@@ -15,7 +15,7 @@ import java.util.Random;
  *     dev.jconv.internal.kernels.ConvBackwardSpeedMain [case ...]
  * </pre>
  *
- * Prints the median of 15 runs (after a second of warm-up) for the weight and bias gradients and for the input gradient, each on
+ * Prints the median (and the best) of 15 runs (after a second of warm-up) for the weight and bias gradients and for the input gradient, each on
  * its own, in GFLOP/s of the forward count, with 2 threads.
  */
 public final class ConvBackwardSpeedMain {
@@ -73,6 +73,9 @@ public final class ConvBackwardSpeedMain {
       java.util.Arrays.sort(txs);
       double tw = tws[7];
       double tx = txs[7];
+      // tools/bench/conv_backward_torch.py reports PyTorch's best run: the best is printed too.
+      System.out.printf("%-10s grad weight+bias best %7.2f ms   grad input best %7.2f ms%n", name, tws[0] * 1e3,
+          txs[0] * 1e3);
       System.out.printf("%-10s grad weight+bias %8.2f ms %6.1f GFLOP/s   grad input %8.2f ms %6.1f GFLOP/s%n", name,
           tw * 1e3, p.flops() / tw / 1e9, tx * 1e3, p.flops() / tx / 1e9);
     }
