@@ -144,7 +144,8 @@ public final class ConvBackward {
       gX = null;
     }
     float[] gW = gWAll;
-    if (gW != null && ConvBackwardDirect.useWideWeight(p, wide) && ConvBackwardDirect.weightGrad(p, x, gOut, gW, wide)) {
+    if (gW != null && ConvBackwardDirect.useWideWeight(p, wide)
+        && ConvBackwardDirect.weightGrad(p, x, gOut, gW, wide)) {
       gW = null;
     }
     if (gX == null && gW == null) {

@@ -15,8 +15,9 @@ import java.util.Random;
  *     dev.jconv.internal.kernels.ConvBackwardSpeedMain [case ...]
  * </pre>
  *
- * Prints the median (and the best) of 15 runs (after a second of warm-up) for the weight and bias gradients and for the input gradient, each on
- * its own, in GFLOP/s of the forward count, with 2 threads.
+ * Prints the median (and the best) of 15 runs, after a second of warm-up, for the weight and bias
+ * gradients and for the input gradient, each on its own, in GFLOP/s of the forward count, with 2
+ * threads.
  */
 public final class ConvBackwardSpeedMain {
   private ConvBackwardSpeedMain() {}
