@@ -130,23 +130,24 @@ public final class ConvBackward {
     float[] gX = gXAll;
     // Both stride-1 input-gradient forms multiply the weights by zeros that are not in the problem
     // (zero columns, padding of gOut): with an infinite or NaN weight that makes NaN where im2col's
-    // col2im gives a number, so such weights take the im2col path.
+    // col2im gives a number, so such weights take the im2col path. The same holds for the input in
+    // the wide weight gradient.
     if (gX != null && !ConvBackwardDirect.finite(weight, p.weightLength(), wide)) {
       rest(p, x, weight, gOut, gX, null);
       gX = null;
     }
-    if (gX != null && ConvBackwardDirect.useWideInput(p, wide)) {
-      ConvBackwardDirect.inputGradWide(p, weight, gOut, gX, wide);
-      gX = null;
+    float[] gW = gWAll;
+    boolean wideX = gX != null && ConvBackwardDirect.useWideInput(p, wide);
+    boolean wideW = gW != null && ConvBackwardDirect.useWideWeight(p, wide)
+        && ConvBackwardDirect.finite(x, p.inputLength(), wide);
+    if (wideX || wideW) {
+      ConvBackwardDirect.wide(p, x, weight, gOut, wideX ? gX : null, wideW ? gW : null, wide);
+      gX = wideX ? null : gX;
+      gW = wideW ? null : gW;
     }
     if (gX != null && ConvBackwardDirect.useInputAsForward(p)) {
       ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
       gX = null;
-    }
-    float[] gW = gWAll;
-    if (gW != null && ConvBackwardDirect.useWideWeight(p, wide)
-        && ConvBackwardDirect.weightGrad(p, x, gOut, gW, wide)) {
-      gW = null;
     }
     if (gX == null && gW == null) {
       return;
