@@ -84,7 +84,7 @@ final class ConvBackwardDirect {
     }
     ConvParams q = inputGradProblem(p);
     // 1x1: the existing path is already one GEMM per image, with nothing to fold.
-    return q != null && !Im2colConv.isPointwise(p) && (long) p.weightLength() <= Integer.MAX_VALUE;
+    return q != null && !Im2colConv.isPointwise(p);
   }
 
   /** The algorithm that runs the input gradient's forward problem {@code q}. */
