@@ -378,7 +378,9 @@ final class BenchCommand implements Callable<Integer> {
     Supplier<?> fn = trial::run;
     int reps = Sampler.calibrate(fn, sampleMs);
     for (int i = 0; i < warmup; i++) {
-      Sampler.sample(fn, reps);
+      // The first calls run before the JIT has compiled the kernels (Vector API code is ~100x slower
+      // interpreted): calibrated on them alone, a sample would be a few calls, far shorter than asked.
+      reps = Sampler.reps(Sampler.sample(fn, reps), sampleMs);
     }
     String note = null;
     boolean useTorch = false;

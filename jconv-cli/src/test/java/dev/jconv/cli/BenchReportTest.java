@@ -34,6 +34,14 @@ class BenchReportTest {
   }
 
   @Test
+  void sampler_reps_fillTheSampleWithAtLeastOneCall() {
+    assertEquals(500, Sampler.reps(0.2, 100));    // 500 calls of 0.2 ms = 100 ms
+    assertEquals(1, Sampler.reps(250, 100));      // a call longer than the sample: one call
+    assertEquals(333, Sampler.reps(0.3, 100));    // floor: 333 calls, 99.9 ms
+    assertEquals(1_000_000, Sampler.reps(0, 100), "a call below the timer's resolution counts as 0.1 us");
+  }
+
+  @Test
   void timing_isTheMedianOfTheSamples() {
     assertEquals(2.0, ms(3, 1, 2).medianMs());
     assertEquals(3.0, ms(4, 1, 3, 2).medianMs(), "even counts take the upper middle, as the script does");
