@@ -116,9 +116,13 @@ final class TorchServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Makes the case's inputs, calibrates and warms up in PyTorch. */
-  Prepared prepare(String caseName, int warmup, double sampleMs) throws Unavailable {
-    String answer = request("prepare " + caseName + " " + warmup + " " + sampleMs,
+  /**
+   * Makes the case's inputs, calibrates and warms up in PyTorch.
+   *
+   * @param pass {@code forward} or {@code backward} (the convolution's three gradients)
+   */
+  Prepared prepare(String caseName, String pass, int warmup, double sampleMs) throws Unavailable {
+    String answer = request("prepare " + caseName + " " + warmup + " " + sampleMs + " " + pass,
         60 + (warmup + 2) * sampleMs / 1e3 * 4);
     return new Prepared(JsonFields.string(answer, "kind").orElse("?"),
         field(answer, "work"), (int) field(answer, "reps"));
