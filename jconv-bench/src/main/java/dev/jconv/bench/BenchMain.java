@@ -67,6 +67,9 @@ public final class BenchMain {
     double bytes = Double.NaN;
     if (params.getParam("conv") != null && shortName.startsWith("ConvBench")) {
       flops = BenchSuite.byName(params.getParam("conv")).orElseThrow().work();
+    } else if (params.getParam("conv") != null && shortName.startsWith("ConvBackwardBench")) {
+      flops = BenchSuite.CONV_BACKWARD.stream().filter(b -> b.name().equals(params.getParam("conv"))).findFirst()
+          .orElseThrow().work();
     } else if (params.getParam("pool") != null) {
       bytes = BenchSuite.byName(params.getParam("pool")).orElseThrow().work();
     }
