@@ -26,7 +26,8 @@ public final class BenchMain {
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
     System.out.println("# median of the measurement iterations; flops: 2*M*N*K for GEMM, the direct"
-        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions; bytes: float32 input + output"
+        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions (twice that for"
+        + " ConvBackwardBench); bytes: float32 input + output"
         + " for pooling");
     for (RunResult r : results) {
       System.out.println(line(r));
