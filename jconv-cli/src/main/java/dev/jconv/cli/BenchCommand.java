@@ -24,6 +24,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -135,13 +136,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "Memory bandwidth, for the poolings' share of peak (default: ${DEFAULT-VALUE}).")
   double peakGbs;
 
-  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
-      description = "The Python that has torch (default: ${DEFAULT-VALUE}, Debian's python3-torch).")
-  Path python;
-
-  @Option(names = "--torch-script", paramLabel = "PATH",
-      description = "PyTorch's side (default: tools/bench/torch_bench.py of the jconv checkout this runs from).")
-  Path torchScript;
+  @Mixin
+  TorchOptions torchOptions = new TorchOptions();
 
   BenchCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -267,10 +263,10 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Starts one PyTorch server per thread count; returns why PyTorch cannot be used, or null. */
   private String startTorch(List<Integer> threadCounts, Map<Integer, TorchServer> servers) {
-    Path script = torchScript != null ? torchScript : findScript();
+    Path script = torchOptions.script("torch_bench.py");
     for (int t : threadCounts) {
       try {
-        servers.put(t, TorchServer.start(python, script, t));
+        servers.put(t, TorchServer.start(torchOptions.python, script, t));
       } catch (TorchServer.Unavailable e) {
         servers.values().forEach(TorchServer::close);
         servers.clear();
@@ -278,23 +274,6 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return null;
-  }
-
-  /** tools/bench/torch_bench.py in the checkout the CLI runs from (its jar or classes are under it), or the working directory. */
-  static Path findScript() {
-    Path rel = Path.of("tools", "bench", "torch_bench.py");
-    try {
-      Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path p = here; p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve(rel))) {
-          return p.resolve(rel);
-        }
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException ignored) {
-      // fall back to the working directory
-    }
-    Path cwd = Path.of("").toAbsolutePath().resolve(rel);
-    return Files.isRegularFile(cwd) ? cwd : null;
   }
 
   private void printHeader(List<Workload> chosen, List<Integer> threadCounts, Map<Integer, TorchServer> servers,
@@ -312,7 +291,7 @@ final class BenchCommand implements Callable<Integer> {
     h.put("threads", threadCounts.toString().replaceAll("[\\[\\] ]", ""));
     String torch;
     if (!servers.isEmpty()) {
-      torch = "PyTorch " + servers.values().iterator().next().version() + " (" + python
+      torch = "PyTorch " + servers.values().iterator().next().version() + " (" + torchOptions.python
           + (backward ? "; torch.ops.aten.convolution_backward, output_mask [True, True, True]" : "")
           + "; OpenBLAS/OpenMP threads = threads, GLIBC_TUNABLES malloc thresholds, OPENBLAS_CORETYPE unset)";
     } else if (compare == Compare.NONE) {

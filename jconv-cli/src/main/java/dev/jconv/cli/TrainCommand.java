@@ -84,13 +84,8 @@ public final class TrainCommand implements Callable<Integer> {
       + "alternating with jconv's, and a side-by-side table ends the run; none: jconv only (default).")
   String compare;
 
-  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
-      description = "The Python that has torch, for --compare torch (default: ${DEFAULT-VALUE}, Debian's python3-torch).")
-  Path python;
-
-  @Option(names = "--torch-script", paramLabel = "PATH",
-      description = "PyTorch's side (default: tools/bench/train_lenet_torch.py of the jconv checkout this runs from).")
-  Path torchScript;
+  @CommandLine.Mixin
+  TorchOptions torchOptions = new TorchOptions();
 
   public TrainCommand(PrintStream out) {
     this.out = out;
@@ -141,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainComparison torch = null;
     if (compare.equals("torch")) {
       try {
-        torch = TrainComparison.start(python, torchScript != null ? torchScript : TrainComparison.findScript(),
+        torch = TrainComparison.start(torchOptions.python, torchOptions.script("train_lenet_torch.py"),
             torchRecipe(variant, rate), Torch.getNumThreads());
         if (torch.images() != train.size()) {
           throw new TorchServer.Unavailable("PyTorch loaded " + torch.images() + " training images, jconv " + train.size());
@@ -153,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("train: cannot compare with PyTorch: " + e.getMessage());
         return 1;
       }
-      out.println("compared with PyTorch " + torch.version() + " (" + python + " "
+      out.println("compared with PyTorch " + torch.version() + " (" + torchOptions.python + " "
           + "tools/bench/train_lenet_torch.py: same seed and batches, OpenBLAS/OpenMP threads = threads, "
           + "GLIBC_TUNABLES malloc thresholds)");
     }

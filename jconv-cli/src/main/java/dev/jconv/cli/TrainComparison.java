@@ -1,7 +1,6 @@
 package dev.jconv.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +30,6 @@ final class TrainComparison implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--serve"));
     args.addAll(recipe);
     return new TrainComparison(TorchServer.start(python, script, args, threads));
-  }
-
-  /** tools/bench/train_lenet_torch.py of the checkout the CLI runs from, or of the working directory. */
-  static Path findScript() {
-    Path bench = BenchCommand.findScript();
-    Path cwd = Path.of("tools", "bench", "train_lenet_torch.py").toAbsolutePath();
-    Path beside = bench == null ? cwd : bench.resolveSibling("train_lenet_torch.py");
-    return Files.isRegularFile(beside) ? beside : cwd;
   }
 
   String version() {
