@@ -57,14 +57,13 @@ public final class ConvBackward {
     void addInto(float[] src, int s, float[] dst, int d, int len);
 
     /**
-     * Partial weight gradients over "wide" rows ({@link ConvBackwardDirect}): for row co in [0, rows),
-     * tap t in [0, k) and lane l, {@code sum_v g[gOff + co*ldg + v*lanes + l] * x[xOff + off[t] + v*lanes + l]}
-     * over the {@code len/lanes} vectors ({@code len} a multiple of {@link #lanes()}) is added to
-     * {@code part[partOff + (co*k + t)*ps + l]} when the part stride {@code ps} is the lane count, or
-     * summed over the lanes and added to {@code part[partOff + (co*k + t)]} when it is 1.
+     * Lane-wise partial weight gradients over "wide" rows ({@link ConvBackwardDirect}): for row co in
+     * [0, rows), tap t in [0, k) and lane l, {@code part[partOff + (co*k + t)*lanes + l] += sum_v g[gOff +
+     * co*ldg + v*lanes + l] * x[xOff + off[t] + v*lanes + l]} over the {@code len/lanes} vectors
+     * ({@code len} a multiple of {@link #lanes()}).
      */
     void wideAccumulate(float[] g, int gOff, int ldg, int rows, float[] x, int xOff, int[] off, int k, int len,
-        float[] part, int partOff, int ps);
+        float[] part, int partOff);
 
     /** Whether {@code a[off, off + len)} holds only finite values (no NaN, no infinity). */
     boolean allFinite(float[] a, int off, int len);

@@ -35,7 +35,9 @@ final class ConvBackwardDirect {
 
   /**
    * Largest per-thread scratch (floats) of the wide forms: padded input (or its gradient), wide
-   * gOut, and the weight gradient's partial sums. Beyond it, the other forms.
+   * gOut, and the weight gradient's lane-wise partial sums {@code cout * K * lanes}. Beyond it, the
+   * other forms. (Summing each block over the lanes instead, to fit res3x3_28 and res3x3_14, ran
+   * 0.98x and 0.64x of im2col + GEMM there: their rows are short for the reductions.)
    */
   static final long MAX_WIDE_FLOATS = 1L << 21;
 
@@ -188,7 +190,7 @@ final class ConvBackwardDirect {
     long hp = (long) p.h() + p.padTop() + p.padBottom();
     long len = roundUp((long) p.outH() * wp, vec.lanes());
     long floats = (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
-        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * partStride(p, vec.lanes());
+        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * vec.lanes();
     boolean fits = floats <= MAX_WIDE_FLOATS;
     if (forceWideWeight != null) {
       return forceWideWeight && fits;
@@ -196,19 +198,6 @@ final class ConvBackwardDirect {
     // 1x1: the pixels are already the GEMM's operand (res1x1_56: GEMM 8.8 ms, wide rows 11.4).
     return fits && p.flops() >= WIDE_WEIGHT_MIN_FLOPS && !Im2colConv.isPointwise(p);
   }
-
-  /**
-   * The stride of the partial sums: the lane count (lane-wise sums, added to once per block) while
-   * {@code cout * K * lanes} floats stay within {@link #maxLanePartialFloats}, else 1 (each block
-   * summed over its lanes, through a small buffer: measured 2x slower on LeNet conv1's rows of 56
-   * vectors, but it keeps res3x3_28's partial sums at 0.6 MB instead of 9 MB per thread).
-   */
-  static int partStride(ConvParams p, int lanes) {
-    return (long) p.cout() * p.patchSize() * lanes <= maxLanePartialFloats ? lanes : 1;
-  }
-
-  /** Not final: tests lower it to run the summed-over-lanes form on small problems. */
-  static long maxLanePartialFloats = 1L << 20;
 
   private static long roundUp(long v, int m) {
     return (v + m - 1) / m * m;
@@ -236,7 +225,6 @@ final class ConvBackwardDirect {
     int khw = p.kh() * p.kw();
     int k = p.patchSize();
     int len = (int) roundUp((long) outH * wp, lanes);
-    int ps = partStride(p, lanes);
     int xFloats = cinG * plane + p.kw() * p.dilationW() + lanes;
     int[] off = offsets(p, plane, wp);
     // Input gradient: channels innermost, so the four taps of a block land in different planes and
@@ -252,7 +240,7 @@ final class ConvBackwardDirect {
     Parallel.forRange(tasks, 1, (start, end) -> {
       float[] gw = new float[coutG * len];
       float[] xp = gW == null ? null : new float[xFloats];
-      float[] part = gW == null ? null : new float[p.cout() * k * ps];
+      float[] part = gW == null ? null : new float[p.cout() * k * lanes];
       float[] gxw = gX == null ? null : new float[xFloats];
       for (int t = start; t < end; t++) {
         int g = t % p.groups();
@@ -266,7 +254,7 @@ final class ConvBackwardDirect {
             vec.copyRows(x, (n * p.cin() + g * cinG + ci) * h * w, w, w, xp,
                 ci * plane + p.padTop() * wp + p.padLeft(), wp, h);
           }
-          vec.wideAccumulate(gw, 0, len, coutG, xp, 0, off, k, len, part, g * coutG * k * ps, ps);
+          vec.wideAccumulate(gw, 0, len, coutG, xp, 0, off, k, len, part, g * coutG * k * lanes);
         }
         if (gX != null) {
           java.util.Arrays.fill(gxw, 0f);
@@ -280,11 +268,11 @@ final class ConvBackwardDirect {
       if (gW == null) {
         return;
       }
-      float[] sums = ps == 1 ? part : new float[p.cout() * k];
-      for (int i = 0; ps > 1 && i < sums.length; i++) {
+      float[] sums = new float[p.cout() * k];
+      for (int i = 0; i < sums.length; i++) {
         float s = 0f;
-        for (int l = 0; l < ps; l++) {
-          s += part[i * ps + l];
+        for (int l = 0; l < lanes; l++) {
+          s += part[i * lanes + l];
         }
         sums[i] = s;
       }

@@ -173,14 +173,9 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
 
   @Override
   public void wideAccumulate(float[] g, int gOff, int ldg, int rows, float[] x, int xOff, int[] off, int k, int len,
-      float[] part, int partOff, int ps) {
+      float[] part, int partOff) {
     int lanes = S.length();
-    boolean reduce = ps == 1;
-    // Summing over the lanes: each block adds into a small lane-wise buffer, then flushes its sums
-    // (the kernels stay as they are: a reduction inside them made C2 give up inlining them).
-    float[] tmp = reduce ? new float[12 * lanes] : null;
-    float[] dst = reduce ? tmp : part;
-    int ldp = reduce ? 4 * lanes : k * lanes;
+    int ldp = k * lanes;
     int co = 0;
     // Blocks of three rows of gOut by four taps, then two rows, then one; taps left over one by one.
     // One small method per block shape, so that C2 inlines the Vector API calls of each. Larger
@@ -191,17 +186,11 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       int t = 0;
       for (; t + 4 <= k; t += 4) {
         wide3x4(g, g0, g0 + ldg, g0 + 2 * ldg, x, xOff + off[t], xOff + off[t + 1], xOff + off[t + 2],
-            xOff + off[t + 3], len, dst, reduce ? 0 : partOff + (co * k + t) * lanes, ldp);
-        if (reduce) {
-          flush(tmp, 3, 4, part, partOff + co * k + t, k);
-        }
+            xOff + off[t + 3], len, part, partOff + (co * k + t) * lanes, ldp);
       }
       for (; t < k; t++) {
         for (int i = 0; i < 3; i++) {
-          wide1x1(g, g0 + i * ldg, x, xOff + off[t], len, dst, reduce ? 0 : partOff + ((co + i) * k + t) * lanes);
-          if (reduce) {
-            flush(tmp, 1, 1, part, partOff + (co + i) * k + t, k);
-          }
+          wide1x1(g, g0 + i * ldg, x, xOff + off[t], len, part, partOff + ((co + i) * k + t) * lanes);
         }
       }
     }
@@ -209,18 +198,12 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       int g0 = gOff + co * ldg;
       int t = 0;
       for (; t + 4 <= k; t += 4) {
-        wide2x4(g, g0, g0 + ldg, x, xOff + off[t], xOff + off[t + 1], xOff + off[t + 2], xOff + off[t + 3], len, dst,
-            reduce ? 0 : partOff + (co * k + t) * lanes, ldp);
-        if (reduce) {
-          flush(tmp, 2, 4, part, partOff + co * k + t, k);
-        }
+        wide2x4(g, g0, g0 + ldg, x, xOff + off[t], xOff + off[t + 1], xOff + off[t + 2], xOff + off[t + 3], len, part,
+            partOff + (co * k + t) * lanes, ldp);
       }
       for (; t < k; t++) {
         for (int i = 0; i < 2; i++) {
-          wide1x1(g, g0 + i * ldg, x, xOff + off[t], len, dst, reduce ? 0 : partOff + ((co + i) * k + t) * lanes);
-          if (reduce) {
-            flush(tmp, 1, 1, part, partOff + (co + i) * k + t, k);
-          }
+          wide1x1(g, g0 + i * ldg, x, xOff + off[t], len, part, partOff + ((co + i) * k + t) * lanes);
         }
       }
       co += 2;
@@ -230,33 +213,11 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       int g0 = gOff + co * ldg;
       int t = 0;
       for (; t + 4 <= k; t += 4) {
-        wide1x4(g, g0, x, xOff + off[t], xOff + off[t + 1], xOff + off[t + 2], xOff + off[t + 3], len, dst,
-            reduce ? 0 : partOff + (co * k + t) * lanes);
-        if (reduce) {
-          flush(tmp, 1, 4, part, partOff + co * k + t, k);
-        }
+        wide1x4(g, g0, x, xOff + off[t], xOff + off[t + 1], xOff + off[t + 2], xOff + off[t + 3], len, part,
+            partOff + (co * k + t) * lanes);
       }
       for (; t < k; t++) {
-        wide1x1(g, g0, x, xOff + off[t], len, dst, reduce ? 0 : partOff + (co * k + t) * lanes);
-        if (reduce) {
-          flush(tmp, 1, 1, part, partOff + co * k + t, k);
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code part[p + r*k + i] += sum over lanes of tmp[(r*4 + i)*lanes ..]} for r < rows, i < taps,
-   * and zeroes those lanes of {@code tmp} again.
-   */
-  private static void flush(float[] tmp, int rows, int taps, float[] part, int p, int k) {
-    int l = S.length();
-    FloatVector zero = FloatVector.zero(S);
-    for (int r = 0; r < rows; r++) {
-      for (int i = 0; i < taps; i++) {
-        int o = (r * 4 + i) * l;
-        part[p + r * k + i] += FloatVector.fromArray(S, tmp, o).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        zero.intoArray(tmp, o);
+        wide1x1(g, g0, x, xOff + off[t], len, part, partOff + (co * k + t) * lanes);
       }
     }
   }

@@ -205,33 +205,6 @@ class ConvBackwardDirectTest {
   }
 
   @Test
-  void wideWeight_summedOverLanes_matchesTheReference() {
-    long before = ConvBackwardDirect.maxLanePartialFloats;
-    int threadsBefore = Parallel.getNumThreads();
-    int checked = 0;
-    try {
-      ConvBackwardDirect.maxLanePartialFloats = 0;
-      force(Mode.WIDE);
-      for (int threads : new int[] {1, 2}) {
-        Parallel.setNumThreads(threads);
-        for (ConvParams p : CASES) {
-          if (ConvBackwardDirect.useWideWeight(p, ConvBackward.VECTOR)) {
-            assertEquals(1, ConvBackwardDirect.partStride(p, ConvBackward.VECTOR.lanes()));
-            float[][] d = data(p);
-            check(p, d[0], d[1], d[2], p + " summed over lanes, threads=" + threads);
-            checked++;
-          }
-        }
-      }
-    } finally {
-      ConvBackwardDirect.maxLanePartialFloats = before;
-      Parallel.setNumThreads(threadsBefore);
-      force(Mode.CHOSEN);
-    }
-    assertEquals(2 * 16, checked);
-  }
-
-  @Test
   void chosenForms_followTheMeasuredRules() {
     ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
     ConvParams lenet1 = params(256, 1, 28, 28, 6, 1, 5, 1, 2, 1);

@@ -37,7 +37,10 @@ public final class ConvBackwardFormsMain {
     cases.put("lenet2", params(256, 6, 14, 14, 16, 5, 1, 0, 1, 1));
     cases.put("res3x3_56", params(8, 64, 56, 56, 64, 3, 1, 1, 1, 1));
     cases.put("res3x3_28", params(8, 128, 28, 28, 128, 3, 1, 1, 1, 1));
+    cases.put("res3x3_14", params(8, 256, 14, 14, 256, 3, 1, 1, 1, 1));
     cases.put("res1x1_56", params(8, 64, 56, 56, 256, 1, 1, 0, 1, 1));
+    cases.put("res_stem", params(8, 3, 224, 224, 64, 7, 2, 3, 1, 1));
+    cases.put("res3x3_s2", params(8, 128, 56, 56, 128, 3, 2, 1, 1, 1));
     cases.put("dw3x3_112", params(8, 32, 112, 112, 32, 3, 1, 1, 1, 32));
     cases.put("dilated", params(8, 64, 56, 56, 64, 3, 1, 2, 2, 1));
     Parallel.setNumThreads(Integer.getInteger("threads", 2));
