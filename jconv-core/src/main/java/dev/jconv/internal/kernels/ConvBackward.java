@@ -16,6 +16,8 @@ import java.util.Arrays;
  * padding needs no unfolding (the input is the matrix). Work is
  * split into (image, group) tasks when there are enough to keep every thread busy (each thread then
  * sums its own weight gradient, added up at the end); otherwise the GEMMs run in parallel inside.
+ * Stride-1 problems first try the faster forms of {@link ConvBackwardDirect} (wide rows, the input
+ * gradient as a forward convolution); the forms above run what those leave.
  * No argument checks: {@link ConvParams} was validated by the forward.
  */
 public final class ConvBackward {
