@@ -1,17 +1,20 @@
 package dev.jconv.internal.autograd;
 
+import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.autograd.Node;
 import dev.jconv.internal.Raw;
 import dev.jconv.internal.conv.Conv2dOp;
 import dev.jconv.internal.kernels.ConvBackward;
+import dev.jconv.internal.kernels.ConvDouble;
 import dev.jconv.internal.kernels.ConvParams;
+import dev.jconv.internal.kernels.ModePad;
 import dev.jconv.internal.shape.ConvShapes.PadMode;
 
 /**
  * Differentiable convolution (ConvolutionBackward0) and padding-mode padding, forward beside
- * backward; the kernels are {@link ConvBackward}'s (im2col + GEMM, col2im). Arguments were checked by
- * {@code Conv2dOp}.
+ * backward; the float32 kernels are {@link ConvBackward}'s (the fast machinery), the float64 ones
+ * {@link ConvDouble}'s and {@link ModePad}'s. Arguments were checked by {@code Conv2dOp}.
  */
 public final class ConvOps {
   private ConvOps() {}
@@ -40,6 +43,9 @@ public final class ConvOps {
 
     @Override
     protected Tensor[] backward(Tensor g) {
+      if (g.dtype() == DType.FLOAT64) {
+        return backwardDouble(g);
+      }
       float[] gOut = Raw.floats(g.contiguous());
       float[] gX = needsInputGrad(0) ? new float[p.inputLength()] : null;
       float[] gW = needsInputGrad(1) ? new float[p.weightLength()] : null;
@@ -47,6 +53,21 @@ public final class ConvOps {
       Tensor x = saved(0);
       Tensor w = saved(1);
       ConvBackward.backward(p, x == null ? null : Raw.floats(x), w == null ? null : Raw.floats(w), gOut, gX, gW, gB);
+      return new Tensor[] {
+        gX == null ? null : Raw.wrap(gX, p.n(), p.cin(), p.h(), p.w()),
+        gW == null ? null : Raw.wrap(gW, p.cout(), p.cinPerGroup(), p.kh(), p.kw()),
+        gB == null ? null : Raw.wrap(gB, p.cout())
+      };
+    }
+
+    private Tensor[] backwardDouble(Tensor g) {
+      double[] gX = needsInputGrad(0) ? new double[p.inputLength()] : null;
+      double[] gW = needsInputGrad(1) ? new double[p.weightLength()] : null;
+      double[] gB = needsInputGrad(2) ? new double[p.cout()] : null;
+      Tensor x = saved(0);
+      Tensor w = saved(1);
+      ConvDouble.backward(p, x == null ? null : Raw.doubles(x), w == null ? null : Raw.doubles(w),
+          Raw.doubles(g.contiguous()), gX, gW, gB);
       return new Tensor[] {
         gX == null ? null : Raw.wrap(gX, p.n(), p.cin(), p.h(), p.w()),
         gW == null ? null : Raw.wrap(gW, p.cout(), p.cinPerGroup(), p.kh(), p.kw()),
@@ -80,7 +101,7 @@ public final class ConvOps {
     }
 
     /** PyTorch's name of the padding's backward node. */
-    static String nodeName(PadMode mode) {
+    private static String nodeName(PadMode mode) {
       return switch (mode) {
         case REFLECT -> "ReflectionPad2DBackward0";
         case REPLICATE -> "ReplicationPad2DBackward0";
@@ -96,6 +117,10 @@ public final class ConvOps {
       int planes = 1;
       for (int d = 0; d < rank - 2; d++) {
         planes *= shape[d];
+      }
+      if (g.dtype() == DType.FLOAT64) {
+        return new Tensor[] {Raw.wrap(ModePad.padBackward(Raw.doubles(g.contiguous()), planes, h, w, top, bottom, left,
+            right, mode), shape)};
       }
       float[] gi = ConvBackward.modePadBackward(Raw.floats(g.contiguous()), planes, h, w, top, bottom, left, right,
           mode);

@@ -184,8 +184,7 @@ public final class Conv2dOp {
   public static Tensor run(ConvParams p, Tensor input, Tensor weight, Tensor bias, boolean unbatched) {
     boolean dbl = input.dtype() == DType.FLOAT64;
     if (dev.jconv.autograd.Node.isRecording(input, weight, bias)) { // autograd hook (ConvolutionBackward0)
-      return dbl ? dev.jconv.internal.autograd.ConvDoubleOps.Conv2d.apply(p, input, weight, bias, unbatched)
-          : dev.jconv.internal.autograd.ConvOps.Conv2d.apply(p, input, weight, bias, unbatched);
+      return dev.jconv.internal.autograd.ConvOps.Conv2d.apply(p, input, weight, bias, unbatched);
     }
     int[] shape = unbatched ? new int[] {p.cout(), p.outH(), p.outW()}
         : new int[] {p.n(), p.cout(), p.outH(), p.outW()};
@@ -223,10 +222,8 @@ public final class Conv2dOp {
 
   /** A new tensor: {@code input} (3-D or 4-D, float32 or float64) padded in its last two dimensions by {@code mode}. */
   public static Tensor modePad(Tensor input, PadMode mode, int top, int bottom, int left, int right) {
-    boolean dbl = input.dtype() == DType.FLOAT64;
     if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (ReflectionPad2DBackward0, ...)
-      return dbl ? dev.jconv.internal.autograd.ConvDoubleOps.ModePadding.apply(input, mode, top, bottom, left, right)
-          : dev.jconv.internal.autograd.ConvOps.ModePadding.apply(input, mode, top, bottom, left, right);
+      return dev.jconv.internal.autograd.ConvOps.ModePadding.apply(input, mode, top, bottom, left, right);
     }
     int[] s = input.shapeArray();
     int rank = s.length;
@@ -242,7 +239,7 @@ public final class Conv2dOp {
     int[] shape = s.clone();
     shape[rank - 2] = (int) oh;
     shape[rank - 1] = (int) ow;
-    if (dbl) {
+    if (input.dtype() == DType.FLOAT64) {
       return Raw.wrap(ModePad.pad(Raw.doubles(input), planes, h, w, top, bottom, left, right, mode), shape);
     }
     return Raw.wrap(ModePad.pad(Raw.floats(input), planes, h, w, top, bottom, left, right, mode), shape);
