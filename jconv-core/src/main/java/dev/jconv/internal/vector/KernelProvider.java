@@ -103,4 +103,13 @@ public interface KernelProvider {
    */
   void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff);
+
+  /**
+   * {@link #directChannels} for consecutive pixels: pixel {@code i} reads
+   * {@code src[base + i + tapOff[t]]} at tap {@code t} (one output row of a convolution with stride 1
+   * along the width, over a zero-bordered copy of the input). One index then serves a whole block
+   * of pixels, which runs faster than {@code pixOff}. Only {@code out} is modified.
+   */
+  void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff);
 }
