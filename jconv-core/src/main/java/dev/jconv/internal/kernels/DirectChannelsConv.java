@@ -76,6 +76,8 @@ final class DirectChannelsConv {
     // costs little; the row kernel's rounding up of each row would then cost more (seed: 0.9x).
     boolean rowMode = p.strideW() == 1 && cpad < 4 * LANES;
     int rowPixels = (outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+    boolean unpadded = p.padTop() == 0 && p.padLeft() == 0 && p.padBottom() == 0 && p.padRight() == 0;
+    int maxTap = tapOff[taps - 1];
     // A row call's last pixels read up to rowPixels - outW floats past the planes.
     int bufFloats = cin * planeSize + rowPixels - outW;
     int rowsPerUnit = Math.max(1, PIXELS_PER_CALL / outW);
@@ -97,15 +99,27 @@ final class DirectChannelsConv {
         int img = u / unitsPerImage;
         int oy0 = (u % unitsPerImage) * rowsPerUnit;
         int oy1 = Math.min(outH, oy0 + rowsPerUnit);
-        if (img != copied) {
-          copyPadded(p, x, img, buf, hp, wp);
-          copied = img;
-        }
         int plane = outH * outW;
         if (rowMode) {
           for (int oy = oy0; oy < oy1; oy++) {
-            kernels.directChannelsRow(buf, oy * p.strideH() * wp, rowPixels, tapOff, taps, w, b,
-                cpad, block, 0);
+            int rowBase = oy * p.strideH() * wp;
+            float[] src;
+            int srcBase;
+            long inX = (long) img * cin * planeSize + rowBase;
+            if (unpadded && inX + rowPixels - 1 + maxTap < x.length) {
+              // No padding: the input is the zero-bordered copy already; a row's rounded-up end
+              // reads into the next row or image, outputs that are dropped.
+              src = x;
+              srcBase = (int) inX;
+            } else {
+              if (img != copied) {
+                copyPadded(p, x, img, buf, hp, wp);
+                copied = img;
+              }
+              src = buf;
+              srcBase = rowBase;
+            }
+            kernels.directChannelsRow(src, srcBase, rowPixels, tapOff, taps, w, b, cpad, block, 0);
             int base = img * cout * plane + oy * outW;
             for (int co = 0; co < cout; co++) {
               int dst = base + co * plane;
@@ -115,6 +129,10 @@ final class DirectChannelsConv {
             }
           }
           continue;
+        }
+        if (img != copied) {
+          copyPadded(p, x, img, buf, hp, wp);
+          copied = img;
         }
         int np = 0;
         for (int oy = oy0; oy < oy1; oy++) {
