@@ -82,7 +82,8 @@ final class DirectChannelsConv {
     int bufFloats = cin * planeSize + rowPixels - outW;
     int rowsPerUnit = Math.max(1, PIXELS_PER_CALL / outW);
     int unitsPerImage = (outH + rowsPerUnit - 1) / rowsPerUnit;
-    int blockFloats = (rowMode ? rowPixels : rowsPerUnit * outW) * cpad;
+    int gatherPixels = (rowsPerUnit * outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+    int blockFloats = (rowMode ? rowPixels : gatherPixels) * cpad;
     Parallel.forRange(n * unitsPerImage, 1, (start, end) -> {
       float[][] s = SCRATCH.get();
       if (s[0].length < bufFloats) {
@@ -93,7 +94,7 @@ final class DirectChannelsConv {
       }
       float[] buf = s[0];
       float[] block = s[1];
-      int[] pixOff = new int[rowsPerUnit * outW];
+      int[] pixOff = new int[gatherPixels];
       int copied = -1;
       for (int u = start; u < end; u++) {
         int img = u / unitsPerImage;
@@ -140,7 +141,15 @@ final class DirectChannelsConv {
             pixOff[np++] = oy * p.strideH() * wp + ox * p.strideW();
           }
         }
+        // Whole pixel blocks only (repeats of the last pixel, dropped below): the kernels' one-pixel
+        // loops then never run, and a JIT that compiled the hot loops early is never sent back to
+        // slow code by a rarely taken one (seen: seed stuck at 1 ms a call instead of 25 us).
+        int valid = np;
+        for (; np % ROW_BLOCK != 0; np++) {
+          pixOff[np] = pixOff[valid - 1];
+        }
         kernels.directChannels(buf, pixOff, np, tapOff, taps, w, b, cpad, block, 0);
+        np = valid;
         // Pixel-major block -> channel planes.
         int base = img * cout * plane + oy0 * outW;
         for (int co = 0; co < cout; co++) {
