@@ -14,6 +14,9 @@ final class Panama128 extends PanamaKernels {
   private static final VectorSpecies<Float> S = PanamaConstants.F128;
   private static final int L = 128 / 32;
 
+  /** Patch depth from which directChannels uses its four-vector block (see there). */
+  private static final int DEEP_TAPS = 64;
+
   @Override
   int lanes() {
     return L;
@@ -347,8 +350,12 @@ final class Panama128 extends PanamaKernels {
   void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff) {
     // One method per register block: as one method the blocks were too large for C1 ("out of
-    // virtual registers"), and the kernel could stay interpreted-slow for a whole run.
-    int cv = gather4x4(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, 0);
+    // virtual registers"), and the kernel could stay slow for a whole run.
+    // The four-vector block only for deep patches: C2 takes long to compile it (over 0.5 s on a
+    // busy machine, running 40x slower meanwhile), which a small layer such as seed would pay
+    // on its first calls for a gain it hardly sees.
+    int cv = taps >= DEEP_TAPS
+        ? gather4x6(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, 0) : 0;
     cv = gather2x6(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
     gather1x8(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
   }
@@ -365,9 +372,9 @@ final class Panama128 extends PanamaKernels {
   }
 
   // Four vectors of channels x six pixels = 24 accumulators, with 32 vector registers (AVX-128,
-  // the only 16-lane case): each broadcast input value feeds four FMAs (measured 1.17x the
-  // two-vector block on a strided 3x3 with 128 channels).
-  private static int gather4x4(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+  // the only 16-lane case): each broadcast input value feeds four FMAs (measured 1.2-1.3x the
+  // two-vector block on a strided 3x3 with 128 channels, and 1.2-1.4x four vectors x 4 pixels).
+  private static int gather4x6(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff, int cv) {
     for (; L == 16 && cv + 4 * L <= cpad; cv += 4 * L) {
       FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
@@ -375,11 +382,13 @@ final class Panama128 extends PanamaKernels {
       FloatVector vb2 = FloatVector.fromArray(S, bias, cv + 2 * L);
       FloatVector vb3 = FloatVector.fromArray(S, bias, cv + 3 * L);
       int i = 0;
-      for (; i + 4 <= np; i += 4) {
+      for (; i + 6 <= np; i += 6) {
         int p0 = pixOff[i + 0];
         int p1 = pixOff[i + 1];
         int p2 = pixOff[i + 2];
         int p3 = pixOff[i + 3];
+        int p4 = pixOff[i + 4];
+        int p5 = pixOff[i + 5];
         FloatVector a0_0 = vb0;
         FloatVector a0_1 = vb1;
         FloatVector a0_2 = vb2;
@@ -396,6 +405,14 @@ final class Panama128 extends PanamaKernels {
         FloatVector a3_1 = vb1;
         FloatVector a3_2 = vb2;
         FloatVector a3_3 = vb3;
+        FloatVector a4_0 = vb0;
+        FloatVector a4_1 = vb1;
+        FloatVector a4_2 = vb2;
+        FloatVector a4_3 = vb3;
+        FloatVector a5_0 = vb0;
+        FloatVector a5_1 = vb1;
+        FloatVector a5_2 = vb2;
+        FloatVector a5_3 = vb3;
         for (int t = 0; t < taps; t++) {
           int wi = t * cpad + cv;
           FloatVector w0 = FloatVector.fromArray(S, w, wi);
@@ -423,6 +440,16 @@ final class Panama128 extends PanamaKernels {
           a3_1 = x.fma(w1, a3_1);
           a3_2 = x.fma(w2, a3_2);
           a3_3 = x.fma(w3, a3_3);
+          x = FloatVector.broadcast(S, src[p4 + o]);
+          a4_0 = x.fma(w0, a4_0);
+          a4_1 = x.fma(w1, a4_1);
+          a4_2 = x.fma(w2, a4_2);
+          a4_3 = x.fma(w3, a4_3);
+          x = FloatVector.broadcast(S, src[p5 + o]);
+          a5_0 = x.fma(w0, a5_0);
+          a5_1 = x.fma(w1, a5_1);
+          a5_2 = x.fma(w2, a5_2);
+          a5_3 = x.fma(w3, a5_3);
         }
         int oi = outOff + i * cpad + cv;
         a0_0.intoArray(out, oi);
@@ -441,6 +468,14 @@ final class Panama128 extends PanamaKernels {
         a3_1.intoArray(out, oi + 3 * cpad + L);
         a3_2.intoArray(out, oi + 3 * cpad + 2 * L);
         a3_3.intoArray(out, oi + 3 * cpad + 3 * L);
+        a4_0.intoArray(out, oi + 4 * cpad);
+        a4_1.intoArray(out, oi + 4 * cpad + L);
+        a4_2.intoArray(out, oi + 4 * cpad + 2 * L);
+        a4_3.intoArray(out, oi + 4 * cpad + 3 * L);
+        a5_0.intoArray(out, oi + 5 * cpad);
+        a5_1.intoArray(out, oi + 5 * cpad + L);
+        a5_2.intoArray(out, oi + 5 * cpad + 2 * L);
+        a5_3.intoArray(out, oi + 5 * cpad + 3 * L);
       }
       for (; i < np; i++) {
         FloatVector a0 = vb0;

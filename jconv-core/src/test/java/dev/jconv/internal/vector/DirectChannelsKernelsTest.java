@@ -23,8 +23,10 @@ class DirectChannelsKernelsTest {
       for (int cpad : CPADS) {
         for (int np : PIXELS) {
           SplittableRandom rnd = new SplittableRandom(31L * cpad + np);
-          int taps = 1 + rnd.nextInt(9);
+          // Shallow and deep patches: directChannels takes its four-vector block from 64 taps.
+          int taps = np % 2 == 0 ? 1 + rnd.nextInt(9) : 64 + rnd.nextInt(9);
           float[] src = new float[np * 3 + 64];
+          // (tap offsets below stay under 40, so every read is inside src)
           for (int i = 0; i < src.length; i++) {
             src[i] = (float) rnd.nextDouble(-1, 1);
           }
