@@ -83,7 +83,8 @@ final class DirectChannelsConv {
     int rowsPerUnit = Math.max(1, PIXELS_PER_CALL / outW);
     int unitsPerImage = (outH + rowsPerUnit - 1) / rowsPerUnit;
     int gatherPixels = (rowsPerUnit * outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
-    int blockFloats = (rowMode ? rowPixels : gatherPixels) * cpad;
+    // Whole 16-pixel vectors of the block are readable (the Vector API transpose gathers them).
+    int blockFloats = ((rowMode ? rowPixels : gatherPixels) + LANES - 1) / LANES * LANES * cpad;
     Parallel.forRange(n * unitsPerImage, 1, (start, end) -> {
       float[][] s = SCRATCH.get();
       if (s[0].length < bufFloats) {
@@ -121,13 +122,8 @@ final class DirectChannelsConv {
               srcBase = rowBase;
             }
             kernels.directChannelsRow(src, srcBase, rowPixels, tapOff, taps, w, b, cpad, block, 0);
-            int base = img * cout * plane + oy * outW;
-            for (int co = 0; co < cout; co++) {
-              int dst = base + co * plane;
-              for (int i = 0; i < outW; i++) {
-                out[dst + i] = block[i * cpad + co];
-              }
-            }
+            kernels.blockToPlanes(block, outW, cpad, cout, out, img * cout * plane + oy * outW,
+                plane);
           }
           continue;
         }
@@ -151,13 +147,7 @@ final class DirectChannelsConv {
         kernels.directChannels(buf, pixOff, np, tapOff, taps, w, b, cpad, block, 0);
         np = valid;
         // Pixel-major block -> channel planes.
-        int base = img * cout * plane + oy0 * outW;
-        for (int co = 0; co < cout; co++) {
-          int dst = base + co * plane;
-          for (int i = 0; i < np; i++) {
-            out[dst + i] = block[i * cpad + co];
-          }
-        }
+        kernels.blockToPlanes(block, np, cpad, cout, out, img * cout * plane + oy0 * outW, plane);
       }
     });
   }

@@ -112,4 +112,13 @@ public interface KernelProvider {
    */
   void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff);
+
+  /**
+   * The transpose of a pixel-major block into channel planes:
+   * {@code out[outOff + c*plane + i] = block[i*cpad + c]} for pixels {@code i < np} and channels
+   * {@code c < cout} (the layout change after {@link #directChannels}). Only {@code out} is
+   * modified.
+   */
+  void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane);
 }

@@ -1,6 +1,7 @@
 package dev.jconv.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -341,6 +342,37 @@ final class Panama256 extends PanamaKernels {
         a5.intoArray(tail, 5 * L);
         for (int r = 0; r < rows; r++) {
           System.arraycopy(tail, r * L, out, outOff + r * outStride + j, n - j);
+        }
+      }
+    }
+  }
+
+  @Override
+  void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    // A gather per vector of one channel's pixels (L loads in one instruction), then one
+    // contiguous store: about twice the scalar copy's speed on res_stem's 256 x 64 blocks.
+    int[] map = new int[L];
+    for (int l = 0; l < L; l++) {
+      map[l] = l * cpad;
+    }
+    int full = np / L * L;
+    VectorMask<Float> tail = S.indexInRange(full, np);
+    for (int c = 0; c < cout; c++) {
+      int dst = outOff + c * plane;
+      int i = 0;
+      for (; i < full; i += L) {
+        FloatVector.fromArray(S, block, i * cpad + c, map, 0).intoArray(out, dst + i);
+      }
+      if (i < np) {
+        if (i * cpad + c + (L - 1) * cpad < block.length) {
+          // The gather reads whole vectors (a masked one range-checks every lane anyway); the
+          // caller leaves room for them, and only the pixels that exist are stored.
+          FloatVector.fromArray(S, block, i * cpad + c, map, 0).intoArray(out, dst + i, tail);
+        } else {
+          for (; i < np; i++) {
+            out[dst + i] = block[i * cpad + c];
+          }
         }
       }
     }

@@ -50,6 +50,10 @@ abstract class PanamaKernels {
   abstract void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps,
       float[] w, float[] bias, int cpad, float[] out, int outOff);
 
+  /** See {@link KernelProvider#blockToPlanes}. */
+  abstract void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane);
+
   /** See {@link KernelProvider#directChannelsRow}. */
   abstract void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps,
       float[] w, float[] bias, int cpad, float[] out, int outOff);

@@ -111,6 +111,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    kernels.blockToPlanes(block, np, cpad, cout, out, outOff, plane);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

@@ -145,4 +145,15 @@ public final class PlainProvider implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    for (int c = 0; c < cout; c++) {
+      int dst = outOff + c * plane;
+      for (int i = 0; i < np; i++) {
+        out[dst + i] = block[i * cpad + c];
+      }
+    }
+  }
 }

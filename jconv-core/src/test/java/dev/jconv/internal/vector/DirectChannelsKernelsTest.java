@@ -83,4 +83,41 @@ class DirectChannelsKernelsTest {
     }
     assertEquals(KernelProviders.allNative().size() * CPADS.length * PIXELS.length, checked);
   }
+
+  @Test
+  void blockToPlanes_everyProviderSizeAndSlack_transposesAndWritesNothingElse() {
+    int checked = 0;
+    for (KernelProvider provider : KernelProviders.allNative()) {
+      for (int cpad : new int[] {16, 64, 80}) {
+        for (int np : new int[] {1, 7, 10, 16, 17, 33}) {
+          for (int slack : new int[] {0, 16}) {
+            int cout = cpad - 3;
+            // With slack the Vector API gathers whole vectors and stores the pixels that exist;
+            // without, it finishes the row with scalars.
+            float[] block = new float[(np + slack) * cpad];
+            for (int k = 0; k < block.length; k++) {
+              block[k] = k;
+            }
+            int plane = np + 5;
+            int outOff = 3;
+            float[] out = new float[outOff + cout * plane + 4];
+            java.util.Arrays.fill(out, Float.NaN);
+            provider.blockToPlanes(block, np, cpad, cout, out, outOff, plane);
+            for (int k = 0; k < out.length; k++) {
+              int rel = k - outOff;
+              boolean inside = rel >= 0 && rel / plane < cout && rel % plane < np;
+              if (inside) {
+                assertEquals((rel % plane) * cpad + rel / plane, out[k], provider + " np=" + np + " cpad="
+                    + cpad + " slack=" + slack + " element " + k);
+              } else {
+                assertTrue(Float.isNaN(out[k]), provider + " wrote element " + k + " outside the planes");
+              }
+            }
+            checked++;
+          }
+        }
+      }
+    }
+    assertEquals(KernelProviders.allNative().size() * 3 * 6 * 2, checked);
+  }
 }
