@@ -75,7 +75,9 @@ final class DirectChannelsConv {
     // With four or more vectors of channels each gathered value feeds four FMAs and the gather
     // costs little; the row kernel's rounding up of each row would then cost more (seed: 0.9x).
     boolean rowMode = p.strideW() == 1 && cpad < 4 * LANES;
-    int rowPixels = (outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+    // One vector of channels has a 10-pixel block too: LeNet's 10-wide rows run as they are.
+    int rowPixels = cpad == LANES && outW % 10 == 0 && outW % ROW_BLOCK != 0 ? outW
+        : (outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
     boolean unpadded = p.padTop() == 0 && p.padLeft() == 0 && p.padBottom() == 0 && p.padRight() == 0;
     int maxTap = tapOff[taps - 1];
     // A row call's last pixels read up to rowPixels - outW floats past the planes.

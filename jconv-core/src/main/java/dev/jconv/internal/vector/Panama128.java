@@ -401,7 +401,13 @@ final class Panama128 extends PanamaKernels {
     // pixel (measured: 1v x 12 pixels runs at 78% of peak this way).
     // (DirectChannelsConv uses it below four vectors of channels: no four-vector block here.)
     int cv = row2x6(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, 0);
-    row1x12(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    // A single vector of channels takes rows of whole 10-pixel blocks as they are (LeNet's
+    // 10-wide maps, which 12-pixel blocks would compute as 12), anything else in 12-pixel blocks.
+    if (np % 10 == 0 && np % 12 != 0) {
+      row1x10(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    } else {
+      row1x12(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    }
   }
 
   // Four vectors of channels x six pixels = 24 accumulators, with 32 vector registers (AVX-128,
@@ -861,5 +867,79 @@ final class Panama128 extends PanamaKernels {
     a9_0.intoArray(out, oi + 9 * cpad);
     a10_0.intoArray(out, oi + 10 * cpad);
     a11_0.intoArray(out, oi + 11 * cpad);
+  }
+
+  // One vector of channels (LeNet's 16 outputs) x ten pixels.
+  private static int row1x10(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv < cpad; cv += L) {
+      int i = 0;
+      for (; i + 10 <= np; i += 10) {
+        row1x10Block(src, base, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        int q = base + i;
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+      }
+    }
+    return cv;
+  }
+
+  /** Pixels i .. i+9, channels cv .. cv + L - 1 (see the caller). */
+  private static void row1x10Block(float[] src, int base, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector a0_0 = vb0;
+    FloatVector a1_0 = vb0;
+    FloatVector a2_0 = vb0;
+    FloatVector a3_0 = vb0;
+    FloatVector a4_0 = vb0;
+    FloatVector a5_0 = vb0;
+    FloatVector a6_0 = vb0;
+    FloatVector a7_0 = vb0;
+    FloatVector a8_0 = vb0;
+    FloatVector a9_0 = vb0;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int q = base + i + tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[q]);
+      a0_0 = x.fma(w0, a0_0);
+      x = FloatVector.broadcast(S, src[q + 1]);
+      a1_0 = x.fma(w0, a1_0);
+      x = FloatVector.broadcast(S, src[q + 2]);
+      a2_0 = x.fma(w0, a2_0);
+      x = FloatVector.broadcast(S, src[q + 3]);
+      a3_0 = x.fma(w0, a3_0);
+      x = FloatVector.broadcast(S, src[q + 4]);
+      a4_0 = x.fma(w0, a4_0);
+      x = FloatVector.broadcast(S, src[q + 5]);
+      a5_0 = x.fma(w0, a5_0);
+      x = FloatVector.broadcast(S, src[q + 6]);
+      a6_0 = x.fma(w0, a6_0);
+      x = FloatVector.broadcast(S, src[q + 7]);
+      a7_0 = x.fma(w0, a7_0);
+      x = FloatVector.broadcast(S, src[q + 8]);
+      a8_0 = x.fma(w0, a8_0);
+      x = FloatVector.broadcast(S, src[q + 9]);
+      a9_0 = x.fma(w0, a9_0);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a1_0.intoArray(out, oi + cpad);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a6_0.intoArray(out, oi + 6 * cpad);
+    a7_0.intoArray(out, oi + 7 * cpad);
+    a8_0.intoArray(out, oi + 8 * cpad);
+    a9_0.intoArray(out, oi + 9 * cpad);
   }
 }

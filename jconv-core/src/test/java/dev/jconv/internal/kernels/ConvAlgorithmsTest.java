@@ -65,6 +65,7 @@ class ConvAlgorithmsTest {
     {1, 18, 9, 9, 17, 1, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1},      // dilated rows only
     {1, 8, 9, 35, 64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // deep patch, 64 outputs, 35-wide rows
     {2, 8, 15, 45, 70, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},     // the same strided, 70 outputs
+    {3, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1},     // LeNet's second layer: 10-wide rows
   };
 
   /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
@@ -74,7 +75,7 @@ class ConvAlgorithmsTest {
   private static final int DILATED_CONFIGS = 3;
 
   /** Configurations above that DIRECT runs (groups 1, stride 1 along the width). */
-  private static final int DIRECT_CONFIGS = 19;
+  private static final int DIRECT_CONFIGS = 20;
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DirectChannelsKernelsTest {
 
   private static final int[] CPADS = {16, 32, 48, 64, 80, 112, 304};
-  private static final int[] PIXELS = {1, 5, 6, 7, 8, 11, 12, 13, 19, 24, 25};
+  private static final int[] PIXELS = {1, 5, 6, 7, 8, 10, 11, 12, 13, 19, 20, 24, 25, 31};
 
   @Test
   void directChannelsAndRow_everyProviderBlockAndTail_matchDoubleLoop() {
