@@ -85,8 +85,7 @@ final class DirectChannelsConv {
     int rowsPerUnit = Math.max(1, PIXELS_PER_CALL / outW);
     int unitsPerImage = (outH + rowsPerUnit - 1) / rowsPerUnit;
     int gatherPixels = (rowsPerUnit * outW + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
-    // Whole 16-pixel vectors of the block are readable (the Vector API transpose gathers them).
-    int blockFloats = ((rowMode ? rowPixels : gatherPixels) + LANES - 1) / LANES * LANES * cpad;
+    int blockFloats = (rowMode ? rowPixels : gatherPixels) * cpad;
     Parallel.forRange(n * unitsPerImage, 1, (start, end) -> {
       float[][] s = SCRATCH.get();
       if (s[0].length < bufFloats) {
