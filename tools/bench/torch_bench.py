@@ -6,7 +6,13 @@ Prints one JSON line per case and thread count:
    "median_ms": 1.23, "gflops": 456.7}
 Convolutions report GFLOP/s = 2*N*Cout*Hout*Wout*(Cin/groups)*kh*kw / time (the bias add is
 timed but not counted, as in jconv's figures); pooling reports GB/s = bytes of input + output
-(float32) / time. Forward only, under torch.no_grad(), median over timed samples.
+(float32) / time. Forward under torch.no_grad(), median over timed samples.
+
+--backward times the convolutions' backward instead: all three gradients (input, weight, bias) of
+the forward case's x and weight for a fixed output gradient (torch.rand(out) - 0.5, drawn after the
+forward's inputs), by torch.ops.aten.convolution_backward with output_mask [True, True, True], the
+op that autograd's ConvolutionBackward0 calls (no graph is built or timed). GFLOP/s count twice the
+forward's flops (grad input + grad weight); the bias gradient is timed but not counted.
 
 Run with Debian's Python, which has torch:
   /usr/bin/python3 tools/bench/torch_bench.py --threads 1,2
@@ -20,10 +26,13 @@ OPENBLAS_CORETYPE (a forced core type such as Haswell keeps OpenBLAS off AVX-512
 (--serve N), so that it can interleave PyTorch's samples with jconv's case by case. The protocol is
 one line per request on stdin, one JSON line per answer on stdout:
   (on start)                  {"ready": true, "torch": "1.13.0", "threads": N, ...}
-  prepare CASE WARMUP SAMPLE_MS  makes the inputs (dropping the previous case's), calibrates the
+  prepare CASE WARMUP SAMPLE_MS [PASS]
+                              makes the inputs (dropping the previous case's), calibrates the
                               calls per sample (so that one sample lasts >= SAMPLE_MS), runs
-                              WARMUP untimed samples;
-                              answers {"case": ..., "kind": ..., "work": flops or bytes, "reps": R}
+                              WARMUP untimed samples; PASS is forward (the default) or backward
+                              (convolutions only);
+                              answers {"case": ..., "kind": ..., "pass": ..., "work": flops or bytes,
+                              "reps": R}
   sample CASE                 one timed sample: {"case": ..., "ms": milliseconds per call}
   quit                        exits
 A request that fails answers {"error": "..."}.
@@ -74,21 +83,35 @@ def fixed_env(threads, base=None):
     return env
 
 
-def make_case(name):
+def make_case(name, pass_="forward"):
     """(kind, work, fn): the case's inputs made after manual_seed(0) and the call to time."""
     import torch
     import torch.nn.functional as F
 
+    if pass_ not in ("forward", "backward"):
+        raise ValueError("unknown pass " + pass_ + " (forward or backward)")
+    if pass_ == "backward" and name not in CONV_CASES:
+        raise ValueError("no backward for " + name + ": only the convolutions have one")
     torch.manual_seed(0)
     if name in CONV_CASES:
         n, cin, h, w, cout, k, s, p, d, g = CONV_CASES[name]
         x = torch.rand(n, cin, h, w)
         weight = torch.rand(cout, cin // g, k, k) - 0.5
         bias = torch.rand(cout)
-        fn = lambda: F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d, groups=g)
         ho, wo = conv_out(h, k, s, p, d), conv_out(w, k, s, p, d)
+        flops = 2.0 * n * cout * ho * wo * (cin // g) * k * k
+        if pass_ == "backward":
+            # Same values as jconv's ConvBackwardCase: x, weight, bias, then the output's gradient.
+            grad_out = torch.rand(n, cout, ho, wo) - 0.5
+            fn = lambda: torch.ops.aten.convolution_backward(
+                grad_out, x, weight, [cout], [s, s], [p, p], [d, d], False, [0, 0], g, [True, True, True])
+            gx, gw, gb = fn()
+            assert tuple(gx.shape) == (n, cin, h, w) and tuple(gw.shape) == tuple(weight.shape)
+            assert tuple(gb.shape) == (cout,)
+            return "conv", 2 * flops, fn
+        fn = lambda: F.conv2d(x, weight, bias, stride=s, padding=p, dilation=d, groups=g)
         assert tuple(fn().shape) == (n, cout, ho, wo)
-        return "conv", 2.0 * n * cout * ho * wo * (cin // g) * k * k, fn
+        return "conv", flops, fn
     n, c, h, w, op, k, s, p = POOL_CASES[name]
     x = torch.rand(n, c, h, w)
     if op == "max":
@@ -137,18 +160,19 @@ def serve(threads):
             try:
                 if words[0] == "quit":
                     break
-                if words[0] == "prepare" and len(words) == 4:
+                if words[0] == "prepare" and len(words) in (4, 5):
                     name, warmup, sample_ms = words[1], int(words[2]), float(words[3])
+                    pass_ = words[4] if len(words) == 5 else "forward"
                     if name not in CONV_CASES and name not in POOL_CASES:
                         raise ValueError("unknown case " + name)
                     prepared = {}
-                    kind, work, fn = make_case(name)
+                    kind, work, fn = make_case(name, pass_)
                     reps = calibrate(fn, sample_ms / 1e3)
                     for _ in range(warmup):
                         sample(fn, reps)
                     # Only the current case stays alive: the previous one's tensors would only take memory.
                     prepared = {name: (fn, reps)}
-                    answer = {"case": name, "kind": kind, "work": work, "reps": reps}
+                    answer = {"case": name, "kind": kind, "pass": pass_, "work": work, "reps": reps}
                 elif words[0] == "sample" and len(words) == 2:
                     if words[1] not in prepared:
                         raise ValueError("case " + words[1] + " is not prepared")
@@ -170,15 +194,15 @@ def time_call(fn, min_sample_s, samples):
     return times[len(times) // 2]
 
 
-def run_child(threads, cases, min_sample_s, samples):
+def run_child(threads, cases, min_sample_s, samples, pass_):
     import torch
 
     torch.set_num_threads(threads)
     with torch.no_grad():
         for name in cases:
-            kind, work, fn = make_case(name)
+            kind, work, fn = make_case(name, pass_)
             sec = time_call(fn, min_sample_s, samples)
-            rec = {"framework": "torch", "case": name, "kind": kind, "threads": threads,
+            rec = {"framework": "torch", "case": name, "kind": kind, "pass": pass_, "threads": threads,
                    "median_ms": round(sec * 1e3, 4)}
             if kind == "conv":
                 rec["gflops"] = round(work / sec / 1e9, 1)
@@ -195,6 +219,8 @@ def main():
                          + ", ".join(list(CONV_CASES) + list(POOL_CASES)))
     ap.add_argument("--min-sample-ms", type=float, default=100.0, help="length of one timed sample")
     ap.add_argument("--samples", type=int, default=7, help="timed samples per case (median reported)")
+    ap.add_argument("--backward", action="store_true",
+                    help="time the convolutions' backward (all three gradients) instead of the forward")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--serve", type=int, metavar="THREADS",
                     help="run as ./jconv bench's server with THREADS threads (protocol above)")
@@ -211,14 +237,15 @@ def main():
         serve(args.serve)
         return
 
-    known = list(CONV_CASES) + list(POOL_CASES)
+    known = list(CONV_CASES) + (list(POOL_CASES) if not args.backward else [])
     cases = known if args.cases == "all" else [c.strip() for c in args.cases.split(",")]
     unknown = [c for c in cases if c not in known]
     if unknown:
         ap.error("unknown case(s): " + ", ".join(unknown) + "; known: " + ", ".join(known))
 
     if args.child is not None:
-        run_child(args.child, cases, args.min_sample_ms / 1e3, args.samples)
+        run_child(args.child, cases, args.min_sample_ms / 1e3, args.samples,
+                  "backward" if args.backward else "forward")
         return
 
     for t in [int(x) for x in args.threads.split(",")]:
@@ -227,6 +254,8 @@ def main():
         env = fixed_env(t)
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t), "--cases", ",".join(cases),
                "--min-sample-ms", str(args.min_sample_ms), "--samples", str(args.samples)]
+        if args.backward:
+            cmd.append("--backward")
         rc = subprocess.call(cmd, env=env)
         if rc != 0:
             sys.exit(rc)

@@ -26,7 +26,8 @@ public final class BenchMain {
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
     System.out.println("# median of the measurement iterations; flops: 2*M*N*K for GEMM, the direct"
-        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions; bytes: float32 input + output"
+        + " convolution's 2*N*Cout*Hout*Wout*Cin/groups*kh*kw for convolutions (twice that for"
+        + " ConvBackwardBench); bytes: float32 input + output"
         + " for pooling");
     for (RunResult r : results) {
       System.out.println(line(r));
@@ -67,6 +68,9 @@ public final class BenchMain {
     double bytes = Double.NaN;
     if (params.getParam("conv") != null && shortName.startsWith("ConvBench")) {
       flops = BenchSuite.byName(params.getParam("conv")).orElseThrow().work();
+    } else if (params.getParam("conv") != null && shortName.startsWith("ConvBackwardBench")) {
+      flops = BenchSuite.CONV_BACKWARD.stream().filter(b -> b.name().equals(params.getParam("conv"))).findFirst()
+          .orElseThrow().work();
     } else if (params.getParam("pool") != null) {
       bytes = BenchSuite.byName(params.getParam("pool")).orElseThrow().work();
     }

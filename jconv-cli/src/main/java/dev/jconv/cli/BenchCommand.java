@@ -1,11 +1,12 @@
 package dev.jconv.cli;
 
-import dev.jconv.Tensor;
 import dev.jconv.Torch;
 import dev.jconv.internal.bench.BenchCase;
 import dev.jconv.internal.bench.BenchSuite;
 import dev.jconv.internal.bench.CheckResult;
+import dev.jconv.internal.bench.ConvBackwardCase;
 import dev.jconv.internal.bench.ConvCase;
+import dev.jconv.internal.bench.Workload;
 import dev.jconv.internal.vector.KernelInfo;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -23,6 +24,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +42,13 @@ import picocli.CommandLine.TypeConversionException;
         "Times the benchmark suite of the design notes (11 convolutions, 4 poolings; forward, float32,"
             + " through the public API F, output allocation included) in jconv and, when Debian's Python"
             + " with torch is installed, the same cases in PyTorch in the same run.",
+        "With --backward: the backward of the 11 convolutions instead, all three gradients (input, weight,"
+            + " bias) from a fixed output gradient. jconv's side is ConvBackward.backward with fresh gradient"
+            + " arrays, the call autograd's ConvolutionBackward0 makes (graph bookkeeping not timed); PyTorch's is"
+            + " torch.ops.aten.convolution_backward(..., output_mask=[True, True, True]), the op its autograd"
+            + " calls. GFLOP/s count twice the forward's flops (grad input + grad weight); the bias gradient is"
+            + " timed, not counted. The gradients are checked against float64 sums written from the definition"
+            + " (whole bias gradient, spread weight channels, spread input channels of the first and last image).",
         "Per case: the median time, GFLOP/s (2*N*Cout*Hout*Wout*Cin/groups*kh*kw / time) or GB/s"
             + " ((input + output bytes) / time), the ratio jconv/PyTorch throughput (> 1: jconv faster)"
             + " and the share of the machine's peak. Each jconv result is first checked against the slow"
@@ -51,6 +60,8 @@ import picocli.CommandLine.TypeConversionException;
         "  ./jconv bench                               the whole suite, 1 and 2 threads, PyTorch if installed",
         "  ./jconv bench --compare torch               the same, and say so if PyTorch cannot be run",
         "  ./jconv bench --cases res3x3_28,gap --threads 2",
+        "  ./jconv bench --backward --compare torch   the convolutions' backward, beside PyTorch's",
+        "  ./jconv bench --backward --cases lenet1,lenet2 --threads 1",
         "  ./jconv bench --compare none --iterations 3 --sample-ms 50   a quicker jconv-only run",
         "  ./jconv bench --json > bench.jsonl          one JSON object per case and thread count",
         "  ./jconv bench --list                        the cases and their shapes",
@@ -66,8 +77,8 @@ final class BenchCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  /** How a case's inputs and forward call are made: a seam for tests to put a wrong kernel in. */
-  Function<BenchCase, BenchCase.Instance> instances = BenchCase::instance;
+  /** How a case's inputs and timed call are made: a seam for tests to put a wrong kernel in. */
+  Function<Workload, Workload.Trial<?>> trials = Workload::trial;
 
   @Spec
   CommandSpec spec;
@@ -83,6 +94,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Only these cases (default: all): ${COMPLETION-CANDIDATES}.",
       completionCandidates = CaseNames.class)
   List<BenchCase> cases = new ArrayList<>();
+
+  @Option(names = "--backward",
+      description = "Time the convolutions' backward (grad input, weight and bias; GFLOP/s of 2x the forward's"
+          + " flops) instead of the forward. Only convolution cases; --cases defaults to all 11.")
+  boolean backward;
 
   @Option(names = "--compare", paramLabel = "torch|none|auto", defaultValue = "auto",
       converter = CompareConverter.class,
@@ -120,13 +136,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "Memory bandwidth, for the poolings' share of peak (default: ${DEFAULT-VALUE}).")
   double peakGbs;
 
-  @Option(names = "--python", paramLabel = "PATH", defaultValue = "/usr/bin/python3",
-      description = "The Python that has torch (default: ${DEFAULT-VALUE}, Debian's python3-torch).")
-  Path python;
-
-  @Option(names = "--torch-script", paramLabel = "PATH",
-      description = "PyTorch's side (default: tools/bench/torch_bench.py of the jconv checkout this runs from).")
-  Path torchScript;
+  @Mixin
+  TorchOptions torchOptions = new TorchOptions();
 
   BenchCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -136,11 +147,11 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
-    List<BenchCase> chosen = cases.isEmpty() ? BenchSuite.ALL : List.copyOf(new LinkedHashSet<>(cases));
+    List<Workload> chosen = chosen();
     List<Integer> threadCounts = List.copyOf(new LinkedHashSet<>(threads));
     BenchReport.Peaks peaks = new BenchReport.Peaks(peakGflops, peakGbs);
     if (list) {
-      for (BenchCase c : chosen) {
+      for (Workload c : chosen) {
         out.printf(Locale.ROOT, "%-11s %-30s %10.4g %s per call%n", c.name(), c.describe(),
             c.work() / 1e9, c.unit() == BenchCase.Unit.GFLOPS ? "GFLOP" : "GB");
       }
@@ -163,13 +174,13 @@ final class BenchCommand implements Callable<Integer> {
         Torch.setNumThreads(t);
         if (!json) {
           out.println();
-          out.println(BenchReport.section(t, peaks));
+          out.println(BenchReport.section(t, peaks, backward ? Workload.Pass.BACKWARD : Workload.Pass.FORWARD));
           out.println(BenchReport.COLUMNS);
           out.println(BenchReport.COLUMNS2);
           out.flush();
         }
         List<BenchReport.Row> rows = new ArrayList<>();
-        for (BenchCase c : chosen) {
+        for (Workload c : chosen) {
           BenchReport.Row row = measure(c, t, servers.get(t));
           rows.add(row);
           wrong += row.wrong() ? 1 : 0;
@@ -227,6 +238,23 @@ final class BenchCommand implements Callable<Integer> {
     if (!(peakGbs > 0) || Double.isInfinite(peakGbs)) {
       throw usage("--peak-gbs must be a positive number, got " + peakGbs);
     }
+    if (backward) {
+      List<String> pools = cases.stream().filter(c -> !(c instanceof ConvCase)).map(BenchCase::name).toList();
+      if (!pools.isEmpty()) {
+        throw usage("--backward times convolutions only; not a convolution: " + String.join(", ", pools)
+            + " (the convolutions: " + String.join(", ", BenchSuite.CONV.stream().map(ConvCase::name).toList()) + ")");
+      }
+    }
+  }
+
+  /** The workloads to run: the chosen cases (all by default), their backward with --backward. */
+  private List<Workload> chosen() {
+    List<BenchCase> named = List.copyOf(new LinkedHashSet<>(cases));
+    if (backward) {
+      return named.isEmpty() ? List.copyOf(BenchSuite.CONV_BACKWARD)
+          : named.stream().map(c -> (Workload) new ConvBackwardCase((ConvCase) c)).toList();
+    }
+    return named.isEmpty() ? List.copyOf(BenchSuite.ALL) : List.copyOf(named);
   }
 
   private ParameterException usage(String message) {
@@ -235,10 +263,10 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Starts one PyTorch server per thread count; returns why PyTorch cannot be used, or null. */
   private String startTorch(List<Integer> threadCounts, Map<Integer, TorchServer> servers) {
-    Path script = torchScript != null ? torchScript : findScript();
+    Path script = torchOptions.script("torch_bench.py");
     for (int t : threadCounts) {
       try {
-        servers.put(t, TorchServer.start(python, script, t));
+        servers.put(t, TorchServer.start(torchOptions.python, script, t));
       } catch (TorchServer.Unavailable e) {
         servers.values().forEach(TorchServer::close);
         servers.clear();
@@ -248,28 +276,14 @@ final class BenchCommand implements Callable<Integer> {
     return null;
   }
 
-  /** tools/bench/torch_bench.py in the checkout the CLI runs from (its jar or classes are under it), or the working directory. */
-  static Path findScript() {
-    Path rel = Path.of("tools", "bench", "torch_bench.py");
-    try {
-      Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path p = here; p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve(rel))) {
-          return p.resolve(rel);
-        }
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException ignored) {
-      // fall back to the working directory
-    }
-    Path cwd = Path.of("").toAbsolutePath().resolve(rel);
-    return Files.isRegularFile(cwd) ? cwd : null;
-  }
-
-  private void printHeader(List<BenchCase> chosen, List<Integer> threadCounts, Map<Integer, TorchServer> servers,
+  private void printHeader(List<Workload> chosen, List<Integer> threadCounts, Map<Integer, TorchServer> servers,
       String torchProblem) {
     KernelInfo k = KernelInfo.current();
     Map<String, String> h = new LinkedHashMap<>();
-    h.put("jconv", Main.version() + ": " + chosen.size() + " cases of the design's suite, forward, float32, through F");
+    h.put("jconv", Main.version() + ": " + chosen.size() + " cases of the design's suite, " + (backward
+        ? "convolution backward (grad input, weight and bias), float32, through ConvBackward.backward (the call of"
+            + " autograd's ConvolutionBackward0; graph not timed); GFLOP/s of 2x the forward's flops"
+        : "forward, float32, through F"));
     h.put("java", Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
         + Runtime.getRuntime().availableProcessors() + " processors");
     h.put("kernels", k.provider() + (k.provider().equals("plain") ? " (plain Java)" : " (Vector API)")
@@ -277,7 +291,8 @@ final class BenchCommand implements Callable<Integer> {
     h.put("threads", threadCounts.toString().replaceAll("[\\[\\] ]", ""));
     String torch;
     if (!servers.isEmpty()) {
-      torch = "PyTorch " + servers.values().iterator().next().version() + " (" + python
+      torch = "PyTorch " + servers.values().iterator().next().version() + " (" + torchOptions.python
+          + (backward ? "; torch.ops.aten.convolution_backward, output_mask [True, True, True]" : "")
           + "; OpenBLAS/OpenMP threads = threads, GLIBC_TUNABLES malloc thresholds, OPENBLAS_CORETYPE unset)";
     } else if (compare == Compare.NONE) {
       torch = "not compared (--compare none)";
@@ -294,12 +309,15 @@ final class BenchCommand implements Callable<Integer> {
           .append(i == 0 ? " thread, " : " threads, ");
     }
     h.put("peak", peak + BenchReport.json(peakGbs) + " GB/s memory bandwidth");
-    h.put("check", "each jconv result is compared with the slow reference before it is timed");
+    h.put("check", backward
+        ? "each case's jconv gradients are compared with float64 sums from the definition before they are timed"
+        : "each jconv result is compared with the slow reference before it is timed");
     h.put("machine", loadLine("at the start"));
     if (json) {
       StringBuilder s = new StringBuilder("{\"header\": true");
       h.forEach((key, v) -> s.append(", ").append(JsonFields.quote(key)).append(": ").append(JsonFields.quote(v)));
-      s.append(", \"provider\": ").append(JsonFields.quote(k.provider()))
+      s.append(", \"pass\": ").append(JsonFields.quote(backward ? "backward" : "forward"))
+          .append(", \"provider\": ").append(JsonFields.quote(k.provider()))
           .append(", \"vector_bits\": ").append(k.vectorBits())
           .append(", \"torch\": ").append(servers.isEmpty() ? "null"
               : JsonFields.quote(servers.values().iterator().next().version()));
@@ -322,27 +340,36 @@ final class BenchCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "load average %.2f %s%s", load, when, processors);
   }
 
+  /** Runs a trial once and checks what it returned. */
+  private static <R> CheckResult runAndCheck(Workload.Trial<R> trial) {
+    return trial.check(trial.run());
+  }
+
   /** Checks, then times one case at {@code t} threads, PyTorch's samples alternating with jconv's. */
-  private BenchReport.Row measure(BenchCase c, int t, TorchServer torch) {
-    BenchCase.Instance instance = instances.apply(c);
-    CheckResult check = instance.check(instance.run());
+  private BenchReport.Row measure(Workload c, int t, TorchServer torch) {
+    Workload.Trial<?> trial = trials.apply(c);
+    CheckResult check = runAndCheck(trial);
+    // The forward selector's choice; the backward has no selector (ConvBackward picks its GEMM form inside).
     String algorithm = c instanceof ConvCase conv ? conv.algorithm().toLowerCase(Locale.ROOT) : "";
     if (!check.ok()) {
       return new BenchReport.Row(c, t, check, null, null, null, algorithm);
     }
-    Supplier<Tensor> fn = instance::run;
+    Supplier<?> fn = trial::run;
     int reps = Sampler.calibrate(fn, sampleMs);
     for (int i = 0; i < warmup; i++) {
-      Sampler.sample(fn, reps);
+      // The first calls run before the JIT has compiled the kernels (Vector API code is ~100x slower
+      // interpreted): calibrated on them alone, a sample would be a few calls, far shorter than asked.
+      reps = Sampler.reps(Sampler.sample(fn, reps), sampleMs);
     }
     String note = null;
     boolean useTorch = false;
     if (torch != null && torch.alive()) {
       try {
-        TorchServer.Prepared p = torch.prepare(c.name(), warmup, sampleMs);
+        TorchServer.Prepared p = torch.prepare(c.name(), c.pass().word(), warmup, sampleMs);
+        // An older script that does not know the pass times the forward: its work tells.
         if (Math.abs(p.work() - c.work()) > 1e-9 * c.work()) {
-          note = "PyTorch's " + c.name() + " is a different case (work " + p.work() + ", jconv's "
-              + c.work() + "): not compared";
+          note = "PyTorch's " + c.name() + " " + c.pass().word() + " is a different case (work " + p.work()
+              + ", jconv's " + c.work() + "): not compared";
         } else {
           useTorch = true;
         }

@@ -2,6 +2,7 @@ package dev.jconv.cli;
 
 import dev.jconv.internal.bench.BenchCase;
 import dev.jconv.internal.bench.CheckResult;
+import dev.jconv.internal.bench.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class BenchReport {
     }
 
     /** The peak a case can reach with {@code threads} threads: flops scale with cores, bandwidth does not. */
-    double of(BenchCase c, int threads) {
+    double of(Workload c, int threads) {
       return c.unit() == BenchCase.Unit.GFLOPS ? gflops(threads) : gbs;
     }
   }
@@ -47,7 +48,7 @@ final class BenchReport {
       return new Timing(Sampler.median(samplesMs), samplesMs.clone());
     }
 
-    double throughput(BenchCase c) {
+    double throughput(Workload c) {
       return c.unit().throughput(c.work(), medianMs / 1e3);
     }
   }
@@ -60,7 +61,7 @@ final class BenchReport {
    * @param torchNote why PyTorch's figure is missing, or null
    * @param algorithm the convolution algorithm jconv chose (lower case), or empty
    */
-  record Row(BenchCase bench, int threads, CheckResult check, Timing jconv, Timing torch, String torchNote,
+  record Row(Workload bench, int threads, CheckResult check, Timing jconv, Timing torch, String torchNote,
       String algorithm) {
     boolean wrong() {
       return !check.ok();
@@ -86,13 +87,22 @@ final class BenchReport {
 
   /** The title of a thread count's section, with the peaks that its shares are taken of. */
   static String section(int threads, Peaks peaks) {
+    return section(threads, peaks, Workload.Pass.FORWARD);
+  }
+
+  /** The section title for {@code pass}: the backward's names it, and has no pooling. */
+  static String section(int threads, Peaks peaks, Workload.Pass pass) {
+    if (pass == Workload.Pass.BACKWARD) {
+      return String.format(Locale.ROOT, "threads %d, convolution backward (peak: %s GFLOP/s)",
+          threads, number(peaks.gflops(threads)));
+    }
     return String.format(Locale.ROOT, "threads %d (peak: %s GFLOP/s for convolutions, %s GB/s for pooling)",
         threads, number(peaks.gflops(threads)), number(peaks.gbs()));
   }
 
   /** One row of the text table. */
   static String textRow(Row r, Peaks peaks) {
-    BenchCase c = r.bench();
+    Workload c = r.bench();
     String start = String.format(Locale.ROOT, "%-11s %-30s ", c.name(), c.describe());
     if (r.wrong()) {
       return start + "WRONG, not timed: " + r.check().summary();
@@ -132,11 +142,12 @@ final class BenchReport {
 
   /** One JSON line for a row. */
   static String jsonRow(Row r, Peaks peaks) {
-    BenchCase c = r.bench();
+    Workload c = r.bench();
     double peak = peaks.of(c, r.threads());
     StringBuilder s = new StringBuilder("{");
     s.append("\"case\": ").append(JsonFields.quote(c.name()))
         .append(", \"kind\": ").append(JsonFields.quote(c.unit() == BenchCase.Unit.GFLOPS ? "conv" : "pool"))
+        .append(", \"pass\": ").append(JsonFields.quote(c.pass().word()))
         .append(", \"threads\": ").append(r.threads())
         .append(", \"shape\": ").append(JsonFields.quote(c.describe()))
         .append(", \"work\": ").append(json(c.work()))
@@ -159,7 +170,7 @@ final class BenchReport {
     return s.append('}').toString();
   }
 
-  private static String timing(Timing t, BenchCase c, double peak) {
+  private static String timing(Timing t, Workload c, double peak) {
     if (t == null) {
       return "null";
     }
@@ -190,7 +201,7 @@ final class BenchReport {
   }
 
   /** GFLOP/s with one decimal, GB/s with two. */
-  static String rate(BenchCase c, double v) {
+  static String rate(Workload c, double v) {
     return String.format(Locale.ROOT, c.unit() == BenchCase.Unit.GFLOPS ? "%.1f" : "%.2f", v);
   }
 

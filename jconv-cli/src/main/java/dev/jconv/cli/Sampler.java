@@ -19,8 +19,12 @@ final class Sampler {
     sink = fn.get();
     long t0 = System.nanoTime();
     sink = fn.get();
-    double onceMs = Math.max(System.nanoTime() - t0, 100) / 1e6;
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor(sampleMs / onceMs)));
+    return reps(Math.max(System.nanoTime() - t0, 100) / 1e6, sampleMs);
+  }
+
+  /** Calls per sample so that a sample lasts at least {@code sampleMs} when one call takes {@code onceMs}. */
+  static int reps(double onceMs, double sampleMs) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.floor(sampleMs / Math.max(onceMs, 1e-4))));
   }
 
   /** Milliseconds per call over one sample of {@code reps} calls. */

@@ -41,6 +41,7 @@ final class TorchServer implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final Deque<String> errTail = new ArrayDeque<>();
   private final String version;
+  private final String readyLine;
   private final int threads;
   private final String command;
   private final Thread errReader;
@@ -55,9 +56,12 @@ final class TorchServer implements AutoCloseable {
     String ready = next(120);
     if (JsonFields.string(ready, "torch").isEmpty()) {
       close();
-      throw new Unavailable("unexpected first line from " + command + ": " + ready);
+      var error = JsonFields.string(ready, "error");
+      throw new Unavailable(error.isPresent() ? "PyTorch failed: " + error.get()
+          : "unexpected first line from " + command + ": " + ready);
     }
     this.version = JsonFields.string(ready, "torch").orElseThrow();
+    this.readyLine = ready;
   }
 
   /**
@@ -67,14 +71,23 @@ final class TorchServer implements AutoCloseable {
    *     (the message quotes the script's last error line)
    */
   static TorchServer start(Path python, Path script, int threads) throws Unavailable {
+    return start(python, script, List.of("--serve", Integer.toString(threads)), threads);
+  }
+
+  /**
+   * Starts {@code python script args...}, a server that speaks this protocol (one request line, one
+   * JSON answer line; first a line with "torch": VERSION, or "error").
+   */
+  static TorchServer start(Path python, Path script, List<String> args, int threads) throws Unavailable {
     if (!Files.isExecutable(python)) {
       throw new Unavailable(python + " does not exist or is not executable (Debian: apt-get install python3-torch)");
     }
     if (script == null || !Files.isRegularFile(script)) {
-      throw new Unavailable("tools/bench/torch_bench.py not found"
+      throw new Unavailable("tools/bench/" + (script == null ? "torch_bench.py" : script.getFileName()) + " not found"
           + (script == null ? "" : " at " + script) + " (run from the jconv repository, or pass --torch-script)");
     }
-    List<String> cmd = List.of(python.toString(), script.toString(), "--serve", Integer.toString(threads));
+    List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString()));
+    cmd.addAll(args);
     Process p;
     try {
       p = new ProcessBuilder(cmd).start();
@@ -89,6 +102,11 @@ final class TorchServer implements AutoCloseable {
     return version;
   }
 
+  /** The server's first line (JSON), e.g. what it loaded. */
+  String readyLine() {
+    return readyLine;
+  }
+
   int threads() {
     return threads;
   }
@@ -98,9 +116,13 @@ final class TorchServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Makes the case's inputs, calibrates and warms up in PyTorch. */
-  Prepared prepare(String caseName, int warmup, double sampleMs) throws Unavailable {
-    String answer = request("prepare " + caseName + " " + warmup + " " + sampleMs,
+  /**
+   * Makes the case's inputs, calibrates and warms up in PyTorch.
+   *
+   * @param pass {@code forward} or {@code backward} (the convolution's three gradients)
+   */
+  Prepared prepare(String caseName, String pass, int warmup, double sampleMs) throws Unavailable {
+    String answer = request("prepare " + caseName + " " + warmup + " " + sampleMs + " " + pass,
         60 + (warmup + 2) * sampleMs / 1e3 * 4);
     return new Prepared(JsonFields.string(answer, "kind").orElse("?"),
         field(answer, "work"), (int) field(answer, "reps"));
@@ -111,12 +133,13 @@ final class TorchServer implements AutoCloseable {
     return field(request("sample " + caseName, 60 + sampleMs / 1e3 * 4), "ms");
   }
 
-  private double field(String answer, String key) throws Unavailable {
+  static double field(String answer, String key) throws Unavailable {
     return JsonFields.number(answer, key).orElseThrow(
         () -> new Unavailable("PyTorch's answer has no '" + key + "': " + answer));
   }
 
-  private String request(String line, double timeoutSeconds) throws Unavailable {
+  /** Sends one request line and returns the JSON answer; an {"error": ...} answer is thrown. */
+  String request(String line, double timeoutSeconds) throws Unavailable {
     in.println(line);
     if (in.checkError()) {
       throw stopped();

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         "  ./jconv train lenet                      the book's recipe: lr 0.9, batch 256, 10 epochs",
         "  ./jconv train lenet-relu                 ReLU + max pooling, lr 0.1",
         "  ./jconv train lenet --epochs 2 --limit 6000   a quick run on the first 6000 images",
-        "  ./jconv train lenet --data DIR           IDX files elsewhere (default: Debian's dataset-fashion-mnist)"})
+        "  ./jconv train lenet --data DIR           IDX files elsewhere (default: Debian's dataset-fashion-mnist)",
+        "  ./jconv train lenet --compare torch      PyTorch trains the same recipe, epochs alternating, then a table"})
 public final class TrainCommand implements Callable<Integer> {
   private final PrintStream out;
 
@@ -78,6 +79,14 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar (one line per epoch only).")
   boolean noProgress;
 
+  @Option(names = "--compare", paramLabel = "torch|none", defaultValue = "none", description = "torch: PyTorch "
+      + "trains the same recipe (same seed, same batches) in tools/bench/train_lenet_torch.py, its epochs "
+      + "alternating with jconv's, and a side-by-side table ends the run; none: jconv only (default).")
+  String compare;
+
+  @CommandLine.Mixin
+  TorchOptions torchOptions = new TorchOptions();
+
   public TrainCommand(PrintStream out) {
     this.out = out;
   }
@@ -98,6 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (epochs < 1 || batchSize < 1 || (limit != null && limit < 1) || (threads != null && threads < 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--epochs, --batch-size, --limit and --threads must be positive");
+    }
+    if (!compare.equals("torch") && !compare.equals("none")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--compare must be torch or none, got '" + compare + "'");
     }
     if (threads != null) {
       Torch.setNumThreads(threads);
@@ -120,27 +133,58 @@ public final class TrainCommand implements Callable<Integer> {
     DataLoader testLoader = new DataLoader(testSet, batchSize, false);
     out.printf(Locale.ROOT, "training %s on %d Fashion-MNIST images (test: %d), batch %d, lr %s, %d epochs, %d threads%n",
         variant.cliName, train.size(), testSet.size(), batchSize, fmt(rate), epochs, Torch.getNumThreads());
+    TrainComparison torch = null;
+    if (compare.equals("torch")) {
+      try {
+        torch = TrainComparison.start(torchOptions.python, torchOptions.script("train_lenet_torch.py"),
+            torchRecipe(variant, rate), Torch.getNumThreads());
+        if (torch.images() != train.size()) {
+          throw new TorchServer.Unavailable("PyTorch loaded " + torch.images() + " training images, jconv " + train.size());
+        }
+      } catch (TorchServer.Unavailable e) {
+        if (torch != null) {
+          torch.close();
+        }
+        out.println("train: cannot compare with PyTorch: " + e.getMessage());
+        return 1;
+      }
+      out.println("compared with PyTorch " + torch.version() + " (" + torchOptions.python + " "
+          + "tools/bench/train_lenet_torch.py: same seed and batches, OpenBLAS/OpenMP threads = threads, "
+          + "GLIBC_TUNABLES malloc thresholds)");
+    }
     Training training = new Training(net, opt);
     List<Training.Epoch> history = new ArrayList<>();
     double totalSeconds = 0;
     long totalImages = 0;
-    for (int e = 1; e <= epochs; e++) {
-      ProgressBar bar = noProgress ? null : new ProgressBar(out, e, epochs, trainLoader.size(), batchSize);
-      double[] running = new double[1];
-      Training.Epoch ep = training.epoch(e, trainLoader, testLoader, bar == null ? null : b -> bar.update(b, running[0]),
-          running);
-      if (bar != null) {
-        bar.finish();
+    try (TrainComparison t = torch) {
+      for (int e = 1; e <= epochs; e++) {
+        ProgressBar bar = noProgress ? null : new ProgressBar(out, e, epochs, trainLoader.size(), batchSize);
+        double[] running = new double[1];
+        Training.Epoch ep = training.epoch(e, trainLoader, testLoader,
+            bar == null ? null : b -> bar.update(b, running[0]), running);
+        if (bar != null) {
+          bar.finish();
+        }
+        history.add(ep);
+        totalSeconds += ep.seconds();
+        totalImages += ep.images();
+        printEpoch("", ep);
+        if (t != null) {
+          printEpoch("  PyTorch ", t.epoch());
+        }
       }
-      history.add(ep);
-      totalSeconds += ep.seconds();
-      totalImages += ep.images();
-      out.printf(Locale.ROOT, "epoch %d/%d: loss %.3f, train acc %.3f, test acc %.3f, %.2f s (%,.0f images/s)%n", e,
-          epochs, ep.loss(), ep.trainAcc(), ep.testAcc(), ep.seconds(), ep.imagesPerSecond());
+      Training.Epoch last = history.get(history.size() - 1);
+      out.printf(Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(),
+          last.testAcc());
+      out.printf(Locale.ROOT, "%.1f examples/sec on cpu (%d threads)%n", totalImages / totalSeconds,
+          Torch.getNumThreads());
+      if (t != null) {
+        t.printSummary(out, history, Torch.getNumThreads());
+      }
+    } catch (TorchServer.Unavailable e) {
+      out.println("train: PyTorch stopped: " + e.getMessage());
+      return 1;
     }
-    Training.Epoch last = history.get(history.size() - 1);
-    out.printf(Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(), last.testAcc());
-    out.printf(Locale.ROOT, "%.1f examples/sec on cpu (%d threads)%n", totalImages / totalSeconds, Torch.getNumThreads());
     Files.createDirectories(outDir);
     Path png = outDir.resolve(variant.cliName + ".png");
     Path weights = outDir.resolve(variant.cliName + ".safetensors");
@@ -148,6 +192,22 @@ public final class TrainCommand implements Callable<Integer> {
     Safetensors.save(net, weights);
     out.println("wrote " + png + " and " + weights);
     return 0;
+  }
+
+  private void printEpoch(String who, Training.Epoch ep) {
+    out.printf(Locale.ROOT, "%sepoch %d/%d: loss %.3f, train acc %.3f, test acc %.3f, %.2f s (%,.0f images/s)%n", who,
+        ep.epoch(), epochs, ep.loss(), ep.trainAcc(), ep.testAcc(), ep.seconds(), ep.imagesPerSecond());
+  }
+
+  /** train_lenet_torch.py's arguments for this run's recipe. */
+  private List<String> torchRecipe(LeNet variant, double rate) {
+    List<String> r = new ArrayList<>(List.of("--model", variant.cliName, "--data", data.toString(),
+        "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize), "--lr", Double.toString(rate),
+        "--threads", Integer.toString(Torch.getNumThreads()), "--seed", Long.toString(seed)));
+    if (limit != null) {
+      r.addAll(List.of("--limit", Integer.toString(limit)));
+    }
+    return r;
   }
 
   private static String fmt(double v) {

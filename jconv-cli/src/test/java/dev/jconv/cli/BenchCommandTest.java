@@ -12,6 +12,8 @@ import dev.jconv.internal.Raw;
 import dev.jconv.internal.bench.BenchCase;
 import dev.jconv.internal.bench.BenchSuite;
 import dev.jconv.internal.bench.CheckResult;
+import dev.jconv.internal.bench.ConvBackwardCase;
+import dev.jconv.internal.bench.Workload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,11 +54,15 @@ class BenchCommandTest {
     return p;
   }
 
-  /** A fake PyTorch server: every case takes {@code ms} per call and does {@code work} flops or bytes. */
+  /**
+   * A fake PyTorch server: every case takes {@code ms} per call and does {@code work} flops or bytes.
+   * It writes the requests it gets to {@code requests.log} in the temp dir.
+   */
   private Path fakeTorch(String work, String ms) throws IOException {
     return script("fake-python", """
         echo '{"ready": true, "torch": "9.9.9-fake", "threads": 1}'
         while read cmd name rest; do
+          echo "$cmd $name $rest" >> "$(dirname "$0")/requests.log"
           case "$cmd" in
             prepare) echo "{\\"case\\": \\"$name\\", \\"kind\\": \\"conv\\", \\"work\\": %s, \\"reps\\": 3}" ;;
             sample) echo "{\\"case\\": \\"$name\\", \\"ms\\": %s}" ;;
@@ -218,7 +224,7 @@ class BenchCommandTest {
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       BenchCommand bench = new BenchCommand(o, e);
-      bench.instances = c -> c.name().equals("seed") ? offByOne(c.instance()) : c.instance();
+      bench.trials = c -> c.name().equals("seed") ? offByOne(((BenchCase) c).instance()) : c.trial();
       code = new CommandLine(bench).execute(Arrays.copyOfRange(args("--cases", "seed,gap", "--compare", "none"), 1,
           1 + QUICK.length + 4));
     }
@@ -249,6 +255,114 @@ class BenchCommandTest {
         return real.check(out);
       }
     };
+  }
+
+  @Test
+  void bench_backward_timesTheConvolutionsBackward() {
+    Run run = Run.of(args("--backward", "--cases", "seed,lenet2", "--compare", "none"));
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("", run.err());
+    String out = run.out();
+    assertTrue(out.contains("cases of the design's suite, convolution backward (grad input, weight and bias)"), out);
+    assertTrue(out.contains("# check      each case's jconv gradients are compared with float64 sums"), out);
+    assertTrue(out.contains("\nthreads 1, convolution backward (peak: 265 GFLOP/s)\n"), out);
+    String seed = line(out, "seed ");
+    // No forward algorithm on a backward row: "ok" alone.
+    assertTrue(seed.matches("seed +N4 C3 12x12 -> 64 k3 +[0-9.]+ +- +[0-9.]+ +- +GFLOP/s +- +[0-9]+% +- +ok"), seed);
+    assertTrue(line(out, "lenet2 ").endsWith(" ok"), out);
+  }
+
+  @Test
+  void bench_backwardWithTorch_asksForTheBackward_andComparesTwiceTheWork() throws IOException {
+    Path python = fakeTorch("2764800.0", "0.5");
+
+    Run run = Run.of(args("--backward", "--cases", "seed", "--json", "--python", python.toString(),
+        "--torch-script", python.toString()));
+
+    assertEquals(0, run.exitCode(), run.err());
+    List<JsonNode> lines = jsonLines(run.out());
+    assertEquals(3, lines.size(), run.out());
+    assertEquals("backward", lines.get(0).get("pass").asText());
+    assertTrue(lines.get(0).get("compare").asText().contains("torch.ops.aten.convolution_backward"), run.out());
+    JsonNode row = lines.get(1);
+    assertEquals("seed", row.get("case").asText());
+    assertEquals("backward", row.get("pass").asText());
+    assertEquals(2_764_800.0, row.get("work").asDouble());
+    assertTrue(row.get("algorithm").isNull(), row.toString());
+    assertEquals(0.5, row.get("torch").get("median_ms").asDouble());
+    assertEquals(2_764_800.0 / 0.5e-3 / 1e9, row.get("torch").get("throughput").asDouble(), 1e-6);
+    double jconvMs = row.get("jconv").get("median_ms").asDouble();
+    assertEquals(0.5 / jconvMs, row.get("ratio").asDouble(), 1e-4 * (0.5 / jconvMs));
+    assertEquals(List.of("prepare seed 0 1.0 backward", "sample seed", "sample seed", "quit"),
+        Files.readAllLines(tmp.resolve("requests.log")).stream().map(String::strip).toList());
+  }
+
+  /** A PyTorch side that answers the forward's work (a script that ignores the pass) is not compared. */
+  @Test
+  void bench_backwardButTorchTimesTheForward_refusesTheRatio() throws IOException {
+    Path python = fakeTorch("1382400.0", "0.5");
+
+    Run run = Run.of(args("--backward", "--cases", "seed", "--json", "--python", python.toString(),
+        "--torch-script", python.toString()));
+
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode row = jsonLines(run.out()).get(1);
+    assertTrue(row.get("torch").isNull(), row.toString());
+    assertTrue(row.get("torch_note").asText().startsWith("PyTorch's seed backward is a different case (work 1382400"),
+        row.toString());
+  }
+
+  /** A wrong gradient, put in through the seam: reported as wrong, not timed, exit 1. */
+  @Test
+  void bench_backwardWrongGradient_isNotTimedAndExitsWith1() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      BenchCommand bench = new BenchCommand(o, e);
+      bench.trials = c -> c.name().equals("lenet2") ? doubledWeightGrad((ConvBackwardCase) c) : c.trial();
+      code = new CommandLine(bench).execute(Arrays.copyOfRange(
+          args("--backward", "--cases", "seed,lenet2", "--compare", "none"), 1, 1 + QUICK.length + 5));
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+
+    assertEquals(1, code);
+    String lenet2 = line(printed, "lenet2 ");
+    assertTrue(lenet2.startsWith("lenet2      N256 C6 14x14 -> 16 k5         WRONG, not timed: grad weight[0, 0, 0, 0] = "),
+        lenet2);
+    assertTrue(line(printed, "seed ").endsWith(" ok"), printed);
+    assertEquals("jconv bench: 1 result differs from the reference (marked WRONG above); their speed is not reported\n",
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The case's backward, but with the weight gradient doubled. */
+  private static Workload.Trial<ConvBackwardCase.Grads> doubledWeightGrad(ConvBackwardCase c) {
+    Workload.Trial<ConvBackwardCase.Grads> real = c.trial();
+    return new Workload.Trial<>() {
+      @Override
+      public ConvBackwardCase.Grads run() {
+        ConvBackwardCase.Grads g = real.run();
+        return new ConvBackwardCase.Grads(g.input(), g.weight().mul(2.0), g.bias());
+      }
+
+      @Override
+      public CheckResult check(ConvBackwardCase.Grads result) {
+        return real.check(result);
+      }
+    };
+  }
+
+  @Test
+  void list_backward_printsTheConvolutionsWithTwiceTheWork() {
+    Run run = Run.of("bench", "--backward", "--list");
+
+    assertEquals(0, run.exitCode(), run.err());
+    String[] lines = run.out().split("\n");
+    assertEquals(11, lines.length);
+    assertEquals("res_stem    N8 C3 224x224 -> 64 k7 s2 p3        3.776 GFLOP per call", lines[7]);
+    assertTrue(lines[10].startsWith("dilated "), lines[10]);
   }
 
   @Test

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.jconv.internal.bench.BenchCase;
 import dev.jconv.internal.bench.BenchSuite;
 import dev.jconv.internal.bench.CheckResult;
+import dev.jconv.internal.bench.ConvBackwardCase;
+import dev.jconv.internal.bench.ConvCase;
+import dev.jconv.internal.bench.Workload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +31,14 @@ class BenchReportTest {
     assertEquals(777.0, PEAKS.gflops(3));
     assertEquals(518.0, PEAKS.of(bench("res3x3_28"), 2));
     assertEquals(40.0, PEAKS.of(bench("gap"), 2), "bandwidth does not grow with threads");
+  }
+
+  @Test
+  void sampler_reps_fillTheSampleWithAtLeastOneCall() {
+    assertEquals(500, Sampler.reps(0.2, 100));    // 500 calls of 0.2 ms = 100 ms
+    assertEquals(1, Sampler.reps(250, 100));      // a call longer than the sample: one call
+    assertEquals(333, Sampler.reps(0.3, 100));    // floor: 333 calls, 99.9 ms
+    assertEquals(1_000_000, Sampler.reps(0, 100), "a call below the timer's resolution counts as 0.1 us");
   }
 
   @Test
@@ -84,13 +95,44 @@ class BenchReportTest {
   @Test
   void jsonRow_hasEveryFigure() {
     BenchReport.Row row = new BenchReport.Row(bench("gap"), 2, OK, ms(0.25, 0.5, 0.25), ms(0.5), null, "");
-    assertEquals("{\"case\": \"gap\", \"kind\": \"pool\", \"threads\": 2, \"shape\": \"N8 C2048 7x7 -> 1x1 avg\","
+    assertEquals("{\"case\": \"gap\", \"kind\": \"pool\", \"pass\": \"forward\", \"threads\": 2, \"shape\": \"N8 C2048 7x7 -> 1x1 avg\","
         + " \"work\": 3276800, \"unit\": \"GB/s\", \"peak\": 40, \"algorithm\": null,"
         + " \"check\": {\"ok\": true, \"checked\": 100, \"of\": 1000, \"max_rel_error\": 1.0E-7},"
         + " \"jconv\": {\"median_ms\": 0.25, \"throughput\": 13.1072, \"peak_share\": 0.32768,"
         + " \"samples_ms\": [0.25, 0.5, 0.25]},"
         + " \"torch\": {\"median_ms\": 0.5, \"throughput\": 6.5536, \"peak_share\": 0.16384, \"samples_ms\": [0.5]},"
         + " \"ratio\": 2}", BenchReport.jsonRow(row, PEAKS));
+  }
+
+  private static ConvBackwardCase backward(String name) {
+    return new ConvBackwardCase((ConvCase) bench(name));
+  }
+
+  @Test
+  void textRow_backward_countsTwiceTheForwardsFlops() {
+    // res3x3_28 backward: 2 * 1,849,688,064 flops; 8 ms -> 462.4 GFLOP/s, 10 ms -> 369.9; 2 threads' peak 518.
+    BenchReport.Row row = new BenchReport.Row(backward("res3x3_28"), 2, OK, ms(8), ms(10), null, "");
+    assertEquals("res3x3_28   N8 C128 28x28 -> 128 k3 p1         8.000     10.00    462.4    369.9 GFLOP/s   1.25"
+        + "    89%    71%  ok", BenchReport.textRow(row, PEAKS));
+  }
+
+  @Test
+  void jsonRow_backward_saysSoAndHasTheDoubledWork() {
+    // seed backward: 2 * 1,382,400 flops in 0.5 ms = 5.5296 GFLOP/s.
+    BenchReport.Row row = new BenchReport.Row(backward("seed"), 1, OK, ms(0.5), null, "PyTorch failed", "");
+    assertEquals("{\"case\": \"seed\", \"kind\": \"conv\", \"pass\": \"backward\", \"threads\": 1,"
+        + " \"shape\": \"N4 C3 12x12 -> 64 k3\", \"work\": 2764800, \"unit\": \"GFLOP/s\", \"peak\": 265,"
+        + " \"algorithm\": null, \"check\": {\"ok\": true, \"checked\": 100, \"of\": 1000, \"max_rel_error\": 1.0E-7},"
+        + " \"jconv\": {\"median_ms\": 0.5, \"throughput\": 5.5296, \"peak_share\": 0.0208664, \"samples_ms\": [0.5]},"
+        + " \"torch\": null, \"ratio\": null, \"torch_note\": \"PyTorch failed\"}", BenchReport.jsonRow(row, PEAKS));
+  }
+
+  @Test
+  void section_backward_namesThePassAndOnlyTheFlopPeak() {
+    assertEquals("threads 2, convolution backward (peak: 518 GFLOP/s)",
+        BenchReport.section(2, PEAKS, Workload.Pass.BACKWARD));
+    assertEquals("threads 2 (peak: 518 GFLOP/s for convolutions, 40 GB/s for pooling)",
+        BenchReport.section(2, PEAKS, Workload.Pass.FORWARD));
   }
 
   @Test

@@ -45,6 +45,13 @@ class BenchUsageTest {
   }
 
   @Test
+  void backwardOfAPooling_exits2_namesItAndTheConvolutions() {
+    assertEquals("jconv bench: --backward times convolutions only; not a convolution: gap, maxpool_2 (the convolutions:"
+        + " seed, lenet1, lenet2, res3x3_56, res3x3_28, res3x3_14, res1x1_56, res_stem, res3x3_s2, dw3x3_112, dilated)",
+        usageError("bench", "--backward", "--cases", "seed,gap,maxpool_2"));
+  }
+
+  @Test
   void unknownOption_exits2_suggests() {
     String line = usageError("bench", "--iteration", "3");
     assertTrue(line.startsWith("jconv bench: unknown option '--iteration'"), line);
@@ -57,7 +64,7 @@ class BenchUsageTest {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().startsWith("Usage: jconv bench"), run.out());
     for (String option : new String[] {"--threads", "--cases", "--compare", "--iterations", "--warmup", "--sample-ms",
-        "--json", "--list", "--peak-gflops", "--peak-gbs", "--python", "--torch-script"}) {
+        "--json", "--list", "--backward", "--peak-gflops", "--peak-gbs", "--python", "--torch-script"}) {
       assertTrue(run.out().contains(option), option);
     }
     assertTrue(run.out().contains("\nExamples:\n  ./jconv bench "), run.out());

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,81 @@ class TrainCommandTest {
     Safetensors.load(net, tmp.resolve("lenet.safetensors"));
     assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias",
         "11.weight", "11.bias"), List.copyOf(net.namedParameters().keySet()));
+  }
+
+  /**
+   * A fake train_lenet_torch.py --serve (it is both the "python" and the script, so it gets itself
+   * as its first argument): it records its arguments and answers each epoch request with the given figures.
+   */
+  private Path fakeTorch(int images, String epochAnswer) throws IOException {
+    Path p = tmp.resolve("fake-python");
+    Files.writeString(p, "#!/bin/sh\n"
+        + "echo \"$@\" > " + tmp.resolve("args.txt") + "\n"
+        + "echo '{\"ready\": true, \"torch\": \"9.9.9-fake\", \"threads\": 1, \"images\": " + images + "}'\n"
+        + "n=0\n"
+        + "while read cmd; do\n"
+        + "  [ \"$cmd\" = quit ] && exit 0\n"
+        + "  n=$((n+1))\n"
+        + "  echo '{\"epoch\": '$n', " + epochAnswer + "}'\n"
+        + "done\n");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return p;
+  }
+
+  @Test
+  void compareTorch_alternatesEpochs_passesTheRecipe_andPrintsTheTable() throws IOException {
+    // The fake PyTorch takes 4 s per epoch of 12 images (3 images/s): jconv is far faster on 12 images.
+    Path python = fakeTorch(12, "\"loss\": 2.5, \"train_acc\": 0.25, \"test_acc\": 0.2, \"seconds\": 4.0, "
+        + "\"images\": 12");
+    Result r = run("lenet", "--data", tinyData().toString(), "--epochs", "3", "--batch-size", "4", "--no-progress",
+        "--seed", "5", "--threads", "1", "--out", tmp.toString(), "--compare", "torch", "--python", python.toString(),
+        "--torch-script", python.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    String out = r.out();
+    assertTrue(out.contains("compared with PyTorch 9.9.9-fake"), out);
+    int j2 = out.indexOf("\nepoch 2/3: loss ");
+    int t1 = out.indexOf("  PyTorch epoch 1/3: loss 2.500, train acc 0.250, test acc 0.200, 4.00 s (3 images/s)");
+    int t2 = out.indexOf("  PyTorch epoch 2/3: ");
+    assertTrue(t1 > 0 && j2 > t1 && t2 > j2, "epochs alternate: " + out);
+    assertTrue(out.contains("PyTorch 9.9.9-fake   2.500      0.250     0.200       4.00          3"), out);
+    assertTrue(out.matches("(?s).*jconv / PyTorch images/s: [0-9.]+x\n.*"), out);
+    String args = Files.readString(tmp.resolve("args.txt"));
+    assertEquals(python + " --serve --model lenet --data " + tinyData() + " --epochs 3 --batch-size 4 "
+        + "--lr 0.9 --threads 1 --seed 5", args.strip());
+  }
+
+  @Test
+  void compareTorch_withOtherData_refusesToCompare() throws IOException {
+    Path python = fakeTorch(60000, "\"loss\": 1");
+    Result r = run("lenet", "--data", tinyData().toString(), "--epochs", "1", "--no-progress", "--out", tmp.toString(),
+        "--compare", "torch", "--python", python.toString(), "--torch-script", python.toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("cannot compare with PyTorch: PyTorch loaded 60000 training images, jconv 12"), r.out());
+  }
+
+  @Test
+  void compareTorch_withoutPython_saysWhy() {
+    Result r = run("lenet", "--data", tinyData().toString(), "--epochs", "1", "--no-progress", "--out", tmp.toString(),
+        "--compare", "torch", "--python", tmp.resolve("no-python").toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("cannot compare with PyTorch: " + tmp.resolve("no-python")
+        + " does not exist or is not executable (Debian: apt-get install python3-torch)"), r.out());
+  }
+
+  @Test
+  void compareTorch_whenTorchFailsAnEpoch_stopsWithItsError() throws IOException {
+    Path python = fakeTorch(12, "\"error\": \"RuntimeError: out of memory\"");
+    Result r = run("lenet", "--data", tinyData().toString(), "--epochs", "2", "--no-progress", "--out", tmp.toString(),
+        "--compare", "torch", "--python", python.toString(), "--torch-script", python.toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("train: PyTorch stopped: PyTorch failed: RuntimeError: out of memory"), r.out());
+  }
+
+  @Test
+  void compareOther_isAUsageError() {
+    Result r = run("lenet", "--data", tinyData().toString(), "--compare", "tensorflow");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--compare must be torch or none, got 'tensorflow'"), r.err());
   }
 
   @Test

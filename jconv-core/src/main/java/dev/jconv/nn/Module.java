@@ -1,5 +1,6 @@
 package dev.jconv.nn;
 
+import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.autograd.NoGrad;
 import java.util.ArrayList;
@@ -132,6 +133,54 @@ public abstract class Module {
     }
     fn.accept(this);
     return this;
+  }
+
+  /**
+   * Converts the floating-point parameters and buffers of this module and its children to
+   * {@code dtype} (float32 or float64), as PyTorch's {@code module.to(dtype)}; returns this module.
+   * Parameters are replaced by converted copies that require grad (gradients are dropped): build
+   * optimizers after converting, as PyTorch advises.
+   *
+   * <pre>{@code
+   * Conv2d conv = new Conv2d(Conv2dOptions.of(1, 2, 3));
+   * conv.to(DType.FLOAT64);                 // conv.double(): float64 weights, for float64 inputs
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a dtype that is not floating point (PyTorch's message)
+   */
+  public Module to(DType dtype) {
+    if (!dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("nn.Module.to only accepts floating point or complex dtypes, but got desired "
+          + "dtype=" + dtype.torchName());
+    }
+    for (Module c : children.values()) {
+      c.to(dtype);
+    }
+    for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+      Tensor t = e.getValue();
+      if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
+        Tensor converted = t.detach().to(dtype);
+        converted.setRequiresGrad(t.requiresGrad());
+        e.setValue(converted);
+      }
+    }
+    for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+      Tensor t = e.getValue();
+      if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
+        e.setValue(t.to(dtype));
+      }
+    }
+    return this;
+  }
+
+  /** PyTorch's {@code module.double()}: {@link #to(DType) to(DType.FLOAT64)}. */
+  public Module toDouble() {
+    return to(DType.FLOAT64);
+  }
+
+  /** PyTorch's {@code module.float()}: {@link #to(DType) to(DType.FLOAT32)}. */
+  public Module toFloat() {
+    return to(DType.FLOAT32);
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.io.Npy;
 import dev.jconv.nn.Conv2d;
@@ -30,20 +31,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConvGradGoldenTest {
   private static final String AREA = "grad_conv";
 
+  /**
+   * Every case twice: in float32 (the fast kernels) and in float64. PyTorch computed the expected
+   * values in float64 from float32-representable inputs, so jconv's float64 path must agree to
+   * float64 rounding (1e-10), its float32 path to float32 rounding (1e-4).
+   */
   static Stream<Arguments> cases() {
-    return Golden.cases(AREA).stream().map(c -> Arguments.of(c.get("name").asText(), c));
+    return Golden.cases(AREA).stream().flatMap(c -> Stream.of(
+        Arguments.of(c.get("name").asText() + " float32", c, DType.FLOAT32),
+        Arguments.of(c.get("name").asText() + " float64", c, DType.FLOAT64)));
   }
 
-  private static Tensor array(JsonNode c, String field) {
+  private static Tensor array(JsonNode c, String field, DType dtype) {
     JsonNode f = c.get(field);
-    return f == null || f.isNull() ? null : Npy.toTensor(Golden.array(AREA, f.asText()));
+    return f == null || f.isNull() ? null : Npy.toTensor(Golden.array(AREA, f.asText())).to(dtype);
   }
 
   private static void assertClose(Tensor expected, Tensor actual, String what) {
     assertArrayEquals(expected.shapeArray(), actual.shapeArray(), what + ": shape");
-    Tensor e = expected.toFloat();
-    assertTrue(e.allclose(actual, 1e-4, 1e-4, false), what + ": values differ\nexpected "
-        + Arrays.toString(e.toFloatArray()) + "\nactual   " + Arrays.toString(actual.toFloatArray()));
+    assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
+    double tol = actual.dtype() == DType.FLOAT64 ? 1e-10 : 1e-4;
+    assertTrue(expected.allclose(actual, tol, tol, false), what + ": values differ\nexpected "
+        + Arrays.toString(expected.toDoubleArray()) + "\nactual   " + Arrays.toString(actual.toDoubleArray()));
   }
 
   private static Padding padding(JsonNode c) {
@@ -56,10 +65,10 @@ class ConvGradGoldenTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void gradients_matchPyTorch(String name, JsonNode c) {
-    Tensor x = array(c, "x");
-    Tensor w = array(c, "w").setRequiresGrad(true);
-    Tensor b = array(c, "b");
+  void gradients_matchPyTorch(String name, JsonNode c, DType dtype) {
+    Tensor x = array(c, "x", dtype);
+    Tensor w = array(c, "w", dtype).setRequiresGrad(true);
+    Tensor b = array(c, "b", dtype);
     if (b != null) {
       b.setRequiresGrad(true);
     }
@@ -78,6 +87,7 @@ class ConvGradGoldenTest {
       layer = new Conv2d(Conv2dOptions.of(c.get("cin").asInt(), c.get("cout").asInt(), c.get("kernel").get(0).asInt(),
               c.get("kernel").get(1).asInt()).stride(s[0], s[1]).padding(padding(c)).dilation(d[0], d[1]).groups(groups)
           .bias(b != null).paddingMode(PaddingMode.valueOf(mode.toUpperCase(Locale.ROOT))));
+      layer.to(dtype);
       try (var g = NoGrad.enter()) {
         layer.weight().copyInPlace(w);
         if (b != null) {
@@ -86,19 +96,19 @@ class ConvGradGoldenTest {
       }
       out = layer.forward(x);
     }
-    assertClose(array(c, "out"), out.detach(), "output");
+    assertClose(array(c, "out", dtype), out.detach(), "output");
     assertEquals(c.get("grad_fn").asText(), out.gradFn().name());
-    out.backward(array(c, "gout"));
+    out.backward(array(c, "gout", dtype));
     Tensor gw = layer == null ? w.grad() : layer.weight().grad();
     Tensor gb = layer == null ? (b == null ? null : b.grad()) : layer.bias() == null ? null : layer.bias().grad();
     if (xGrad) {
-      assertClose(array(c, "gx"), x.grad(), "grad input");
+      assertClose(array(c, "gx", dtype), x.grad(), "grad input");
     } else {
       assertNull(x.grad());
     }
-    assertClose(array(c, "gw"), gw, "grad weight");
+    assertClose(array(c, "gw", dtype), gw, "grad weight");
     if (b != null) {
-      assertClose(array(c, "gb"), gb, "grad bias");
+      assertClose(array(c, "gb", dtype), gb, "grad bias");
     }
   }
 

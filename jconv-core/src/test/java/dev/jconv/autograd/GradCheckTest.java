@@ -12,7 +12,12 @@ import dev.jconv.nn.AvgPool2dOptions;
 import dev.jconv.nn.LPPool2dOptions;
 import dev.jconv.nn.MaxPool2dOptions;
 import dev.jconv.nn.Reduction;
+import dev.jconv.nn.Conv2d;
+import dev.jconv.nn.Conv2dOptions;
+import dev.jconv.nn.PaddingMode;
+import dev.jconv.nn.functional.Conv2dFuncOptions;
 import dev.jconv.nn.functional.F;
+import dev.jconv.nn.functional.Padding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -48,6 +53,11 @@ class GradCheckTest {
   }
 
   static Stream<Arguments> cases() {
+    // float64 layers (the input gradient flows through their padding node); made once, so that every
+    // evaluation of a case sees the same weights.
+    Conv2d reflect = modeConv(PaddingMode.REFLECT, 2);
+    Conv2d replicate = modeConv(PaddingMode.REPLICATE, 3);
+    Conv2d circular = modeConv(PaddingMode.CIRCULAR, 2);
     Tensor labels = Torch.tensor(new long[] {2, 0, 1, 2});
     Tensor soft = F.softmax(Torch.randn(DType.FLOAT64, 4, 3), 1);
     Tensor target = Torch.randn(DType.FLOAT64, 3, 4);
@@ -103,9 +113,27 @@ class GradCheckTest {
         c("adaptive_avg_1x1", x -> F.adaptiveAvgPool2d(x.get(0), AdaptiveAvgPool2dOptions.of(1)), s(2, 3, 4, 4)),
         c("adaptive_max", x -> F.adaptiveMaxPool2d(x.get(0), AdaptiveMaxPool2dOptions.of(2, 3)), s(1, 2, 5, 7)),
         positive("lp_pool", x -> F.lpPool2d(x.get(0), LPPool2dOptions.of(2.5, 2).stride(1).ceilMode(true)), s(1, 1, 4, 5)),
+        c("conv2d", x -> F.conv2d(x.get(0), x.get(1), new Conv2dFuncOptions().bias(x.get(2)).padding(1)),
+            s(2, 3, 5, 4), s(4, 3, 3, 3), s(4)),
+        c("conv2d_stride_dilation_groups", x -> F.conv2d(x.get(0), x.get(1), new Conv2dFuncOptions().bias(x.get(2))
+            .stride(2, 1).padding(2, 1).dilation(2, 1).groups(2)), s(1, 4, 7, 6), s(6, 2, 3, 2), s(6)),
+        c("conv2d_same_even_kernel", x -> F.conv2d(x.get(0), x.get(1), new Conv2dFuncOptions().padding(Padding.SAME)),
+            s(2, 2, 5, 5), s(3, 2, 2, 4)),
+        c("conv2d_stride_beyond_kernel_unbatched", x -> F.conv2d(x.get(0), x.get(1),
+            new Conv2dFuncOptions().stride(3)), s(2, 8, 7), s(2, 2, 2, 2)),
+        c("conv2d_layer_reflect", x -> reflect.forward(x.get(0)), s(1, 2, 5, 6)),
+        c("conv2d_layer_replicate", x -> replicate.forward(x.get(0)), s(2, 2, 4, 4)),
+        c("conv2d_layer_circular_unbatched", x -> circular.forward(x.get(0)), s(2, 5, 4)),
         c("mlp", x -> F.crossEntropy(F.linear(F.linear(x.get(0), x.get(1), x.get(2)).sigmoid(), x.get(3)),
             labels), s(4, 5), s(6, 5), s(6), s(3, 6)));
     return list.stream().map(Arguments::of);
+  }
+
+  /** A float64 Conv2d(2, 3, 3) layer with padding {@code pad} in {@code mode}. */
+  private static Conv2d modeConv(PaddingMode mode, int pad) {
+    Conv2d layer = new Conv2d(Conv2dOptions.of(2, 3, 3).padding(pad).paddingMode(mode));
+    layer.toDouble();
+    return layer;
   }
 
   @ParameterizedTest(name = "{0}")

@@ -92,11 +92,11 @@ class Conv2dTest {
   }
 
   @Test
-  void forward_float64Input_throwsNamingTheDtype() {
+  void forward_float64InputOnFloat32Layer_throwsNamingTheDtypes() {
     Conv2d conv = new Conv2d(Conv2dOptions.of(1, 1, 3));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> conv.forward(Torch.zeros(DType.FLOAT64, 1, 1, 5, 5)));
-    assertTrue(e.getMessage().contains("torch.float64"), e.getMessage());
+    assertTrue(e.getMessage().contains("Input type (double) and bias type (float) should be the same"), e.getMessage());
   }
 
   @Test

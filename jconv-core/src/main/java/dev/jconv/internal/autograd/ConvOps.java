@@ -70,17 +70,22 @@ public final class ConvOps {
     }
 
     private ModePadding(Tensor input, PadMode mode, int top, int bottom, int left, int right) {
-      super(switch (mode) {
-        case REFLECT -> "ReflectionPad2DBackward0";
-        case REPLICATE -> "ReplicationPad2DBackward0";
-        case CIRCULAR -> "CopySlices";
-      }, input);
+      super(nodeName(mode), input);
       this.shape = input.shapeArray();
       this.mode = mode;
       this.top = top;
       this.bottom = bottom;
       this.left = left;
       this.right = right;
+    }
+
+    /** PyTorch's name of the padding's backward node. */
+    static String nodeName(PadMode mode) {
+      return switch (mode) {
+        case REFLECT -> "ReflectionPad2DBackward0";
+        case REPLICATE -> "ReplicationPad2DBackward0";
+        case CIRCULAR -> "CopySlices";
+      };
     }
 
     @Override

@@ -9,22 +9,21 @@ import dev.jconv.Tensor;
  * reference. {@code ./jconv bench}, the JMH benchmarks and {@code tools/bench/torch_bench.py} all
  * measure these same cases.
  */
-public sealed interface BenchCase permits ConvCase, PoolCase {
-
-  /** The case's fixed name, e.g. {@code res3x3_28}. */
-  String name();
-
-  /** The shape in a few words, e.g. {@code N8 C128 28x28 -> 128 k3 p1}. */
-  String describe();
-
-  /** Flops of one forward call (convolution) or bytes it must move (pooling). */
-  double work();
-
-  /** What {@link #work()} counts, and so the throughput unit. */
-  Unit unit();
+public sealed interface BenchCase extends Workload permits ConvCase, PoolCase {
 
   /** Fresh inputs, made after {@code Torch.manualSeed(0)} so that every run sees the same values. */
   Instance instance();
+
+  /** A suite case times its forward; {@link ConvBackwardCase} times a convolution's backward. */
+  @Override
+  default Pass pass() {
+    return Pass.FORWARD;
+  }
+
+  @Override
+  default Trial<Tensor> trial() {
+    return instance();
+  }
 
   /** Throughput units of the suite. */
   enum Unit {
@@ -50,8 +49,9 @@ public sealed interface BenchCase permits ConvCase, PoolCase {
   }
 
   /** A case's inputs, ready to run. */
-  interface Instance {
+  interface Instance extends Trial<Tensor> {
     /** One forward call through the public API ({@code F}), the output freshly allocated as a user's would be. */
+    @Override
     Tensor run();
 
     /**
@@ -59,6 +59,7 @@ public sealed interface BenchCase permits ConvCase, PoolCase {
      * the output (whole planes: the first and last image, several channels spread over the range).
      * Does not modify {@code out}.
      */
+    @Override
     CheckResult check(Tensor out);
   }
 }

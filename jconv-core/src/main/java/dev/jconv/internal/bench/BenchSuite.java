@@ -27,6 +27,9 @@ public final class BenchSuite {
       new ConvCase("dw3x3_112", 8, 32, 112, 112, 32, 3, 1, 1, 1, 32),
       new ConvCase("dilated", 8, 64, 56, 56, 64, 3, 1, 2, 2, 1));
 
+  /** The backward of every convolution case, in the same order (the poolings have no backward case). */
+  public static final List<ConvBackwardCase> CONV_BACKWARD = CONV.stream().map(ConvBackwardCase::new).toList();
+
   /** name, N, C, H, W, op, kernel, stride, padding. */
   public static final List<PoolCase> POOL = List.of(
       new PoolCase("maxpool_3s2", 8, 64, 112, 112, PoolCase.Op.MAX, 3, 2, 1),

@@ -4,6 +4,7 @@ import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.internal.Raw;
 import dev.jconv.internal.kernels.ConvAlgorithm;
+import dev.jconv.internal.kernels.ConvDouble;
 import dev.jconv.internal.kernels.ConvParams;
 import dev.jconv.internal.kernels.ConvSelector;
 import dev.jconv.internal.kernels.ModePad;
@@ -133,34 +134,74 @@ public final class Conv2dOp {
   }
 
   /**
-   * Checks that the input, weight and bias are float32 (the only dtype jconv convolves).
+   * Checks the dtypes as PyTorch does: the bias must have the input's dtype, then the weight too;
+   * jconv convolves float32 (the fast kernels) and float64.
    *
-   * @throws IllegalArgumentException naming the offending dtype
+   * @throws IllegalArgumentException with PyTorch's message naming the mismatch, or naming the dtype
+   *     jconv does not convolve
    */
   public static void checkDtypes(Tensor input, Tensor weight, Tensor bias) {
-    if (input.dtype() != DType.FLOAT32 || weight.dtype() != DType.FLOAT32
-        || (bias != null && bias.dtype() != DType.FLOAT32)) {
-      throw new IllegalArgumentException("conv2d computes in float32 only, but got input " + input.dtype().torchName()
-          + ", weight " + weight.dtype().torchName()
-          + (bias == null ? "" : ", bias " + bias.dtype().torchName()) + " (convert with toFloat())");
+    if (bias != null && bias.dtype() != input.dtype()) {
+      throw new IllegalArgumentException("Input type (" + cName(input.dtype()) + ") and bias type ("
+          + cName(bias.dtype()) + ") should be the same");
     }
+    if (weight.dtype() != input.dtype()) {
+      throw new IllegalArgumentException("expected scalar type " + scalarName(input.dtype()) + " but found "
+          + scalarName(weight.dtype()));
+    }
+    if (input.dtype() != DType.FLOAT32 && input.dtype() != DType.FLOAT64) {
+      throw new IllegalArgumentException("conv2d in jconv computes in float32 or float64, but got input"
+          + (bias == null ? " and weight" : ", weight and bias") + " of dtype " + input.dtype().torchName()
+          + " (convert with toFloat() or toDouble())");
+    }
+  }
+
+  /** PyTorch's C type name in its "Input type (double)" message. */
+  private static String cName(DType t) {
+    return switch (t) {
+      case FLOAT32 -> "float";
+      case FLOAT64 -> "double";
+      case INT64 -> "long int";
+      case BOOL -> "bool";
+    };
+  }
+
+  /** PyTorch's ScalarType name in its "expected scalar type Float" message. */
+  private static String scalarName(DType t) {
+    return switch (t) {
+      case FLOAT32 -> "Float";
+      case FLOAT64 -> "Double";
+      case INT64 -> "Long";
+      case BOOL -> "Bool";
+    };
   }
 
   /**
    * Runs a checked convolution and returns the output, shaped {@code (N, Cout, outH, outW)}, or
-   * {@code (Cout, outH, outW)} when {@code unbatched}. Reads the tensors, modifies nothing.
+   * {@code (Cout, outH, outW)} when {@code unbatched}; float64 tensors convolve in float64 (slow,
+   * exact-order direct loops), float32 ones on the fast kernels. Reads the tensors, modifies nothing.
    */
   public static Tensor run(ConvParams p, Tensor input, Tensor weight, Tensor bias, boolean unbatched) {
+    boolean dbl = input.dtype() == DType.FLOAT64;
     if (dev.jconv.autograd.Node.isRecording(input, weight, bias)) { // autograd hook (ConvolutionBackward0)
-      return dev.jconv.internal.autograd.ConvOps.Conv2d.apply(p, input, weight, bias, unbatched);
+      return dbl ? dev.jconv.internal.autograd.ConvDoubleOps.Conv2d.apply(p, input, weight, bias, unbatched)
+          : dev.jconv.internal.autograd.ConvOps.Conv2d.apply(p, input, weight, bias, unbatched);
+    }
+    int[] shape = unbatched ? new int[] {p.cout(), p.outH(), p.outW()}
+        : new int[] {p.n(), p.cout(), p.outH(), p.outW()};
+    if (dbl) {
+      double[] out = new double[p.outputLength()];
+      if (out.length > 0) {
+        ConvDouble.forward(p, Raw.doubles(input), Raw.doubles(weight), bias == null ? null : Raw.doubles(bias), out);
+      }
+      return Raw.wrap(out, shape);
     }
     float[] out = new float[p.outputLength()];
     if (out.length > 0) {
       ConvAlgorithm algorithm = ConvSelector.select(p);
       algorithm.forward(p, Raw.floats(input), Raw.floats(weight), bias == null ? null : Raw.floats(bias), out);
     }
-    return unbatched ? Raw.wrap(out, p.cout(), p.outH(), p.outW())
-        : Raw.wrap(out, p.n(), p.cout(), p.outH(), p.outW());
+    return Raw.wrap(out, shape);
   }
 
   /**
@@ -180,10 +221,12 @@ public final class Conv2dOp {
     ConvShapes.checkModePadding(mode, inputShape[rank - 2], top, bottom, rank - 2, rank, 6);
   }
 
-  /** A new tensor: {@code input} (3-D or 4-D float32) padded in its last two dimensions by {@code mode}. */
+  /** A new tensor: {@code input} (3-D or 4-D, float32 or float64) padded in its last two dimensions by {@code mode}. */
   public static Tensor modePad(Tensor input, PadMode mode, int top, int bottom, int left, int right) {
+    boolean dbl = input.dtype() == DType.FLOAT64;
     if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (ReflectionPad2DBackward0, ...)
-      return dev.jconv.internal.autograd.ConvOps.ModePadding.apply(input, mode, top, bottom, left, right);
+      return dbl ? dev.jconv.internal.autograd.ConvDoubleOps.ModePadding.apply(input, mode, top, bottom, left, right)
+          : dev.jconv.internal.autograd.ConvOps.ModePadding.apply(input, mode, top, bottom, left, right);
     }
     int[] s = input.shapeArray();
     int rank = s.length;
@@ -196,11 +239,13 @@ public final class Conv2dOp {
       throw new IllegalArgumentException("padded input of " + planes + " planes of " + oh + " x " + ow
           + " has more than the 2^31-1 (2147483647) elements a jconv tensor can hold");
     }
-    float[] out = ModePad.pad(Raw.floats(input), planes, h, w, top, bottom, left, right, mode);
     int[] shape = s.clone();
     shape[rank - 2] = (int) oh;
     shape[rank - 1] = (int) ow;
-    return Raw.wrap(out, shape);
+    if (dbl) {
+      return Raw.wrap(ModePad.pad(Raw.doubles(input), planes, h, w, top, bottom, left, right, mode), shape);
+    }
+    return Raw.wrap(ModePad.pad(Raw.floats(input), planes, h, w, top, bottom, left, right, mode), shape);
   }
 
   /** PyTorch's way of printing a shape in messages: {@code [4, 5, 12, 12]}. */

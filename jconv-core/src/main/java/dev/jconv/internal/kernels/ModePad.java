@@ -41,6 +41,44 @@ public final class ModePad {
     return out;
   }
 
+  /** {@link #pad(float[], int, int, int, int, int, int, int, PadMode)} in float64. */
+  public static double[] pad(double[] x, int planes, int h, int w, int top, int bottom, int left,
+      int right, PadMode mode) {
+    int oh = h + top + bottom;
+    int ow = w + left + right;
+    assert (long) planes * oh * ow <= Integer.MAX_VALUE;
+    double[] out = new double[planes * oh * ow];
+    for (int pl = 0, o = 0; pl < planes && out.length > 0; pl++) {
+      for (int i = 0; i < oh; i++) {
+        int row = pl * h * w + source(i - top, h, mode) * w;
+        for (int j = 0; j < ow; j++) {
+          out[o++] = x[row + source(j - left, w, mode)];
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The gradient of {@link #pad(double[], int, int, int, int, int, int, int, PadMode)}: each padded
+   * element's gradient {@code g} added to the element it was copied from.
+   */
+  public static double[] padBackward(double[] g, int planes, int h, int w, int top, int bottom, int left,
+      int right, PadMode mode) {
+    int oh = h + top + bottom;
+    int ow = w + left + right;
+    double[] out = new double[planes * h * w];
+    for (int pl = 0, o = 0; pl < planes && g.length > 0; pl++) {
+      for (int i = 0; i < oh; i++) {
+        int row = pl * h * w + source(i - top, h, mode) * w;
+        for (int j = 0; j < ow; j++) {
+          out[row + source(j - left, w, mode)] += g[o++];
+        }
+      }
+    }
+    return out;
+  }
+
   /** The source index in [0, size) for a padded index i in [-before, size + after). */
   static int source(int i, int size, PadMode mode) {
     if (i >= 0 && i < size) {

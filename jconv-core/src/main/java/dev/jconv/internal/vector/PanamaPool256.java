@@ -43,6 +43,8 @@ final class PanamaPool256 extends PanamaPooling {
   /** ATen's sum runs on 8-float vectors, so the mean uses at most 8 lanes (see planeSum). */
   private static final VectorSpecies<Float> MS = L > 8 ? FloatVector.SPECIES_256 : S;
   private static final int ML = MS.length();
+  /** Lane j of an ATen-lane vector to row j of a lanes-wide table ({@link #planeSumsOneRow}). */
+  private static final int[] LANE_ROWS = ramp(ML, 0, L);
 
   private static final int[] EVEN = ramp(L, 0, 2);
   private static final int[] ODD = ramp(L, 1, 2);
@@ -842,20 +844,46 @@ final class PanamaPool256 extends PanamaPooling {
       total += x[off + i];
     }
     for (int lane = 0; lane < 8; lane += ML) {
-      int base = off + lane;
-      FloatVector zero = FloatVector.zero(MS);
-      FloatVector a0 = zero.add(FloatVector.fromArray(MS, x, base));
-      for (int v = 4; v < vectors; v++) {
-        a0 = a0.add(FloatVector.fromArray(MS, x, base + v * 8));
-      }
-      a0 = a0.add(zero.add(FloatVector.fromArray(MS, x, base + 8)))
-          .add(zero.add(FloatVector.fromArray(MS, x, base + 16)))
-          .add(zero.add(FloatVector.fromArray(MS, x, base + 24)));
+      FloatVector a0 = oneRowLanes(x, off + lane, vectors);
       for (int l = 0; l < ML; l++) {
         total += a0.lane(l);
       }
     }
     return total;
+  }
+
+  /**
+   * ATen's lanes {@code [lane, lane + ML)} of a one-row plane of {@code vectors} 8-float vectors
+   * starting at {@code base - lane}: vector 0, then 4.., then 1, 2, 3, each added to a zero first.
+   */
+  private static FloatVector oneRowLanes(float[] x, int base, int vectors) {
+    FloatVector zero = FloatVector.zero(MS);
+    FloatVector a0 = zero.add(FloatVector.fromArray(MS, x, base));
+    for (int v = 4; v < vectors; v++) {
+      a0 = a0.add(FloatVector.fromArray(MS, x, base + v * 8));
+    }
+    return a0.add(zero.add(FloatVector.fromArray(MS, x, base + 8)))
+        .add(zero.add(FloatVector.fromArray(MS, x, base + 16)))
+        .add(zero.add(FloatVector.fromArray(MS, x, base + 24)));
+  }
+
+  @Override
+  void planeSumsOneRow(float[] x, int off, int n, int[] planeMap, float[] sums, float[] scratch) {
+    final int vectors = n / 8;
+    for (int p = 0; p < L; p++) {
+      for (int lane = 0; lane < 8; lane += ML) {
+        // ATen lane `lane + j` of plane p goes to scratch[(lane + j) * L + p]: one row per ATen lane.
+        oneRowLanes(x, off + p * n + lane, vectors).intoArray(scratch, lane * L + p, LANE_ROWS, 0);
+      }
+    }
+    FloatVector total = FloatVector.zero(S);
+    for (int i = vectors * 8; i < n; i++) {
+      total = total.add(FloatVector.fromArray(S, x, off + i, planeMap, 0));
+    }
+    for (int l = 0; l < 8; l++) {
+      total = total.add(FloatVector.fromArray(S, scratch, l * L));
+    }
+    total.intoArray(sums, 0);
   }
 
   /** c10's {@code CeilLog2}: 1 for x <= 2, else the bit length of x - 1. */

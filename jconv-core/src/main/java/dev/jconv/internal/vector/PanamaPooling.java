@@ -111,6 +111,16 @@ abstract class PanamaPooling implements PoolingKernels {
    */
   abstract float planeSum(float[] x, int off, int n, float[] acc);
 
+  /**
+   * {@link #planeSum} of {@link #lanes} consecutive planes of {@code 32 <= n < 64} floats each (one
+   * row of four 8-float vectors: ResNet's 7x7 maps) into {@code sums[0, lanes)}. Each plane's
+   * eight ATen lanes are computed as in {@code planeSum}; their in-order final additions, one long
+   * dependency chain per plane, run for all the planes at once, one plane per vector lane, which
+   * gives the same bits. {@code planeMap[i] = i * n}; {@code scratch} holds at least
+   * {@code 8 * lanes} floats.
+   */
+  abstract void planeSumsOneRow(float[] x, int off, int n, int[] planeMap, float[] sums, float[] scratch);
+
   // ---------------------------------------------------------------- shared plumbing
 
   /**
@@ -347,9 +357,22 @@ abstract class PanamaPooling implements PoolingKernels {
     final int grain = grain(p.inPlane(), p.outPlane());
     if (p.outH() == 1 && p.outW() == 1) {
       final int n = p.inPlane();
+      final int[] planeMap = new int[lanes];
+      for (int i = 0; i < lanes; i++) {
+        planeMap[i] = i * n;
+      }
+      final boolean oneRow = n >= 32 && n < 64;
       Parallel.forRange(p.planes(), grain, (start, end) -> {
-        float[] acc = new float[8];
-        for (int c = start; c < end; c++) {
+        float[] acc = new float[8 * lanes];
+        float[] sums = new float[lanes];
+        int c = start;
+        for (; oneRow && c + lanes <= end; c += lanes) {
+          planeSumsOneRow(x, xOff + c * n, n, planeMap, sums, acc);
+          for (int j = 0; j < lanes; j++) {
+            out[outOff + c + j] = sums[j] / n;
+          }
+        }
+        for (; c < end; c++) {
           out[outOff + c] = planeSum(x, xOff + c * n, n, acc) / n;
         }
       });

@@ -213,8 +213,14 @@ class PoolingProvidersTest {
     for (int len : new int[] {16 * 32 * 16, 16 * 32 * 16 + 37, 16 * 32 * 17 - 5, 100_003}) {
       checkGlobal(r, 1, len, 2);
     }
-    checkGlobal(r, 7, 49, 40); // ResNet's 7x7 maps, many planes
-    assertPairs(List.of(Kernel.GLOBAL_AVG), 1100);
+    checkGlobal(r, 7, 49, 40); // 343 floats per plane, many planes
+    // One row of ATen's four vectors (32..63 floats, ResNet's 7x7 maps): the kernels sum a vector's worth
+    // of planes at once; plane counts that leave remainders of every size.
+    for (int len = 32; len < 64; len++) {
+      checkGlobal(r, 1, len, 16 + 4 + len % 16);
+    }
+    checkGlobal(r, 7, 7, 67);
+    assertPairs(List.of(Kernel.GLOBAL_AVG), 1100 + 33);
   }
 
   private void checkGlobal(SplittableRandom r, int h, int w, int planes) {
