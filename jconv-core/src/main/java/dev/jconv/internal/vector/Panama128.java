@@ -373,6 +373,7 @@ final class Panama128 extends PanamaKernels {
   @Override
   void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff) {
+    // (The register blocks below are written by tools/gen_direct_channels.py.)
     // One method per register block, and one more per block of pixels: as one method the blocks
     // were too large for C1 ("out of virtual registers"), and a loop over all pixels made C2
     // compile it on-stack-replacement first, which took 0.5 s on a busy machine (the
