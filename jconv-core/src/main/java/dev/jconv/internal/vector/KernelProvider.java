@@ -103,4 +103,22 @@ public interface KernelProvider {
    */
   void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff);
+
+  /**
+   * {@link #directChannels} for consecutive pixels: pixel {@code i} reads
+   * {@code src[base + i + tapOff[t]]} at tap {@code t} (one output row of a convolution with stride 1
+   * along the width, over a zero-bordered copy of the input). One index then serves a whole block
+   * of pixels, which runs faster than {@code pixOff}. Only {@code out} is modified.
+   */
+  void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff);
+
+  /**
+   * The transpose of a pixel-major block into channel planes:
+   * {@code out[outOff + c*plane + i] = block[i*cpad + c]} for pixels {@code i < np} and channels
+   * {@code c < cout} (the layout change after {@link #directChannels}). Only {@code out} is
+   * modified.
+   */
+  void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane);
 }

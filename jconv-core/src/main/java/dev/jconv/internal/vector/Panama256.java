@@ -14,6 +14,9 @@ final class Panama256 extends PanamaKernels {
   private static final VectorSpecies<Float> S = PanamaConstants.F256;
   private static final int L = 256 / 32;
 
+  /** Patch depth from which directChannels uses its four-vector block (see there). */
+  private static final int DEEP_TAPS = 64;
+
   @Override
   int lanes() {
     return L;
@@ -344,137 +347,592 @@ final class Panama256 extends PanamaKernels {
   }
 
   @Override
+  void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    // A gather per vector of one channel's pixels (L loads in one instruction), then one
+    // contiguous store: about twice the scalar copy's speed on res_stem's 256 x 64 blocks.
+    int[] map = new int[L];
+    for (int l = 0; l < L; l++) {
+      map[l] = l * cpad;
+    }
+    int full = np / L * L;
+    for (int c = 0; c < cout; c++) {
+      int dst = outOff + c * plane;
+      int i = 0;
+      for (; i < full; i += L) {
+        FloatVector.fromArray(S, block, i * cpad + c, map, 0).intoArray(out, dst + i);
+      }
+      // The last pixels one by one: a masked gather and store ran no faster (LeNet's 10-pixel
+      // rows are all tail).
+      for (; i < np; i++) {
+        out[dst + i] = block[i * cpad + c];
+      }
+    }
+  }
+
+  @Override
   void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
       float[] bias, int cpad, float[] out, int outOff) {
-    // Eight pixels x one vector of channels = 8 accumulators; per tap one weight vector and
-    // eight broadcast input values feed eight FMAs.
-    int cv = 0;
-    // Two vectors of channels x six pixels = 12 accumulators when there are channels enough: per
-    // tap two weight loads and six broadcasts feed twelve FMAs.
-    for (; cv + 2 * L <= cpad; cv += 2 * L) {
-      FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
-      FloatVector vb1 = FloatVector.fromArray(S, bias, cv + L);
+    // (The register blocks below are written by tools/gen_direct_channels.py.)
+    // One method per register block, and one more per block of pixels: as one method the blocks
+    // were too large for C1 ("out of virtual registers"), and a loop over all pixels made C2
+    // compile it on-stack-replacement first, which took 0.5 s on a busy machine (the
+    // per-block method compiles in 0.07 s); until then the kernel runs 40x slower.
+    // The four-vector block only for deep patches: a small layer such as seed hardly gains from
+    // it and would wait longest for its compile.
+    int cv = taps >= DEEP_TAPS
+        ? gather4x6(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, 0) : 0;
+    cv = gather2x6(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    gather1x8(src, pixOff, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+  }
+
+  @Override
+  void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    // Pixel i of every tap reads src[q + i] from one index q: the JIT checks a block's bounds once
+    // and each broadcast is a single load, where directChannels pays an offset and a check per
+    // pixel (measured: 1v x 12 pixels runs at 78% of peak this way).
+    // (DirectChannelsConv uses it below four vectors of channels: no four-vector block here.)
+    int cv = row2x6(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, 0);
+    // A single vector of channels takes rows of whole 10-pixel blocks as they are (LeNet's
+    // 10-wide maps, which 12-pixel blocks would compute as 12), anything else in 12-pixel blocks.
+    if (np % 10 == 0 && np % 12 != 0) {
+      row1x10(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    } else {
+      row1x12(src, base, np, tapOff, taps, w, bias, cpad, out, outOff, cv);
+    }
+  }
+
+  // Four vectors of channels x six pixels = 24 accumulators, with 32 vector registers (AVX-256,
+  // the only 16-lane case): each broadcast input value feeds four FMAs (measured 1.2-1.3x the
+  // two-vector block on a strided 3x3 with 128 channels, and 1.2-1.4x four vectors x 4 pixels).
+  private static int gather4x6(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; L == 16 && cv + 4 * L <= cpad; cv += 4 * L) {
       int i = 0;
       for (; i + 6 <= np; i += 6) {
-        int p0 = pixOff[i];
-        int p1 = pixOff[i + 1];
-        int p2 = pixOff[i + 2];
-        int p3 = pixOff[i + 3];
-        int p4 = pixOff[i + 4];
-        int p5 = pixOff[i + 5];
-        FloatVector a00 = vb0;
-        FloatVector a01 = vb1;
-        FloatVector a10 = vb0;
-        FloatVector a11 = vb1;
-        FloatVector a20 = vb0;
-        FloatVector a21 = vb1;
-        FloatVector a30 = vb0;
-        FloatVector a31 = vb1;
-        FloatVector a40 = vb0;
-        FloatVector a41 = vb1;
-        FloatVector a50 = vb0;
-        FloatVector a51 = vb1;
-        for (int t = 0; t < taps; t++) {
-          int wi = t * cpad + cv;
-          FloatVector w0 = FloatVector.fromArray(S, w, wi);
-          FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-          int o = tapOff[t];
-          FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
-          a00 = x.fma(w0, a00);
-          a01 = x.fma(w1, a01);
-          x = FloatVector.broadcast(S, src[p1 + o]);
-          a10 = x.fma(w0, a10);
-          a11 = x.fma(w1, a11);
-          x = FloatVector.broadcast(S, src[p2 + o]);
-          a20 = x.fma(w0, a20);
-          a21 = x.fma(w1, a21);
-          x = FloatVector.broadcast(S, src[p3 + o]);
-          a30 = x.fma(w0, a30);
-          a31 = x.fma(w1, a31);
-          x = FloatVector.broadcast(S, src[p4 + o]);
-          a40 = x.fma(w0, a40);
-          a41 = x.fma(w1, a41);
-          x = FloatVector.broadcast(S, src[p5 + o]);
-          a50 = x.fma(w0, a50);
-          a51 = x.fma(w1, a51);
-        }
-        int o = outOff + i * cpad + cv;
-        a00.intoArray(out, o);
-        a01.intoArray(out, o + L);
-        a10.intoArray(out, o + cpad);
-        a11.intoArray(out, o + cpad + L);
-        a20.intoArray(out, o + 2 * cpad);
-        a21.intoArray(out, o + 2 * cpad + L);
-        a30.intoArray(out, o + 3 * cpad);
-        a31.intoArray(out, o + 3 * cpad + L);
-        a40.intoArray(out, o + 4 * cpad);
-        a41.intoArray(out, o + 4 * cpad + L);
-        a50.intoArray(out, o + 5 * cpad);
-        a51.intoArray(out, o + 5 * cpad + L);
+        gather4x6Block(src, pixOff, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
       }
       for (; i < np; i++) {
-        FloatVector a0 = vb0;
-        FloatVector a1 = vb1;
-        int pi = pixOff[i];
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        FloatVector a1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+        FloatVector a2 = FloatVector.fromArray(S, bias, cv + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, bias, cv + 3 * L);
+        int q = pixOff[i];
         for (int t = 0; t < taps; t++) {
-          FloatVector x = FloatVector.broadcast(S, src[pi + tapOff[t]]);
-          a0 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv), a0);
-          a1 = x.fma(FloatVector.fromArray(S, w, t * cpad + cv + L), a1);
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+          a1 = x.fma(FloatVector.fromArray(S, w, wi + 1 * L), a1);
+          a2 = x.fma(FloatVector.fromArray(S, w, wi + 2 * L), a2);
+          a3 = x.fma(FloatVector.fromArray(S, w, wi + 3 * L), a3);
         }
         a0.intoArray(out, outOff + i * cpad + cv);
-        a1.intoArray(out, outOff + i * cpad + cv + L);
+        a1.intoArray(out, outOff + i * cpad + cv + 1 * L);
+        a2.intoArray(out, outOff + i * cpad + cv + 2 * L);
+        a3.intoArray(out, outOff + i * cpad + cv + 3 * L);
       }
     }
-    for (; cv < cpad; cv += L) {
-      FloatVector vb = FloatVector.fromArray(S, bias, cv);
+    return cv;
+  }
+
+  /** Pixels i .. i+5, channels cv .. cv + 4L - 1 (see the caller). */
+  private static void gather4x6Block(float[] src, int[] pixOff, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    int p0 = pixOff[i + 0];
+    int p1 = pixOff[i + 1];
+    int p2 = pixOff[i + 2];
+    int p3 = pixOff[i + 3];
+    int p4 = pixOff[i + 4];
+    int p5 = pixOff[i + 5];
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector vb1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+    FloatVector vb2 = FloatVector.fromArray(S, bias, cv + 2 * L);
+    FloatVector vb3 = FloatVector.fromArray(S, bias, cv + 3 * L);
+    FloatVector a0_0 = vb0;
+    FloatVector a0_1 = vb1;
+    FloatVector a0_2 = vb2;
+    FloatVector a0_3 = vb3;
+    FloatVector a1_0 = vb0;
+    FloatVector a1_1 = vb1;
+    FloatVector a1_2 = vb2;
+    FloatVector a1_3 = vb3;
+    FloatVector a2_0 = vb0;
+    FloatVector a2_1 = vb1;
+    FloatVector a2_2 = vb2;
+    FloatVector a2_3 = vb3;
+    FloatVector a3_0 = vb0;
+    FloatVector a3_1 = vb1;
+    FloatVector a3_2 = vb2;
+    FloatVector a3_3 = vb3;
+    FloatVector a4_0 = vb0;
+    FloatVector a4_1 = vb1;
+    FloatVector a4_2 = vb2;
+    FloatVector a4_3 = vb3;
+    FloatVector a5_0 = vb0;
+    FloatVector a5_1 = vb1;
+    FloatVector a5_2 = vb2;
+    FloatVector a5_3 = vb3;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+      FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+      int o = tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
+      a0_0 = x.fma(w0, a0_0);
+      a0_1 = x.fma(w1, a0_1);
+      a0_2 = x.fma(w2, a0_2);
+      a0_3 = x.fma(w3, a0_3);
+      x = FloatVector.broadcast(S, src[p1 + o]);
+      a1_0 = x.fma(w0, a1_0);
+      a1_1 = x.fma(w1, a1_1);
+      a1_2 = x.fma(w2, a1_2);
+      a1_3 = x.fma(w3, a1_3);
+      x = FloatVector.broadcast(S, src[p2 + o]);
+      a2_0 = x.fma(w0, a2_0);
+      a2_1 = x.fma(w1, a2_1);
+      a2_2 = x.fma(w2, a2_2);
+      a2_3 = x.fma(w3, a2_3);
+      x = FloatVector.broadcast(S, src[p3 + o]);
+      a3_0 = x.fma(w0, a3_0);
+      a3_1 = x.fma(w1, a3_1);
+      a3_2 = x.fma(w2, a3_2);
+      a3_3 = x.fma(w3, a3_3);
+      x = FloatVector.broadcast(S, src[p4 + o]);
+      a4_0 = x.fma(w0, a4_0);
+      a4_1 = x.fma(w1, a4_1);
+      a4_2 = x.fma(w2, a4_2);
+      a4_3 = x.fma(w3, a4_3);
+      x = FloatVector.broadcast(S, src[p5 + o]);
+      a5_0 = x.fma(w0, a5_0);
+      a5_1 = x.fma(w1, a5_1);
+      a5_2 = x.fma(w2, a5_2);
+      a5_3 = x.fma(w3, a5_3);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a0_1.intoArray(out, oi + L);
+    a0_2.intoArray(out, oi + 2 * L);
+    a0_3.intoArray(out, oi + 3 * L);
+    a1_0.intoArray(out, oi + cpad);
+    a1_1.intoArray(out, oi + cpad + L);
+    a1_2.intoArray(out, oi + cpad + 2 * L);
+    a1_3.intoArray(out, oi + cpad + 3 * L);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a2_1.intoArray(out, oi + 2 * cpad + L);
+    a2_2.intoArray(out, oi + 2 * cpad + 2 * L);
+    a2_3.intoArray(out, oi + 2 * cpad + 3 * L);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a3_1.intoArray(out, oi + 3 * cpad + L);
+    a3_2.intoArray(out, oi + 3 * cpad + 2 * L);
+    a3_3.intoArray(out, oi + 3 * cpad + 3 * L);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a4_1.intoArray(out, oi + 4 * cpad + L);
+    a4_2.intoArray(out, oi + 4 * cpad + 2 * L);
+    a4_3.intoArray(out, oi + 4 * cpad + 3 * L);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a5_1.intoArray(out, oi + 5 * cpad + L);
+    a5_2.intoArray(out, oi + 5 * cpad + 2 * L);
+    a5_3.intoArray(out, oi + 5 * cpad + 3 * L);
+  }
+
+  // Two vectors of channels x six pixels = 12 accumulators: fits the 16 registers of AVX2.
+  private static int gather2x6(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv + 2 * L <= cpad; cv += 2 * L) {
       int i = 0;
-      for (; i + 8 <= np; i += 8) {
-        int p0 = pixOff[i];
-        int p1 = pixOff[i + 1];
-        int p2 = pixOff[i + 2];
-        int p3 = pixOff[i + 3];
-        int p4 = pixOff[i + 4];
-        int p5 = pixOff[i + 5];
-        int p6 = pixOff[i + 6];
-        int p7 = pixOff[i + 7];
-        FloatVector a0 = vb;
-        FloatVector a1 = vb;
-        FloatVector a2 = vb;
-        FloatVector a3 = vb;
-        FloatVector a4 = vb;
-        FloatVector a5 = vb;
-        FloatVector a6 = vb;
-        FloatVector a7 = vb;
-        for (int t = 0; t < taps; t++) {
-          FloatVector wv = FloatVector.fromArray(S, w, t * cpad + cv);
-          int o = tapOff[t];
-          a0 = FloatVector.broadcast(S, src[p0 + o]).fma(wv, a0);
-          a1 = FloatVector.broadcast(S, src[p1 + o]).fma(wv, a1);
-          a2 = FloatVector.broadcast(S, src[p2 + o]).fma(wv, a2);
-          a3 = FloatVector.broadcast(S, src[p3 + o]).fma(wv, a3);
-          a4 = FloatVector.broadcast(S, src[p4 + o]).fma(wv, a4);
-          a5 = FloatVector.broadcast(S, src[p5 + o]).fma(wv, a5);
-          a6 = FloatVector.broadcast(S, src[p6 + o]).fma(wv, a6);
-          a7 = FloatVector.broadcast(S, src[p7 + o]).fma(wv, a7);
-        }
-        int o = outOff + i * cpad + cv;
-        a0.intoArray(out, o);
-        a1.intoArray(out, o + cpad);
-        a2.intoArray(out, o + 2 * cpad);
-        a3.intoArray(out, o + 3 * cpad);
-        a4.intoArray(out, o + 4 * cpad);
-        a5.intoArray(out, o + 5 * cpad);
-        a6.intoArray(out, o + 6 * cpad);
-        a7.intoArray(out, o + 7 * cpad);
+      for (; i + 6 <= np; i += 6) {
+        gather2x6Block(src, pixOff, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
       }
       for (; i < np; i++) {
-        FloatVector a = vb;
-        int pi = pixOff[i];
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        FloatVector a1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+        int q = pixOff[i];
         for (int t = 0; t < taps; t++) {
-          a = FloatVector.broadcast(S, src[pi + tapOff[t]]).fma(FloatVector.fromArray(S, w, t * cpad + cv), a);
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+          a1 = x.fma(FloatVector.fromArray(S, w, wi + 1 * L), a1);
         }
-        a.intoArray(out, outOff + i * cpad + cv);
+        a0.intoArray(out, outOff + i * cpad + cv);
+        a1.intoArray(out, outOff + i * cpad + cv + 1 * L);
       }
     }
+    return cv;
+  }
+
+  /** Pixels i .. i+5, channels cv .. cv + 2L - 1 (see the caller). */
+  private static void gather2x6Block(float[] src, int[] pixOff, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    int p0 = pixOff[i + 0];
+    int p1 = pixOff[i + 1];
+    int p2 = pixOff[i + 2];
+    int p3 = pixOff[i + 3];
+    int p4 = pixOff[i + 4];
+    int p5 = pixOff[i + 5];
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector vb1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+    FloatVector a0_0 = vb0;
+    FloatVector a0_1 = vb1;
+    FloatVector a1_0 = vb0;
+    FloatVector a1_1 = vb1;
+    FloatVector a2_0 = vb0;
+    FloatVector a2_1 = vb1;
+    FloatVector a3_0 = vb0;
+    FloatVector a3_1 = vb1;
+    FloatVector a4_0 = vb0;
+    FloatVector a4_1 = vb1;
+    FloatVector a5_0 = vb0;
+    FloatVector a5_1 = vb1;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+      int o = tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
+      a0_0 = x.fma(w0, a0_0);
+      a0_1 = x.fma(w1, a0_1);
+      x = FloatVector.broadcast(S, src[p1 + o]);
+      a1_0 = x.fma(w0, a1_0);
+      a1_1 = x.fma(w1, a1_1);
+      x = FloatVector.broadcast(S, src[p2 + o]);
+      a2_0 = x.fma(w0, a2_0);
+      a2_1 = x.fma(w1, a2_1);
+      x = FloatVector.broadcast(S, src[p3 + o]);
+      a3_0 = x.fma(w0, a3_0);
+      a3_1 = x.fma(w1, a3_1);
+      x = FloatVector.broadcast(S, src[p4 + o]);
+      a4_0 = x.fma(w0, a4_0);
+      a4_1 = x.fma(w1, a4_1);
+      x = FloatVector.broadcast(S, src[p5 + o]);
+      a5_0 = x.fma(w0, a5_0);
+      a5_1 = x.fma(w1, a5_1);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a0_1.intoArray(out, oi + L);
+    a1_0.intoArray(out, oi + cpad);
+    a1_1.intoArray(out, oi + cpad + L);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a2_1.intoArray(out, oi + 2 * cpad + L);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a3_1.intoArray(out, oi + 3 * cpad + L);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a4_1.intoArray(out, oi + 4 * cpad + L);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a5_1.intoArray(out, oi + 5 * cpad + L);
+  }
+
+  // One vector of channels (LeNet's 16 outputs) x eight pixels.
+  private static int gather1x8(float[] src, int[] pixOff, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv < cpad; cv += L) {
+      int i = 0;
+      for (; i + 8 <= np; i += 8) {
+        gather1x8Block(src, pixOff, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        int q = pixOff[i];
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+      }
+    }
+    return cv;
+  }
+
+  /** Pixels i .. i+7, channels cv .. cv + L - 1 (see the caller). */
+  private static void gather1x8Block(float[] src, int[] pixOff, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    int p0 = pixOff[i + 0];
+    int p1 = pixOff[i + 1];
+    int p2 = pixOff[i + 2];
+    int p3 = pixOff[i + 3];
+    int p4 = pixOff[i + 4];
+    int p5 = pixOff[i + 5];
+    int p6 = pixOff[i + 6];
+    int p7 = pixOff[i + 7];
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector a0_0 = vb0;
+    FloatVector a1_0 = vb0;
+    FloatVector a2_0 = vb0;
+    FloatVector a3_0 = vb0;
+    FloatVector a4_0 = vb0;
+    FloatVector a5_0 = vb0;
+    FloatVector a6_0 = vb0;
+    FloatVector a7_0 = vb0;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int o = tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[p0 + o]);
+      a0_0 = x.fma(w0, a0_0);
+      x = FloatVector.broadcast(S, src[p1 + o]);
+      a1_0 = x.fma(w0, a1_0);
+      x = FloatVector.broadcast(S, src[p2 + o]);
+      a2_0 = x.fma(w0, a2_0);
+      x = FloatVector.broadcast(S, src[p3 + o]);
+      a3_0 = x.fma(w0, a3_0);
+      x = FloatVector.broadcast(S, src[p4 + o]);
+      a4_0 = x.fma(w0, a4_0);
+      x = FloatVector.broadcast(S, src[p5 + o]);
+      a5_0 = x.fma(w0, a5_0);
+      x = FloatVector.broadcast(S, src[p6 + o]);
+      a6_0 = x.fma(w0, a6_0);
+      x = FloatVector.broadcast(S, src[p7 + o]);
+      a7_0 = x.fma(w0, a7_0);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a1_0.intoArray(out, oi + cpad);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a6_0.intoArray(out, oi + 6 * cpad);
+    a7_0.intoArray(out, oi + 7 * cpad);
+  }
+
+  // Two vectors of channels x six pixels = 12 accumulators: fits the 16 registers of AVX2.
+  private static int row2x6(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv + 2 * L <= cpad; cv += 2 * L) {
+      int i = 0;
+      for (; i + 6 <= np; i += 6) {
+        row2x6Block(src, base, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        FloatVector a1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+        int q = base + i;
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+          a1 = x.fma(FloatVector.fromArray(S, w, wi + 1 * L), a1);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+        a1.intoArray(out, outOff + i * cpad + cv + 1 * L);
+      }
+    }
+    return cv;
+  }
+
+  /** Pixels i .. i+5, channels cv .. cv + 2L - 1 (see the caller). */
+  private static void row2x6Block(float[] src, int base, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector vb1 = FloatVector.fromArray(S, bias, cv + 1 * L);
+    FloatVector a0_0 = vb0;
+    FloatVector a0_1 = vb1;
+    FloatVector a1_0 = vb0;
+    FloatVector a1_1 = vb1;
+    FloatVector a2_0 = vb0;
+    FloatVector a2_1 = vb1;
+    FloatVector a3_0 = vb0;
+    FloatVector a3_1 = vb1;
+    FloatVector a4_0 = vb0;
+    FloatVector a4_1 = vb1;
+    FloatVector a5_0 = vb0;
+    FloatVector a5_1 = vb1;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * L);
+      int q = base + i + tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[q]);
+      a0_0 = x.fma(w0, a0_0);
+      a0_1 = x.fma(w1, a0_1);
+      x = FloatVector.broadcast(S, src[q + 1]);
+      a1_0 = x.fma(w0, a1_0);
+      a1_1 = x.fma(w1, a1_1);
+      x = FloatVector.broadcast(S, src[q + 2]);
+      a2_0 = x.fma(w0, a2_0);
+      a2_1 = x.fma(w1, a2_1);
+      x = FloatVector.broadcast(S, src[q + 3]);
+      a3_0 = x.fma(w0, a3_0);
+      a3_1 = x.fma(w1, a3_1);
+      x = FloatVector.broadcast(S, src[q + 4]);
+      a4_0 = x.fma(w0, a4_0);
+      a4_1 = x.fma(w1, a4_1);
+      x = FloatVector.broadcast(S, src[q + 5]);
+      a5_0 = x.fma(w0, a5_0);
+      a5_1 = x.fma(w1, a5_1);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a0_1.intoArray(out, oi + L);
+    a1_0.intoArray(out, oi + cpad);
+    a1_1.intoArray(out, oi + cpad + L);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a2_1.intoArray(out, oi + 2 * cpad + L);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a3_1.intoArray(out, oi + 3 * cpad + L);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a4_1.intoArray(out, oi + 4 * cpad + L);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a5_1.intoArray(out, oi + 5 * cpad + L);
+  }
+
+  // One vector of channels (LeNet's 16 outputs) x twelve pixels.
+  private static int row1x12(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv < cpad; cv += L) {
+      int i = 0;
+      for (; i + 12 <= np; i += 12) {
+        row1x12Block(src, base, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        int q = base + i;
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+      }
+    }
+    return cv;
+  }
+
+  /** Pixels i .. i+11, channels cv .. cv + L - 1 (see the caller). */
+  private static void row1x12Block(float[] src, int base, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector a0_0 = vb0;
+    FloatVector a1_0 = vb0;
+    FloatVector a2_0 = vb0;
+    FloatVector a3_0 = vb0;
+    FloatVector a4_0 = vb0;
+    FloatVector a5_0 = vb0;
+    FloatVector a6_0 = vb0;
+    FloatVector a7_0 = vb0;
+    FloatVector a8_0 = vb0;
+    FloatVector a9_0 = vb0;
+    FloatVector a10_0 = vb0;
+    FloatVector a11_0 = vb0;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int q = base + i + tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[q]);
+      a0_0 = x.fma(w0, a0_0);
+      x = FloatVector.broadcast(S, src[q + 1]);
+      a1_0 = x.fma(w0, a1_0);
+      x = FloatVector.broadcast(S, src[q + 2]);
+      a2_0 = x.fma(w0, a2_0);
+      x = FloatVector.broadcast(S, src[q + 3]);
+      a3_0 = x.fma(w0, a3_0);
+      x = FloatVector.broadcast(S, src[q + 4]);
+      a4_0 = x.fma(w0, a4_0);
+      x = FloatVector.broadcast(S, src[q + 5]);
+      a5_0 = x.fma(w0, a5_0);
+      x = FloatVector.broadcast(S, src[q + 6]);
+      a6_0 = x.fma(w0, a6_0);
+      x = FloatVector.broadcast(S, src[q + 7]);
+      a7_0 = x.fma(w0, a7_0);
+      x = FloatVector.broadcast(S, src[q + 8]);
+      a8_0 = x.fma(w0, a8_0);
+      x = FloatVector.broadcast(S, src[q + 9]);
+      a9_0 = x.fma(w0, a9_0);
+      x = FloatVector.broadcast(S, src[q + 10]);
+      a10_0 = x.fma(w0, a10_0);
+      x = FloatVector.broadcast(S, src[q + 11]);
+      a11_0 = x.fma(w0, a11_0);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a1_0.intoArray(out, oi + cpad);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a6_0.intoArray(out, oi + 6 * cpad);
+    a7_0.intoArray(out, oi + 7 * cpad);
+    a8_0.intoArray(out, oi + 8 * cpad);
+    a9_0.intoArray(out, oi + 9 * cpad);
+    a10_0.intoArray(out, oi + 10 * cpad);
+    a11_0.intoArray(out, oi + 11 * cpad);
+  }
+
+  // One vector of channels (LeNet's 16 outputs) x ten pixels.
+  private static int row1x10(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff, int cv) {
+    for (; cv < cpad; cv += L) {
+      int i = 0;
+      for (; i + 10 <= np; i += 10) {
+        row1x10Block(src, base, i, tapOff, taps, w, bias, cpad, cv, out, outOff);
+      }
+      for (; i < np; i++) {
+        FloatVector a0 = FloatVector.fromArray(S, bias, cv);
+        int q = base + i;
+        for (int t = 0; t < taps; t++) {
+          FloatVector x = FloatVector.broadcast(S, src[q + tapOff[t]]);
+          int wi = t * cpad + cv;
+          a0 = x.fma(FloatVector.fromArray(S, w, wi), a0);
+        }
+        a0.intoArray(out, outOff + i * cpad + cv);
+      }
+    }
+    return cv;
+  }
+
+  /** Pixels i .. i+9, channels cv .. cv + L - 1 (see the caller). */
+  private static void row1x10Block(float[] src, int base, int i, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, int cv, float[] out, int outOff) {
+    FloatVector vb0 = FloatVector.fromArray(S, bias, cv);
+    FloatVector a0_0 = vb0;
+    FloatVector a1_0 = vb0;
+    FloatVector a2_0 = vb0;
+    FloatVector a3_0 = vb0;
+    FloatVector a4_0 = vb0;
+    FloatVector a5_0 = vb0;
+    FloatVector a6_0 = vb0;
+    FloatVector a7_0 = vb0;
+    FloatVector a8_0 = vb0;
+    FloatVector a9_0 = vb0;
+    for (int t = 0; t < taps; t++) {
+      int wi = t * cpad + cv;
+      FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      int q = base + i + tapOff[t];
+      FloatVector x = FloatVector.broadcast(S, src[q]);
+      a0_0 = x.fma(w0, a0_0);
+      x = FloatVector.broadcast(S, src[q + 1]);
+      a1_0 = x.fma(w0, a1_0);
+      x = FloatVector.broadcast(S, src[q + 2]);
+      a2_0 = x.fma(w0, a2_0);
+      x = FloatVector.broadcast(S, src[q + 3]);
+      a3_0 = x.fma(w0, a3_0);
+      x = FloatVector.broadcast(S, src[q + 4]);
+      a4_0 = x.fma(w0, a4_0);
+      x = FloatVector.broadcast(S, src[q + 5]);
+      a5_0 = x.fma(w0, a5_0);
+      x = FloatVector.broadcast(S, src[q + 6]);
+      a6_0 = x.fma(w0, a6_0);
+      x = FloatVector.broadcast(S, src[q + 7]);
+      a7_0 = x.fma(w0, a7_0);
+      x = FloatVector.broadcast(S, src[q + 8]);
+      a8_0 = x.fma(w0, a8_0);
+      x = FloatVector.broadcast(S, src[q + 9]);
+      a9_0 = x.fma(w0, a9_0);
+    }
+    int oi = outOff + i * cpad + cv;
+    a0_0.intoArray(out, oi);
+    a1_0.intoArray(out, oi + cpad);
+    a2_0.intoArray(out, oi + 2 * cpad);
+    a3_0.intoArray(out, oi + 3 * cpad);
+    a4_0.intoArray(out, oi + 4 * cpad);
+    a5_0.intoArray(out, oi + 5 * cpad);
+    a6_0.intoArray(out, oi + 6 * cpad);
+    a7_0.intoArray(out, oi + 7 * cpad);
+    a8_0.intoArray(out, oi + 8 * cpad);
+    a9_0.intoArray(out, oi + 9 * cpad);
   }
 }

@@ -50,6 +50,14 @@ abstract class PanamaKernels {
   abstract void directChannels(float[] src, int[] pixOff, int np, int[] tapOff, int taps,
       float[] w, float[] bias, int cpad, float[] out, int outOff);
 
+  /** See {@link KernelProvider#blockToPlanes}. */
+  abstract void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane);
+
+  /** See {@link KernelProvider#directChannelsRow}. */
+  abstract void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps,
+      float[] w, float[] bias, int cpad, float[] out, int outOff);
+
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaKernels forBits(int bits) {
     return switch (bits) {

@@ -105,6 +105,18 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    kernels.directChannelsRow(src, base, np, tapOff, taps, w, bias, cpad, out, outOff);
+  }
+
+  @Override
+  public void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    kernels.blockToPlanes(block, np, cpad, cout, out, outOff, plane);
+  }
+
+  @Override
   public String toString() {
     return "panama(" + bits + " bits)";
   }

@@ -129,4 +129,31 @@ public final class PlainProvider implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public void directChannelsRow(float[] src, int base, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cpad, float[] out, int outOff) {
+    for (int i = 0; i < np; i++) {
+      int o = outOff + i * cpad;
+      System.arraycopy(bias, 0, out, o, cpad);
+      for (int t = 0; t < taps; t++) {
+        float xv = src[base + i + tapOff[t]];
+        int wt = t * cpad;
+        for (int c = 0; c < cpad; c++) {
+          out[o + c] = Math.fma(w[wt + c], xv, out[o + c]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
+      int plane) {
+    for (int c = 0; c < cout; c++) {
+      int dst = outOff + c * plane;
+      for (int i = 0; i < np; i++) {
+        out[dst + i] = block[i * cpad + c];
+      }
+    }
+  }
 }

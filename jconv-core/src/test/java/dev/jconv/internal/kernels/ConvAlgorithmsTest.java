@@ -63,6 +63,9 @@ class ConvAlgorithmsTest {
     {2, 5, 13, 11, 6, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      // dilated 2, 'same'
     {1, 3, 17, 13, 4, 1, 3, 3, 1, 1, 0, 5, 4, 0, 3, 2},      // dilations 3 and 2, uneven padding
     {1, 18, 9, 9, 17, 1, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1},      // dilated rows only
+    {1, 8, 9, 35, 64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // deep patch, 64 outputs, 35-wide rows
+    {2, 8, 15, 45, 70, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},     // the same strided, 70 outputs
+    {3, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1},     // LeNet's second layer: 10-wide rows
   };
 
   /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
@@ -72,7 +75,7 @@ class ConvAlgorithmsTest {
   private static final int DILATED_CONFIGS = 3;
 
   /** Configurations above that DIRECT runs (groups 1, stride 1 along the width). */
-  private static final int DIRECT_CONFIGS = 18;
+  private static final int DIRECT_CONFIGS = 20;
 
   @Test
   void everyAlgorithm_matchesReference_onAwkwardConfigs() {
@@ -144,7 +147,7 @@ class ConvAlgorithmsTest {
     assertEquals(CONFIGS.length * np, checked.get(ConvAlgorithm.IM2COL_GEMM));
     assertEquals(4, pointwise, "the table should keep its pointwise configurations");
     assertEquals(pointwise * np, checked.get(ConvAlgorithm.POINTWISE_GEMM));
-    assertEquals(5, winograd, "the table should keep its 3x3 stride-1 configurations");
+    assertEquals(6, winograd, "the table should keep its 3x3 stride-1 configurations");
     assertEquals(winograd * np, checked.get(ConvAlgorithm.WINOGRAD));
     for (ConvAlgorithm alg : ConvAlgorithm.values()) {
       if (alg != ConvAlgorithm.REFERENCE) {
