@@ -114,6 +114,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Untimed warm-up samples per case and framework (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "1500",
+      description = "jconv's warm-up goes on past --warmup samples until it has lasted this long, so that the JIT "
+          + "has compiled the case's kernels before it is timed (default: ${DEFAULT-VALUE}).")
+  double warmupMs;
+
   @Option(names = "--sample-ms", paramLabel = "MS", defaultValue = "100",
       description = "Least length of one sample: calls are repeated until it is reached, and the sample's"
           + " figure is its time per call (default: ${DEFAULT-VALUE}).")
@@ -227,6 +232,9 @@ final class BenchCommand implements Callable<Integer> {
     if (warmup < 0) {
       throw usage("--warmup must be 0 or more, got " + warmup);
     }
+    if (!(warmupMs >= 0) || Double.isInfinite(warmupMs)) {
+      throw usage("--warmup-ms must be 0 or more, got " + warmupMs);
+    }
     if (!(sampleMs > 0) || Double.isInfinite(sampleMs)) {
       throw usage("--sample-ms must be a positive number of milliseconds, got " + sampleMs);
     }
@@ -301,7 +309,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     h.put("compare", torch);
     h.put("timing", "median of " + iterations + " samples of >= " + BenchReport.json(sampleMs) + " ms after "
-        + warmup + " warm-up sample" + (warmup == 1 ? "" : "s") + (servers.isEmpty() ? "" : "; jconv and PyTorch samples alternate"));
+        + warmup + " warm-up sample" + (warmup == 1 ? "" : "s") + " (jconv: and >= " + BenchReport.json(warmupMs)
+        + " ms)" + (servers.isEmpty() ? "" : "; jconv and PyTorch samples alternate"));
     h.put("ratio", "jconv throughput / PyTorch throughput (> 1: jconv faster)");
     StringBuilder peak = new StringBuilder();
     for (int i = 0; i < peakGflops.size(); i++) {
@@ -356,9 +365,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     Supplier<?> fn = trial::run;
     int reps = Sampler.calibrate(fn, sampleMs);
-    for (int i = 0; i < warmup; i++) {
+    long warmStart = System.nanoTime();
+    for (int i = 0; i < warmup || (System.nanoTime() - warmStart) / 1e6 < warmupMs; i++) {
       // The first calls run before the JIT has compiled the kernels (Vector API code is ~100x slower
-      // interpreted): calibrated on them alone, a sample would be a few calls, far shorter than asked.
+      // interpreted, and C2 may take half a second on a busy machine): calibrated on them alone, a sample
+      // would be a few calls, far shorter than asked, and timed too early it would measure the interpreter.
       reps = Sampler.reps(Sampler.sample(fn, reps), sampleMs);
     }
     String note = null;

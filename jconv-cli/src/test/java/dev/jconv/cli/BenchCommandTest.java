@@ -33,7 +33,7 @@ import picocli.CommandLine;
  * that speak the server protocol of tools/bench/torch_bench.py, so no Python is needed.
  */
 class BenchCommandTest {
-  private static final String[] QUICK = {"--threads", "1", "--iterations", "2", "--warmup", "0", "--sample-ms", "1"};
+  private static final String[] QUICK = {"--threads", "1", "--iterations", "2", "--warmup", "0", "--warmup-ms", "0", "--sample-ms", "1"};
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir

@@ -27,6 +27,7 @@ class BenchUsageTest {
       "--threads|1,-2|jconv bench: --threads: thread counts must be at least 1, got -2",
       "--iterations|0|jconv bench: --iterations must be at least 1, got 0",
       "--warmup|-1|jconv bench: --warmup must be 0 or more, got -1",
+      "--warmup-ms|-5|jconv bench: --warmup-ms must be 0 or more, got -5.0",
       "--sample-ms|0|jconv bench: --sample-ms must be a positive number of milliseconds, got 0.0",
       "--sample-ms|NaN|jconv bench: --sample-ms must be a positive number of milliseconds, got NaN",
       "--peak-gflops|265,0|jconv bench: --peak-gflops: peaks must be positive numbers, got 0.0",
@@ -63,7 +64,7 @@ class BenchUsageTest {
     Run run = Run.of("bench", "--help");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().startsWith("Usage: jconv bench"), run.out());
-    for (String option : new String[] {"--threads", "--cases", "--compare", "--iterations", "--warmup", "--sample-ms",
+    for (String option : new String[] {"--threads", "--cases", "--compare", "--iterations", "--warmup", "--warmup-ms", "--sample-ms",
         "--json", "--list", "--backward", "--peak-gflops", "--peak-gbs", "--python", "--torch-script"}) {
       assertTrue(run.out().contains(option), option);
     }
