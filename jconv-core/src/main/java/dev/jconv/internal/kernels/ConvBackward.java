@@ -1,6 +1,7 @@
 package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.PackedMatrix;
 import java.util.Arrays;
 
 /**
@@ -32,6 +33,13 @@ public final class ConvBackward {
    */
   static final int MAX_PARTIAL_FLOATS = 1 << 18;
 
+  /**
+   * Largest unfolded chunk (floats) per thread, for the patches and for their gradient each: two
+   * chunks of 1152 x 392 on res3x3_s2 (the forward's 2^18 cut it into 227 + 227 + 227 + 103
+   * columns, and the GEMMs ran slower on the narrow pieces).
+   */
+  static final int MAX_COL_FLOATS = 1 << 19;
+
   /** The Vector API weight-gradient kernel ({@link VectorConvBackward}), or null without the module. */
   interface WeightKernel {
     int lanes();
@@ -41,12 +49,6 @@ public final class ConvBackward {
      * [0, cp).
      */
     void accumulate(float[] at, int cp, float[] b, int bOff, int ldb, int k, int cols, float[] gwT, int gOff);
-
-    /**
-     * {@code col[r*cols + j] = sum_co w[wOff + co*k + r] * g[gOff + co*ldg + j]}: the unfolded input
-     * gradient {@code W^T · gOut} for a small output-channel count.
-     */
-    void columnGrad(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int cols, float[] col);
 
     /**
      * {@code gw[wOff + co*k + r] += sum_j g[gOff + co*ldg + j] * b[bOff + r*ldb + j]}: the weight gradient
@@ -161,24 +163,31 @@ public final class ConvBackward {
     int hw = p.outH() * p.outW();
     boolean pointwise = Im2colConv.isPointwise(p);
     int k = p.patchSize();
-    int chunkCols = pointwise ? hw : (int) Math.max(1, Math.min(hw, Im2colConv.MAX_COL_FLOATS / Math.max(1, k)));
+    // Equal chunks: a short last chunk runs its GEMM at a fraction of the speed of the others.
+    int maxCols = (int) Math.max(1, Math.min(hw, MAX_COL_FLOATS / Math.max(1, k)));
+    int chunkCols = pointwise ? hw : Math.ceilDiv(hw, Math.ceilDiv(hw, maxCols));
     int tasks = p.n() * p.groups();
     int threads = Parallel.getNumThreads();
-    if (tasks >= 2 * threads) {
+    boolean parallelTasks = tasks >= 2 * threads;
+    WeightKernel vec = useVector ? VECTOR : null;
+    boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
+    // Vector forms: dot products over the pixels when the output channels fill less than a vector
+    // (any size: they need no table), register blocks over output channels for small problems.
+    boolean dot = parallelTasks && gW != null && vec != null && p.coutPerGroup() < vec.lanes();
+    boolean vector = parallelTasks && small && vec != null && !dot;
+    boolean rows = parallelTasks && small && vec == null;
+    // W_g^T is the left operand of every input-gradient GEMM: packed once, not once per chunk
+    // (res3x3_s2: 1152 x 392 x 128 runs 240 GFLOP/s packed, 199 not).
+    PackedMatrix[] wT = gX == null || pointwise ? null : new PackedMatrix[p.groups()];
+    for (int g = 0; wT != null && g < wT.length; g++) {
+      wT[g] = GEMM.packA(true, k, p.coutPerGroup(), weight, g * p.coutPerGroup() * k, k);
+    }
+    if (parallelTasks) {
       Object lock = new Object();
-      boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
-      WeightKernel vec = useVector ? VECTOR : null;
-      // Vector forms: dot products over the pixels when the output channels fill less than a vector
-      // (any size: they need no table), register blocks over output channels for small problems.
-      boolean dot = gW != null && vec != null && p.coutPerGroup() < vec.lanes();
-      boolean vector = small && vec != null && !dot;
-      boolean rows = small && vec == null;
       int cp = vector ? (p.coutPerGroup() + vec.lanes() - 1) / vec.lanes() * vec.lanes() : 0;
       Parallel.forRange(tasks, 1, (start, end) -> {
         Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, gW == null ? 0 : gW.length);
-        if (vec != null && gX != null && !pointwise && p.coutPerGroup() <= 64) {
-          s.vecX = vec;
-        }
+        s.phases(p, gX, gW, pointwise);
         if (dot) {
           s.dot = vec;
         }
@@ -194,7 +203,7 @@ public final class ConvBackward {
           s.bRow = new float[chunkCols];
         }
         for (int t = start; t < end; t++) {
-          task(p, x, weight, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
+          task(p, x, weight, wT, gOut, gX, gW == null ? null : s.gW, t, chunkCols, pointwise, s, false);
         }
         if (vector) {
           int coutG = p.coutPerGroup();
@@ -226,9 +235,11 @@ public final class ConvBackward {
       });
     } else {
       Scratch s = new Scratch(pointwise ? 0 : k * chunkCols, 0);
+      s.phases(p, gX, gW, pointwise);
       for (int t = 0; t < tasks; t++) {
-        task(p, x, weight, gOut, gX, gW, t, chunkCols, pointwise, s, true);
+        task(p, x, weight, wT, gOut, gX, gW, t, chunkCols, pointwise, s, true);
       }
+
     }
   }
 
@@ -245,20 +256,31 @@ public final class ConvBackward {
     WeightKernel vec;
     /** The dot-product form of the weight gradient, or null. */
     WeightKernel dot;
-    /** The vector form of the unfolded input gradient (few output channels), or null for GEMM. */
-    WeightKernel vecX;
     int cp;
     float[] at;
     float[] gwT;
+
+    /** Phase planes ({@link PhasePlanes}) of the input and of its gradient, or null (strided loops). */
+    float[] phX;
+    float[] phG;
 
     Scratch(int colFloats, int weightFloats) {
       col = new float[colFloats];
       colGrad = new float[colFloats];
       gW = new float[weightFloats];
     }
+
+    void phases(ConvParams p, float[] gX, float[] gW, boolean pointwise) {
+      if (!pointwise && PhasePlanes.applies(p)) {
+        int floats = (int) PhasePlanes.floats(p);
+        phX = gW == null ? null : new float[floats];
+        phG = gX == null ? null : new float[floats];
+      }
+    }
   }
 
-  private static void task(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW, int t,
+  private static void task(ConvParams p, float[] x, float[] weight, PackedMatrix[] wT, float[] gOut, float[] gX,
+      float[] gW, int t,
       int chunkCols, boolean pointwise, Scratch s, boolean parallelInside) {
     int hw = p.outH() * p.outW();
     int k = p.patchSize();
@@ -267,6 +289,19 @@ public final class ConvBackward {
     int n = t / p.groups();
     int xOff = (n * p.cin() + g * p.cinPerGroup()) * p.h() * p.w();
     int wOff = g * coutG * k;
+    int cinG = p.cinPerGroup();
+    float[] phX = gW == null ? null : s.phX;
+    float[] phG = gX == null ? null : s.phG;
+    if (phX != null) {
+      if (parallelInside) {
+        Parallel.forRange(cinG, 1, (c0, c1) -> PhasePlanes.split(p, x, xOff, c0, c1, phX));
+      } else {
+        PhasePlanes.split(p, x, xOff, 0, cinG, phX);
+      }
+    }
+    if (phG != null) {
+      Arrays.fill(phG, 0f);
+    }
     for (int j0 = 0; j0 < hw; j0 += chunkCols) {
       int j1 = Math.min(hw, j0 + chunkCols);
       int cols = j1 - j0;
@@ -281,7 +316,12 @@ public final class ConvBackward {
           ldb = hw;
         } else {
           int jj0 = j0;
-          if (parallelInside) {
+          if (phX != null && parallelInside) {
+            Parallel.forRange(k, Math.max(1, 4096 / Math.max(1, cols)),
+                (r0, r1) -> PhasePlanes.im2col(p, phX, jj0, j1, r0, r1, s.col));
+          } else if (phX != null) {
+            PhasePlanes.im2col(p, phX, j0, j1, 0, k, s.col);
+          } else if (parallelInside) {
             Parallel.forRange(k, Math.max(1, 4096 / Math.max(1, cols)),
                 (r0, r1) -> Im2colConv.im2col(p, x, xOff, jj0, j1, r0, r1, s.col));
           } else {
@@ -313,21 +353,31 @@ public final class ConvBackward {
           // gX_g (cin/groups x hw) = W_g^T (cin/groups x coutG) · gOut_g (coutG x hw)
           GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, gX, xOff + j0, hw);
         } else {
-          if (s.vecX != null) {
-            s.vecX.columnGrad(weight, wOff, k, gOut, oOff, hw, coutG, cols, s.colGrad);
-          } else {
-            GEMM.sgemm(true, false, k, cols, coutG, weight, wOff, k, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
-          }
+          // A vector kernel over the output channels (no packing) ran res_stem's 7x7 stride-2 input
+          // gradient 3x slower than this packed GEMM, and was no faster down to 2 output channels.
+          GEMM.sgemmPacked(wT[g], false, cols, gOut, oOff, hw, 0f, s.colGrad, 0, cols);
           int jj0 = j0;
           int khw = p.kh() * p.kw();
-          if (parallelInside) {
-            // Rows of one input channel fold onto one plane: channels can go in parallel.
-            Parallel.forRange(p.cinPerGroup(), 1,
+          if (phG != null && parallelInside) {
+            // Rows of one input channel fold onto its own planes: channels can go in parallel.
+            Parallel.forRange(cinG, 1,
+                (c0, c1) -> PhasePlanes.col2im(p, s.colGrad, jj0, j1, c0 * khw, c1 * khw, phG));
+          } else if (phG != null) {
+            PhasePlanes.col2im(p, s.colGrad, j0, j1, 0, k, phG);
+          } else if (parallelInside) {
+            Parallel.forRange(cinG, 1,
                 (c0, c1) -> col2im(p, s.colGrad, jj0, j1, c0 * khw, c1 * khw, gX, xOff));
           } else {
             col2im(p, s.colGrad, j0, j1, 0, k, gX, xOff);
           }
         }
+      }
+    }
+    if (phG != null) {
+      if (parallelInside) {
+        Parallel.forRange(cinG, 1, (c0, c1) -> PhasePlanes.merge(p, phG, c0, c1, gX, xOff));
+      } else {
+        PhasePlanes.merge(p, phG, 0, cinG, gX, xOff);
       }
     }
   }

@@ -59,51 +59,6 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   }
 
   @Override
-  public void columnGrad(float[] w, int wOff, int k, float[] g, int gOff, int ldg, int coutG, int cols, float[] col) {
-    int bound = S.loopBound(cols);
-    int r = 0;
-    for (; r + 4 <= k; r += 4) {
-      int j = 0;
-      for (; j < bound; j += S.length()) {
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
-        FloatVector acc2 = FloatVector.zero(S);
-        FloatVector acc3 = FloatVector.zero(S);
-        for (int co = 0; co < coutG; co++) {
-          FloatVector v = FloatVector.fromArray(S, g, gOff + co * ldg + j);
-          int wr = wOff + co * k + r;
-          acc0 = v.fma(FloatVector.broadcast(S, w[wr]), acc0);
-          acc1 = v.fma(FloatVector.broadcast(S, w[wr + 1]), acc1);
-          acc2 = v.fma(FloatVector.broadcast(S, w[wr + 2]), acc2);
-          acc3 = v.fma(FloatVector.broadcast(S, w[wr + 3]), acc3);
-        }
-        acc0.intoArray(col, r * cols + j);
-        acc1.intoArray(col, (r + 1) * cols + j);
-        acc2.intoArray(col, (r + 2) * cols + j);
-        acc3.intoArray(col, (r + 3) * cols + j);
-      }
-      for (; j < cols; j++) {
-        for (int i = 0; i < 4; i++) {
-          float acc = 0f;
-          for (int co = 0; co < coutG; co++) {
-            acc = Math.fma(g[gOff + co * ldg + j], w[wOff + co * k + r + i], acc);
-          }
-          col[(r + i) * cols + j] = acc;
-        }
-      }
-    }
-    for (; r < k; r++) {
-      for (int j = 0; j < cols; j++) {
-        float acc = 0f;
-        for (int co = 0; co < coutG; co++) {
-          acc = Math.fma(g[gOff + co * ldg + j], w[wOff + co * k + r], acc);
-        }
-        col[r * cols + j] = acc;
-      }
-    }
-  }
-
-  @Override
   public void addInto(float[] src, int s, float[] dst, int d, int len) {
     int i = 0;
     for (int bound = S.loopBound(len); i < bound; i += S.length()) {

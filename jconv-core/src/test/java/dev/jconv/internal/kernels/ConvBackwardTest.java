@@ -61,7 +61,7 @@ class ConvBackwardTest {
     return new ConvParams(n, cin, h, w, cout, groups, k, k, s, s, pad, pad, pad, pad, d, d, oh, ow);
   }
 
-  private static void check(ConvParams p, String what) {
+  static void check(ConvParams p, String what) {
     Random r = new Random(p.hashCode());
     float[] x = new float[p.inputLength()];
     float[] w = new float[p.weightLength()];
