@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConvBackwardTest {
 
   /** gX, gW, gB by definition: every output pixel sends g * w to the input pixel under each tap. */
-  private static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
+  static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
     double[] gx = new double[p.inputLength()];
     double[] gw = new double[p.weightLength()];
     double[] gb = new double[p.cout()];

@@ -1,0 +1,225 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
+
+/**
+ * The weight gradient of a 3x3, stride-1, undilated, ungrouped convolution in the Winograd
+ * F(4x4, 3x3) domain. The forward computes each 4x4 output tile as
+ * {@code Y = A^T [(G g G^T) ⊙ (B^T d B)] A}, bilinear in the filter g and the 6x6 input tile d; its
+ * adjoint in g is {@code G^T [(A gY A^T) ⊙ (B^T d B)] G}. Summed over tiles (and the channel pairs),
+ * that is 36 GEMMs {@code M[e] (cout x cin) += U[e] (cout x tiles) · V[e]^T (tiles x cin)} with
+ * {@code U = A gY A^T} and {@code V = B^T d B}, then one small transform per (co, ci): 36 multiply-adds
+ * per tile and channel pair where the direct form has 144 (res3x3_28: 4x fewer FLOPs).
+ *
+ * <p>Output tiles past the output's edge read gOut as 0, so the input beyond the padded input only
+ * ever meets zeros; an infinite or NaN input or gOut, though, would spread to the whole tile
+ * (0 * inf) and is left to the other forms (the caller checks). No argument checks.
+ */
+final class WinogradWeightGrad {
+  private WinogradWeightGrad() {}
+
+  private static final KernelProvider KERNELS = KernelProviders.get();
+
+  /** Tests turn the form on or off ({@code null} = by the problem). */
+  static Boolean force;
+
+  /** Largest transformed input or gOut per chunk of images (floats): 36 * channels * tiles. */
+  static final long MAX_CHUNK_FLOATS = 1L << 22;
+
+  /**
+   * Fewest channels (in and out) for which it runs: the 36 GEMMs are {@code cout x cin}, and
+   * small ones run far below the GEMM's speed while the transforms cost the same.
+   */
+  static final int MIN_CHANNELS = 32;
+
+  /** Whether {@link #run} computes the weight gradient of {@code p}. */
+  static boolean applies(ConvParams p) {
+    boolean shape = p.kh() == 3 && p.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+        && p.dilationW() == 1 && p.groups() == 1 && 36L * Math.max(p.cin(), p.cout()) * tiles(p) <= MAX_CHUNK_FLOATS;
+    if (force != null) {
+      return force && shape;
+    }
+    return shape && p.cin() >= MIN_CHANNELS && p.cout() >= MIN_CHANNELS;
+  }
+
+  private static int tiles(ConvParams p) {
+    return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
+  }
+
+  /** Adds the weight gradient of {@code p} to {@code gW} (requires {@link #applies}, finite x and gOut). */
+  static void run(ConvParams p, float[] x, float[] gOut, float[] gW) {
+    int cin = p.cin();
+    int cout = p.cout();
+    int outH = p.outH();
+    int outW = p.outW();
+    int tY = Math.ceilDiv(outH, 4);
+    int tX = Math.ceilDiv(outW, 4);
+    int perImage = tY * tX;
+    int hp = 4 * tY + 2;
+    int wp = 4 * tX + 2;
+    int plane = hp * wp;
+    int images = (int) Math.max(1, Math.min(p.n(), MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
+    int maxT = images * perImage;
+    float[] v = new float[36 * cin * maxT];
+    float[] u = new float[36 * cout * maxT];
+    float[] m = new float[36 * cout * cin];
+    float[] padded = new float[images * cin * plane];
+    int[] offsets = new int[maxT];
+    for (int n0 = 0; n0 < p.n(); n0 += images) {
+      int nc = Math.min(images, p.n() - n0);
+      int t = nc * perImage;
+      for (int i = 0; i < nc; i++) {
+        for (int ty = 0; ty < tY; ty++) {
+          for (int tx = 0; tx < tX; tx++) {
+            offsets[(i * tY + ty) * tX + tx] = i * cin * plane + 4 * ty * wp + 4 * tx;
+          }
+        }
+      }
+      int first = n0;
+      Parallel.forRange(cin, 1, (c0, c1) -> {
+        for (int c = c0; c < c1; c++) {
+          for (int i = 0; i < nc; i++) {
+            // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
+            int dst = (i * cin + c) * plane;
+            java.util.Arrays.fill(padded, dst, dst + plane, 0f);
+            int src = ((first + i) * cin + c) * p.h() * p.w();
+            int rows = Math.min(p.h(), hp - p.padTop());
+            int cols = Math.min(p.w(), wp - p.padLeft());
+            for (int y = 0; y < rows; y++) {
+              System.arraycopy(x, src + y * p.w(), padded, dst + (y + p.padTop()) * wp + p.padLeft(), cols);
+            }
+          }
+          KERNELS.winogradInput(padded, c * plane, wp, offsets, 0, t, v, c * t, cin * t);
+        }
+      });
+      Parallel.forRange(cout, 1, (c0, c1) -> {
+        int gw = 4 * tX;
+        float[] g = new float[4 * tY * gw];
+        float[] cols = new float[6 * tY * gw];
+        for (int co = c0; co < c1; co++) {
+          for (int i = 0; i < nc; i++) {
+            gradientTiles(gOut, ((first + i) * cout + co) * outH * outW, outH, outW, tY, tX, g, cols, u,
+                co * t + i * perImage, cout * t);
+          }
+        }
+      });
+      for (int e = 0; e < 36; e++) {
+        KERNELS.sgemm(false, true, cout, cin, t, u, e * cout * t, t, v, e * cin * t, t, 1f, m, e * cout * cin, cin);
+      }
+    }
+    // gW = G^T M G per (co, ci) pair, in blocks of pairs so that each of the 36 planes of M is read
+    // along the pairs (pair by pair, the 36 reads are cout*cin floats apart).
+    int pairs = cout * cin;
+    Parallel.forRange(Math.ceilDiv(pairs, PAIR_BLOCK), 1, (b0, b1) -> {
+      float[] half = new float[18 * PAIR_BLOCK];
+      for (int blk = b0; blk < b1; blk++) {
+        int q0 = blk * PAIR_BLOCK;
+        int len = Math.min(PAIR_BLOCK, pairs - q0);
+        java.util.Arrays.fill(half, 0f);
+        // half[a][c] = sum_r G[r][a] M[r][c]
+        for (int a = 0; a < 3; a++) {
+          for (int c = 0; c < 6; c++) {
+            int h = (6 * a + c) * PAIR_BLOCK;
+            for (int r = 0; r < 6; r++) {
+              float gra = G[r][a];
+              if (gra == 0f) {
+                continue;
+              }
+              int src = (6 * r + c) * pairs + q0;
+              for (int q = 0; q < len; q++) {
+                half[h + q] += gra * m[src + q];
+              }
+            }
+          }
+        }
+        // gW[pair][a][b] += sum_c half[a][c] G[c][b]
+        for (int q = 0; q < len; q++) {
+          int dst = (q0 + q) * 9;
+          for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+              float sum = 0f;
+              for (int c = 0; c < 6; c++) {
+                sum += half[(6 * a + c) * PAIR_BLOCK + q] * G[c][b];
+              }
+              gW[dst + 3 * a + b] += sum;
+            }
+          }
+        }
+      }
+    });
+  }
+
+  private static final int PAIR_BLOCK = 256;
+
+  /** F(4x4, 3x3)'s filter transform G (6x3), the same as the forward's. */
+  private static final float[][] G = {
+    {0.25f, 0, 0},
+    {-1f / 6, -1f / 6, -1f / 6},
+    {-1f / 6, 1f / 6, -1f / 6},
+    {1f / 24, 1f / 12, 1f / 6},
+    {1f / 24, -1f / 12, 1f / 6},
+    {0, 0, 1},
+  };
+
+  /**
+   * {@code U = A g A^T} of every 4x4 tile of one gOut plane (at {@code src}, {@code outH x outW}):
+   * component e of tile j goes to {@code u[uOff + e*eStride + j]}. Copied first into {@code g}
+   * ({@code 4tY x 4tX}, zeros past the edge), then transformed down the columns for whole rows at a
+   * time ({@code cols}: 6 rows per band of tiles), then along the rows one component at a time, so
+   * that every write runs along the tiles (tile by tile, the 36 components of a tile land
+   * {@code eStride} apart and the stores miss the cache: 5x slower on res3x3_28).
+   */
+  private static void gradientTiles(float[] gOut, int src, int outH, int outW, int tY, int tX, float[] g,
+      float[] cols, float[] u, int uOff, int eStride) {
+    int gw = 4 * tX;
+    java.util.Arrays.fill(g, 0f);
+    for (int y = 0; y < outH; y++) {
+      System.arraycopy(gOut, src + y * outW, g, y * gw, outW);
+    }
+    for (int ty = 0; ty < tY; ty++) {
+      int r0 = 4 * ty * gw;
+      int d = 6 * ty * gw;
+      for (int xx = 0; xx < gw; xx++) {
+        float s0 = g[r0 + xx];
+        float s1 = g[r0 + gw + xx];
+        float s2 = g[r0 + 2 * gw + xx];
+        float s3 = g[r0 + 3 * gw + xx];
+        float even = s0 + s2;
+        float odd = s1 + s3;
+        float even4 = s0 + 4 * s2;
+        float odd8 = 2 * s1 + 8 * s3;
+        cols[d + xx] = s0;
+        cols[d + gw + xx] = even + odd;
+        cols[d + 2 * gw + xx] = even - odd;
+        cols[d + 3 * gw + xx] = even4 + odd8;
+        cols[d + 4 * gw + xx] = even4 - odd8;
+        cols[d + 5 * gw + xx] = s3;
+      }
+    }
+    for (int r = 0; r < 6; r++) {
+      for (int ty = 0; ty < tY; ty++) {
+        int row = (6 * ty + r) * gw;
+        int o = uOff + 6 * r * eStride + ty * tX;
+        for (int tx = 0; tx < tX; tx++) {
+          int a = row + 4 * tx;
+          float s0 = cols[a];
+          float s1 = cols[a + 1];
+          float s2 = cols[a + 2];
+          float s3 = cols[a + 3];
+          float even = s0 + s2;
+          float odd = s1 + s3;
+          float even4 = s0 + 4 * s2;
+          float odd8 = 2 * s1 + 8 * s3;
+          u[o + tx] = s0;
+          u[o + eStride + tx] = even + odd;
+          u[o + 2 * eStride + tx] = even - odd;
+          u[o + 3 * eStride + tx] = even4 + odd8;
+          u[o + 4 * eStride + tx] = even4 - odd8;
+          u[o + 5 * eStride + tx] = s3;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.jconv.internal.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jconv.internal.parallel.Parallel;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The Winograd-domain weight gradient against the slow reference, on sizes that do not fill the tiles. */
+class WinogradWeightGradTest {
+
+  private static ConvParams params(int n, int cin, int h, int w, int cout, int pt, int pl, int pb, int pr) {
+    return new ConvParams(n, cin, h, w, cout, 1, 3, 3, 1, 1, pt, pl, pb, pr, 1, 1, h + pt + pb - 2, w + pl + pr - 2);
+  }
+
+  /** The weight gradient alone (the input gradient of these problems is another form's, tested elsewhere). */
+  private static void checkWeightGrad(ConvParams p, String what) {
+    Random r = new Random(p.hashCode());
+    float[] x = new float[p.inputLength()];
+    float[] w = new float[p.weightLength()];
+    float[] g = new float[p.outputLength()];
+    for (float[] a : new float[][] {x, w, g}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    double[] ref = ConvBackwardTest.reference(p, x, w, g)[1];
+    float[] gw = new float[w.length];
+    ConvBackward.backward(p, x, w, g, null, gw, null);
+    for (int i = 0; i < ref.length; i++) {
+      assertEquals(ref[i], gw[i], 1e-4 * (1 + Math.abs(ref[i])), what + " grad weight [" + i + "]");
+    }
+  }
+
+  @Test
+  void weightGrad_matchesTheReference_onPartialTiles() {
+    ConvParams[] cases = {
+      params(1, 1, 3, 3, 1, 0, 0, 0, 0),      // one output pixel: one tile, 15 of its 16 outputs outside
+      params(3, 5, 13, 7, 6, 1, 1, 1, 1),     // 13x7 output: partial tiles both ways
+      params(2, 4, 9, 10, 3, 2, 0, 1, 2),     // asymmetric padding, padding wider than the kernel's reach
+      params(2, 33, 14, 14, 40, 1, 1, 1, 1),  // res3x3_14's shape, small: the channel threshold is met
+      params(1, 2, 1, 30, 2, 1, 1, 1, 1),     // one input row
+    };
+    int before = Parallel.getNumThreads();
+    int checked = 0;
+    WinogradWeightGrad.force = true;
+    try {
+      for (int threads : new int[] {1, 2}) {
+        Parallel.setNumThreads(threads);
+        for (ConvParams p : cases) {
+          assertTrue(WinogradWeightGrad.applies(p), p.toString());
+          checkWeightGrad(p, p + " threads=" + threads);
+          checked++;
+        }
+      }
+    } finally {
+      WinogradWeightGrad.force = null;
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(2 * cases.length, checked);
+    assertTrue(WinogradWeightGrad.applies(params(8, 128, 28, 28, 128, 1, 1, 1, 1)), "res3x3_28 takes it");
+    assertFalse(WinogradWeightGrad.applies(params(8, 6, 14, 14, 16, 0, 0, 0, 0)), "few channels do not");
+    assertFalse(WinogradWeightGrad.applies(new ConvParams(1, 64, 9, 9, 64, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 5, 5)),
+        "stride 2 does not");
+  }
+
+  @Test
+  void weightGrad_infiniteInput_takesTheOtherForms() {
+    ConvParams p = params(2, 33, 6, 6, 33, 1, 1, 1, 1);
+    Random r = new Random(7);
+    float[] x = new float[p.inputLength()];
+    float[] w = new float[p.weightLength()];
+    float[] g = new float[p.outputLength()];
+    for (float[] a : new float[][] {x, w, g}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    x[40] = Float.POSITIVE_INFINITY;
+    float[] want = new float[w.length];
+    float[] got = new float[w.length];
+    WinogradWeightGrad.force = false;
+    try {
+      ConvBackward.backward(p, x, w, g, null, want, null);
+    } finally {
+      WinogradWeightGrad.force = null;
+    }
+    assertTrue(WinogradWeightGrad.applies(p));
+    ConvBackward.backward(p, x, w, g, null, got, null);
+    // an infinity times a finite gOut: infinities (not the NaN the tile transform would mix in)
+    assertArrayEquals(want, got);
+    boolean anyInfinite = false;
+    for (float v : got) {
+      anyInfinite |= Float.isInfinite(v);
+    }
+    assertTrue(anyInfinite);
+  }
+}
