@@ -103,6 +103,7 @@ class ConvBackwardTest {
     // the im2col forms only (ConvBackwardDirectTest covers the stride-1 forms that would take these cases)
     ConvBackwardDirect.forceInputAsForward = false;
     ConvBackwardDirect.forceWideWeight = false;
+    WinogradWeightGrad.force = false;
     try {
       // the Vector API kernels when the module is present (the tests run with it), and the plain ones
       for (boolean vector : new boolean[] {true, false}) {
@@ -120,6 +121,7 @@ class ConvBackwardTest {
       ConvBackward.useVector = vectorBefore;
       ConvBackwardDirect.forceInputAsForward = null;
       ConvBackwardDirect.forceWideWeight = null;
+      WinogradWeightGrad.force = null;
     }
     assertEquals(48, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");

@@ -30,8 +30,14 @@ class WinogradWeightGradTest {
     double[] ref = ConvBackwardTest.reference(p, x, w, g)[1];
     float[] gw = new float[w.length];
     ConvBackward.backward(p, x, w, g, null, gw, null);
+    // Winograd's rounding error scales with the transformed tiles, so with the whole gradient's
+    // size, not with each element's: an element that nearly cancels gets the error of a large one.
+    double largest = 0;
+    for (double v : ref) {
+      largest = Math.max(largest, Math.abs(v));
+    }
     for (int i = 0; i < ref.length; i++) {
-      assertEquals(ref[i], gw[i], 1e-4 * (1 + Math.abs(ref[i])), what + " grad weight [" + i + "]");
+      assertEquals(ref[i], gw[i], 1e-4 * (1 + Math.abs(ref[i])) + 1e-5 * largest, what + " grad weight [" + i + "]");
     }
   }
 
@@ -42,6 +48,7 @@ class WinogradWeightGradTest {
       params(3, 5, 13, 7, 6, 1, 1, 1, 1),     // 13x7 output: partial tiles both ways
       params(2, 4, 9, 10, 3, 2, 0, 1, 2),     // asymmetric padding, padding wider than the kernel's reach
       params(2, 33, 14, 14, 40, 1, 1, 1, 1),  // res3x3_14's shape, small: the channel threshold is met
+      params(4, 64, 20, 20, 64, 1, 1, 1, 1),  // many tiles summed per weight
       params(1, 2, 1, 30, 2, 1, 1, 1, 1),     // one input row
     };
     int before = Parallel.getNumThreads();
