@@ -18,7 +18,9 @@ import java.util.Arrays;
  * split into (image, group) tasks when there are enough to keep every thread busy (each thread then
  * sums its own weight gradient, added up at the end); otherwise the GEMMs run in parallel inside.
  * Stride-1 problems first try the faster forms of {@link ConvBackwardDirect} (wide rows, the input
- * gradient as a forward convolution); the forms above run what those leave.
+ * gradient as a forward convolution), and 3x3 ones with many channels take the weight gradient in
+ * the Winograd domain ({@link WinogradWeightGrad}); the forms above run what those leave. Strided
+ * problems unfold and fold through {@link PhasePlanes} (stride-1 runs instead of strided gathers).
  * No argument checks: {@link ConvParams} was validated by the forward.
  */
 public final class ConvBackward {

@@ -69,6 +69,7 @@ public final class ConvBackwardFormsMain {
               ConvBackwardDirect.forceWideWeight = off;
               ConvBackwardDirect.forceWideInput = off;
               ConvBackwardDirect.forceInputAsForward = off;
+              WinogradWeightGrad.force = off;
               long t0 = System.nanoTime();
               ConvBackward.backward(p, x, w, g, null, gw, gb);
               long t1 = System.nanoTime();
@@ -85,6 +86,7 @@ public final class ConvBackwardFormsMain {
         ConvBackwardDirect.forceWideWeight = null;
         ConvBackwardDirect.forceWideInput = null;
         ConvBackwardDirect.forceInputAsForward = null;
+        WinogradWeightGrad.force = null;
       }
       for (double[] a : t) {
         Arrays.sort(a);
@@ -94,7 +96,8 @@ public final class ConvBackwardFormsMain {
           : ConvBackwardDirect.useInputAsForward(p)
               ? ConvBackwardDirect.inputGradAlgorithm(ConvBackwardDirect.inputGradProblem(p)).name().toLowerCase()
               : Im2colConv.isPointwise(p) ? "gemm" : "col2im";
-      String weight = ConvBackwardDirect.useWideWeight(p, vec) ? "wide" : "im2col";
+      String weight = WinogradWeightGrad.applies(p) ? "winograd"
+          : ConvBackwardDirect.useWideWeight(p, vec) ? "wide" : PhasePlanes.applies(p) ? "im2col, phase planes" : "im2col";
       System.out.printf("%-10s grad weight+bias %8.3f -> %8.3f (x%.2f, %s)   grad input %8.3f -> %8.3f (x%.2f, %s)%n",
           name, t[0][7], t[2][7], t[0][7] / t[2][7], weight, t[1][7], t[3][7], t[1][7] / t[3][7], input);
     }
