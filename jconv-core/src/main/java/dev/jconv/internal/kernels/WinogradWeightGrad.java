@@ -25,8 +25,21 @@ final class WinogradWeightGrad {
   /** Tests turn the form on or off ({@code null} = by the problem). */
   static Boolean force;
 
-  /** Largest transformed input or gOut per chunk of images (floats): 36 * channels * tiles. */
-  static final long MAX_CHUNK_FLOATS = 1L << 22;
+  /**
+   * Target size of the transformed input or gOut per chunk of images (floats: 36 * channels *
+   * tiles), so that the transforms' output is still in cache when the GEMMs read it: res3x3_56 ran
+   * 1.5x faster in chunks of 2 images (2^19) than all 8 at once (2^22); 1 image (2^18) was slower.
+   */
+  static final long MAX_CHUNK_FLOATS = 1L << 19;
+
+  /**
+   * Fewest tiles per chunk (the GEMMs' shared dimension) even past {@link #MAX_CHUNK_FLOATS}: res3x3_14
+   * has 16 per image.
+   */
+  static final int MIN_TILES = 128;
+
+  /** Largest transformed input or gOut of one chunk (floats); larger problems take the other forms. */
+  static final long MAX_SCRATCH_FLOATS = 1L << 24;
 
   /**
    * Fewest channels (in and out) for which it runs: the 36 GEMMs are {@code cout x cin}, and
@@ -37,7 +50,8 @@ final class WinogradWeightGrad {
   /** Whether {@link #run} computes the weight gradient of {@code p}. */
   static boolean applies(ConvParams p) {
     boolean shape = p.kh() == 3 && p.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
-        && p.dilationW() == 1 && p.groups() == 1 && 36L * Math.max(p.cin(), p.cout()) * tiles(p) <= MAX_CHUNK_FLOATS;
+        && p.dilationW() == 1 && p.groups() == 1
+        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles(p), MIN_TILES) <= MAX_SCRATCH_FLOATS;
     if (force != null) {
       return force && shape;
     }
@@ -60,7 +74,8 @@ final class WinogradWeightGrad {
     int hp = 4 * tY + 2;
     int wp = 4 * tX + 2;
     int plane = hp * wp;
-    int images = (int) Math.max(1, Math.min(p.n(), MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
+    int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(MIN_TILES, perImage),
+        MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
     int maxT = images * perImage;
     float[] v = new float[36 * cin * maxT];
     float[] u = new float[36 * cout * maxT];

@@ -49,6 +49,7 @@ class WinogradWeightGradTest {
       params(2, 4, 9, 10, 3, 2, 0, 1, 2),     // asymmetric padding, padding wider than the kernel's reach
       params(2, 33, 14, 14, 40, 1, 1, 1, 1),  // res3x3_14's shape, small: the channel threshold is met
       params(4, 64, 20, 20, 64, 1, 1, 1, 1),  // many tiles summed per weight
+      params(5, 32, 40, 40, 32, 1, 1, 1, 1),  // two chunks of images (4 + 1)
       params(1, 2, 1, 30, 2, 1, 1, 1, 1),     // one input row
     };
     int before = Parallel.getNumThreads();
