@@ -82,6 +82,16 @@ public interface KernelProvider {
       float bias, float[] out, int outOff, int n);
 
   /**
+   * Two output rows of a stride-1, 3x3 depthwise convolution with dilation 1 along the height:
+   * for {@code r < 2, j < n}, {@code out[outOff + r*outW + j] = bias + sum(w[wOff + ky*3 + kx] *
+   * src[r0 + (r + ky)*wp + j + kx*dw])}. The middle two input rows serve both output rows, so
+   * each input vector is loaded once for up to two products, and the two sums are independent
+   * chains. Every index read must be inside {@code src}. Only {@code out} is modified.
+   */
+  void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff, float bias,
+      float[] out, int outOff, int outW, int n);
+
+  /**
    * A row of a direct convolution for six output channels at once (channels with few inputs and
    * outputs, where im2col would copy more than it computes): for {@code j < n} and
    * {@code r < rows} (at most 6),

@@ -42,6 +42,10 @@ abstract class PanamaKernels {
   abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,
       int wOff, float bias, float[] out, int outOff, int n);
 
+  /** See {@link KernelProvider#depthwise3x3Rows2}. */
+  abstract void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int outW, int n);
+
   /** See {@link KernelProvider#directRow6}. */
   abstract void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
       float[] out, int outOff, int outStride, int rows, int n);

@@ -93,6 +93,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff, float bias,
+      float[] out, int outOff, int outW, int n) {
+    kernels.depthwise3x3Rows2(src, r0, wp, dw, w, wOff, bias, out, outOff, outW, n);
+  }
+
+  @Override
   public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
       float[] out, int outOff, int outStride, int rows, int n) {
     kernels.directRow6(src, tapOff, taps, w6, bias6, out, outOff, outStride, rows, n);
