@@ -24,22 +24,31 @@ final class Panama128 extends PanamaKernels {
 
   @Override
   void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
-      int cIdx, int ldc, boolean accumulate) {
+      int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx) {
     // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
     // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
     // broadcasts, enough to keep two FMA pipes busy.
     FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = c00;
     FloatVector c10 = c00;
-    FloatVector c11 = c00;
     FloatVector c20 = c00;
-    FloatVector c21 = c00;
     FloatVector c30 = c00;
-    FloatVector c31 = c00;
     FloatVector c40 = c00;
-    FloatVector c41 = c00;
     FloatVector c50 = c00;
-    FloatVector c51 = c00;
+    if (bias != null) {
+      // A convolution's bias: in the registers from the start, not in a pass over C.
+      c00 = FloatVector.broadcast(S, bias[biasIdx]);
+      c10 = FloatVector.broadcast(S, bias[biasIdx + 1]);
+      c20 = FloatVector.broadcast(S, bias[biasIdx + 2]);
+      c30 = FloatVector.broadcast(S, bias[biasIdx + 3]);
+      c40 = FloatVector.broadcast(S, bias[biasIdx + 4]);
+      c50 = FloatVector.broadcast(S, bias[biasIdx + 5]);
+    }
+    FloatVector c01 = c00;
+    FloatVector c11 = c10;
+    FloatVector c21 = c20;
+    FloatVector c31 = c30;
+    FloatVector c41 = c40;
+    FloatVector c51 = c50;
     int ai = aIdx;
     int bi = bIdx;
     for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {

@@ -60,6 +60,13 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff,
+      int ldc) {
+    gemm.sgemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+  }
+
+  @Override
   public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     gemm.sgemmPacked(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
