@@ -63,11 +63,22 @@ final class DepthwiseConv {
   }
 
   private static void copyPadded(ConvParams p, float[] x, int source, float[] buf, int wp, int hp) {
-    java.util.Arrays.fill(buf, 0, hp * wp, 0f);
+    // Only the border is zeroed: the interior is overwritten, and the whole fill cost as much as
+    // the copy.
+    if (p.h() == 0) {
+      java.util.Arrays.fill(buf, 0, hp * wp, 0f);
+      return;
+    }
     int w = p.w();
+    int top = p.padTop();
+    int left = p.padLeft();
+    java.util.Arrays.fill(buf, 0, top * wp + left, 0f);
     int src = source * p.h() * w;
     for (int r = 0; r < p.h(); r++) {
-      System.arraycopy(x, src + r * w, buf, (r + p.padTop()) * wp + p.padLeft(), w);
+      int row = (r + top) * wp;
+      System.arraycopy(x, src + r * w, buf, row + left, w);
+      // From this row's right border to the next row's left border (or to the end).
+      java.util.Arrays.fill(buf, row + left + w, r + 1 < p.h() ? row + wp + left : hp * wp, 0f);
     }
   }
 
@@ -79,7 +90,16 @@ final class DepthwiseConv {
     int dh = p.dilationH();
     int dw = p.dilationW();
     int sw = p.strideW();
-    for (int oy = 0; oy < p.outH(); oy++) {
+    int oy = 0;
+    if (sw == 1 && p.strideH() == 1 && kh == 3 && kw == 3 && dh == 1) {
+      // Output rows in pairs: they share two of their four input rows, which saves a third of the
+      // loads and gives the core two independent sums.
+      for (; oy + 1 < p.outH(); oy += 2) {
+        kernels.depthwise3x3Rows2(buf, oy * wp, wp, dw, weight, wOff, bias, out, outOff + oy * outW,
+            outW, outW);
+      }
+    }
+    for (; oy < p.outH(); oy++) {
       for (int ky = 0; ky < kh; ky++) {
         rowOff[ky] = (oy * p.strideH() + ky * dh) * wp;
       }

@@ -27,4 +27,17 @@ public final class Gemm {
     assert ldc >= n && lda >= (transA ? m : k) && ldb >= (transB ? k : n);
     KernelProviders.get().sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
+
+  /**
+   * {@code C = op(A) op(B) + bias}, the bias {@code bias[biasOff + i]} added along row i; C is not
+   * read. Shapes as in {@link #sgemm}. Only {@code c} is modified.
+   */
+  public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff,
+      float[] c, int cOff, int ldc) {
+    assert m >= 0 && n >= 0 && k >= 0;
+    assert ldc >= n && lda >= (transA ? m : k) && ldb >= (transB ? k : n);
+    KernelProviders.get().sgemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias,
+        biasOff, c, cOff, ldc);
+  }
 }

@@ -85,8 +85,8 @@ public final class Im2colConv {
    * Small images: several side by side in one unfolded matrix and one GEMM. One GEMM per image of,
    * say, 16 x 100 x 150 (LeNet's second layer) spends most of its time packing and on the ragged
    * edges of the register blocks; 17 images make one 16 x 1700 x 150 product. The GEMM writes a
-   * scratch block (its columns run across images, the output's across one), copied out with the
-   * bias.
+   * scratch block (its columns run across images, the output's across one), bias included, which
+   * is then copied out.
    */
   private static void runBatched(ConvParams p, float[] x, float[] weight, float[] bias,
       float[] out, int perBatch) {
@@ -110,15 +110,15 @@ public final class Im2colConv {
           int xOff = (i * p.cin() + g * p.cinPerGroup()) * p.h() * p.w();
           im2col(p, x, xOff, 0, hw, 0, k, col, (i - i0) * hw, cols);
         }
-        Gemm.sgemm(false, false, coutG, cols, k, weight, g * coutG * k, k, col, 0, cols, 0f, tmp, 0, cols);
+        if (bias != null) {
+          Gemm.sgemmBias(false, false, coutG, cols, k, weight, g * coutG * k, k, col, 0, cols, bias,
+              g * coutG, tmp, 0, cols);
+        } else {
+          Gemm.sgemm(false, false, coutG, cols, k, weight, g * coutG * k, k, col, 0, cols, 0f, tmp, 0, cols);
+        }
         for (int i = i0; i < i1; i++) {
           for (int co = 0; co < coutG; co++) {
-            int dst = (i * p.cout() + g * coutG + co) * hw;
-            int src = co * cols + (i - i0) * hw;
-            float bv = bias == null ? 0f : bias[g * coutG + co];
-            for (int j = 0; j < hw; j++) {
-              out[dst + j] = tmp[src + j] + bv;
-            }
+            System.arraycopy(tmp, co * cols + (i - i0) * hw, out, (i * p.cout() + g * coutG + co) * hw, hw);
           }
         }
       }
@@ -156,15 +156,12 @@ public final class Im2colConv {
       bOff = 0;
       ldb = cols;
     }
-    float beta = 0f;
     if (bias != null) {
-      for (int co = 0; co < coutG; co++) {
-        int row = cOff + co * hw;
-        Arrays.fill(out, row, row + cols, bias[g * coutG + co]);
-      }
-      beta = 1f;
+      Gemm.sgemmBias(false, false, coutG, cols, k, weight, g * coutG * k, k, b, bOff, ldb, bias,
+          g * coutG, out, cOff, hw);
+    } else {
+      Gemm.sgemm(false, false, coutG, cols, k, weight, g * coutG * k, k, b, bOff, ldb, 0f, out, cOff, hw);
     }
-    Gemm.sgemm(false, false, coutG, cols, k, weight, g * coutG * k, k, b, bOff, ldb, beta, out, cOff, hw);
   }
 
   /**

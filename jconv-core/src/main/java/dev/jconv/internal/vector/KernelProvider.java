@@ -32,6 +32,21 @@ public interface KernelProvider {
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
   /**
+   * {@link #sgemm} with beta 0 and a bias per row: {@code C[i][j] = bias[biasOff + i] + (op(A)
+   * op(B))[i][j]}. C's old contents are never read. A convolution's bias this way costs nothing
+   * like the separate pass over the output that filling C and running with beta 1 takes. Only C is
+   * modified.
+   */
+  default void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff,
+      int ldc) {
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, bias[biasOff + i]);
+    }
+    sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
+  }
+
+  /**
    * Packs {@code op(A)} ({@code m x k}, addressed as in {@link #sgemm}) for repeated products
    * with {@link #sgemmPacked}. {@code a} is copied: later changes to it do not show.
    */
@@ -80,6 +95,16 @@ public interface KernelProvider {
    */
   void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
       float bias, float[] out, int outOff, int n);
+
+  /**
+   * Two output rows of a stride-1, 3x3 depthwise convolution with dilation 1 along the height:
+   * for {@code r < 2, j < n}, {@code out[outOff + r*outW + j] = bias + sum(w[wOff + ky*3 + kx] *
+   * src[r0 + (r + ky)*wp + j + kx*dw])}. The middle two input rows serve both output rows, so
+   * each input vector is loaded once for up to two products, and the two sums are independent
+   * chains. Every index read must be inside {@code src}. Only {@code out} is modified.
+   */
+  void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff, float bias,
+      float[] out, int outOff, int outW, int n);
 
   /**
    * A row of a direct convolution for six output channels at once (channels with few inputs and

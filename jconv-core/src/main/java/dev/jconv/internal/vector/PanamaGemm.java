@@ -65,7 +65,13 @@ final class PanamaGemm {
 
   void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-    run(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+    run(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
+  }
+
+  /** {@link KernelProvider#sgemmBias}: beta 0, each row of C starting from its bias. */
+  void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+    run(transA, a, aOff, lda, null, transB, m, n, k, b, bOff, ldb, 0f, bias, biasOff, c, cOff, ldc);
   }
 
   /** Packs op(A) as {@link #block} would, every KC step at once: step pc's panels at pc * mPad. */
@@ -85,7 +91,7 @@ final class PanamaGemm {
   void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
       float[] c, int cOff, int ldc) {
     assert a.owner == this : "matrix packed by another provider";
-    run(false, null, 0, 0, a, transB, a.rows, n, a.cols, b, bOff, ldb, beta, c, cOff, ldc);
+    run(false, null, 0, 0, a, transB, a.rows, n, a.cols, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
   }
 
   /** The KC step for depth k: equal steps of at most kcMax. */
@@ -98,15 +104,15 @@ final class PanamaGemm {
 
   /** The product, with A either raw ({@code packed == null}) or packed. */
   private void run(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
-      boolean transB, int m, int n, int k, float[] b, int bOff, int ldb, float beta, float[] c,
-      int cOff, int ldc) {
+      boolean transB, int m, int n, int k, float[] b, int bOff, int ldb, float beta, float[] bias,
+      int biasOff, float[] c, int cOff, int ldc) {
     if (m <= 0 || n <= 0) {
       return;
     }
     if (k <= 0) {
       if (beta == 0f) {
         for (int i = 0; i < m; i++) {
-          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, bias == null ? 0f : bias[biasOff + i]);
         }
       }
       return;
@@ -114,7 +120,8 @@ final class PanamaGemm {
     int threads = Parallel.getNumThreads();
     long flops = 2L * m * n * k;
     if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
-      block(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, c, cOff, ldc);
+      block(transA, a, aOff, lda, packed, transB, 0, m, 0, n, k, b, bOff, ldb, beta, bias, biasOff,
+          c, cOff, ldc);
       return;
     }
     int rowPanels = (m + MR - 1) / MR;
@@ -150,8 +157,8 @@ final class PanamaGemm {
         int j0 = Math.min(n, (int) ((long) colPanels * tj / tn) * nr);
         int j1 = Math.min(n, (int) ((long) colPanels * (tj + 1) / tn) * nr);
         if (i0 < i1 && j0 < j1) {
-          block(transA, a, aOff, lda, packed, transB, i0, i1, j0, j1, k, b, bOff, ldb, beta, c,
-              cOff, ldc);
+          block(transA, a, aOff, lda, packed, transB, i0, i1, j0, j1, k, b, bOff, ldb, beta, bias,
+              biasOff, c, cOff, ldc);
         }
       }
     });
@@ -163,7 +170,7 @@ final class PanamaGemm {
    */
   private void block(boolean transA, float[] a, int aOff, int lda, PackedMatrix packed,
       boolean transB, int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
-      float beta, float[] c, int cOff, int ldc) {
+      float beta, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
     float[][] buf = buffers.get();
     int kcCap = Math.min(kcMax, k);
     int ncCap = Math.min(ncMax, roundUp(j1 - j0, nr));
@@ -185,6 +192,9 @@ final class PanamaGemm {
         int kc = Math.min(kcStep, k - pc);
         // The first KC step applies beta; later steps add to what the first one stored.
         boolean accumulate = pc > 0 || beta != 0f;
+        // A bias enters with the first KC step, in the micro-kernel's registers (a separate pass
+        // over C before the product cost res1x1_56 a fifth of its time).
+        float[] stepBias = pc == 0 ? bias : null;
         for (int ic = i0; ic < i1; ic += mcMax) {
           int mc = Math.min(mcMax, i1 - ic);
           int apBase;
@@ -197,7 +207,8 @@ final class PanamaGemm {
           // B panels are packed during the first row block, each right before its first use, so
           // the packed panel is still in L1 when the micro-kernel reads it.
           boolean packB = ic == i0;
-          macroKernel(ap, apBase, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate, tile,
+          macroKernel(ap, apBase, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate,
+              stepBias, biasOff + ic, tile,
               packB ? b : null, bOff, ldb, transB, pc, jc);
         }
       }
@@ -206,7 +217,8 @@ final class PanamaGemm {
 
   /** Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}. */
   private void macroKernel(float[] ap, int apBase, float[] bp, int mc, int nc, int kc, float[] c,
-      int cBase, int ldc, boolean accumulate, float[] tile, float[] b, int bOff, int ldb,
+      int cBase, int ldc, boolean accumulate, float[] bias, int biasIdx, float[] tile, float[] b,
+      int bOff, int ldb,
       boolean transB, int pc, int jc) {
     PanamaKernels kern = kernels;
     // With few rows (LeNet's 6 or 16 output channels) each B panel serves only a panel or two of
@@ -235,17 +247,23 @@ final class PanamaGemm {
         int aIdx = apBase + ir * kc;
         int cIdx = cBase + ir * ldc + jr;
         if (mEdge == MR && nEdge == nr) {
-          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate);
+          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate, bias,
+              biasIdx + ir);
         } else {
           // Edge tiles compute a full (zero-padded) tile into a scratch block, then copy the part
           // that exists: one code path for the kernel, no masked loads in the hot loop.
-          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, tile, 0, nr, false);
+          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, tile, 0, nr, false, null, 0);
           for (int r = 0; r < mEdge; r++) {
             int cr = cIdx + r * ldc;
             int tr = r * nr;
             if (accumulate) {
               for (int j = 0; j < nEdge; j++) {
                 c[cr + j] += tile[tr + j];
+              }
+            } else if (bias != null) {
+              float bv = bias[biasIdx + ir + r];
+              for (int j = 0; j < nEdge; j++) {
+                c[cr + j] = tile[tr + j] + bv;
               }
             } else {
               System.arraycopy(tile, tr, c, cr, nEdge);

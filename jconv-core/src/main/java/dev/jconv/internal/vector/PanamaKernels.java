@@ -20,10 +20,11 @@ abstract class PanamaKernels {
    * {@code Ap} is an A panel packed k-major ({@code MR} values per step, from {@code ap[aIdx]}) and
    * {@code Bp} holds {@code 2*lanes} contiguous values per step, from {@code bp[bIdx]}, steps
    * {@code bStep} apart (a packed panel: {@code 2*lanes}; B itself: its row length).
-   * Writes {@code C[r][j]} at {@code c[cIdx + r*ldc + j]}.
+   * Writes {@code C[r][j]} at {@code c[cIdx + r*ldc + j]}. With {@code bias != null} (and not
+   * {@code accumulate}) row r starts from {@code bias[biasIdx + r]} instead of 0.
    */
   abstract void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
-      int cIdx, int ldc, boolean accumulate);
+      int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
 
   /** Sum of {@code x[xOff+i] * y[yOff+i]} over {@code i < n}. */
   abstract float dot(float[] x, int xOff, float[] y, int yOff, int n);
@@ -41,6 +42,10 @@ abstract class PanamaKernels {
   /** See {@link KernelProvider#depthwiseRow}. */
   abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,
       int wOff, float bias, float[] out, int outOff, int n);
+
+  /** See {@link KernelProvider#depthwise3x3Rows2}. */
+  abstract void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff,
+      float bias, float[] out, int outOff, int outW, int n);
 
   /** See {@link KernelProvider#directRow6}. */
   abstract void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,

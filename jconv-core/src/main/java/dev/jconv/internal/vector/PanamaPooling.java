@@ -196,7 +196,7 @@ abstract class PanamaPooling implements PoolingKernels {
   }
 
   /** See {@link #grain}. */
-  static final int MIN_TASK = 1 << 20;
+  static final int MIN_TASK = 1 << 17;
 
   /** The first input row of output row {@code oh}'s windows (ATen's first in-bounds tap). */
   static int firstRow(Pool2dParams p, int oh) {

@@ -60,6 +60,13 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff,
+      int ldc) {
+    gemm.sgemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+  }
+
+  @Override
   public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     gemm.sgemmPacked(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
@@ -90,6 +97,12 @@ final class PanamaProvider implements KernelProvider {
   public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
       float bias, float[] out, int outOff, int n) {
     kernels.depthwiseRow(src, rowOff, kh, kw, dw, w, wOff, bias, out, outOff, n);
+  }
+
+  @Override
+  public void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff, float bias,
+      float[] out, int outOff, int outW, int n) {
+    kernels.depthwise3x3Rows2(src, r0, wp, dw, w, wOff, bias, out, outOff, outW, n);
   }
 
   @Override

@@ -101,6 +101,23 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
+  public void depthwise3x3Rows2(float[] src, int r0, int wp, int dw, float[] w, int wOff, float bias,
+      float[] out, int outOff, int outW, int n) {
+    for (int r = 0; r < 2; r++) {
+      for (int j = 0; j < n; j++) {
+        float sum = bias;
+        for (int ky = 0; ky < 3; ky++) {
+          int row = r0 + (r + ky) * wp + j;
+          for (int kx = 0; kx < 3; kx++) {
+            sum = Math.fma(w[wOff + ky * 3 + kx], src[row + kx * dw], sum);
+          }
+        }
+        out[outOff + r * outW + j] = sum;
+      }
+    }
+  }
+
+  @Override
   public void directRow6(float[] src, int[] tapOff, int taps, float[] w6, float[] bias6,
       float[] out, int outOff, int outStride, int rows, int n) {
     for (int r = 0; r < rows; r++) {

@@ -60,6 +60,7 @@ class ConvAlgorithmsTest {
     {2, 7, 13, 207, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // depthwise, rows past several vectors
     {1, 5, 13, 13, 15, 5, 5, 3, 1, 1, 2, 1, 2, 1, 1, 1},     // depthwise, multiplier 3, 5x3
     {1, 4, 13, 13, 4, 4, 3, 3, 2, 3, 1, 0, 0, 2, 2, 1},      // depthwise, strided and dilated rows
+    {1, 3, 11, 37, 6, 3, 3, 3, 1, 1, 1, 2, 1, 2, 1, 2},      // depthwise x2, row pairs with a dilated width
     {2, 5, 13, 11, 6, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},      // dilated 2, 'same'
     {1, 3, 17, 13, 4, 1, 3, 3, 1, 1, 0, 5, 4, 0, 3, 2},      // dilations 3 and 2, uneven padding
     {1, 18, 9, 9, 17, 1, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1},      // dilated rows only
@@ -69,7 +70,7 @@ class ConvAlgorithmsTest {
   };
 
   /** Configurations above with one input channel per group (cin = 1 counts: groups 1). */
-  private static final int DEPTHWISE_CONFIGS = 9;
+  private static final int DEPTHWISE_CONFIGS = 10;
 
   /** Configurations above with a dilated 3x3 stride-1 kernel, groups 1. */
   private static final int DILATED_CONFIGS = 3;

@@ -196,6 +196,63 @@ class SgemmTest {
   }
 
   @Test
+  void sgemmBias_everyNativeProviderAndWidth_matchesTripleLoopPlusBias() {
+    // C starts as NaN (it must not be read); the bias, one value per row, sits at an offset.
+    List<KernelProvider> providers = new ArrayList<>(KernelProviders.allNative());
+    for (int bits : new int[] {128, 256, 512}) {
+      if (bits > KernelProviders.preferredBits()) {
+        providers.add(KernelProviders.panama(bits));
+      }
+    }
+    int checked = 0;
+    long seed = 700;
+    for (int m : new int[] {1, 7, 13, 207}) {
+      for (int n : new int[] {1, 13, 207}) {
+        for (int k : new int[] {0, 1, 13, 300}) {
+          Case cs = new Case(m, n, k, ((m + k) & 1) == 0, (n & 2) == 0, 0f);
+          Data data = new Data(cs, seed++);
+          float[] bias = new float[3 + m];
+          SplittableRandom rnd = new SplittableRandom(seed);
+          for (int i = 0; i < bias.length; i++) {
+            bias[i] = (float) (rnd.nextDouble() * 8 - 4);
+          }
+          for (KernelProvider p : providers) {
+            if (p.vectorBits() > KernelProviders.preferredBits() && m * n * k > 13 * 13 * 13) {
+              continue; // emulated widths are slow: small shapes only
+            }
+            float[] c = data.c0.clone();
+            p.sgemmBias(cs.transA, cs.transB, m, n, k, data.a, Data.A_OFF, cs.lda(), data.b,
+                Data.B_OFF, cs.ldb(), bias, 3, c, Data.C_OFF, cs.ldc());
+            String where = p.name() + "/" + p.vectorBits() + " bias " + cs;
+            for (int idx = 0; idx < c.length; idx++) {
+              int rel = idx - Data.C_OFF;
+              int i = Math.floorDiv(rel, cs.ldc());
+              int j = Math.floorMod(rel, cs.ldc());
+              if (rel < 0 || i >= m || j >= n) {
+                assertEquals(Float.floatToIntBits(data.c0[idx]), Float.floatToIntBits(c[idx]),
+                    where + ": wrote outside C at array index " + idx);
+                continue;
+              }
+              double want = data.expected[i * n + j] + bias[3 + i];
+              double tol = data.tolerance[i * n + j] + 0x1p-22 * Math.abs(want);
+              assertEquals(want, c[idx], tol, where + ": C[" + i + "][" + j + "]");
+            }
+            checked++;
+          }
+        }
+      }
+    }
+    int emulated = 0;
+    for (int bits : new int[] {128, 256, 512}) {
+      if (bits > KernelProviders.preferredBits()) {
+        emulated++;
+      }
+    }
+    // 48 shapes on every native provider; emulated widths take the 29 with m*n*k <= 13^3.
+    assertEquals(48 * KernelProviders.allNative().size() + 29 * emulated, checked);
+  }
+
+  @Test
   void sgemmPacked_everyNativeProvider_matchesTripleLoop() {
     // The same shapes as sgemm but k in {1, 13, 300, 777}: 300 and 777 take several KC steps,
     // whose packed panels sit one after another.
