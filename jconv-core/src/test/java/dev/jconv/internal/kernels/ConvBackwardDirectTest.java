@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jconv.internal.parallel.Parallel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,16 +81,7 @@ class ConvBackwardDirectTest {
   }
 
   private static float[][] data(ConvParams p) {
-    Random r = new Random(p.hashCode());
-    float[] x = new float[p.inputLength()];
-    float[] w = new float[p.weightLength()];
-    float[] g = new float[p.outputLength()];
-    for (float[] a : new float[][] {x, w, g}) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) r.nextGaussian();
-      }
-    }
-    return new float[][] {x, w, g};
+    return ConvBackwardTest.randomProblem(p);
   }
 
   /**

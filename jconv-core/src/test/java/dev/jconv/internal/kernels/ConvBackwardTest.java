@@ -61,7 +61,8 @@ class ConvBackwardTest {
     return new ConvParams(n, cin, h, w, cout, groups, k, k, s, s, pad, pad, pad, pad, d, d, oh, ow);
   }
 
-  static void check(ConvParams p, String what) {
+  /** Gaussian input, weight and upstream gradient {x, w, g} for {@code p}, seeded by {@code p}. */
+  static float[][] randomProblem(ConvParams p) {
     Random r = new Random(p.hashCode());
     float[] x = new float[p.inputLength()];
     float[] w = new float[p.weightLength()];
@@ -71,6 +72,14 @@ class ConvBackwardTest {
         a[i] = (float) r.nextGaussian();
       }
     }
+    return new float[][] {x, w, g};
+  }
+
+  static void check(ConvParams p, String what) {
+    float[][] d = randomProblem(p);
+    float[] x = d[0];
+    float[] w = d[1];
+    float[] g = d[2];
     double[][] ref = reference(p, x, w, g);
     float[] gx = new float[x.length];
     float[] gw = new float[w.length];

@@ -18,15 +18,10 @@ class WinogradWeightGradTest {
 
   /** The weight gradient alone (the input gradient of these problems is another form's, tested elsewhere). */
   private static void checkWeightGrad(ConvParams p, String what) {
-    Random r = new Random(p.hashCode());
-    float[] x = new float[p.inputLength()];
-    float[] w = new float[p.weightLength()];
-    float[] g = new float[p.outputLength()];
-    for (float[] a : new float[][] {x, w, g}) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) r.nextGaussian();
-      }
-    }
+    float[][] d = ConvBackwardTest.randomProblem(p);
+    float[] x = d[0];
+    float[] w = d[1];
+    float[] g = d[2];
     double[] ref = ConvBackwardTest.reference(p, x, w, g)[1];
     float[] gw = new float[w.length];
     ConvBackward.backward(p, x, w, g, null, gw, null);
