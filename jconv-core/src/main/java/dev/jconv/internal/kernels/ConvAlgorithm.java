@@ -94,7 +94,13 @@ public enum ConvAlgorithm {
     @Override
     public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
       WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
-          p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out);
+          p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out, true);
+    }
+
+    @Override
+    public void forwardOnce(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
+          p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out, false);
     }
   },
   /**
@@ -109,9 +115,22 @@ public enum ConvAlgorithm {
 
     @Override
     public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
-      DilatedWinograd.forward(p, x, weight, bias, out);
+      DilatedWinograd.forward(p, x, weight, bias, out, true);
+    }
+
+    @Override
+    public void forwardOnce(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      DilatedWinograd.forward(p, x, weight, bias, out, false);
     }
   };
+
+  /**
+   * {@link #forward} with a weight made for this one call (a backward pass's flipped weights):
+   * algorithms that keep prepared weights between calls (Winograd's filter cache) do not keep these.
+   */
+  public void forwardOnce(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+    forward(p, x, weight, bias, out);
+  }
 
   /** Whether this algorithm can run {@code p}; the selector never returns one that cannot. */
   public boolean supports(ConvParams p) {

@@ -26,8 +26,8 @@ import dev.jconv.internal.parallel.Parallel;
  *       each group, padded by {@code d*(k-1) - p} on each side (top/bottom and left/right apart, so
  *       SAME with even kernels works). Its output is exactly the input's size, and it runs on the
  *       forward's Winograd and depthwise kernels ({@link #inputGrad}). The flipped weights are a
- *       new array per call, so Winograd's filter cache transforms them each time (as training's
- *       changing weights would need anyway).
+ *       new array per call: they run through {@code forwardOnce}, which transforms them without
+ *       entering Winograd's filter cache (kept for weights that are used again).
  * </ul>
  */
 final class ConvBackwardDirect {
@@ -126,7 +126,7 @@ final class ConvBackwardDirect {
         }
       }
     }
-    inputGradAlgorithm(q).forward(q, gOut, flipped, null, gX);
+    inputGradAlgorithm(q).forwardOnce(q, gOut, flipped, null, gX);
   }
 
   /** Whether {@link #wide} computes the input gradient of {@code p} with the vector kernel {@code vec}. */

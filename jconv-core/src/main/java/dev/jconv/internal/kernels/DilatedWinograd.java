@@ -44,6 +44,11 @@ final class DilatedWinograd {
   }
 
   static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+    forward(p, x, weight, bias, out, true);
+  }
+
+  /** {@link #forward}; {@code reused} as in {@code WinogradConv.forward}: false keeps the filters out of the cache. */
+  static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out, boolean reused) {
     assert supports(p);
     int n = p.n();
     int cin = p.cin();
@@ -53,7 +58,7 @@ final class DilatedWinograd {
     if (n == 0 || cout == 0 || p.outH() == 0 || p.outW() == 0) {
       return;
     }
-    WinogradConv.Filters filters = WinogradConv.FilterCache.get(KernelProviders.get(), weight, cout, cin);
+    WinogradConv.Filters filters = WinogradConv.filters(KernelProviders.get(), weight, cout, cin, reused);
     for (int a = 0; a < Math.min(dh, p.outH()); a++) {
       for (int c = 0; c < Math.min(dw, p.outW()); c++) {
         phase(p, x, filters, bias, out, a, c);

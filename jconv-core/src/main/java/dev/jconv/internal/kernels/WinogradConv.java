@@ -85,12 +85,29 @@ public final class WinogradConv {
   public static void forward(KernelProvider kernels, int n, int cin, int h, int w, int cout,
       int padTop, int padLeft, int outH, int outW, float[] x, float[] weight, float[] bias,
       float[] out) {
+    forward(kernels, n, cin, h, w, cout, padTop, padLeft, outH, outW, x, weight, bias, out, true);
+  }
+
+  /**
+   * {@link #forward(KernelProvider, int, int, int, int, int, int, int, int, int, float[], float[],
+   * float[], float[])}; with {@code reused} false the weight was made for this one call (a backward
+   * pass's flipped weights), so its filters are transformed without entering {@link FilterCache}
+   * (where they would only copy the weight and push out the filters of weights that are reused).
+   */
+  static void forward(KernelProvider kernels, int n, int cin, int h, int w, int cout, int padTop,
+      int padLeft, int outH, int outW, float[] x, float[] weight, float[] bias, float[] out,
+      boolean reused) {
     assert weight.length >= (long) cout * cin * 9;
     if (n == 0 || cout == 0 || outH <= 0 || outW <= 0) {
       return;
     }
-    forward(FilterCache.get(kernels, weight, cout, cin), n, h, w, padTop, padLeft, outH, outW, x,
+    forward(filters(kernels, weight, cout, cin, reused), n, h, w, padTop, padLeft, outH, outW, x,
         bias, out);
+  }
+
+  /** The filters of {@code weight}: from {@link FilterCache} when the weight is {@code reused}. */
+  static Filters filters(KernelProvider kernels, float[] weight, int cout, int cin, boolean reused) {
+    return reused ? FilterCache.get(kernels, weight, cout, cin) : prepare(kernels, weight, cout, cin);
   }
 
   /**
@@ -111,6 +128,21 @@ public final class WinogradConv {
     private static long held;
 
     private FilterCache() {}
+
+    /** How many weight arrays have filters kept (for tests). */
+    static int size() {
+      synchronized (ENTRIES) {
+        return ENTRIES.size();
+      }
+    }
+
+    /** Drops every entry (for tests that count entries). */
+    static void clear() {
+      synchronized (ENTRIES) {
+        ENTRIES.clear();
+        held = 0;
+      }
+    }
 
     static Filters get(KernelProvider kernels, float[] weight, int cout, int cin) {
       int len = cout * cin * 9;

@@ -149,6 +149,28 @@ class ConvBackwardDirectTest {
     ConvBackwardDirect.forceWideWeight = m == Mode.CHOSEN ? null : m == Mode.WIDE;
   }
 
+  /**
+   * The input gradient's flipped weights are new on every call: they run through Winograd (plain
+   * and dilated) without entering its filter cache, which stays for weights that are used again.
+   */
+  @Test
+  void inputGradAsForward_winograd_leavesTheFilterCacheAlone() {
+    for (ConvParams p : List.of(params(2, 32, 9, 9, 32, 1, 3, 1, 1, 1), params(1, 32, 11, 11, 32, 1, 3, 1, 2, 2))) {
+      ConvParams q = ConvBackwardDirect.inputGradProblem(p);
+      ConvAlgorithm a = ConvBackwardDirect.inputGradAlgorithm(q);
+      assertTrue(a == ConvAlgorithm.WINOGRAD || a == ConvAlgorithm.DILATED_WINOGRAD, a + " for " + p);
+      float[][] d = data(p);
+      WinogradConv.FilterCache.clear();
+      float[] gX = new float[p.inputLength()];
+      ConvBackwardDirect.inputGrad(p, d[1], d[2], gX);
+      assertEquals(0, WinogradConv.FilterCache.size(), "cache entries after the backward of " + p);
+      double[] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2])[0];
+      for (int i = 0; i < gX.length; i++) {
+        assertEquals(ref[i], gX[i], 1e-3 * (1 + Math.abs(ref[i])), "gX[" + i + "] of " + p);
+      }
+    }
+  }
+
   @Test
   void backward_matchesTheReference_onEveryForm_provider_andThreadCount() {
     int before = Parallel.getNumThreads();
