@@ -2,7 +2,6 @@ package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -24,38 +23,17 @@ import java.util.Random;
 public final class ConvBackwardFormsMain {
   private ConvBackwardFormsMain() {}
 
-  private static ConvParams params(int n, int cin, int h, int w, int cout, int k, int s, int p, int d, int g) {
-    int oh = (h + 2 * p - d * (k - 1) - 1) / s + 1;
-    int ow = (w + 2 * p - d * (k - 1) - 1) / s + 1;
-    return new ConvParams(n, cin, h, w, cout, g, k, k, s, s, p, p, p, p, d, d, oh, ow);
-  }
-
   public static void main(String[] args) {
-    Map<String, ConvParams> cases = new LinkedHashMap<>();
-    cases.put("seed", params(4, 3, 12, 12, 64, 3, 1, 0, 1, 1));
-    cases.put("lenet1", params(256, 1, 28, 28, 6, 5, 1, 2, 1, 1));
-    cases.put("lenet2", params(256, 6, 14, 14, 16, 5, 1, 0, 1, 1));
-    cases.put("res3x3_56", params(8, 64, 56, 56, 64, 3, 1, 1, 1, 1));
-    cases.put("res3x3_28", params(8, 128, 28, 28, 128, 3, 1, 1, 1, 1));
-    cases.put("res3x3_14", params(8, 256, 14, 14, 256, 3, 1, 1, 1, 1));
-    cases.put("res1x1_56", params(8, 64, 56, 56, 256, 1, 1, 0, 1, 1));
-    cases.put("res_stem", params(8, 3, 224, 224, 64, 7, 2, 3, 1, 1));
-    cases.put("res3x3_s2", params(8, 128, 56, 56, 128, 3, 2, 1, 1, 1));
-    cases.put("dw3x3_112", params(8, 32, 112, 112, 32, 3, 1, 1, 1, 32));
-    cases.put("dilated", params(8, 64, 56, 56, 64, 3, 1, 2, 2, 1));
     Parallel.setNumThreads(Integer.getInteger("threads", 2));
     System.out.println("threads " + Parallel.getNumThreads() + "; times in ms, im2col forms -> chosen forms");
     Random r = new Random(1);
-    for (String name : args.length > 0 ? args : cases.keySet().toArray(new String[0])) {
-      ConvParams p = cases.get(name);
-      float[] x = new float[p.inputLength()];
-      float[] w = new float[p.weightLength()];
-      float[] g = new float[p.outputLength()];
-      for (float[] a : new float[][] {x, w, g}) {
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (float) r.nextGaussian();
-        }
-      }
+    for (Map.Entry<String, ConvParams> c : SuiteProblems.chosen(args).entrySet()) {
+      String name = c.getKey();
+      ConvParams p = c.getValue();
+      float[][] d = SuiteProblems.gaussian(r, p.inputLength(), p.weightLength(), p.outputLength());
+      float[] x = d[0];
+      float[] w = d[1];
+      float[] g = d[2];
       float[] gx = new float[x.length];
       float[] gw = new float[w.length];
       float[] gb = new float[p.cout()];

@@ -1,7 +1,6 @@
 package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -24,12 +23,6 @@ import java.util.Random;
 public final class ConvForwardSpeedMain {
   private ConvForwardSpeedMain() {}
 
-  private static ConvParams params(int n, int cin, int h, int w, int cout, int k, int s, int p, int d, int g) {
-    int oh = (h + 2 * p - d * (k - 1) - 1) / s + 1;
-    int ow = (w + 2 * p - d * (k - 1) - 1) / s + 1;
-    return new ConvParams(n, cin, h, w, cout, g, k, k, s, s, p, p, p, p, d, d, oh, ow);
-  }
-
   /** This thread's CPU time from Linux's schedstat (0 elsewhere: then the cpu column is void). */
   private static long cpuNanos() {
     try {
@@ -41,31 +34,16 @@ public final class ConvForwardSpeedMain {
   }
 
   public static void main(String[] args) {
-    Map<String, ConvParams> cases = new LinkedHashMap<>();
-    cases.put("seed", params(4, 3, 12, 12, 64, 3, 1, 0, 1, 1));
-    cases.put("lenet1", params(256, 1, 28, 28, 6, 5, 1, 2, 1, 1));
-    cases.put("lenet2", params(256, 6, 14, 14, 16, 5, 1, 0, 1, 1));
-    cases.put("res3x3_56", params(8, 64, 56, 56, 64, 3, 1, 1, 1, 1));
-    cases.put("res3x3_28", params(8, 128, 28, 28, 128, 3, 1, 1, 1, 1));
-    cases.put("res1x1_56", params(8, 64, 56, 56, 256, 1, 1, 0, 1, 1));
-    cases.put("res_stem", params(8, 3, 224, 224, 64, 7, 2, 3, 1, 1));
-    cases.put("res3x3_s2", params(8, 128, 56, 56, 128, 3, 2, 1, 1, 1));
-    cases.put("dw3x3_112", params(8, 32, 112, 112, 32, 3, 1, 1, 1, 32));
-    cases.put("dilated", params(8, 64, 56, 56, 64, 3, 1, 2, 2, 1));
     Parallel.setNumThreads(Integer.parseInt(args[0]));
     Random r = new Random(1);
-    String[] names = args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length)
-        : cases.keySet().toArray(new String[0]);
-    for (String name : names) {
-      ConvParams p = cases.get(name);
-      float[] x = new float[p.inputLength()];
-      float[] w = new float[p.weightLength()];
-      float[] b = new float[p.cout()];
-      for (float[] a : new float[][] {x, w, b}) {
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (float) r.nextGaussian();
-        }
-      }
+    for (Map.Entry<String, ConvParams> c
+        : SuiteProblems.chosen(java.util.Arrays.copyOfRange(args, 1, args.length)).entrySet()) {
+      String name = c.getKey();
+      ConvParams p = c.getValue();
+      float[][] d = SuiteProblems.gaussian(r, p.inputLength(), p.weightLength(), p.cout());
+      float[] x = d[0];
+      float[] w = d[1];
+      float[] b = d[2];
       ConvAlgorithm alg = ConvSelector.select(p);
       double best = Double.MAX_VALUE;
       double bestCpu = Double.MAX_VALUE;
