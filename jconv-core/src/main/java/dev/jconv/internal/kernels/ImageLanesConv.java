@@ -1,0 +1,115 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
+
+/**
+ * Direct convolution with a group of images across the vector lanes (16 at 512 bits), for large
+ * batches of small maps such as LeNet's second layer (256 images, 6 -> 16 channels, 14x14 -> 10x10).
+ * Neither the channels nor the pixels of such a layer fill vectors well (16 output channels fill
+ * one, so each FMA needs its own broadcast load; 10-pixel rows leave lanes empty), but the batch
+ * does: transposed to image-minor order {@code [c][y][x][image]}, a weight is broadcast once for a
+ * whole block of pixels, and each input vector (one pixel of every image of the group) serves a
+ * block of output channels. The register block ({@link KernelProvider#imageLanesRow}) is 4
+ * channels x 5 pixels at 512 bits: 9 loads for 20 FMAs, where the channels-in-lanes kernel needs
+ * one load per FMA.
+ *
+ * <p>Each group (in parallel) is transposed into a zero-bordered image-minor copy, convolved row by
+ * row into an image-minor block, and transposed back into {@code (n, cout, outH, outW)}. The last
+ * group of a batch may be partial: its empty lanes compute values that are never written out. Any
+ * stride, padding and dilation; groups 1. Raw kernel: arguments trusted ({@code assert} only).
+ */
+final class ImageLanesConv {
+
+  /** Per thread: the group's input copy, its output block, and the padded layout of the copy. */
+  private static final class Scratch {
+    float[] in = new float[0];
+    float[] out = new float[0];
+    /** The (cin, hp, wp, top, left, lanes) whose zero borders {@link #in} holds, or null. */
+    long[] bordered;
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private ImageLanesConv() {}
+
+  static boolean supports(ConvParams p) {
+    return p.groups() == 1;
+  }
+
+  static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+    assert supports(p);
+    KernelProvider kernels = KernelProviders.get();
+    int n = p.n();
+    int cin = p.cin();
+    int cout = p.cout();
+    int outH = p.outH();
+    int outW = p.outW();
+    if (n == 0 || cout == 0 || outH == 0 || outW == 0) {
+      return;
+    }
+    int lanes = kernels.imageLanes();
+    int h = p.h();
+    int w = p.w();
+    int hp = h + p.padTop() + p.padBottom();
+    int wp = w + p.padLeft() + p.padRight();
+    boolean padded = hp != h || wp != w;
+    int inImage = cin * h * w;
+    int outImage = cout * outH * outW;
+    int inFloats = cin * hp * wp * lanes;
+    int outFloats = outImage * lanes;
+    int taps = cin * p.kh() * p.kw();
+    int[] tapOff = new int[taps];
+    for (int ci = 0, t = 0; ci < cin; ci++) {
+      for (int ky = 0; ky < p.kh(); ky++) {
+        for (int kx = 0; kx < p.kw(); kx++) {
+          tapOff[t++] = ((ci * hp + ky * p.dilationH()) * wp + kx * p.dilationW()) * lanes;
+        }
+      }
+    }
+    float[] b = bias != null ? bias : new float[cout];
+    long[] layout = {cin, hp, wp, p.padTop(), p.padLeft(), lanes};
+    int groups = (n + lanes - 1) / lanes;
+    Parallel.forRange(groups, 1, (start, end) -> {
+      Scratch s = SCRATCH.get();
+      if (s.in.length < inFloats) {
+        s.in = new float[inFloats];
+        s.bordered = null;
+      }
+      if (s.out.length < outFloats) {
+        s.out = new float[outFloats];
+      }
+      float[] in = s.in;
+      float[] block = s.out;
+      if (padded && !java.util.Arrays.equals(s.bordered, layout)) {
+        // The borders stay zero from group to group (only the interior is written), so the copy
+        // is zeroed once per thread and layout.
+        java.util.Arrays.fill(in, 0, inFloats, 0f);
+        s.bordered = layout;
+      } else if (!padded) {
+        s.bordered = null;
+      }
+      for (int g = start; g < end; g++) {
+        int img0 = g * lanes;
+        int count = Math.min(lanes, n - img0);
+        int xOff = img0 * inImage;
+        if (!padded) {
+          kernels.toImageLanes(x, xOff, inImage, count, inImage, in, 0);
+        } else {
+          for (int ci = 0; ci < cin; ci++) {
+            for (int y = 0; y < h; y++) {
+              kernels.toImageLanes(x, xOff + (ci * h + y) * w, inImage, count, w, in,
+                  ((ci * hp + y + p.padTop()) * wp + p.padLeft()) * lanes);
+            }
+          }
+        }
+        for (int oy = 0; oy < outH; oy++) {
+          kernels.imageLanesRow(in, oy * p.strideH() * wp * lanes, p.strideW() * lanes, outW, tapOff,
+              taps, weight, b, cout, block, oy * outW * lanes, outH * outW * lanes);
+        }
+        kernels.fromImageLanes(block, outImage, count, out, img0 * outImage, outImage);
+      }
+    });
+  }
+}

@@ -1,0 +1,53 @@
+package dev.jconv.internal.vector;
+
+/**
+ * The plain-Java twin of {@link PanamaImageLanes}: the definitions of
+ * {@link KernelProvider#imageLanesRow} and its transposes written as loops, for a JVM without the
+ * Vector API and as a second implementation in tests.
+ */
+final class PlainImageLanes {
+
+  /**
+   * Images per group. Any count is correct; eight keeps a group's buffers small, and lets a
+   * test's 15, 16 and 17 images cover full, several and partial groups.
+   */
+  static final int LANES = 8;
+
+  private PlainImageLanes() {}
+
+  static void toLanes(float[] x, int xOff, int imageStride, int count, int len, float[] dst,
+      int dstOff) {
+    for (int e = 0; e < len; e++) {
+      for (int i = 0; i < count; i++) {
+        dst[dstOff + e * LANES + i] = x[xOff + i * imageStride + e];
+      }
+    }
+  }
+
+  static void fromLanes(float[] src, int len, int count, float[] out, int outOff, int imageStride) {
+    for (int i = 0; i < count; i++) {
+      for (int e = 0; e < len; e++) {
+        out[outOff + i * imageStride + e] = src[e * LANES + i];
+      }
+    }
+  }
+
+  static void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, float[] w,
+      float[] bias, int cout, float[] out, int outOff, int coStride) {
+    float[] acc = new float[LANES];
+    for (int co = 0; co < cout; co++) {
+      for (int j = 0; j < np; j++) {
+        java.util.Arrays.fill(acc, bias[co]);
+        int q0 = base + j * pixStep;
+        for (int t = 0; t < taps; t++) {
+          float wt = w[co * taps + t];
+          int q = q0 + tapOff[t];
+          for (int i = 0; i < LANES; i++) {
+            acc[i] = Math.fma(src[q + i], wt, acc[i]);
+          }
+        }
+        System.arraycopy(acc, 0, out, outOff + co * coStride + j * LANES, LANES);
+      }
+    }
+  }
+}
