@@ -13,6 +13,9 @@ DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # files (16 on AVX2): 2 x 5 = 10 accumulators keep clear of spills.
 BLOCKS = {512: (4, 5), 256: (2, 5), 128: (2, 5)}
 
+# The kernel width of the sliding block (see slide()).
+SLIDE_KW = 5
+
 
 def block(CB, P):
     name = f"block{CB}x{P}"
@@ -35,6 +38,52 @@ def block(CB, P):
         b.append(f"      {'FloatVector ' if p == 0 else ''}x = FloatVector.fromArray(S, src, {idx});")
         for c in range(CB):
             b.append(f"      a{c}_{p} = x.fma(w{c}, a{c}_{p});")
+    b.append("    }")
+    for c in range(CB):
+        for p in range(P):
+            parts = []
+            if c == 1:
+                parts.append("coStride")
+            elif c > 1:
+                parts.append(f"{c} * coStride")
+            if p == 1:
+                parts.append("L")
+            elif p > 1:
+                parts.append(f"{p} * L")
+            off = " + ".join(parts)
+            b.append(f"    a{c}_{p}.intoArray(out, o0{(' + ' + off) if off else ''});")
+    b.append("  }")
+    b.append("")
+    return b
+
+
+def slide(CB, P, K):
+    # A kernel row of K taps at stride and dilation 1 along the width: pixel p at tap kx reads the
+    # input vector of pixel p + kx, so a row's P + K - 1 input vectors are loaded once for
+    # its P*K uses (and checked once each), each as late as it is first needed.
+    name = f"slide{CB}x{P}k{K}"
+    b = []
+    b.append(f"  /** Channels co .. co+{CB - 1}, pixels j .. j+{P - 1}, kernel rows of {K} consecutive taps. */")
+    b.append(f"  private static void {name}(float[] src, int q0, int[] tapOff, int taps, float[] w,")
+    b.append("      float[] bias, int co, float[] out, int o0, int coStride) {")
+    for c in range(CB):
+        for p in range(P):
+            b.append(f"    FloatVector a{c}_{p} = FloatVector.broadcast(S, bias[{'co' if c == 0 else f'co + {c}'}]);" if p == 0
+                     else f"    FloatVector a{c}_{p} = a{c}_0;")
+    b.append("    int wb = co * taps;")
+    b.append(f"    for (int t = 0; t + {K} <= taps; t += {K}) {{")
+    b.append("      int q = q0 + tapOff[t];")
+    for i in range(P):
+        b.append(f"      FloatVector x{i} = FloatVector.fromArray(S, src, {'q' if i == 0 else ('q + L' if i == 1 else f'q + {i} * L')});")
+    for kx in range(K):
+        if kx > 0:
+            i = P - 1 + kx
+            b.append(f"      FloatVector x{i} = FloatVector.fromArray(S, src, q + {i} * L);")
+        for c in range(CB):
+            wi = "wb" if c == 0 else ("wb + taps" if c == 1 else f"wb + {c} * taps")
+            b.append(f"      {'FloatVector ' if (kx == 0 and c == 0) else ''}wv = FloatVector.broadcast(S, w[{wi} + t{'' if kx == 0 else f' + {kx}'}]);")
+            for p in range(P):
+                b.append(f"      a{c}_{p} = x{p + kx}.fma(wv, a{c}_{p});")
     b.append("    }")
     for c in range(CB):
         for p in range(P):
@@ -150,13 +199,20 @@ final class PanamaImageLanes{bits} extends PanamaImageLanes {{
   }}
 
   @Override
-  void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, float[] w,
+  void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw, float[] w,
       float[] bias, int cout, float[] out, int outOff, int coStride) {{
     // One method per register block: as one large method C2 took long to compile it, and C1
     // could run out of registers (see Panama512.directChannels).
     int co = 0;
+    // Stride 1 along the width, kernel rows of {SLIDE_KW} taps (LeNet's 5x5): each input vector is
+    // loaded once per kernel row instead of once per tap.
+    boolean slide = pixStep == L && kw == {SLIDE_KW};
     for (; co + {CB} <= cout; co += {CB}) {{
       int j = 0;
+      for (; slide && j + {P} <= np; j += {P}) {{
+        slide{CB}x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }}
       for (; j + {P} <= np; j += {P}) {{
         block{CB}x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
             outOff + co * coStride + j * L, coStride);
@@ -181,6 +237,7 @@ final class PanamaImageLanes{bits} extends PanamaImageLanes {{
 """)
     consts, t = tile(bits // 32)
     s.extend(t)
+    s.extend(slide(CB, P, SLIDE_KW))
     for cb, p in blocks:
         s.extend(block(cb, p))
     while s[-1] == "":

@@ -68,6 +68,8 @@ final class ImageLanesConv {
         }
       }
     }
+    // A kernel row's taps read neighbouring pixels unless the width is dilated.
+    int runs = p.dilationW() == 1 ? p.kw() : 1;
     float[] b = bias != null ? bias : new float[cout];
     long[] layout = {cin, hp, wp, p.padTop(), p.padLeft(), lanes};
     int groups = (n + lanes - 1) / lanes;
@@ -106,7 +108,7 @@ final class ImageLanesConv {
         }
         for (int oy = 0; oy < outH; oy++) {
           kernels.imageLanesRow(in, oy * p.strideH() * wp * lanes, p.strideW() * lanes, outW, tapOff,
-              taps, weight, b, cout, block, oy * outW * lanes, outH * outW * lanes);
+              taps, runs, weight, b, cout, block, oy * outW * lanes, outH * outW * lanes);
         }
         kernels.fromImageLanes(block, outImage, count, out, img0 * outImage, outImage);
       }

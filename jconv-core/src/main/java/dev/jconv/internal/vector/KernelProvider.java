@@ -174,8 +174,11 @@ public interface KernelProvider {
    * {@code out[outOff + co*coStride + j*L + i] = bias[co] + sum over t < taps of
    * w[co*taps + t] * src[base + j*pixStep + tapOff[t] + i]}. Each weight is broadcast and each
    * input vector is a whole pixel of L images, so every FMA does L images' work with no
-   * transposes inside. Only {@code out} is modified.
+   * transposes inside. {@code kw} > 1 promises that the taps come in runs of {@code kw} reading
+   * neighbouring pixels ({@code tapOff[t + k] = tapOff[t] + k*L} for t a multiple of kw, k < kw:
+   * a kernel row at dilation 1 along the width), which lets a kernel load each input vector once
+   * per run; pass 1 otherwise. Only {@code out} is modified.
    */
-  void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, float[] w,
-      float[] bias, int cout, float[] out, int outOff, int coStride);
+  void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw,
+      float[] w, float[] bias, int cout, float[] out, int outOff, int coStride);
 }

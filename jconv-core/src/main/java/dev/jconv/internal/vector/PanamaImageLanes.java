@@ -18,8 +18,8 @@ abstract class PanamaImageLanes {
   abstract void fromLanes(float[] src, int len, int count, float[] out, int outOff, int imageStride);
 
   /** See {@link KernelProvider#imageLanesRow}. */
-  abstract void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, float[] w,
-      float[] bias, int cout, float[] out, int outOff, int coStride);
+  abstract void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw,
+      float[] w, float[] bias, int cout, float[] out, int outOff, int coStride);
 
   /** The kernels for {@code bits} (128, 256 or 512). */
   static PanamaImageLanes forBits(int bits) {

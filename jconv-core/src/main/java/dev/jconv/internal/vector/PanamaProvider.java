@@ -150,8 +150,8 @@ final class PanamaProvider implements KernelProvider {
 
   @Override
   public void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps,
-      float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
-    imageLanes.row(src, base, pixStep, np, tapOff, taps, w, bias, cout, out, outOff, coStride);
+      int kw, float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
+    imageLanes.row(src, base, pixStep, np, tapOff, taps, kw, w, bias, cout, out, outOff, coStride);
   }
 
   @Override

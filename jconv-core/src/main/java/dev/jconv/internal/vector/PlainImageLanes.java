@@ -32,8 +32,8 @@ final class PlainImageLanes {
     }
   }
 
-  static void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, float[] w,
-      float[] bias, int cout, float[] out, int outOff, int coStride) {
+  static void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw,
+      float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
     float[] acc = new float[LANES];
     for (int co = 0; co < cout; co++) {
       for (int j = 0; j < np; j++) {
