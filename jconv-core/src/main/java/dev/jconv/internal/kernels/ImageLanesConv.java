@@ -3,6 +3,7 @@ package dev.jconv.internal.kernels;
 import dev.jconv.internal.parallel.Parallel;
 import dev.jconv.internal.vector.KernelProvider;
 import dev.jconv.internal.vector.KernelProviders;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Direct convolution with a group of images across the vector lanes (16 at 512 bits), for large
@@ -73,7 +74,11 @@ final class ImageLanesConv {
     float[] b = bias != null ? bias : new float[cout];
     long[] layout = {cin, hp, wp, p.padTop(), p.padLeft(), lanes};
     int groups = (n + lanes - 1) / lanes;
-    Parallel.forRange(groups, 1, (start, end) -> {
+    // Groups are claimed one at a time rather than split evenly in advance: on a busy machine a
+    // thread that starts late (or is descheduled) then takes fewer groups instead of holding up
+    // the whole call.
+    AtomicInteger next = new AtomicInteger();
+    Parallel.forRange(Math.min(groups, Parallel.getNumThreads()), 1, (unused0, unused1) -> {
       Scratch s = SCRATCH.get();
       if (s.in.length < inFloats) {
         s.in = new float[inFloats];
@@ -92,7 +97,7 @@ final class ImageLanesConv {
       } else if (!padded) {
         s.bordered = null;
       }
-      for (int g = start; g < end; g++) {
+      for (int g; (g = next.getAndIncrement()) < groups; ) {
         int img0 = g * lanes;
         int count = Math.min(lanes, n - img0);
         int xOff = img0 * inImage;
