@@ -144,7 +144,25 @@ def tile(L):
 def source(bits):
     CB, P = BLOCKS[bits]
     consts = "\n".join(tile(bits // 32)[0])
-    blocks = sorted({(CB, P), (CB, 1), (1, P), (1, 1)}, reverse=True)
+    blocks = sorted({(CB, P), (CB, 1), (2, P), (2, 1), (1, P), (1, 1)}, reverse=True)
+    # With blocks of more than two channels, the last channels go two at a time, then one (LeNet's
+    # first layer has 6 = 4 + 2 channels at 512 bits).
+    PAIRS = "" if CB <= 2 else f"""    for (; co + 2 <= cout; co += 2) {{
+      int j = 0;
+      for (; slide && j + {P} <= np; j += {P}) {{
+        slide2x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }}
+      for (; j + {P} <= np; j += {P}) {{
+        block2x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }}
+      for (; j < np; j++) {{
+        block2x1(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }}
+    }}
+"""
     s = []
     s.append(f"""package dev.jconv.internal.vector;
 
@@ -224,8 +242,12 @@ final class PanamaImageLanes{bits} extends PanamaImageLanes {{
             outOff + co * coStride + j * L, coStride);
       }}
     }}
-    for (; co < cout; co++) {{
+{PAIRS}    for (; co < cout; co++) {{
       int j = 0;
+      for (; slide && j + {P} <= np; j += {P}) {{
+        slide1x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }}
       for (; j + {P} <= np; j += {P}) {{
         block1x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
             outOff + co * coStride + j * L, coStride);
@@ -239,7 +261,8 @@ final class PanamaImageLanes{bits} extends PanamaImageLanes {{
 """)
     consts, t = tile(bits // 32)
     s.extend(t)
-    s.extend(slide(CB, P, SLIDE_KW))
+    for cb in sorted({CB, 2, 1}, reverse=True):
+        s.extend(slide(cb, P, SLIDE_KW))
     for cb, p in blocks:
         s.extend(block(cb, p))
     while s[-1] == "":

@@ -44,10 +44,17 @@ public final class ConvSelector {
 
   /**
    * IMAGE_LANES from this many images (two 512-bit groups: a partial group computes empty lanes),
-   * for layers with a small patch and DIRECT_CHANNELS' range of output channels (LeNet's second
-   * layer: 256 images, 6 -> 16 channels, measured 1.4x DIRECT_CHANNELS).
+   * for layers with a small patch (LeNet's second layer, 256 images, 6 -> 16 channels: 1.5x
+   * DIRECT_CHANNELS; its first, 1 -> 6: 1.4x DIRECT; 3x3 layers of 3 or 8 -> 16 on 12x12 and
+   * 16x16 maps: 1.4x DIRECT_CHANNELS).
    */
   static final int IMAGE_LANES_MIN_BATCH = 32;
+
+  /**
+   * IMAGE_LANES from this many output channels up to DIRECT_CHANNELS_MAX_COUT (beyond it a GEMM
+   * reuses each input value better): 4 and 6 were measured (2x and 1.4x DIRECT), fewer were not.
+   */
+  static final int IMAGE_LANES_MIN_COUT = 4;
 
   /**
    * IMAGE_LANES up to this many floats per image (input plus output): each thread's group copy
@@ -85,7 +92,7 @@ public final class ConvSelector {
       return ConvAlgorithm.DILATED_WINOGRAD;
     }
     if (p.groups() == 1 && p.n() >= IMAGE_LANES_MIN_BATCH && p.patchSize() <= DIRECT_MAX_PATCH
-        && p.cout() >= DIRECT_CHANNELS_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT
+        && p.cout() >= IMAGE_LANES_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT
         && (long) p.cin() * p.h() * p.w() + (long) p.cout() * p.outH() * p.outW()
             <= IMAGE_LANES_MAX_IMAGE_FLOATS) {
       // A large batch of small maps: images fill the vectors where channels and pixels do not.

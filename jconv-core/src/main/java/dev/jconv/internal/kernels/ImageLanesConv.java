@@ -27,6 +27,8 @@ final class ImageLanesConv {
   private static final class Scratch {
     float[] in = new float[0];
     float[] out = new float[0];
+    /** The unpadded transpose of a padded layer's group, before its rows move into {@link #in}. */
+    float[] flat = new float[0];
     /** The (cin, hp, wp, top, left, lanes) whose zero borders {@link #in} holds, or null. */
     long[] bordered;
   }
@@ -87,6 +89,9 @@ final class ImageLanesConv {
       if (s.out.length < outFloats) {
         s.out = new float[outFloats];
       }
+      if (padded && s.flat.length < inImage * lanes) {
+        s.flat = new float[inImage * lanes];
+      }
       float[] in = s.in;
       float[] block = s.out;
       if (padded && !java.util.Arrays.equals(s.bordered, layout)) {
@@ -104,10 +109,14 @@ final class ImageLanesConv {
         if (!padded) {
           kernels.toImageLanes(x, xOff, inImage, count, inImage, in, 0);
         } else {
+          // Whole images through the transpose's tiles (a row at a time, LeNet's 28-wide rows
+          // were half tail), then each row of L-float pixels into the bordered copy.
+          float[] flat = s.flat;
+          kernels.toImageLanes(x, xOff, inImage, count, inImage, flat, 0);
           for (int ci = 0; ci < cin; ci++) {
             for (int y = 0; y < h; y++) {
-              kernels.toImageLanes(x, xOff + (ci * h + y) * w, inImage, count, w, in,
-                  ((ci * hp + y + p.padTop()) * wp + p.padLeft()) * lanes);
+              System.arraycopy(flat, (ci * h + y) * w * lanes, in,
+                  ((ci * hp + y + p.padTop()) * wp + p.padLeft()) * lanes, w * lanes);
             }
           }
         }

@@ -83,6 +83,10 @@ final class PanamaImageLanes256 extends PanamaImageLanes {
     }
     for (; co < cout; co++) {
       int j = 0;
+      for (; slide && j + 5 <= np; j += 5) {
+        slide1x5k5(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }
       for (; j + 5 <= np; j += 5) {
         block1x5(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
             outOff + co * coStride + j * L, coStride);
@@ -253,6 +257,64 @@ final class PanamaImageLanes256 extends PanamaImageLanes {
     a1_2.intoArray(out, o0 + coStride + 2 * L);
     a1_3.intoArray(out, o0 + coStride + 3 * L);
     a1_4.intoArray(out, o0 + coStride + 4 * L);
+  }
+
+  /** Channels co .. co+0, pixels j .. j+4, kernel rows of 5 consecutive taps. */
+  private static void slide1x5k5(float[] src, int q0, int[] tapOff, int taps, float[] w,
+      float[] bias, int co, float[] out, int o0, int coStride) {
+    FloatVector a0_0 = FloatVector.broadcast(S, bias[co]);
+    FloatVector a0_1 = a0_0;
+    FloatVector a0_2 = a0_0;
+    FloatVector a0_3 = a0_0;
+    FloatVector a0_4 = a0_0;
+    int wb = co * taps;
+    for (int t = 0; t + 5 <= taps; t += 5) {
+      int q = q0 + tapOff[t];
+      FloatVector x0 = FloatVector.fromArray(S, src, q);
+      FloatVector x1 = FloatVector.fromArray(S, src, q + L);
+      FloatVector x2 = FloatVector.fromArray(S, src, q + 2 * L);
+      FloatVector x3 = FloatVector.fromArray(S, src, q + 3 * L);
+      FloatVector x4 = FloatVector.fromArray(S, src, q + 4 * L);
+      FloatVector wv = FloatVector.broadcast(S, w[wb + t]);
+      a0_0 = x0.fma(wv, a0_0);
+      a0_1 = x1.fma(wv, a0_1);
+      a0_2 = x2.fma(wv, a0_2);
+      a0_3 = x3.fma(wv, a0_3);
+      a0_4 = x4.fma(wv, a0_4);
+      FloatVector x5 = FloatVector.fromArray(S, src, q + 5 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 1]);
+      a0_0 = x1.fma(wv, a0_0);
+      a0_1 = x2.fma(wv, a0_1);
+      a0_2 = x3.fma(wv, a0_2);
+      a0_3 = x4.fma(wv, a0_3);
+      a0_4 = x5.fma(wv, a0_4);
+      FloatVector x6 = FloatVector.fromArray(S, src, q + 6 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 2]);
+      a0_0 = x2.fma(wv, a0_0);
+      a0_1 = x3.fma(wv, a0_1);
+      a0_2 = x4.fma(wv, a0_2);
+      a0_3 = x5.fma(wv, a0_3);
+      a0_4 = x6.fma(wv, a0_4);
+      FloatVector x7 = FloatVector.fromArray(S, src, q + 7 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 3]);
+      a0_0 = x3.fma(wv, a0_0);
+      a0_1 = x4.fma(wv, a0_1);
+      a0_2 = x5.fma(wv, a0_2);
+      a0_3 = x6.fma(wv, a0_3);
+      a0_4 = x7.fma(wv, a0_4);
+      FloatVector x8 = FloatVector.fromArray(S, src, q + 8 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 4]);
+      a0_0 = x4.fma(wv, a0_0);
+      a0_1 = x5.fma(wv, a0_1);
+      a0_2 = x6.fma(wv, a0_2);
+      a0_3 = x7.fma(wv, a0_3);
+      a0_4 = x8.fma(wv, a0_4);
+    }
+    a0_0.intoArray(out, o0);
+    a0_1.intoArray(out, o0 + L);
+    a0_2.intoArray(out, o0 + 2 * L);
+    a0_3.intoArray(out, o0 + 3 * L);
+    a0_4.intoArray(out, o0 + 4 * L);
   }
 
   /** Channels co .. co+1, pixels j .. j+4 of the row (see imageLanesRow). */

@@ -140,9 +140,17 @@ class ImageLanesConvTest {
   }
 
   @Test
-  void selector_picksImageLanes_forLeNetsSecondLayerBatch() {
+  void selector_picksImageLanes_forLeNetBatches() {
     ConvParams lenet2 = ConvAlgorithmsTest.params(new int[] {256, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1});
     assertEquals(ConvAlgorithm.IMAGE_LANES, ConvSelector.choose(lenet2));
+    ConvParams lenet1 = ConvAlgorithmsTest.params(new int[] {256, 1, 28, 28, 6, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1});
+    assertEquals(ConvAlgorithm.IMAGE_LANES, ConvSelector.choose(lenet1));
+    // The last batch of a Fashion-MNIST epoch (60000 = 234 * 256 + 96).
+    ConvParams last = ConvAlgorithmsTest.params(new int[] {96, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1});
+    assertEquals(ConvAlgorithm.IMAGE_LANES, ConvSelector.choose(last));
+    // Maps too large for a group's copy to stay in the L2 cache.
+    ConvParams large = ConvAlgorithmsTest.params(new int[] {256, 3, 32, 32, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
+    assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.choose(large));
     // A small batch would leave most lanes empty.
     ConvParams few = ConvAlgorithmsTest.params(new int[] {4, 6, 14, 14, 16, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1});
     assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.choose(few));
