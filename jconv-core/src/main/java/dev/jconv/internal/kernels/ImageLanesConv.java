@@ -37,8 +37,15 @@ final class ImageLanesConv {
 
   private ImageLanesConv() {}
 
+  /** The widest group (512-bit vectors): the bound on the per-thread copies' sizes below. */
+  private static final int MAX_LANES = 16;
+
   static boolean supports(ConvParams p) {
-    return p.groups() == 1;
+    // A group's zero-bordered copy and its output block must each fit in one array.
+    long in = (long) p.cin() * (p.h() + p.padTop() + p.padBottom())
+        * (p.w() + p.padLeft() + p.padRight()) * MAX_LANES;
+    long out = (long) p.cout() * p.outH() * p.outW() * MAX_LANES;
+    return p.groups() == 1 && Math.max(in, out) <= Integer.MAX_VALUE - 8;
   }
 
   static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
@@ -53,6 +60,7 @@ final class ImageLanesConv {
       return;
     }
     int lanes = kernels.imageLanes();
+    assert lanes <= MAX_LANES;
     int h = p.h();
     int w = p.w();
     int hp = h + p.padTop() + p.padBottom();

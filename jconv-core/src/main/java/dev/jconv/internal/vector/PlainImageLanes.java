@@ -34,19 +34,25 @@ final class PlainImageLanes {
 
   static void row(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw,
       float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
-    float[] acc = new float[LANES];
     for (int co = 0; co < cout; co++) {
-      for (int j = 0; j < np; j++) {
-        java.util.Arrays.fill(acc, bias[co]);
-        int q0 = base + j * pixStep;
-        for (int t = 0; t < taps; t++) {
-          float wt = w[co * taps + t];
-          int q = q0 + tapOff[t];
-          for (int i = 0; i < LANES; i++) {
-            acc[i] = Math.fma(src[q + i], wt, acc[i]);
+      int o = outOff + co * coStride;
+      java.util.Arrays.fill(out, o, o + np * LANES, bias[co]);
+      for (int t = 0; t < taps; t++) {
+        float wt = w[co * taps + t];
+        int q = base + tapOff[t];
+        if (pixStep == LANES) {
+          // The row's pixels are contiguous: one long loop the JIT vectorises (the 8 lanes alone
+          // were too short a loop for it, and ran a scalar FMA at a time).
+          for (int k = 0; k < np * LANES; k++) {
+            out[o + k] = Math.fma(src[q + k], wt, out[o + k]);
+          }
+        } else {
+          for (int j = 0; j < np; j++) {
+            for (int i = 0; i < LANES; i++) {
+              out[o + j * LANES + i] = Math.fma(src[q + j * pixStep + i], wt, out[o + j * LANES + i]);
+            }
           }
         }
-        System.arraycopy(acc, 0, out, outOff + co * coStride + j * LANES, LANES);
       }
     }
   }
