@@ -7,19 +7,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Direct convolution with a group of images across the vector lanes (16 at 512 bits), for large
- * batches of small maps such as LeNet's second layer (256 images, 6 -> 16 channels, 14x14 -> 10x10).
- * Neither the channels nor the pixels of such a layer fill vectors well (16 output channels fill
- * one, so each FMA needs its own broadcast load; 10-pixel rows leave lanes empty), but the batch
- * does: transposed to image-minor order {@code [c][y][x][image]}, a weight is broadcast once for a
- * whole block of pixels, and each input vector (one pixel of every image of the group) serves a
- * block of output channels. The register block ({@link KernelProvider#imageLanesRow}) is 4
- * channels x 5 pixels at 512 bits: 9 loads for 20 FMAs, where the channels-in-lanes kernel needs
- * one load per FMA.
+ * batches of small maps such as LeNet's layers (256 images; 1 -> 6 channels on 28x28, 6 -> 16 on
+ * 14x14). Neither the channels nor the pixels of such a layer fill vectors well (16 output
+ * channels fill one, so each FMA needs its own broadcast load; 10-pixel rows leave lanes empty),
+ * but the batch does: transposed to image-minor order {@code [c][y][x][image]}, a weight is
+ * broadcast once for a whole block of pixels, and each input vector (one pixel of every image of
+ * the group) serves a block of output channels. The register block
+ * ({@link KernelProvider#imageLanesRow}) is 4 channels x 5 pixels at 512 bits; along a 5-tap
+ * kernel row its 9 input vectors are loaded once for all 25 (pixel, tap) pairs, so 100 FMAs take
+ * 9 vector and 20 broadcast loads (the channels-in-lanes kernel needs a load per FMA). On LeNet's
+ * second layer the kernel runs at about the FMA units' peak and the two transposes add a fifth.
  *
- * <p>Each group (in parallel) is transposed into a zero-bordered image-minor copy, convolved row by
- * row into an image-minor block, and transposed back into {@code (n, cout, outH, outW)}. The last
- * group of a batch may be partial: its empty lanes compute values that are never written out. Any
- * stride, padding and dilation; groups 1. Raw kernel: arguments trusted ({@code assert} only).
+ * <p>Each group is transposed into a zero-bordered image-minor copy, convolved row by row into an
+ * image-minor block, and transposed back into {@code (n, cout, outH, outW)}; threads claim groups
+ * one at a time. The last group of a batch may be partial: its empty lanes compute values that are
+ * never written out. Any stride, padding and dilation; groups 1. Raw kernel: arguments trusted
+ * ({@code assert} only).
+ *
+ * <p>Tried and dropped: a software pipeline that transposed the next group in and the previous
+ * one out in slices between the rows of the current one (to spread the cache misses) ran no
+ * faster, and gathers/scatters instead of register transposes took 2.5x as long.
  */
 final class ImageLanesConv {
 
