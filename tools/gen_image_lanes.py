@@ -15,9 +15,29 @@ DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # 4 x 5 sliding block at ~98% of the FMA peak, the per-tap 4 x 5 block at ~81%.
 BLOCKS = {512: (4, 5), 256: (2, 5), 128: (2, 5)}
 
-# The kernel width of the sliding blocks (see slide()): LeNet's 5x5. Other widths take the per-tap
-# blocks.
-SLIDE_KW = 5
+# The kernel widths with sliding blocks (see slide()): LeNet's 5x5 and the common 3x3. Other
+# widths take the per-tap blocks.
+SLIDE_KWS = (5, 3)
+
+
+def pixel_loops(cb, P, indent):
+    # The pixels of a row for channels co .. co+cb-1: sliding blocks where the row allows them,
+    # then per-tap blocks of P pixels, then single pixels.
+    b = []
+    for K in SLIDE_KWS:
+        b.append(f"for (; slide{K} && j + {P} <= np; j += {P}) {{")
+        b.append(f"  slide{cb}x{P}k{K}(src, base + j * L, tapOff, taps, w, bias, co, out,")
+        b.append("      outOff + co * coStride + j * L, coStride);")
+        b.append("}")
+    b.append(f"for (; j + {P} <= np; j += {P}) {{")
+    b.append(f"  block{cb}x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,")
+    b.append("      outOff + co * coStride + j * L, coStride);")
+    b.append("}")
+    b.append("for (; j < np; j++) {")
+    b.append(f"  block{cb}x1(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,")
+    b.append("      outOff + co * coStride + j * L, coStride);")
+    b.append("}")
+    return "\n".join(" " * indent + line for line in b) + "\n"
 
 
 def block(CB, P):
@@ -148,24 +168,14 @@ def source(bits):
     CB, P = BLOCKS[bits]
     consts = "\n".join(tile(bits // 32)[0])
     blocks = sorted({(CB, P), (CB, 1), (2, P), (2, 1), (1, P), (1, 1)}, reverse=True)
+    # (pixel_loops names a block of one pixel for each channel block.)
     # With blocks of more than two channels, the last channels go two at a time, then one (LeNet's
     # first layer has 6 = 4 + 2 channels at 512 bits).
-    PAIRS = "" if CB <= 2 else f"""    for (; co + 2 <= cout; co += 2) {{
-      int j = 0;
-      for (; slide && j + {P} <= np; j += {P}) {{
-        slide2x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j + {P} <= np; j += {P}) {{
-        block2x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j < np; j++) {{
-        block2x1(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-    }}
-"""
+    PAIRS = "" if CB <= 2 else ("    for (; co + 2 <= cout; co += 2) {\n      int j = 0;\n"
+                                + pixel_loops(2, P, 6) + "    }\n")
+    SLIDES = "\n".join(f"    boolean slide{K} = pixStep == L && kw == {K};" for K in SLIDE_KWS)
+    MAIN = pixel_loops(CB, P, 6)
+    ONE = pixel_loops(1, P, 6)
     s = []
     s.append(f"""package dev.jconv.internal.vector;
 
@@ -227,45 +237,22 @@ final class PanamaImageLanes{bits} extends PanamaImageLanes {{
     // One method per register block: as one large method C2 took long to compile it, and C1
     // could run out of registers (see Panama512.directChannels).
     int co = 0;
-    // Stride 1 along the width, kernel rows of {SLIDE_KW} taps (LeNet's 5x5): each input vector is
-    // loaded once per kernel row instead of once per tap.
-    boolean slide = pixStep == L && kw == {SLIDE_KW};
+    // Stride 1 along the width, kernel rows of 5 or 3 taps: each input vector is loaded once per
+    // kernel row instead of once per tap.
+{SLIDES}
     for (; co + {CB} <= cout; co += {CB}) {{
       int j = 0;
-      for (; slide && j + {P} <= np; j += {P}) {{
-        slide{CB}x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j + {P} <= np; j += {P}) {{
-        block{CB}x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j < np; j++) {{
-        block{CB}x1(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-    }}
+{MAIN}    }}
 {PAIRS}    for (; co < cout; co++) {{
       int j = 0;
-      for (; slide && j + {P} <= np; j += {P}) {{
-        slide1x{P}k{SLIDE_KW}(src, base + j * L, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j + {P} <= np; j += {P}) {{
-        block1x{P}(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-      for (; j < np; j++) {{
-        block1x1(src, base + j * pixStep, pixStep, tapOff, taps, w, bias, co, out,
-            outOff + co * coStride + j * L, coStride);
-      }}
-    }}
+{ONE}    }}
   }}
 """)
     consts, t = tile(bits // 32)
     s.extend(t)
-    for cb in sorted({CB, 2, 1}, reverse=True):
-        s.extend(slide(cb, P, SLIDE_KW))
+    for K in SLIDE_KWS:
+        for cb in sorted({CB, 2, 1}, reverse=True):
+            s.extend(slide(cb, P, K))
     for cb, p in blocks:
         s.extend(block(cb, p))
     while s[-1] == "":

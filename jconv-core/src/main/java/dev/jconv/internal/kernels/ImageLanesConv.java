@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the group) serves a block of output channels. The register block
  * ({@link KernelProvider#imageLanesRow}) is 4 channels x 5 pixels at 512 bits; along a 5-tap
  * kernel row its 9 input vectors are loaded once for all 25 (pixel, tap) pairs, so 100 FMAs take
- * 9 vector and 20 broadcast loads (the channels-in-lanes kernel needs a load per FMA). On LeNet's
+ * 9 vector and 20 broadcast loads (the channels-in-lanes kernel needs a load per FMA); 3-tap rows
+ * slide the same way (3x3 layers: 1.1x faster than per tap). On LeNet's
  * second layer the kernel runs at about the FMA units' peak and the two transposes add a fifth.
  *
  * <p>Each group is transposed into a zero-bordered image-minor copy, convolved row by row into an

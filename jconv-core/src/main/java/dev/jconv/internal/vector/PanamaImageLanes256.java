@@ -63,13 +63,18 @@ final class PanamaImageLanes256 extends PanamaImageLanes {
     // One method per register block: as one large method C2 took long to compile it, and C1
     // could run out of registers (see Panama512.directChannels).
     int co = 0;
-    // Stride 1 along the width, kernel rows of 5 taps (LeNet's 5x5): each input vector is
-    // loaded once per kernel row instead of once per tap.
-    boolean slide = pixStep == L && kw == 5;
+    // Stride 1 along the width, kernel rows of 5 or 3 taps: each input vector is loaded once per
+    // kernel row instead of once per tap.
+    boolean slide5 = pixStep == L && kw == 5;
+    boolean slide3 = pixStep == L && kw == 3;
     for (; co + 2 <= cout; co += 2) {
       int j = 0;
-      for (; slide && j + 5 <= np; j += 5) {
+      for (; slide5 && j + 5 <= np; j += 5) {
         slide2x5k5(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }
+      for (; slide3 && j + 5 <= np; j += 5) {
+        slide2x5k3(src, base + j * L, tapOff, taps, w, bias, co, out,
             outOff + co * coStride + j * L, coStride);
       }
       for (; j + 5 <= np; j += 5) {
@@ -83,8 +88,12 @@ final class PanamaImageLanes256 extends PanamaImageLanes {
     }
     for (; co < cout; co++) {
       int j = 0;
-      for (; slide && j + 5 <= np; j += 5) {
+      for (; slide5 && j + 5 <= np; j += 5) {
         slide1x5k5(src, base + j * L, tapOff, taps, w, bias, co, out,
+            outOff + co * coStride + j * L, coStride);
+      }
+      for (; slide3 && j + 5 <= np; j += 5) {
+        slide1x5k3(src, base + j * L, tapOff, taps, w, bias, co, out,
             outOff + co * coStride + j * L, coStride);
       }
       for (; j + 5 <= np; j += 5) {
@@ -309,6 +318,122 @@ final class PanamaImageLanes256 extends PanamaImageLanes {
       a0_2 = x6.fma(wv, a0_2);
       a0_3 = x7.fma(wv, a0_3);
       a0_4 = x8.fma(wv, a0_4);
+    }
+    a0_0.intoArray(out, o0);
+    a0_1.intoArray(out, o0 + L);
+    a0_2.intoArray(out, o0 + 2 * L);
+    a0_3.intoArray(out, o0 + 3 * L);
+    a0_4.intoArray(out, o0 + 4 * L);
+  }
+
+  /** Channels co .. co+1, pixels j .. j+4, kernel rows of 3 consecutive taps. */
+  private static void slide2x5k3(float[] src, int q0, int[] tapOff, int taps, float[] w,
+      float[] bias, int co, float[] out, int o0, int coStride) {
+    FloatVector a0_0 = FloatVector.broadcast(S, bias[co]);
+    FloatVector a0_1 = a0_0;
+    FloatVector a0_2 = a0_0;
+    FloatVector a0_3 = a0_0;
+    FloatVector a0_4 = a0_0;
+    FloatVector a1_0 = FloatVector.broadcast(S, bias[co + 1]);
+    FloatVector a1_1 = a1_0;
+    FloatVector a1_2 = a1_0;
+    FloatVector a1_3 = a1_0;
+    FloatVector a1_4 = a1_0;
+    int wb = co * taps;
+    for (int t = 0; t + 3 <= taps; t += 3) {
+      int q = q0 + tapOff[t];
+      FloatVector x0 = FloatVector.fromArray(S, src, q);
+      FloatVector x1 = FloatVector.fromArray(S, src, q + L);
+      FloatVector x2 = FloatVector.fromArray(S, src, q + 2 * L);
+      FloatVector x3 = FloatVector.fromArray(S, src, q + 3 * L);
+      FloatVector x4 = FloatVector.fromArray(S, src, q + 4 * L);
+      FloatVector wv = FloatVector.broadcast(S, w[wb + t]);
+      a0_0 = x0.fma(wv, a0_0);
+      a0_1 = x1.fma(wv, a0_1);
+      a0_2 = x2.fma(wv, a0_2);
+      a0_3 = x3.fma(wv, a0_3);
+      a0_4 = x4.fma(wv, a0_4);
+      wv = FloatVector.broadcast(S, w[wb + taps + t]);
+      a1_0 = x0.fma(wv, a1_0);
+      a1_1 = x1.fma(wv, a1_1);
+      a1_2 = x2.fma(wv, a1_2);
+      a1_3 = x3.fma(wv, a1_3);
+      a1_4 = x4.fma(wv, a1_4);
+      FloatVector x5 = FloatVector.fromArray(S, src, q + 5 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 1]);
+      a0_0 = x1.fma(wv, a0_0);
+      a0_1 = x2.fma(wv, a0_1);
+      a0_2 = x3.fma(wv, a0_2);
+      a0_3 = x4.fma(wv, a0_3);
+      a0_4 = x5.fma(wv, a0_4);
+      wv = FloatVector.broadcast(S, w[wb + taps + t + 1]);
+      a1_0 = x1.fma(wv, a1_0);
+      a1_1 = x2.fma(wv, a1_1);
+      a1_2 = x3.fma(wv, a1_2);
+      a1_3 = x4.fma(wv, a1_3);
+      a1_4 = x5.fma(wv, a1_4);
+      FloatVector x6 = FloatVector.fromArray(S, src, q + 6 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 2]);
+      a0_0 = x2.fma(wv, a0_0);
+      a0_1 = x3.fma(wv, a0_1);
+      a0_2 = x4.fma(wv, a0_2);
+      a0_3 = x5.fma(wv, a0_3);
+      a0_4 = x6.fma(wv, a0_4);
+      wv = FloatVector.broadcast(S, w[wb + taps + t + 2]);
+      a1_0 = x2.fma(wv, a1_0);
+      a1_1 = x3.fma(wv, a1_1);
+      a1_2 = x4.fma(wv, a1_2);
+      a1_3 = x5.fma(wv, a1_3);
+      a1_4 = x6.fma(wv, a1_4);
+    }
+    a0_0.intoArray(out, o0);
+    a0_1.intoArray(out, o0 + L);
+    a0_2.intoArray(out, o0 + 2 * L);
+    a0_3.intoArray(out, o0 + 3 * L);
+    a0_4.intoArray(out, o0 + 4 * L);
+    a1_0.intoArray(out, o0 + coStride);
+    a1_1.intoArray(out, o0 + coStride + L);
+    a1_2.intoArray(out, o0 + coStride + 2 * L);
+    a1_3.intoArray(out, o0 + coStride + 3 * L);
+    a1_4.intoArray(out, o0 + coStride + 4 * L);
+  }
+
+  /** Channels co .. co+0, pixels j .. j+4, kernel rows of 3 consecutive taps. */
+  private static void slide1x5k3(float[] src, int q0, int[] tapOff, int taps, float[] w,
+      float[] bias, int co, float[] out, int o0, int coStride) {
+    FloatVector a0_0 = FloatVector.broadcast(S, bias[co]);
+    FloatVector a0_1 = a0_0;
+    FloatVector a0_2 = a0_0;
+    FloatVector a0_3 = a0_0;
+    FloatVector a0_4 = a0_0;
+    int wb = co * taps;
+    for (int t = 0; t + 3 <= taps; t += 3) {
+      int q = q0 + tapOff[t];
+      FloatVector x0 = FloatVector.fromArray(S, src, q);
+      FloatVector x1 = FloatVector.fromArray(S, src, q + L);
+      FloatVector x2 = FloatVector.fromArray(S, src, q + 2 * L);
+      FloatVector x3 = FloatVector.fromArray(S, src, q + 3 * L);
+      FloatVector x4 = FloatVector.fromArray(S, src, q + 4 * L);
+      FloatVector wv = FloatVector.broadcast(S, w[wb + t]);
+      a0_0 = x0.fma(wv, a0_0);
+      a0_1 = x1.fma(wv, a0_1);
+      a0_2 = x2.fma(wv, a0_2);
+      a0_3 = x3.fma(wv, a0_3);
+      a0_4 = x4.fma(wv, a0_4);
+      FloatVector x5 = FloatVector.fromArray(S, src, q + 5 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 1]);
+      a0_0 = x1.fma(wv, a0_0);
+      a0_1 = x2.fma(wv, a0_1);
+      a0_2 = x3.fma(wv, a0_2);
+      a0_3 = x4.fma(wv, a0_3);
+      a0_4 = x5.fma(wv, a0_4);
+      FloatVector x6 = FloatVector.fromArray(S, src, q + 6 * L);
+      wv = FloatVector.broadcast(S, w[wb + t + 2]);
+      a0_0 = x2.fma(wv, a0_0);
+      a0_1 = x3.fma(wv, a0_1);
+      a0_2 = x4.fma(wv, a0_2);
+      a0_3 = x5.fma(wv, a0_3);
+      a0_4 = x6.fma(wv, a0_4);
     }
     a0_0.intoArray(out, o0);
     a0_1.intoArray(out, o0 + L);

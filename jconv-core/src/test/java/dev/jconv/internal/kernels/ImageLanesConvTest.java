@@ -99,7 +99,7 @@ class ImageLanesConvTest {
     assertEquals(configs.size() * providers.size(), checked);
     for (KernelProvider provider : providers) {
       for (String form : List.of("partial group", "several groups", "one image", "padded",
-          "5-tap rows", "other rows", "channel remainder", "pixel remainder", "strided",
+          "5-tap rows", "3-tap rows", "other rows", "channel remainder", "pixel remainder", "strided",
           "dilated width")) {
         assertTrue(forms.getOrDefault(provider + " " + form, 0) > 0,
             provider + " never took the form '" + form + "': " + forms);
@@ -122,8 +122,8 @@ class ImageLanesConvTest {
     if (p.padTop() + p.padLeft() + p.padBottom() + p.padRight() > 0) {
       f.add("padded");
     }
-    boolean slide = p.kw() == 5 && p.strideW() == 1 && p.dilationW() == 1;
-    f.add(slide ? "5-tap rows" : "other rows");
+    boolean slide = (p.kw() == 5 || p.kw() == 3) && p.strideW() == 1 && p.dilationW() == 1;
+    f.add(slide ? p.kw() + "-tap rows" : "other rows");
     if (p.cout() % 4 != 0) {
       f.add("channel remainder");
     }
