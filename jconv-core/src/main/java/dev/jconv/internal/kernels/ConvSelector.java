@@ -46,7 +46,8 @@ public final class ConvSelector {
    * IMAGE_LANES from this many images (two 512-bit groups: a partial group computes empty lanes),
    * for layers with a small patch (LeNet's second layer, 256 images, 6 -> 16 channels: 1.5x
    * DIRECT_CHANNELS; its first, 1 -> 6: 1.4x DIRECT; 3x3 layers of 3 or 8 -> 16 on 12x12 and
-   * 16x16 maps: 1.4x DIRECT_CHANNELS).
+   * 16x16 maps: 1.6x DIRECT_CHANNELS). Layers that Winograd takes (16 or more channels each way)
+   * stay with it: IMAGE_LANES won with 16 input channels (1.1-1.5x) but not with 24.
    */
   static final int IMAGE_LANES_MIN_BATCH = 32;
 
@@ -57,10 +58,12 @@ public final class ConvSelector {
   static final int IMAGE_LANES_MIN_COUT = 4;
 
   /**
-   * IMAGE_LANES up to this many floats per image (input plus output): each thread's group copy
-   * (16 images) then stays within the L2 cache (LeNet's second layer: 1176 + 1600).
+   * IMAGE_LANES up to this many floats per image (input plus output; LeNet's second layer: 1176 +
+   * 1600), which bounds each thread's group copies (16 images) to about 1.3 MB. Measured against
+   * DIRECT_CHANNELS at 1 thread: 3x32x32 -> 16 3x3 (19456 floats) 1.33x, 1x28x28 -> 16 3x3
+   * (13328) 1.85x, but 3x32x32 -> 32 (35840) only 1.08x.
    */
-  static final int IMAGE_LANES_MAX_IMAGE_FLOATS = 8192;
+  static final int IMAGE_LANES_MAX_IMAGE_FLOATS = 20480;
 
   private ConvSelector() {}
 
