@@ -94,11 +94,14 @@ public final class ConvSelector {
     if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && wide) {
       return ConvAlgorithm.DILATED_WINOGRAD;
     }
-    if (p.groups() == 1 && p.n() >= IMAGE_LANES_MIN_BATCH && p.patchSize() <= DIRECT_MAX_PATCH
+    boolean unitStride = p.strideH() == 1 && p.strideW() == 1;
+    if (p.groups() == 1 && unitStride && p.n() >= IMAGE_LANES_MIN_BATCH
+        && p.patchSize() <= DIRECT_MAX_PATCH
         && p.cout() >= IMAGE_LANES_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT
         && (long) p.cin() * p.h() * p.w() + (long) p.cout() * p.outH() * p.outW()
             <= IMAGE_LANES_MAX_IMAGE_FLOATS) {
       // A large batch of small maps: images fill the vectors where channels and pixels do not.
+      // (Strided layers run too, through the per-tap blocks, but were not measured.)
       return ConvAlgorithm.IMAGE_LANES;
     }
     boolean strided = p.strideH() > 1 || p.strideW() > 1;
