@@ -23,7 +23,7 @@ final class Panama128 extends PanamaKernels {
   }
 
   @Override
-  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
+  void gemmMicro(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep, int kc, float[] c,
       int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx) {
     // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
     // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
@@ -51,25 +51,30 @@ final class Panama128 extends PanamaKernels {
     FloatVector c51 = c50;
     int ai = aIdx;
     int bi = bIdx;
-    for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
+    int a1 = aRow;
+    int a2 = 2 * aRow;
+    int a3 = 3 * aRow;
+    int a4 = 4 * aRow;
+    int a5 = 5 * aRow;
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[ai + 1]);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[ai + 2]);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[ai + 3]);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ai + 4]);
+      x = FloatVector.broadcast(S, ap[ai + a4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ai + 5]);
+      x = FloatVector.broadcast(S, ap[ai + a5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -79,6 +84,30 @@ final class Panama128 extends PanamaKernels {
     store(c30, c31, c, cIdx + 3 * ldc, accumulate);
     store(c40, c41, c, cIdx + 4 * ldc, accumulate);
     store(c50, c51, c, cIdx + 5 * ldc, accumulate);
+  }
+
+  @Override
+  void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base) {
+    int dst = base;
+    if (L >= 8) {
+      // A step's 2L values lie ldb apart in B: two gathers read them, two contiguous stores
+      // write them (twice the speed of a scalar copy). Not at 128 bits: NEON has no gather.
+      int[] idx = new int[2 * L];
+      for (int j = 0; j < 2 * L; j++) {
+        idx[j] = j * ldb;
+      }
+      for (int p = 0; p < kc; p++, dst += 2 * L) {
+        FloatVector.fromArray(S, b, bOff + p, idx, 0).intoArray(bp, dst);
+        FloatVector.fromArray(S, b, bOff + p, idx, L).intoArray(bp, dst + L);
+      }
+      return;
+    }
+    for (int j = 0; j < 2 * L; j++) {
+      int src = bOff + j * ldb;
+      for (int p = 0; p < kc; p++) {
+        bp[base + p * 2 * L + j] = b[src + p];
+      }
+    }
   }
 
   private static void store(FloatVector v0, FloatVector v1, float[] c, int idx, boolean accumulate) {
