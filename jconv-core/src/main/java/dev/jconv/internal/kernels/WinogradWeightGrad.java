@@ -82,6 +82,13 @@ final class WinogradWeightGrad {
     float[] m = new float[36 * cout * cin];
     float[] padded = new float[images * cin * plane];
     int[] offsets = new int[maxT];
+    int gw = 4 * tX;
+    int[] gOffsets = new int[perImage];
+    for (int ty = 0; ty < tY; ty++) {
+      for (int tx = 0; tx < tX; tx++) {
+        gOffsets[ty * tX + tx] = 4 * ty * gw + 4 * tx;
+      }
+    }
     for (int n0 = 0; n0 < p.n(); n0 += images) {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
@@ -110,13 +117,16 @@ final class WinogradWeightGrad {
         }
       });
       Parallel.forRange(cout, 1, (c0, c1) -> {
-        int gw = 4 * tX;
+        // Each plane is copied into g (4tY x 4tX, zeros past the edge: tiles there read gOut as 0),
+        // then transformed by the provider, tiles along the vector lanes.
         float[] g = new float[4 * tY * gw];
-        float[] cols = new float[6 * tY * gw];
         for (int co = c0; co < c1; co++) {
           for (int i = 0; i < nc; i++) {
-            gradientTiles(gOut, ((first + i) * cout + co) * outH * outW, outH, outW, tY, tX, g, cols, u,
-                co * t + i * perImage, cout * t);
+            int src = ((first + i) * cout + co) * outH * outW;
+            for (int y = 0; y < outH; y++) {
+              System.arraycopy(gOut, src + y * outW, g, y * gw, outW);
+            }
+            KERNELS.winogradGradOutput(g, 0, gw, gOffsets, 0, perImage, u, co * t + i * perImage, cout * t);
           }
         }
       });
@@ -180,64 +190,4 @@ final class WinogradWeightGrad {
     {1f / 24, -1f / 12, 1f / 6},
     {0, 0, 1},
   };
-
-  /**
-   * {@code U = A g A^T} of every 4x4 tile of one gOut plane (at {@code src}, {@code outH x outW}):
-   * component e of tile j goes to {@code u[uOff + e*eStride + j]}. Copied first into {@code g}
-   * ({@code 4tY x 4tX}, zeros past the edge), then transformed down the columns for whole rows at a
-   * time ({@code cols}: 6 rows per band of tiles), then along the rows one component at a time, so
-   * that every write runs along the tiles (tile by tile, the 36 components of a tile land
-   * {@code eStride} apart and the stores miss the cache: 5x slower on res3x3_28).
-   */
-  private static void gradientTiles(float[] gOut, int src, int outH, int outW, int tY, int tX, float[] g,
-      float[] cols, float[] u, int uOff, int eStride) {
-    int gw = 4 * tX;
-    java.util.Arrays.fill(g, 0f);
-    for (int y = 0; y < outH; y++) {
-      System.arraycopy(gOut, src + y * outW, g, y * gw, outW);
-    }
-    for (int ty = 0; ty < tY; ty++) {
-      int r0 = 4 * ty * gw;
-      int d = 6 * ty * gw;
-      for (int xx = 0; xx < gw; xx++) {
-        float s0 = g[r0 + xx];
-        float s1 = g[r0 + gw + xx];
-        float s2 = g[r0 + 2 * gw + xx];
-        float s3 = g[r0 + 3 * gw + xx];
-        float even = s0 + s2;
-        float odd = s1 + s3;
-        float even4 = s0 + 4 * s2;
-        float odd8 = 2 * s1 + 8 * s3;
-        cols[d + xx] = s0;
-        cols[d + gw + xx] = even + odd;
-        cols[d + 2 * gw + xx] = even - odd;
-        cols[d + 3 * gw + xx] = even4 + odd8;
-        cols[d + 4 * gw + xx] = even4 - odd8;
-        cols[d + 5 * gw + xx] = s3;
-      }
-    }
-    for (int r = 0; r < 6; r++) {
-      for (int ty = 0; ty < tY; ty++) {
-        int row = (6 * ty + r) * gw;
-        int o = uOff + 6 * r * eStride + ty * tX;
-        for (int tx = 0; tx < tX; tx++) {
-          int a = row + 4 * tx;
-          float s0 = cols[a];
-          float s1 = cols[a + 1];
-          float s2 = cols[a + 2];
-          float s3 = cols[a + 3];
-          float even = s0 + s2;
-          float odd = s1 + s3;
-          float even4 = s0 + 4 * s2;
-          float odd8 = 2 * s1 + 8 * s3;
-          u[o + tx] = s0;
-          u[o + eStride + tx] = even + odd;
-          u[o + 2 * eStride + tx] = even - odd;
-          u[o + 3 * eStride + tx] = even4 + odd8;
-          u[o + 4 * eStride + tx] = even4 - odd8;
-          u[o + 5 * eStride + tx] = s3;
-        }
-      }
-    }
-  }
 }

@@ -220,6 +220,63 @@ final class Panama256 extends PanamaKernels {
   }
 
   @Override
+  void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] u, int uOff, int uStride) {
+    // One lane per tile, as winogradInput: the 16 values of L tiles are first copied, scalar, into
+    // d (16 rows of L lanes), then both passes and the 36 stores to u run on whole vectors.
+    float[] d = new float[16 * L];
+    float[] tmp = new float[24 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int l = 0; l < L; l++) {
+        int base = srcOff + offsets[offOff + j + l];
+        for (int r = 0; r < 4; r++) {
+          int row = base + r * ld;
+          int dr = 4 * r * L + l;
+          d[dr] = src[row];
+          d[dr + L] = src[row + 1];
+          d[dr + 2 * L] = src[row + 2];
+          d[dr + 3 * L] = src[row + 3];
+        }
+      }
+      // A along the columns: column c of the tile is d[(4r + c)*L], r = 0..3; result k of
+      // column c goes to tmp[(4k + c)*L].
+      for (int c = 0; c < 4; c++) {
+        int o = c * L;
+        gradOutputColumn(FloatVector.fromArray(S, d, o), FloatVector.fromArray(S, d, o + 4 * L),
+            FloatVector.fromArray(S, d, o + 8 * L), FloatVector.fromArray(S, d, o + 12 * L),
+            tmp, o, 4 * L);
+      }
+      // Then along the rows, straight into u.
+      for (int r = 0; r < 6; r++) {
+        int t = 4 * r * L;
+        gradOutputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + L),
+            FloatVector.fromArray(S, tmp, t + 2 * L), FloatVector.fromArray(S, tmp, t + 3 * L),
+            u, uOff + 6 * r * uStride + j, uStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.gradOutput(src, srcOff, ld, offsets, offOff + bound, count - bound, u,
+          uOff + bound, uStride);
+    }
+  }
+
+  /** A (6x4) applied to 4 vectors (one per tile row or column); result k goes to out[o + k*os]. */
+  private static void gradOutputColumn(FloatVector s0, FloatVector s1, FloatVector s2,
+      FloatVector s3, float[] out, int o, int os) {
+    FloatVector even = s0.add(s2);
+    FloatVector odd = s1.add(s3);
+    FloatVector even4 = s0.add(s2.mul(4f));
+    FloatVector odd8 = s1.mul(2f).add(s3.mul(8f));
+    s0.intoArray(out, o);
+    even.add(odd).intoArray(out, o + os);
+    even.sub(odd).intoArray(out, o + 2 * os);
+    even4.add(odd8).intoArray(out, o + 3 * os);
+    even4.sub(odd8).intoArray(out, o + 4 * os);
+    s3.intoArray(out, o + 5 * os);
+  }
+
+  @Override
   void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride) {
     // One lane per tile: the 36 values of L tiles are contiguous in each plane of m, and so are
     // the 16 results in each plane of y. Whole vectors only, the tail in plain Java: masked

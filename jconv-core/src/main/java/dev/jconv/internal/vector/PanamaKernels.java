@@ -47,6 +47,10 @@ abstract class PanamaKernels {
   /** See {@link KernelProvider#winogradOutput}. */
   abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 
+  /** See {@link KernelProvider#winogradGradOutput}. */
+  abstract void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
+      int count, float[] u, int uOff, int uStride);
+
   /** See {@link KernelProvider#depthwiseRow}. */
   abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,
       int wOff, float bias, float[] out, int outOff, int n);
