@@ -81,57 +81,62 @@ final class WinogradWeightGrad {
     float[] u = new float[36 * cout * maxT];
     float[] m = new float[36 * cout * cin];
     float[] padded = new float[images * cin * plane];
-    int[] offsets = new int[maxT];
     int gw = 4 * tX;
-    int[] gOffsets = new int[perImage];
-    for (int ty = 0; ty < tY; ty++) {
-      for (int tx = 0; tx < tX; tx++) {
-        gOffsets[ty * tX + tx] = 4 * ty * gw + 4 * tx;
+    int gPlane = 4 * tY * gw;
+    // The output gradient's planes with zeros past the edge (tiles there read gOut as 0): only the
+    // inside is ever written, so the zeros stay.
+    float[] g = new float[images * cout * gPlane];
+    // Lane j of the transforms is channel j % channels of tile j / channels: their results land
+    // tile-major (V[e][tile][ci], U[e][tile][co]), and the 36 GEMMs M[e] = U[e]^T V[e] read both
+    // operands along rows (transposed A read in place, B as is), where the channel-major layout
+    // made them a product with B^T, whose panels must be gathered.
+    int[] vOffsets = new int[maxT * cin];
+    int[] uOffsets = new int[maxT * cout];
+    for (int i = 0; i < images; i++) {
+      for (int ty = 0; ty < tY; ty++) {
+        for (int tx = 0; tx < tX; tx++) {
+          int tile = (i * tY + ty) * tX + tx;
+          for (int c = 0; c < cin; c++) {
+            vOffsets[tile * cin + c] = (i * cin + c) * plane + 4 * ty * wp + 4 * tx;
+          }
+          for (int c = 0; c < cout; c++) {
+            uOffsets[tile * cout + c] = (i * cout + c) * gPlane + 4 * ty * gw + 4 * tx;
+          }
+        }
       }
     }
     for (int n0 = 0; n0 < p.n(); n0 += images) {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
-      for (int i = 0; i < nc; i++) {
-        for (int ty = 0; ty < tY; ty++) {
-          for (int tx = 0; tx < tX; tx++) {
-            offsets[(i * tY + ty) * tX + tx] = i * cin * plane + 4 * ty * wp + 4 * tx;
-          }
-        }
-      }
       int first = n0;
-      Parallel.forRange(cin, 1, (c0, c1) -> {
-        for (int c = c0; c < c1; c++) {
-          for (int i = 0; i < nc; i++) {
-            // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
-            int dst = (i * cin + c) * plane;
-            java.util.Arrays.fill(padded, dst, dst + plane, 0f);
-            int src = ((first + i) * cin + c) * p.h() * p.w();
-            int rows = Math.min(p.h(), hp - p.padTop());
-            int cols = Math.min(p.w(), wp - p.padLeft());
-            for (int y = 0; y < rows; y++) {
-              System.arraycopy(x, src + y * p.w(), padded, dst + (y + p.padTop()) * wp + p.padLeft(), cols);
-            }
-          }
-          KERNELS.winogradInput(padded, c * plane, wp, offsets, 0, t, v, c * t, cin * t);
-        }
-      });
-      Parallel.forRange(cout, 1, (c0, c1) -> {
-        // Each plane is copied into g (4tY x 4tX, zeros past the edge: tiles there read gOut as 0),
-        // then transformed by the provider, tiles along the vector lanes.
-        float[] g = new float[4 * tY * gw];
-        for (int co = c0; co < c1; co++) {
-          for (int i = 0; i < nc; i++) {
-            int src = ((first + i) * cout + co) * outH * outW;
-            for (int y = 0; y < outH; y++) {
-              System.arraycopy(gOut, src + y * outW, g, y * gw, outW);
-            }
-            KERNELS.winogradGradOutput(g, 0, gw, gOffsets, 0, perImage, u, co * t + i * perImage, cout * t);
+      Parallel.forRange(nc * cin, 1, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
+          int dst = q * plane;
+          java.util.Arrays.fill(padded, dst, dst + plane, 0f);
+          int src = (first * cin + q) * p.h() * p.w();
+          int rows = Math.min(p.h(), hp - p.padTop());
+          int cols = Math.min(p.w(), wp - p.padLeft());
+          for (int y = 0; y < rows; y++) {
+            System.arraycopy(x, src + y * p.w(), padded, dst + (y + p.padTop()) * wp + p.padLeft(), cols);
           }
         }
       });
+      Parallel.forRange(nc * cout, 1, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          int src = (first * cout + q) * outH * outW;
+          for (int y = 0; y < outH; y++) {
+            System.arraycopy(gOut, src + y * outW, g, q * gPlane + y * gw, outW);
+          }
+        }
+      });
+      Parallel.forRange(t * cin, TRANSFORM_GRAIN,
+          (j0, j1) -> KERNELS.winogradInput(padded, 0, wp, vOffsets, j0, j1 - j0, v, j0, t * cin));
+      Parallel.forRange(t * cout, TRANSFORM_GRAIN,
+          (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
       for (int e = 0; e < 36; e++) {
-        KERNELS.sgemm(false, true, cout, cin, t, u, e * cout * t, t, v, e * cin * t, t, 1f, m, e * cin, 36 * cin);
+        KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, 1f, m, e * cin,
+            36 * cin);
       }
     }
     // gW = G^T M G per (co, ci) pair, for blocks of pairs of one co, along which both products run
@@ -180,6 +185,9 @@ final class WinogradWeightGrad {
   }
 
   private static final int PAIR_BLOCK = 256;
+
+  /** Fewest tiles (times channels) per parallel transform task. */
+  private static final int TRANSFORM_GRAIN = 1024;
 
   /** F(4x4, 3x3)'s filter transform G (6x3), the same as the forward's. */
   private static final float[][] G = {
