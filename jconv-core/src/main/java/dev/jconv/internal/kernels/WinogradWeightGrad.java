@@ -134,10 +134,14 @@ final class WinogradWeightGrad {
           (j0, j1) -> KERNELS.winogradInput(padded, 0, wp, vOffsets, j0, j1 - j0, v, j0, t * cin));
       Parallel.forRange(t * cout, TRANSFORM_GRAIN,
           (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
-      for (int e = 0; e < 36; e++) {
-        KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, 1f, m, e * cin,
-            36 * cin);
-      }
+      // The 36 GEMMs are shared out whole among the threads (each then runs on its own thread): one
+      // fork for all instead of one per GEMM, and no GEMM cut into thin slices.
+      Parallel.forRange(36, 1, (e0, e1) -> {
+        for (int e = e0; e < e1; e++) {
+          KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, 1f, m, e * cin,
+              36 * cin);
+        }
+      });
     }
     // gW = G^T M G per (co, ci) pair, for blocks of pairs of one co, along which both products run
     // as vector axpys into planes of the block; only the last step interleaves each pair's 9 values
