@@ -77,15 +77,18 @@ final class WinogradWeightGrad {
     int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(MIN_TILES, perImage),
         MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
     int maxT = images * perImage;
-    float[] v = new float[36 * cin * maxT];
-    float[] u = new float[36 * cout * maxT];
-    float[] m = new float[36 * cout * cin];
-    float[] padded = new float[images * cin * plane];
+    // Every element of v, u and padded is written before it is read, and m's first GEMMs run with
+    // beta 0, so reused scratch needs no clearing; g's zeros past the edge do (below).
+    float[] v = scratch(0, 36 * cin * maxT);
+    float[] u = scratch(1, 36 * cout * maxT);
+    float[] m = scratch(2, 36 * cout * cin);
+    float[] padded = scratch(3, images * cin * plane);
     int gw = 4 * tX;
     int gPlane = 4 * tY * gw;
     // The output gradient's planes with zeros past the edge (tiles there read gOut as 0): only the
     // inside is ever written, so the zeros stay.
-    float[] g = new float[images * cout * gPlane];
+    float[] g = scratch(4, images * cout * gPlane);
+    java.util.Arrays.fill(g, 0, images * cout * gPlane, 0f);
     // Lane j of the transforms is channel j % channels of tile j / channels: their results land
     // tile-major (V[e][tile][ci], U[e][tile][co]), and the 36 GEMMs M[e] = U[e]^T V[e] read both
     // operands along rows (transposed A read in place, B as is), where the channel-major layout
@@ -136,9 +139,10 @@ final class WinogradWeightGrad {
           (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
       // The 36 GEMMs are shared out whole among the threads (each then runs on its own thread): one
       // fork for all instead of one per GEMM, and no GEMM cut into thin slices.
+      float beta = n0 == 0 ? 0f : 1f;
       Parallel.forRange(36, 1, (e0, e1) -> {
         for (int e = e0; e < e1; e++) {
-          KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, 1f, m, e * cin,
+          KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, beta, m, e * cin,
               36 * cin);
         }
       });
@@ -189,6 +193,29 @@ final class WinogradWeightGrad {
   }
 
   private static final int PAIR_BLOCK = 256;
+
+  /**
+   * Scratch arrays kept by each calling thread from one call to the next: res3x3_14's 24 MB of
+   * transforms and M, allocated (so zeroed) on every call, took about 1 ms of its 8. Arrays past
+   * {@link #MAX_KEPT_FLOATS} are not kept.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+
+  /** Largest scratch array (floats) kept between calls: 16 MB. */
+  static final int MAX_KEPT_FLOATS = 1 << 22;
+
+  /** A scratch array of at least {@code size} floats for {@code slot}, with unspecified contents. */
+  private static float[] scratch(int slot, int size) {
+    float[][] kept = SCRATCH.get();
+    if (kept[slot].length >= size) {
+      return kept[slot];
+    }
+    float[] a = new float[size];
+    if (size <= MAX_KEPT_FLOATS) {
+      kept[slot] = a;
+    }
+    return a;
+  }
 
   /** Fewest tiles (times channels) per parallel transform task. */
   private static final int TRANSFORM_GRAIN = 1024;
