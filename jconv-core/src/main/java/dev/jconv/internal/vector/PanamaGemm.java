@@ -4,9 +4,11 @@ import dev.jconv.internal.parallel.Parallel;
 
 /**
  * Float32 matrix multiply with the Vector API, laid out as BLIS does: B is packed into panels
- * {@code NR = 2 vectors} wide, A into panels {@code MR} rows tall, and a register-blocked
- * micro-kernel keeps an {@code MR x NR} block of C in {@code 2*MR} vector accumulators while it
- * streams through {@code KC} steps of the shared dimension.
+ * {@code NR = 2 vectors} wide, and a register-blocked micro-kernel keeps an {@code MR x NR} block
+ * of C in {@code 2*MR} vector accumulators while it streams through {@code KC} steps of the
+ * shared dimension. A, which the micro-kernel only broadcasts, is read in place, {@code MR} rows at
+ * a time (packed only for a last panel of fewer rows, when rows of a transposed A are 4 KB apart,
+ * and by {@link #pack} for reuse).
  *
  * <p>Blocking, for the caches of a core: a {@code KC x NR} panel of B (the micro-kernel's
  * reused operand) stays in L1, an {@code MC x KC} block of A in L2, a {@code KC x NC} block of B
@@ -50,7 +52,7 @@ final class PanamaGemm {
   private final int ncMax;
   private final int packCols;
 
-  /** Per-thread packing buffers, grown on demand: A block, B block, edge tile. */
+  /** Per-thread packing buffers, grown on demand: A block (or edge panel), B block, edge tile. */
   private final ThreadLocal<float[][]> buffers;
 
   PanamaGemm(PanamaKernels kernels) {
