@@ -77,89 +77,115 @@ final class WinogradWeightGrad {
     int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(MIN_TILES, perImage),
         MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
     int maxT = images * perImage;
-    float[] v = new float[36 * cin * maxT];
-    float[] u = new float[36 * cout * maxT];
-    float[] m = new float[36 * cout * cin];
-    float[] padded = new float[images * cin * plane];
-    int[] offsets = new int[maxT];
+    // Every element of v, u and padded is written before it is read, and m's first GEMMs run with
+    // beta 0, so reused scratch needs no clearing; g's zeros past the edge do (below).
+    float[] v = scratch(0, 36 * cin * maxT);
+    float[] u = scratch(1, 36 * cout * maxT);
+    float[] m = scratch(2, 36 * cout * cin);
+    float[] padded = scratch(3, images * cin * plane);
+    int gw = 4 * tX;
+    int gPlane = 4 * tY * gw;
+    // The output gradient's planes with zeros past the edge (tiles there read gOut as 0): only the
+    // inside is ever written, so the zeros stay.
+    float[] g = scratch(4, images * cout * gPlane);
+    java.util.Arrays.fill(g, 0, images * cout * gPlane, 0f);
+    // Lane j of the transforms is channel j % channels of tile j / channels: their results land
+    // tile-major (V[e][tile][ci], U[e][tile][co]), and the 36 GEMMs M[e] = U[e]^T V[e] read both
+    // operands along rows (transposed A read in place, B as is), where the channel-major layout
+    // made them a product with B^T, whose panels must be gathered.
+    int[] vOffsets = new int[maxT * cin];
+    int[] uOffsets = new int[maxT * cout];
+    for (int i = 0; i < images; i++) {
+      for (int ty = 0; ty < tY; ty++) {
+        for (int tx = 0; tx < tX; tx++) {
+          int tile = (i * tY + ty) * tX + tx;
+          for (int c = 0; c < cin; c++) {
+            vOffsets[tile * cin + c] = (i * cin + c) * plane + 4 * ty * wp + 4 * tx;
+          }
+          for (int c = 0; c < cout; c++) {
+            uOffsets[tile * cout + c] = (i * cout + c) * gPlane + 4 * ty * gw + 4 * tx;
+          }
+        }
+      }
+    }
     for (int n0 = 0; n0 < p.n(); n0 += images) {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
-      for (int i = 0; i < nc; i++) {
-        for (int ty = 0; ty < tY; ty++) {
-          for (int tx = 0; tx < tX; tx++) {
-            offsets[(i * tY + ty) * tX + tx] = i * cin * plane + 4 * ty * wp + 4 * tx;
-          }
-        }
-      }
       int first = n0;
-      Parallel.forRange(cin, 1, (c0, c1) -> {
-        for (int c = c0; c < c1; c++) {
-          for (int i = 0; i < nc; i++) {
-            // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
-            int dst = (i * cin + c) * plane;
-            java.util.Arrays.fill(padded, dst, dst + plane, 0f);
-            int src = ((first + i) * cin + c) * p.h() * p.w();
-            int rows = Math.min(p.h(), hp - p.padTop());
-            int cols = Math.min(p.w(), wp - p.padLeft());
-            for (int y = 0; y < rows; y++) {
-              System.arraycopy(x, src + y * p.w(), padded, dst + (y + p.padTop()) * wp + p.padLeft(), cols);
-            }
-          }
-          KERNELS.winogradInput(padded, c * plane, wp, offsets, 0, t, v, c * t, cin * t);
-        }
-      });
-      Parallel.forRange(cout, 1, (c0, c1) -> {
-        int gw = 4 * tX;
-        float[] g = new float[4 * tY * gw];
-        float[] cols = new float[6 * tY * gw];
-        for (int co = c0; co < c1; co++) {
-          for (int i = 0; i < nc; i++) {
-            gradientTiles(gOut, ((first + i) * cout + co) * outH * outW, outH, outW, tY, tX, g, cols, u,
-                co * t + i * perImage, cout * t);
+      Parallel.forRange(nc * cin, 1, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
+          int dst = q * plane;
+          java.util.Arrays.fill(padded, dst, dst + plane, 0f);
+          int src = (first * cin + q) * p.h() * p.w();
+          int rows = Math.min(p.h(), hp - p.padTop());
+          int cols = Math.min(p.w(), wp - p.padLeft());
+          for (int y = 0; y < rows; y++) {
+            System.arraycopy(x, src + y * p.w(), padded, dst + (y + p.padTop()) * wp + p.padLeft(), cols);
           }
         }
       });
-      for (int e = 0; e < 36; e++) {
-        KERNELS.sgemm(false, true, cout, cin, t, u, e * cout * t, t, v, e * cin * t, t, 1f, m, e * cout * cin, cin);
-      }
+      Parallel.forRange(nc * cout, 1, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          int src = (first * cout + q) * outH * outW;
+          for (int y = 0; y < outH; y++) {
+            System.arraycopy(gOut, src + y * outW, g, q * gPlane + y * gw, outW);
+          }
+        }
+      });
+      Parallel.forRange(t * cin, TRANSFORM_GRAIN,
+          (j0, j1) -> KERNELS.winogradInput(padded, 0, wp, vOffsets, j0, j1 - j0, v, j0, t * cin));
+      Parallel.forRange(t * cout, TRANSFORM_GRAIN,
+          (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
+      // The 36 GEMMs are shared out whole among the threads (each then runs on its own thread): one
+      // fork for all instead of one per GEMM, and no GEMM cut into thin slices.
+      float beta = n0 == 0 ? 0f : 1f;
+      Parallel.forRange(36, 1, (e0, e1) -> {
+        for (int e = e0; e < e1; e++) {
+          KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, beta, m, e * cin,
+              36 * cin);
+        }
+      });
     }
-    // gW = G^T M G per (co, ci) pair, in blocks of pairs so that each of the 36 planes of M is read
-    // along the pairs (pair by pair, the 36 reads are cout*cin floats apart).
-    int pairs = cout * cin;
-    Parallel.forRange(Math.ceilDiv(pairs, PAIR_BLOCK), 1, (b0, b1) -> {
+    // gW = G^T M G per (co, ci) pair, for blocks of pairs of one co, along which both products run
+    // as vector axpys into planes of the block; only the last step interleaves each pair's 9 values
+    // into gW (res3x3_14's 65536 pairs took a third of its weight gradient pair by pair, in scalar
+    // code). M is laid out [co][e][ci], so that a block's 36 planes are one contiguous read.
+    int ciBlocks = Math.ceilDiv(cin, PAIR_BLOCK);
+    Parallel.forRange(cout * ciBlocks, 1, (b0, b1) -> {
       float[] half = new float[18 * PAIR_BLOCK];
+      float[] out = new float[9 * PAIR_BLOCK];
       for (int blk = b0; blk < b1; blk++) {
-        int q0 = blk * PAIR_BLOCK;
-        int len = Math.min(PAIR_BLOCK, pairs - q0);
+        int co = blk / ciBlocks;
+        int ci0 = (blk % ciBlocks) * PAIR_BLOCK;
+        int len = Math.min(PAIR_BLOCK, cin - ci0);
+        int mBase = co * 36 * cin + ci0;
         java.util.Arrays.fill(half, 0f);
+        java.util.Arrays.fill(out, 0f);
         // half[a][c] = sum_r G[r][a] M[r][c]
         for (int a = 0; a < 3; a++) {
           for (int c = 0; c < 6; c++) {
-            int h = (6 * a + c) * PAIR_BLOCK;
             for (int r = 0; r < 6; r++) {
-              float gra = G[r][a];
-              if (gra == 0f) {
-                continue;
-              }
-              int src = (6 * r + c) * pairs + q0;
-              for (int q = 0; q < len; q++) {
-                half[h + q] += gra * m[src + q];
+              if (G[r][a] != 0f) {
+                KERNELS.axpy(len, G[r][a], m, mBase + (6 * r + c) * cin, half, (6 * a + c) * PAIR_BLOCK);
               }
             }
           }
         }
-        // gW[pair][a][b] += sum_c half[a][c] G[c][b]
-        for (int q = 0; q < len; q++) {
-          int dst = (q0 + q) * 9;
-          for (int a = 0; a < 3; a++) {
-            for (int b = 0; b < 3; b++) {
-              float sum = 0f;
-              for (int c = 0; c < 6; c++) {
-                sum += half[(6 * a + c) * PAIR_BLOCK + q] * G[c][b];
+        // out[a][b] = sum_c half[a][c] G[c][b]
+        for (int a = 0; a < 3; a++) {
+          for (int b = 0; b < 3; b++) {
+            for (int c = 0; c < 6; c++) {
+              if (G[c][b] != 0f) {
+                KERNELS.axpy(len, G[c][b], half, (6 * a + c) * PAIR_BLOCK, out, (3 * a + b) * PAIR_BLOCK);
               }
-              gW[dst + 3 * a + b] += sum;
             }
+          }
+        }
+        int dst = (co * cin + ci0) * 9;
+        for (int q = 0; q < len; q++, dst += 9) {
+          for (int ab = 0; ab < 9; ab++) {
+            gW[dst + ab] += out[ab * PAIR_BLOCK + q];
           }
         }
       }
@@ -167,6 +193,32 @@ final class WinogradWeightGrad {
   }
 
   private static final int PAIR_BLOCK = 256;
+
+  /**
+   * Scratch arrays kept by each calling thread from one call to the next: res3x3_14's 24 MB of
+   * transforms and M, allocated (so zeroed) on every call, took about 1 ms of its 8. Arrays past
+   * {@link #MAX_KEPT_FLOATS} are not kept.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+
+  /** Largest scratch array (floats) kept between calls: 16 MB. */
+  static final int MAX_KEPT_FLOATS = 1 << 22;
+
+  /** A scratch array of at least {@code size} floats for {@code slot}, with unspecified contents. */
+  private static float[] scratch(int slot, int size) {
+    float[][] kept = SCRATCH.get();
+    if (kept[slot].length >= size) {
+      return kept[slot];
+    }
+    float[] a = new float[size];
+    if (size <= MAX_KEPT_FLOATS) {
+      kept[slot] = a;
+    }
+    return a;
+  }
+
+  /** Fewest tiles (times channels) per parallel transform task. */
+  private static final int TRANSFORM_GRAIN = 1024;
 
   /** F(4x4, 3x3)'s filter transform G (6x3), the same as the forward's. */
   private static final float[][] G = {
@@ -177,64 +229,4 @@ final class WinogradWeightGrad {
     {1f / 24, -1f / 12, 1f / 6},
     {0, 0, 1},
   };
-
-  /**
-   * {@code U = A g A^T} of every 4x4 tile of one gOut plane (at {@code src}, {@code outH x outW}):
-   * component e of tile j goes to {@code u[uOff + e*eStride + j]}. Copied first into {@code g}
-   * ({@code 4tY x 4tX}, zeros past the edge), then transformed down the columns for whole rows at a
-   * time ({@code cols}: 6 rows per band of tiles), then along the rows one component at a time, so
-   * that every write runs along the tiles (tile by tile, the 36 components of a tile land
-   * {@code eStride} apart and the stores miss the cache: 5x slower on res3x3_28).
-   */
-  private static void gradientTiles(float[] gOut, int src, int outH, int outW, int tY, int tX, float[] g,
-      float[] cols, float[] u, int uOff, int eStride) {
-    int gw = 4 * tX;
-    java.util.Arrays.fill(g, 0f);
-    for (int y = 0; y < outH; y++) {
-      System.arraycopy(gOut, src + y * outW, g, y * gw, outW);
-    }
-    for (int ty = 0; ty < tY; ty++) {
-      int r0 = 4 * ty * gw;
-      int d = 6 * ty * gw;
-      for (int xx = 0; xx < gw; xx++) {
-        float s0 = g[r0 + xx];
-        float s1 = g[r0 + gw + xx];
-        float s2 = g[r0 + 2 * gw + xx];
-        float s3 = g[r0 + 3 * gw + xx];
-        float even = s0 + s2;
-        float odd = s1 + s3;
-        float even4 = s0 + 4 * s2;
-        float odd8 = 2 * s1 + 8 * s3;
-        cols[d + xx] = s0;
-        cols[d + gw + xx] = even + odd;
-        cols[d + 2 * gw + xx] = even - odd;
-        cols[d + 3 * gw + xx] = even4 + odd8;
-        cols[d + 4 * gw + xx] = even4 - odd8;
-        cols[d + 5 * gw + xx] = s3;
-      }
-    }
-    for (int r = 0; r < 6; r++) {
-      for (int ty = 0; ty < tY; ty++) {
-        int row = (6 * ty + r) * gw;
-        int o = uOff + 6 * r * eStride + ty * tX;
-        for (int tx = 0; tx < tX; tx++) {
-          int a = row + 4 * tx;
-          float s0 = cols[a];
-          float s1 = cols[a + 1];
-          float s2 = cols[a + 2];
-          float s3 = cols[a + 3];
-          float even = s0 + s2;
-          float odd = s1 + s3;
-          float even4 = s0 + 4 * s2;
-          float odd8 = 2 * s1 + 8 * s3;
-          u[o + tx] = s0;
-          u[o + eStride + tx] = even + odd;
-          u[o + 2 * eStride + tx] = even - odd;
-          u[o + 3 * eStride + tx] = even4 + odd8;
-          u[o + 4 * eStride + tx] = even4 - odd8;
-          u[o + 5 * eStride + tx] = s3;
-        }
-      }
-    }
-  }
 }

@@ -88,6 +88,15 @@ public interface KernelProvider {
   void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 
   /**
+   * The adjoint of {@link #winogradOutput}, for the weight gradient: {@code A g A^T} of
+   * {@code count} 4x4 tiles of an output gradient. Tile {@code j}'s values {@code g[r][c]} are
+   * {@code src[srcOff + offsets[offOff + j] + r*ld + c]}; its 36 results go to
+   * {@code u[uOff + (6*r + c)*uStride + j]}. Only {@code u} is modified.
+   */
+  void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] u, int uOff, int uStride);
+
+  /**
    * One output row of a stride-1 depthwise convolution: for {@code j < n},
    * {@code out[outOff + j] = bias + sum(w[wOff + ky*kw + kx] * src[rowOff[ky] + j + kx*dw])} over
    * {@code ky < kh, kx < kw}. Every index read must be inside {@code src} (the caller pads the

@@ -23,7 +23,7 @@ final class Panama128 extends PanamaKernels {
   }
 
   @Override
-  void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
+  void gemmMicro(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep, int kc, float[] c,
       int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx) {
     // 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast: fits the 16 registers of
     // AVX2 and leaves room on CPUs with 32. Each step issues 12 FMAs for 2 vector loads and 6
@@ -51,25 +51,30 @@ final class Panama128 extends PanamaKernels {
     FloatVector c51 = c50;
     int ai = aIdx;
     int bi = bIdx;
-    for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
+    int a1 = aRow;
+    int a2 = 2 * aRow;
+    int a3 = 3 * aRow;
+    int a4 = 4 * aRow;
+    int a5 = 5 * aRow;
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[ai + 1]);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[ai + 2]);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[ai + 3]);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ai + 4]);
+      x = FloatVector.broadcast(S, ap[ai + a4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ai + 5]);
+      x = FloatVector.broadcast(S, ap[ai + a5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -79,6 +84,30 @@ final class Panama128 extends PanamaKernels {
     store(c30, c31, c, cIdx + 3 * ldc, accumulate);
     store(c40, c41, c, cIdx + 4 * ldc, accumulate);
     store(c50, c51, c, cIdx + 5 * ldc, accumulate);
+  }
+
+  @Override
+  void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base) {
+    int dst = base;
+    if (L >= 8) {
+      // A step's 2L values lie ldb apart in B: two gathers read them, two contiguous stores
+      // write them (twice the speed of a scalar copy). Not at 128 bits: NEON has no gather.
+      int[] idx = new int[2 * L];
+      for (int j = 0; j < 2 * L; j++) {
+        idx[j] = j * ldb;
+      }
+      for (int p = 0; p < kc; p++, dst += 2 * L) {
+        FloatVector.fromArray(S, b, bOff + p, idx, 0).intoArray(bp, dst);
+        FloatVector.fromArray(S, b, bOff + p, idx, L).intoArray(bp, dst + L);
+      }
+      return;
+    }
+    for (int j = 0; j < 2 * L; j++) {
+      int src = bOff + j * ldb;
+      for (int p = 0; p < kc; p++) {
+        bp[base + p * 2 * L + j] = b[src + p];
+      }
+    }
   }
 
   private static void store(FloatVector v0, FloatVector v1, float[] c, int idx, boolean accumulate) {
@@ -188,6 +217,63 @@ final class Panama128 extends PanamaKernels {
     p.add(q).intoArray(out, o + 3 * os);
     p.sub(q).intoArray(out, o + 4 * os);
     d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(out, o + 5 * os);
+  }
+
+  @Override
+  void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] u, int uOff, int uStride) {
+    // One lane per tile, as winogradInput: the 16 values of L tiles are first copied, scalar, into
+    // d (16 rows of L lanes), then both passes and the 36 stores to u run on whole vectors.
+    float[] d = new float[16 * L];
+    float[] tmp = new float[24 * L];
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += L) {
+      for (int l = 0; l < L; l++) {
+        int base = srcOff + offsets[offOff + j + l];
+        for (int r = 0; r < 4; r++) {
+          int row = base + r * ld;
+          int dr = 4 * r * L + l;
+          d[dr] = src[row];
+          d[dr + L] = src[row + 1];
+          d[dr + 2 * L] = src[row + 2];
+          d[dr + 3 * L] = src[row + 3];
+        }
+      }
+      // A along the columns: column c of the tile is d[(4r + c)*L], r = 0..3; result k of
+      // column c goes to tmp[(4k + c)*L].
+      for (int c = 0; c < 4; c++) {
+        int o = c * L;
+        gradOutputColumn(FloatVector.fromArray(S, d, o), FloatVector.fromArray(S, d, o + 4 * L),
+            FloatVector.fromArray(S, d, o + 8 * L), FloatVector.fromArray(S, d, o + 12 * L),
+            tmp, o, 4 * L);
+      }
+      // Then along the rows, straight into u.
+      for (int r = 0; r < 6; r++) {
+        int t = 4 * r * L;
+        gradOutputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + L),
+            FloatVector.fromArray(S, tmp, t + 2 * L), FloatVector.fromArray(S, tmp, t + 3 * L),
+            u, uOff + 6 * r * uStride + j, uStride);
+      }
+    }
+    if (bound < count) {
+      PlainWinograd.gradOutput(src, srcOff, ld, offsets, offOff + bound, count - bound, u,
+          uOff + bound, uStride);
+    }
+  }
+
+  /** A (6x4) applied to 4 vectors (one per tile row or column); result k goes to out[o + k*os]. */
+  private static void gradOutputColumn(FloatVector s0, FloatVector s1, FloatVector s2,
+      FloatVector s3, float[] out, int o, int os) {
+    FloatVector even = s0.add(s2);
+    FloatVector odd = s1.add(s3);
+    FloatVector even4 = s0.add(s2.mul(4f));
+    FloatVector odd8 = s1.mul(2f).add(s3.mul(8f));
+    s0.intoArray(out, o);
+    even.add(odd).intoArray(out, o + os);
+    even.sub(odd).intoArray(out, o + 2 * os);
+    even4.add(odd8).intoArray(out, o + 3 * os);
+    even4.sub(odd8).intoArray(out, o + 4 * os);
+    s3.intoArray(out, o + 5 * os);
   }
 
   @Override

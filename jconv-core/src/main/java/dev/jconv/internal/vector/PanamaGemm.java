@@ -4,9 +4,11 @@ import dev.jconv.internal.parallel.Parallel;
 
 /**
  * Float32 matrix multiply with the Vector API, laid out as BLIS does: B is packed into panels
- * {@code NR = 2 vectors} wide, A into panels {@code MR} rows tall, and a register-blocked
- * micro-kernel keeps an {@code MR x NR} block of C in {@code 2*MR} vector accumulators while it
- * streams through {@code KC} steps of the shared dimension.
+ * {@code NR = 2 vectors} wide, and a register-blocked micro-kernel keeps an {@code MR x NR} block
+ * of C in {@code 2*MR} vector accumulators while it streams through {@code KC} steps of the
+ * shared dimension. A, which the micro-kernel only broadcasts, is read in place, {@code MR} rows at
+ * a time (packed only for a last panel of fewer rows, when rows of a transposed A are 4 KB apart,
+ * and by {@link #pack} for reuse).
  *
  * <p>Blocking, for the caches of a core: a {@code KC x NR} panel of B (the micro-kernel's
  * reused operand) stays in L1, an {@code MC x KC} block of A in L2, a {@code KC x NC} block of B
@@ -26,6 +28,13 @@ final class PanamaGemm {
    */
   private static final int DIRECT_B_MAX_ROWS = 4 * PanamaKernels.MR;
 
+  /**
+   * A transposed A whose rows (floats) are a multiple of this is packed, not read in place: the
+   * micro-kernel would step through A {@code lda} floats at a time, and a 4 KB stride lands every
+   * step in the same few cache sets.
+   */
+  private static final int CONFLICT_STRIDE = 1024;
+
   /** Columns of B packed together (see {@link #packBPanels}): 2 KB runs of each row. */
   private static final int PACK_RUN = 512;
 
@@ -43,7 +52,7 @@ final class PanamaGemm {
   private final int ncMax;
   private final int packCols;
 
-  /** Per-thread packing buffers, grown on demand: A block, B block, edge tile. */
+  /** Per-thread packing buffers, grown on demand: A block (or edge panel), B block, edge tile. */
   private final ThreadLocal<float[][]> buffers;
 
   PanamaGemm(PanamaKernels kernels) {
@@ -197,29 +206,49 @@ final class PanamaGemm {
         float[] stepBias = pc == 0 ? bias : null;
         for (int ic = i0; ic < i1; ic += mcMax) {
           int mc = Math.min(mcMax, i1 - ic);
-          int apBase;
-          if (packed == null) {
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-            apBase = 0;
-          } else {
-            apBase = pc * mPad + ic * kc;
-          }
           // B panels are packed during the first row block, each right before its first use, so
           // the packed panel is still in L1 when the micro-kernel reads it.
-          boolean packB = ic == i0;
-          macroKernel(ap, apBase, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, accumulate,
-              stepBias, biasOff + ic, tile,
-              packB ? b : null, bOff, ldb, transB, pc, jc);
+          float[] bSrc = ic == i0 ? b : null;
+          int cBase = cOff + ic * ldc + jc;
+          if (packed != null) {
+            macroKernel(packed.data, pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase,
+                ldc, accumulate, stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+          } else if (transA && lda % CONFLICT_STRIDE == 0) {
+            packA(true, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+            macroKernel(ap, 0, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase, ldc, accumulate,
+                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+          } else {
+            // A read in place: the micro-kernel's broadcasts load any address as cheaply as a
+            // packed one, and packing a row-major A is a strided transpose that cost as much as
+            // the product on the weight gradient's long, thin GEMMs. Only a last panel of fewer
+            // than MR rows is packed (zero-padded), so no row past the matrix is read.
+            int full = mc - mc % MR;
+            float[] edge = null;
+            if (full < mc) {
+              packA(transA, a, aOff, lda, ic + full, mc - full, pc, kc, ap, 0);
+              edge = ap;
+            }
+            int aIdx = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc;
+            int aRow = transA ? 1 : lda;
+            int aStep = transA ? lda : 1;
+            macroKernel(a, aIdx, aRow, aStep, MR * aRow, edge, bp, mc, nc, kc, c, cBase, ldc, accumulate,
+                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+          }
         }
       }
     }
   }
 
-  /** Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}. */
-  private void macroKernel(float[] ap, int apBase, float[] bp, int mc, int nc, int kc, float[] c,
-      int cBase, int ldc, boolean accumulate, float[] bias, int biasIdx, float[] tile, float[] b,
-      int bOff, int ldb,
-      boolean transB, int pc, int jc) {
+  /**
+   * Runs the micro-kernel over an MC x NC block; packs B's panels first when {@code b != null}.
+   * Row r of A's panel q at step p is {@code a[aIdx + q*aPanel + r*aRow + p*aStep]}, except that a
+   * last panel of fewer than MR rows is read from {@code edge} (packed, from index 0) when that is
+   * not null.
+   */
+  private void macroKernel(float[] a, int aIdx, int aRow, int aStep, int aPanel, float[] edge,
+      float[] bp, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean accumulate,
+      float[] bias, int biasIdx, float[] tile, float[] b, int bOff, int ldb, boolean transB, int pc,
+      int jc) {
     PanamaKernels kern = kernels;
     // With few rows (LeNet's 6 or 16 output channels) each B panel serves only a panel or two of
     // A, and copying it would cost as much as using it: read full panels straight from B.
@@ -244,15 +273,24 @@ final class PanamaGemm {
       }
       for (int ir = 0; ir < mc; ir += MR) {
         int mEdge = Math.min(MR, mc - ir);
-        int aIdx = apBase + ir * kc;
         int cIdx = cBase + ir * ldc + jr;
+        float[] aArr = a;
+        int aI = aIdx + (ir / MR) * aPanel;
+        int rowStride = aRow;
+        int step = aStep;
+        if (mEdge < MR && edge != null) {
+          aArr = edge;
+          aI = 0;
+          rowStride = 1;
+          step = MR;
+        }
         if (mEdge == MR && nEdge == nr) {
-          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate, bias,
-              biasIdx + ir);
+          kern.gemmMicro(aArr, aI, rowStride, step, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate,
+              bias, biasIdx + ir);
         } else {
           // Edge tiles compute a full (zero-padded) tile into a scratch block, then copy the part
           // that exists: one code path for the kernel, no masked loads in the hot loop.
-          kern.gemmMicro(ap, aIdx, bArr, bIdx, bStep, kc, tile, 0, nr, false, null, 0);
+          kern.gemmMicro(aArr, aI, rowStride, step, bArr, bIdx, bStep, kc, tile, 0, nr, false, null, 0);
           for (int r = 0; r < mEdge; r++) {
             int cr = cIdx + r * ldc;
             int tr = r * nr;
@@ -349,6 +387,8 @@ final class PanamaGemm {
           java.util.Arrays.fill(bp, dst + cols, dst + w, 0f);
         }
       }
+    } else if (cols == w) {
+      kernels.packPanelT(b, bOff + j0 * ldb + pc, ldb, kc, bp, base);
     } else {
       for (int j = 0; j < cols; j++) {
         int src = bOff + (j0 + j) * ldb + pc;

@@ -17,14 +17,22 @@ abstract class PanamaKernels {
 
   /**
    * The GEMM micro-kernel: {@code C[0:MR, 0:2*lanes] = (accumulate ? C : 0) + Ap * Bp}, where
-   * {@code Ap} is an A panel packed k-major ({@code MR} values per step, from {@code ap[aIdx]}) and
-   * {@code Bp} holds {@code 2*lanes} contiguous values per step, from {@code bp[bIdx]}, steps
-   * {@code bStep} apart (a packed panel: {@code 2*lanes}; B itself: its row length).
-   * Writes {@code C[r][j]} at {@code c[cIdx + r*ldc + j]}. With {@code bias != null} (and not
-   * {@code accumulate}) row r starts from {@code bias[biasIdx + r]} instead of 0.
+   * row r of {@code Ap} at step p is {@code ap[aIdx + r*aRow + p*aStep]} (a packed panel:
+   * {@code aRow = 1, aStep = MR}; a row-major A read in place: {@code aRow = lda, aStep = 1}; a
+   * transposed one: {@code aRow = 1, aStep = lda}) and {@code Bp} holds {@code 2*lanes}
+   * contiguous values per step, from {@code bp[bIdx]}, steps {@code bStep} apart (a packed panel:
+   * {@code 2*lanes}; B itself: its row length). Writes {@code C[r][j]} at
+   * {@code c[cIdx + r*ldc + j]}. With {@code bias != null} (and not {@code accumulate}) row r
+   * starts from {@code bias[biasIdx + r]} instead of 0.
    */
-  abstract void gemmMicro(float[] ap, int aIdx, float[] bp, int bIdx, int bStep, int kc, float[] c,
-      int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
+  abstract void gemmMicro(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep,
+      int kc, float[] c, int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
+
+  /**
+   * Packs a panel of a transposed B: {@code bp[base + p*2L + j] = b[bOff + j*ldb + p]} for
+   * {@code j < 2L, p < kc}, {@code L = lanes()}.
+   */
+  abstract void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base);
 
   /** Sum of {@code x[xOff+i] * y[yOff+i]} over {@code i < n}. */
   abstract float dot(float[] x, int xOff, float[] y, int yOff, int n);
@@ -38,6 +46,10 @@ abstract class PanamaKernels {
 
   /** See {@link KernelProvider#winogradOutput}. */
   abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
+
+  /** See {@link KernelProvider#winogradGradOutput}. */
+  abstract void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
+      int count, float[] u, int uOff, int uStride);
 
   /** See {@link KernelProvider#depthwiseRow}. */
   abstract void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w,

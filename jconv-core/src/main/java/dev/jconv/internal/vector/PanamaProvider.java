@@ -96,6 +96,12 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
+      int count, float[] u, int uOff, int uStride) {
+    kernels.winogradGradOutput(src, srcOff, ld, offsets, offOff, count, u, uOff, uStride);
+  }
+
+  @Override
   public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
       float bias, float[] out, int outOff, int n) {
     kernels.depthwiseRow(src, rowOff, kh, kw, dw, w, wOff, bias, out, outOff, n);

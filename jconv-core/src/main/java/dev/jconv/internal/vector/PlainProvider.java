@@ -85,6 +85,12 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
+  public void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
+      int count, float[] u, int uOff, int uStride) {
+    PlainWinograd.gradOutput(src, srcOff, ld, offsets, offOff, count, u, uOff, uStride);
+  }
+
+  @Override
   public void depthwiseRow(float[] src, int[] rowOff, int kh, int kw, int dw, float[] w, int wOff,
       float bias, float[] out, int outOff, int n) {
     for (int j = 0; j < n; j++) {

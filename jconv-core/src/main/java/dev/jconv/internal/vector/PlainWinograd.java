@@ -2,7 +2,8 @@ package dev.jconv.internal.vector;
 
 /**
  * Winograd F(4x4, 3x3) tile transforms in plain Java, one tile at a time (see
- * {@link KernelProvider#winogradInput} and {@link KernelProvider#winogradOutput}). The matrices,
+ * {@link KernelProvider#winogradInput}, {@link KernelProvider#winogradOutput} and
+ * {@link KernelProvider#winogradGradOutput}). The matrices,
  * from Lavin and Gray (2015):
  * <pre>
  * B^T = [4  0 -5  0  1  0]      A^T = [1  1  1  1  1  0]
@@ -86,5 +87,38 @@ final class PlainWinograd {
     out[o + os] = dif12 + 2 * dif34;
     out[o + 2 * os] = sum12 + 4 * sum34;
     out[o + 3 * os] = dif12 + 8 * dif34 + m5;
+  }
+
+  static void gradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
+      float[] u, int uOff, int uStride) {
+    float[] tmp = new float[24];
+    for (int j = 0; j < count; j++) {
+      int base = srcOff + offsets[offOff + j];
+      // A along the columns (tmp = A g, 6x4), then along the rows (U = tmp A^T, 6x6).
+      for (int c = 0; c < 4; c++) {
+        gradOutput1d(src, base + c, ld, tmp, c, 4);
+      }
+      for (int r = 0; r < 6; r++) {
+        gradOutput1d(tmp, 4 * r, 1, u, uOff + 6 * r * uStride + j, uStride);
+      }
+    }
+  }
+
+  /** out[o + k*os] = (A s)[k] for the 4 values s[i + k*is], k < 6. */
+  private static void gradOutput1d(float[] s, int i, int is, float[] out, int o, int os) {
+    float s0 = s[i];
+    float s1 = s[i + is];
+    float s2 = s[i + 2 * is];
+    float s3 = s[i + 3 * is];
+    float even = s0 + s2;
+    float odd = s1 + s3;
+    float even4 = s0 + 4 * s2;
+    float odd8 = 2 * s1 + 8 * s3;
+    out[o] = s0;
+    out[o + os] = even + odd;
+    out[o + 2 * os] = even - odd;
+    out[o + 3 * os] = even4 + odd8;
+    out[o + 4 * os] = even4 - odd8;
+    out[o + 5 * os] = s3;
   }
 }

@@ -320,6 +320,28 @@ class SgemmTest {
   }
 
   @Test
+  void sgemm_weightGradientShapes_everyNativeProvider_matchesTripleLoop() {
+    // The weight gradient's C (m x n) += A (m x k) B^T with a long, contiguous k: A read in place
+    // (full panels of 6 rows, a packed last panel), B^T's full panels gathered, several KC steps.
+    // Also a transposed A whose rows are 1024 floats apart, which is packed instead (lda = m + 3).
+    List<Case> shapes = List.of(new Case(207, 13, 2050, false, true, 1f),
+        new Case(7, 207, 3001, false, true, 0f), new Case(13, 7, 1111, false, true, 1f),
+        new Case(1, 207, 513, false, true, 0f), new Case(207, 1, 700, false, true, 1f),
+        new Case(13, 207, 1500, true, false, 1f), new Case(1021, 13, 20, true, false, 1f),
+        new Case(1021, 37, 300, true, true, 0f));
+    int checked = 0;
+    long seed = 3000;
+    for (Case cs : shapes) {
+      Data data = new Data(cs, seed++);
+      for (KernelProvider p : KernelProviders.allNative()) {
+        data.check(p);
+        checked++;
+      }
+    }
+    assertEquals(8 * KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
   void sgemm_threeThreads_matchesTripleLoop() {
     // An odd thread count makes the split into rectangles uneven.
     int before = Parallel.getNumThreads();
