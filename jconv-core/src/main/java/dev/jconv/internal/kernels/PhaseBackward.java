@@ -1,0 +1,540 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.PackedMatrix;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backward of a strided or dilated convolution as stride-1, undilated ones ("phases"), run by
+ * {@link ConvBackward#backward} with all its stride-1 forms (Winograd weight gradient, input gradient
+ * as a forward convolution, ...). Each axis splits on its own:
+ * <ul>
+ *   <li>Dilation d (stride 1): the outputs {@code a, a+d, a+2d, ...} read only the inputs of one
+ *       residue {@code (a - pad) mod d}, every d-th one: d independent undilated convolutions with the
+ *       whole kernel. Phases of the same shape are stacked as more images, so a 56x56 layer with
+ *       dilation 2 and padding 2 becomes one 28x28 layer with padding 1 and 4x the images.
+ *   <li>Stride s (dilation 1): tap t reads input phase {@code (t - pad) mod s}, shifted by
+ *       {@code floorDiv(t - pad, s)}; the taps of one input phase are every s-th one, consecutive
+ *       in the phase: the layer is the sum of s stride-1 convolutions of the input phases with
+ *       sub-kernels (2, 1 taps for 3 taps and stride 2), each over all outputs.
+ * </ul>
+ * A phase problem reads exactly the input elements and the padding zeros the original taps read,
+ * for the same outputs, so every product of the original (padding zeros included) appears once:
+ * the results agree with the other forms up to the order of the sums, infinities and NaN included.
+ * Copies: the input, gOut and weight of each phase in (only where the phase is not the whole
+ * array), the input gradient out. No argument checks.
+ */
+final class PhaseBackward {
+  private PhaseBackward() {}
+
+  /** Tests turn the form off ({@code -Djconv.convBackward.phaseProblems=false}) to run the others. */
+  static boolean enabled = !"false".equals(System.getProperty("jconv.convBackward.phaseProblems"));
+
+  /**
+   * One axis of a phase problem: its outputs are {@code outStart + outStep*i} for i in
+   * [0, outCount); its input element j in [0, len) is the original's {@code inStart + inStep*j},
+   * padded by {@code padLo} and {@code padHi}; its taps u in [0, taps) are the original's
+   * {@code tapStart + tapStep*u}.
+   */
+  record Axis(int outStart, int outStep, int outCount, int inStart, int inStep, int len, int padLo, int padHi,
+      int tapStart, int tapStep, int taps) {}
+
+  /**
+   * The phases of one axis (input length {@code in}, output {@code out}, kernel k, stride s,
+   * dilation d, padding before {@code pad}), or null when the axis does not split (stride and
+   * dilation both above 1) or a phase would read padding only (left to the other forms).
+   */
+  static List<Axis> axes(int in, int out, int k, int s, int d, int pad) {
+    List<Axis> list = new ArrayList<>();
+    if (s > 1 && d > 1) {
+      return null;
+    }
+    if (s == 1) {
+      for (int a = 0; a < Math.min(d, out); a++) {
+        Axis ax = axis(a, d, Math.ceilDiv(out - a, d), Math.floorMod(a - pad, d), d, Math.floorDiv(a - pad, d), in,
+            0, 1, k);
+        if (ax == null) {
+          return null;
+        }
+        list.add(ax);
+      }
+    } else {
+      for (int r = 0; r < s; r++) {
+        int t0 = Math.floorMod(r + pad, s);
+        if (t0 >= k) {
+          continue; // no tap reads this input phase: its gradient is zero
+        }
+        Axis ax = axis(0, 1, out, r, s, (t0 - pad - r) / s, in, t0, s, Math.ceilDiv(k - t0, s));
+        if (ax == null) {
+          return null;
+        }
+        list.add(ax);
+      }
+    }
+    return list;
+  }
+
+  /**
+   * A phase whose input is every {@code step}-th element from {@code r}, whose first output reads
+   * its element {@code m} (negative: padding) with its first tap; null if it reads no input element.
+   */
+  private static Axis axis(int outStart, int outStep, int outCount, int r, int step, int m, int in, int tapStart,
+      int tapStep, int taps) {
+    int elements = in > r ? Math.ceilDiv(in - r, step) : 0;
+    int first = m;
+    int last = m + outCount - 1 + taps - 1;
+    int lo = Math.max(0, first);
+    int hi = Math.min(elements - 1, last);
+    if (hi < lo) {
+      return null;
+    }
+    return new Axis(outStart, outStep, outCount, r + step * lo, step, hi - lo + 1, lo - first, last - hi, tapStart,
+        tapStep, taps);
+  }
+
+  /** How {@link #run} takes a problem. */
+  enum Form {
+    /** Not at all: stride 1 and dilation 1, stride and dilation both above 1 on an axis, or a phase of padding only. */
+    NONE,
+    /** Dilation phases stacked as images, through {@link ConvBackward#backward} ({@link #dilated}). */
+    DILATED,
+    /** Stride phases, one GEMM per phase and chunk ({@link #strided}). */
+    STRIDED
+  }
+
+  /** The form {@link #run} takes for {@code p} (STRIDED also needs a finite weight for the input gradient). */
+  static Form form(ConvParams p) {
+    boolean strided = p.strideH() > 1 || p.strideW() > 1;
+    boolean dilated = p.dilationH() > 1 || p.dilationW() > 1;
+    if (!enabled || strided == dilated
+        || axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop()) == null
+        || axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft()) == null) {
+      return Form.NONE;
+    }
+    if (dilated) {
+      return Form.DILATED;
+    }
+    // The input gradient of a stride phase is a forward convolution of gOut: it needs padding no wider
+    // than the phase kernel's span.
+    for (Axis ay : axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop())) {
+      for (Axis ax : axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft())) {
+        if (ConvBackwardDirect.inputGradProblem(sub(p, ay, ax)) == null) {
+          return Form.NONE;
+        }
+      }
+    }
+    return Form.STRIDED;
+  }
+
+  /**
+   * Computes the gradients of {@code p} as {@link ConvBackward#backward} does ({@code gX} and {@code gW}
+   * zeroed by the caller, either may be null), if it takes the problem; returns whether it did.
+   */
+  static boolean run(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    Form f = form(p);
+    if (f == Form.DILATED) {
+      dilated(p, x, weight, gOut, gX, gW);
+      return true;
+    }
+    // The strided input gradient multiplies the weights by gOut's padding zeros (0 * inf = NaN where
+    // the other forms give a number).
+    if (f == Form.STRIDED && (gX == null || ConvBackwardDirect.finite(weight, p.weightLength(),
+        ConvBackward.useVector ? ConvBackward.VECTOR : null))) {
+      strided(p, x, weight, gOut, gX, gW);
+      return true;
+    }
+    return false;
+  }
+
+  /** The stride-1 problem of phase (ay, ax) for one image and group. */
+  private static ConvParams sub(ConvParams p, Axis ay, Axis ax) {
+    return new ConvParams(1, p.cinPerGroup(), ay.len(), ax.len(), p.coutPerGroup(), 1, ay.taps(), ax.taps(), 1, 1,
+        ay.padLo(), ax.padLo(), ay.padHi(), ax.padHi(), 1, 1, ay.outCount(), ax.outCount());
+  }
+
+  /** A group of phases of one shape and the same taps, run as one problem with more images. */
+  private record Batch(Axis shapeY, Axis shapeX, List<Axis[]> members) {}
+
+  /**
+   * The phase copies of the input, gOut and the input gradient are kept per calling thread up to this
+   * many floats each (16 MB), as in {@link DilatedWinograd}: fresh arrays are zeroed by one thread,
+   * about 0.5 ms for each of the three on the dilated suite case.
+   */
+  static final int MAX_KEPT_FLOATS = 1 << 22;
+
+  private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[3][0]);
+
+  /** A scratch array of at least {@code length} floats, contents undefined. */
+  private static float[] scratch(int slot, int length) {
+    if (length > MAX_KEPT_FLOATS) {
+      return new float[length];
+    }
+    float[][] kept = KEPT.get();
+    if (kept[slot].length < length) {
+      kept[slot] = new float[length];
+    }
+    return kept[slot];
+  }
+
+  /** The dilated form: phases of one shape stacked as images, each stack one stride-1 backward. */
+  private static void dilated(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop());
+    List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft());
+    Map<List<Integer>, Batch> batches = new LinkedHashMap<>();
+    for (Axis ay : ys) {
+      for (Axis ax : xs) {
+        List<Integer> key = List.of(ay.len(), ay.padLo(), ay.padHi(), ay.outCount(), ay.tapStart(), ay.taps(),
+            ax.len(), ax.padLo(), ax.padHi(), ax.outCount(), ax.tapStart(), ax.taps());
+        batches.computeIfAbsent(key, kk -> new Batch(ay, ax, new ArrayList<>())).members().add(new Axis[] {ay, ax});
+      }
+    }
+    for (Batch b : batches.values()) {
+      run(p, b, x, weight, gOut, gX, gW);
+    }
+  }
+
+  private static void run(ConvParams p, Batch b, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    Axis sy = b.shapeY();
+    Axis sx = b.shapeX();
+    int members = b.members().size();
+    int n = p.n();
+    ConvParams q = new ConvParams(n * members, p.cin(), sy.len(), sx.len(), p.cout(), p.groups(), sy.taps(),
+        sx.taps(), 1, 1, sy.padLo(), sx.padLo(), sy.padHi(), sx.padHi(), 1, 1, sy.outCount(), sx.outCount());
+    boolean wholeOut = members == 1 && sy.outCount() == p.outH() && sx.outCount() == p.outW();
+    boolean wholeKernel = sy.taps() == p.kh() && sx.taps() == p.kw();
+    float[] qx = null;
+    if (gW != null) {
+      qx = scratch(0, q.inputLength());
+      gather(b, n, p.cin(), p.h(), p.w(), sy.len(), sx.len(), true, x, qx);
+    }
+    float[] qg = gOut;
+    if (!wholeOut) {
+      qg = scratch(1, q.outputLength());
+      gather(b, n, p.cout(), p.outH(), p.outW(), sy.outCount(), sx.outCount(), false, gOut, qg);
+    }
+    float[] qw = gX == null || wholeKernel ? weight : subKernel(p, sy, sx, weight);
+    // The backward overwrites all of qgx.
+    float[] qgx = gX == null ? null : scratch(2, q.inputLength());
+    float[] qgw = gW == null ? null : new float[q.weightLength()];
+    ConvBackward.backward(q, qx, qw, qg, qgx, qgw, null);
+    if (gX != null) {
+      scatter(b, n, p.cin(), p.h(), p.w(), sy.len(), sx.len(), qgx, gX);
+    }
+    if (gW != null) {
+      int taps = sy.taps() * sx.taps();
+      int khw = p.kh() * p.kw();
+      for (int pair = 0; pair < p.cout() * p.cinPerGroup(); pair++) {
+        for (int u = 0; u < sy.taps(); u++) {
+          for (int v = 0; v < sx.taps(); v++) {
+            int ky = sy.tapStart() + sy.tapStep() * u;
+            int kx = sx.tapStart() + sx.tapStep() * v;
+            gW[pair * khw + ky * p.kw() + kx] += qgw[pair * taps + u * sx.taps() + v];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Largest unfolded chunk (floats) per thread: kept in the cache between the copy that writes it and
+   * the GEMM that reads it.
+   */
+  static final int MAX_COL_FLOATS = 1 << 17;
+
+  private static final dev.jconv.internal.vector.KernelProvider GEMM =
+      dev.jconv.internal.vector.KernelProviders.get();
+
+  /** A stride phase: its axes, its stride-1 problem, and where its planes and weights sit in the scratch. */
+  private record Phase(Axis ay, Axis ax, ConvParams sub, ConvParams full, int planeOff, int gwOff,
+      PackedMatrix[] flipped) {}
+
+  /**
+   * The strided form, per (image, group) and per input phase: the weight gradient as
+   * {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with {@code col} the stride-1 unfolding of
+   * the phase (none for a single tap: the phase itself); the input gradient as the forward
+   * convolution of gOut with the phase's flipped sub-kernel, {@code W' (cinG x coutG*taps) · col(gOut)},
+   * written into the phase and copied out. No read-modify-write of unfolded gradients (col2im), and
+   * every copy is of stride-1 runs.
+   */
+  private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop());
+    List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft());
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    int groups = p.groups();
+    List<Phase> phases = new ArrayList<>();
+    int planes = 0;
+    int gwFloats = 0;
+    int maxK = 1;
+    for (Axis ay : ys) {
+      for (Axis ax : xs) {
+        ConvParams sub = sub(p, ay, ax);
+        ConvParams full = ConvBackwardDirect.inputGradProblem(sub);
+        PackedMatrix[] flipped = null;
+        if (gX != null) {
+          flipped = new PackedMatrix[groups];
+          float[] w = flippedKernel(p, ay, ax, weight);
+          int kf = full.patchSize();
+          for (int g = 0; g < groups; g++) {
+            flipped[g] = GEMM.packA(false, cinG, kf, w, g * cinG * kf, kf);
+          }
+        }
+        phases.add(new Phase(ay, ax, sub, full, planes, gwFloats, flipped));
+        planes += cinG * ay.len() * ax.len();
+        gwFloats += sub.patchSize() * coutG;
+        maxK = Math.max(maxK, Math.max(sub.patchSize(), full.patchSize()));
+      }
+    }
+    int hw = p.outH() * p.outW();
+    int maxPlane = 0;
+    for (Phase ph : phases) {
+      maxPlane = Math.max(maxPlane, ph.ay().len() * ph.ax().len());
+    }
+    // Equal chunks: a short last chunk runs its GEMM slower than the others.
+    int maxCols = Math.max(1, Math.min(Math.max(hw, maxPlane), MAX_COL_FLOATS / maxK));
+    int chunkCols = Math.ceilDiv(Math.max(hw, maxPlane), Math.ceilDiv(Math.max(hw, maxPlane), maxCols));
+    int tasks = p.n() * groups;
+    boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
+    int planeFloats = planes;
+    int perGroup = gwFloats;
+    int gwTotal = perGroup * groups;
+    int colFloats = maxK * chunkCols;
+    Object lock = new Object();
+    Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
+      float[] xs2 = gW == null ? null : new float[planeFloats];
+      float[] gxs = gX == null ? null : new float[planeFloats];
+      float[] col = new float[colFloats];
+      float[] gwT = gW == null ? null : new float[gwTotal];
+      int t1 = parallelTasks ? end : tasks;
+      for (int t = start; t < t1; t++) {
+        int g = t % groups;
+        int n = t / groups;
+        int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
+        int oOff = (n * p.cout() + g * coutG) * hw;
+        if (gW != null) {
+          copyPhases(p, phases, cinG, x, xOff, xs2, true);
+          for (Phase ph : phases) {
+            weightGrad(ph, xs2, gOut, oOff, hw, chunkCols, col, gwT, g * perGroup + ph.gwOff(), coutG);
+          }
+        }
+        if (gX != null) {
+          for (Phase ph : phases) {
+            inputGrad(ph, gOut, oOff, chunkCols, col, gxs, ph.flipped()[g]);
+          }
+          copyPhases(p, phases, cinG, gxs, xOff, gX, false);
+        }
+      }
+      if (gW == null) {
+        return;
+      }
+      synchronized (lock) {
+        addWeightGrad(p, phases, gwT, perGroup, gW);
+      }
+    });
+  }
+
+  /** {@code gwT[gwOff + r*coutG + co] += sum_j col[r][j] gOut[co][j]} over the phase's unfolding. */
+  private static void weightGrad(Phase ph, float[] xs, float[] gOut, int oOff, int hw, int chunkCols, float[] col,
+      float[] gwT, int gwOff, int coutG) {
+    ConvParams sub = ph.sub();
+    int k = sub.patchSize();
+    boolean pointwise = Im2colConv.isPointwise(sub);
+    for (int j0 = 0; j0 < hw; j0 += chunkCols) {
+      int j1 = Math.min(hw, j0 + chunkCols);
+      int cols = j1 - j0;
+      if (pointwise) {
+        GEMM.sgemm(false, true, k, coutG, cols, xs, ph.planeOff() + j0, hw, gOut, oOff + j0, hw, 1f, gwT, gwOff,
+            coutG);
+      } else {
+        Im2colConv.im2col(sub, xs, ph.planeOff(), j0, j1, 0, k, col);
+        GEMM.sgemm(false, true, k, coutG, cols, col, 0, cols, gOut, oOff + j0, hw, 1f, gwT, gwOff, coutG);
+      }
+    }
+  }
+
+  /** The phase's input gradient ({@code cinG} planes) into {@code gxs} at the phase's offset. */
+  private static void inputGrad(Phase ph, float[] gOut, int oOff, int chunkCols, float[] col, float[] gxs,
+      PackedMatrix w) {
+    ConvParams full = ph.full();
+    int k = full.patchSize();
+    int len = full.outH() * full.outW();
+    int hw = full.h() * full.w();
+    boolean pointwise = Im2colConv.isPointwise(full);
+    for (int j0 = 0; j0 < len; j0 += chunkCols) {
+      int j1 = Math.min(len, j0 + chunkCols);
+      int cols = j1 - j0;
+      if (pointwise) {
+        GEMM.sgemmPacked(w, false, cols, gOut, oOff + j0, hw, 0f, gxs, ph.planeOff() + j0, len);
+      } else {
+        Im2colConv.im2col(full, gOut, oOff, j0, j1, 0, k, col);
+        GEMM.sgemmPacked(w, false, cols, col, 0, cols, 0f, gxs, ph.planeOff() + j0, len);
+      }
+    }
+  }
+
+  /**
+   * Copies the phases' {@code c} planes between the (image, group) at {@code off} of a full-size array
+   * and the phase scratch: into the scratch when {@code in} (from {@code src = x}), else out of it into
+   * {@code dst = gX} (plain stores: phases are disjoint and gX was zeroed). Channel by channel, all
+   * phases at once, so that each input plane is read (or written) while it is in the cache: phase by
+   * phase, every cache line of a stride-2 plane went to memory twice.
+   */
+  private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
+      boolean in) {
+    int h = p.h();
+    int w = p.w();
+    for (int ci = 0; ci < c; ci++) {
+      for (Phase ph : phases) {
+        Axis ay = ph.ay();
+        Axis ax = ph.ax();
+        int rows = ay.len();
+        int cols = ax.len();
+        int dx = ax.inStep();
+        int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
+        int phase = ph.planeOff() + ci * rows * cols;
+        for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += cols) {
+          if (in) {
+            for (int j = 0; j < cols; j++) {
+              dst[phase + j] = src[full + j * dx];
+            }
+          } else {
+            for (int j = 0; j < cols; j++) {
+              dst[full + j * dx] = src[phase + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds a thread's transposed phase weight gradients ({@code groups} blocks of {@code perGroup}) to gW. */
+  private static void addWeightGrad(ConvParams p, List<Phase> phases, float[] gwT, int perGroup, float[] gW) {
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    int khw = p.kh() * p.kw();
+    for (int g = 0; g < p.groups(); g++) {
+      for (Phase ph : phases) {
+        Axis ay = ph.ay();
+        Axis ax = ph.ax();
+        int src = g * perGroup + ph.gwOff();
+        for (int ci = 0; ci < cinG; ci++) {
+          for (int u = 0; u < ay.taps(); u++) {
+            for (int v = 0; v < ax.taps(); v++) {
+              int r = (ci * ay.taps() + u) * ax.taps() + v;
+              int tap = ci * khw + (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
+              for (int co = 0; co < coutG; co++) {
+                gW[(g * coutG + co) * cinG * khw + tap] += gwT[src + r * coutG + co];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The phase's sub-kernel flipped for the input gradient's forward convolution:
+   * {@code [g*cinG + ci][co][ay.taps-1-u][ax.taps-1-v] = weight[g*coutG + co][ci][ky(u)][kx(v)]}.
+   */
+  private static float[] flippedKernel(ConvParams p, Axis ay, Axis ax, float[] weight) {
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    int ty = ay.taps();
+    int tx = ax.taps();
+    float[] f = new float[p.cin() * coutG * ty * tx];
+    for (int g = 0; g < p.groups(); g++) {
+      for (int co = 0; co < coutG; co++) {
+        for (int ci = 0; ci < cinG; ci++) {
+          for (int u = 0; u < ty; u++) {
+            for (int v = 0; v < tx; v++) {
+              int ky = ay.tapStart() + ay.tapStep() * u;
+              int kx = ax.tapStart() + ax.tapStep() * v;
+              f[(((g * cinG + ci) * coutG + co) * ty + ty - 1 - u) * tx + tx - 1 - v] =
+                  weight[(((g * coutG + co) * cinG + ci) * p.kh() + ky) * p.kw() + kx];
+            }
+          }
+        }
+      }
+    }
+    return f;
+  }
+
+  /** The weight's taps of the phase (ay, ax): {@code cout x cin/groups x ay.taps x ax.taps}. */
+  private static float[] subKernel(ConvParams p, Axis ay, Axis ax, float[] weight) {
+    int pairs = p.cout() * p.cinPerGroup();
+    int taps = ay.taps() * ax.taps();
+    float[] w = new float[pairs * taps];
+    for (int pair = 0; pair < pairs; pair++) {
+      for (int u = 0; u < ay.taps(); u++) {
+        for (int v = 0; v < ax.taps(); v++) {
+          int ky = ay.tapStart() + ay.tapStep() * u;
+          int kx = ax.tapStart() + ax.tapStep() * v;
+          w[pair * taps + u * ax.taps() + v] = weight[(pair * p.kh() + ky) * p.kw() + kx];
+        }
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Copies each member's part of {@code src} ({@code n x c x h x w}) into the stacked phase array
+   * {@code dst} ({@code members*n x c x rows x cols}): its input elements when {@code input}, else its
+   * outputs.
+   */
+  private static void gather(Batch b, int n, int c, int h, int w, int rows, int cols, boolean input, float[] src,
+      float[] dst) {
+    List<Axis[]> ms = b.members();
+    int planes = n * c;
+    Parallel.forRange(ms.size() * planes, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        // Plane-major: a thread copies one plane into every member while it is in the cache.
+        int plane = pl / ms.size();
+        Axis[] m = ms.get(pl % ms.size());
+        int y0 = input ? m[0].inStart() : m[0].outStart();
+        int dy = input ? m[0].inStep() : m[0].outStep();
+        int x0 = input ? m[1].inStart() : m[1].outStart();
+        int dx = input ? m[1].inStep() : m[1].outStep();
+        int s = plane * h * w + y0 * w + x0;
+        int d = ((pl % ms.size()) * planes + plane) * rows * cols;
+        for (int i = 0; i < rows; i++, s += dy * w, d += cols) {
+          if (dx == 1) {
+            System.arraycopy(src, s, dst, d, cols);
+          } else {
+            for (int j = 0; j < cols; j++) {
+              dst[d + j] = src[s + j * dx];
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** The transpose of {@link #gather} for the input: each member's phase gradient into {@code gX}. */
+  private static void scatter(Batch b, int n, int c, int h, int w, int rows, int cols, float[] src, float[] gX) {
+    List<Axis[]> ms = b.members();
+    int planes = n * c;
+    Parallel.forRange(ms.size() * planes, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        int plane = pl / ms.size();
+        Axis[] m = ms.get(pl % ms.size());
+        int dy = m[0].inStep();
+        int dx = m[1].inStep();
+        int d = plane * h * w + m[0].inStart() * w + m[1].inStart();
+        int s = ((pl % ms.size()) * planes + plane) * rows * cols;
+        // Phases are disjoint, and the caller zeroed gX: plain stores.
+        for (int i = 0; i < rows; i++, d += dy * w, s += cols) {
+          if (dx == 1) {
+            System.arraycopy(src, s, gX, d, cols);
+          } else {
+            for (int j = 0; j < cols; j++) {
+              gX[d + j * dx] = src[s + j];
+            }
+          }
+        }
+      }
+    });
+  }
+}
