@@ -117,15 +117,6 @@ final class PhaseBackward {
     if (dilated) {
       return Form.DILATED;
     }
-    // The input gradient of a stride phase is a forward convolution of gOut: it needs padding no wider
-    // than the phase kernel's span.
-    for (Axis ay : axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop())) {
-      for (Axis ax : axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft())) {
-        if (ConvBackwardDirect.inputGradProblem(sub(p, ay, ax)) == null) {
-          return Form.NONE;
-        }
-      }
-    }
     return Form.STRIDED;
   }
 
@@ -139,7 +130,7 @@ final class PhaseBackward {
       dilated(p, x, weight, gOut, gX, gW);
       return true;
     }
-    // The strided input gradient multiplies the weights by gOut's padding zeros (0 * inf = NaN where
+    // The strided input gradient multiplies the weights by gOut's zero border (0 * inf = NaN where
     // the other forms give a number).
     if (f == Form.STRIDED && (gX == null || ConvBackwardDirect.finite(weight, p.weightLength(),
         ConvBackward.useVector ? ConvBackward.VECTOR : null))) {
@@ -247,17 +238,25 @@ final class PhaseBackward {
   private static final dev.jconv.internal.vector.KernelProvider GEMM =
       dev.jconv.internal.vector.KernelProviders.get();
 
-  /** A stride phase: its axes, its stride-1 problem, and where its planes and weights sit in the scratch. */
-  private record Phase(Axis ay, Axis ax, ConvParams sub, ConvParams full, int planeOff, int gwOff,
-      PackedMatrix[] flipped) {}
+  /**
+   * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
+   * weight gradient sit in the scratch, and per group and tap the packed {@code cinG x coutG} weights.
+   */
+  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int wideOff, int gwOff,
+      PackedMatrix[][] taps) {}
 
   /**
-   * The strided form, per (image, group) and per input phase: the weight gradient as
-   * {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with {@code col} the stride-1 unfolding of
-   * the phase (none for a single tap: the phase itself); the input gradient as the forward
-   * convolution of gOut with the phase's flipped sub-kernel, {@code W' (cinG x coutG*taps) · col(gOut)},
-   * written into the phase and copied out. No read-modify-write of unfolded gradients (col2im), and
-   * every copy is of stride-1 runs.
+   * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
+   * <ul>
+   *   <li>the weight gradient as {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with
+   *       {@code col} the stride-1 unfolding of the phase (none for a single tap: the phase itself);
+   *   <li>the input gradient of phase element j as {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
+   *       copied once per image into planes with a zero border (E = taps - 1 wide) and rows of width
+   *       {@code WG = outW + 2E}, where each tap's shifted gOut is a plain matrix (channels
+   *       {@code planeG} apart, {@code Ly*WG} contiguous columns), so each tap is one GEMM into the
+   *       phase's "wide" gradient, with no unfolding and no col2im; the {@code WG - Lx} extra columns
+   *       of each row read past the row and are dropped.
+   * </ul>
    */
   private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
     List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop());
@@ -265,49 +264,73 @@ final class PhaseBackward {
     int cinG = p.cinPerGroup();
     int coutG = p.coutPerGroup();
     int groups = p.groups();
+    int ey = 0;
+    int ex = 0;
+    for (Axis a : ys) {
+      ey = Math.max(ey, a.taps() - 1);
+    }
+    for (Axis a : xs) {
+      ex = Math.max(ex, a.taps() - 1);
+    }
+    int wg = p.outW() + 2 * ex;
+    int planeG = (p.outH() + 2 * ey) * wg;
     List<Phase> phases = new ArrayList<>();
     int planes = 0;
+    int wide = 0;
     int gwFloats = 0;
     int maxK = 1;
+    long reach = 0;
+    float[] tapWeights = gX == null ? null : new float[coutG * cinG];
     for (Axis ay : ys) {
       for (Axis ax : xs) {
         ConvParams sub = sub(p, ay, ax);
-        ConvParams full = ConvBackwardDirect.inputGradProblem(sub);
-        PackedMatrix[] flipped = null;
+        PackedMatrix[][] packed = null;
         if (gX != null) {
-          flipped = new PackedMatrix[groups];
-          float[] w = flippedKernel(p, ay, ax, weight);
-          int kf = full.patchSize();
+          packed = new PackedMatrix[groups][ay.taps() * ax.taps()];
           for (int g = 0; g < groups; g++) {
-            flipped[g] = GEMM.packA(false, cinG, kf, w, g * cinG * kf, kf);
+            for (int u = 0; u < ay.taps(); u++) {
+              for (int v = 0; v < ax.taps(); v++) {
+                int tap = (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
+                for (int i = 0; i < coutG * cinG; i++) {
+                  tapWeights[i] = weight[(g * coutG * cinG + i) * p.kh() * p.kw() + tap];
+                }
+                // W_u^T: cinG x coutG
+                packed[g][u * ax.taps() + v] = GEMM.packA(true, cinG, coutG, tapWeights, 0, cinG);
+              }
+            }
           }
         }
-        phases.add(new Phase(ay, ax, sub, full, planes, gwFloats, flipped));
+        // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
+        reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
+        phases.add(new Phase(ay, ax, sub, planes, wide, gwFloats, packed));
         planes += cinG * ay.len() * ax.len();
+        wide += cinG * ay.len() * wg;
         gwFloats += sub.patchSize() * coutG;
-        maxK = Math.max(maxK, Math.max(sub.patchSize(), full.patchSize()));
+        maxK = Math.max(maxK, sub.patchSize());
       }
     }
     int hw = p.outH() * p.outW();
-    int maxPlane = 0;
-    for (Phase ph : phases) {
-      maxPlane = Math.max(maxPlane, ph.ay().len() * ph.ax().len());
-    }
     // Equal chunks: a short last chunk runs its GEMM slower than the others.
-    int maxCols = Math.max(1, Math.min(Math.max(hw, maxPlane), MAX_COL_FLOATS / maxK));
-    int chunkCols = Math.ceilDiv(Math.max(hw, maxPlane), Math.ceilDiv(Math.max(hw, maxPlane), maxCols));
+    int maxCols = Math.max(1, Math.min(hw, MAX_COL_FLOATS / maxK));
+    int chunkCols = Math.ceilDiv(hw, Math.ceilDiv(hw, maxCols));
     int tasks = p.n() * groups;
     boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
     int planeFloats = planes;
+    int wideFloats = wide;
     int perGroup = gwFloats;
     int gwTotal = perGroup * groups;
     int colFloats = maxK * chunkCols;
+    int padFloats = (int) Math.max(reach, (long) coutG * planeG);
+    int eyF = ey;
+    int exF = ex;
     Object lock = new Object();
     Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
       float[] xs2 = gW == null ? null : new float[planeFloats];
-      float[] gxs = gX == null ? null : new float[planeFloats];
-      float[] col = new float[colFloats];
+      float[] col = gW == null ? null : new float[colFloats];
       float[] gwT = gW == null ? null : new float[gwTotal];
+      float[] gxs = gX == null ? null : new float[wideFloats];
+      // The borders stay zero: only the interior is written, image after image.
+      float[] padded = gX == null ? null : new float[padFloats];
       int t1 = parallelTasks ? end : tasks;
       for (int t = start; t < t1; t++) {
         int g = t % groups;
@@ -315,16 +338,22 @@ final class PhaseBackward {
         int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
         int oOff = (n * p.cout() + g * coutG) * hw;
         if (gW != null) {
-          copyPhases(p, phases, cinG, x, xOff, xs2, true);
+          copyPhases(p, phases, cinG, x, xOff, xs2, true, false, 0);
           for (Phase ph : phases) {
             weightGrad(ph, xs2, gOut, oOff, hw, chunkCols, col, gwT, g * perGroup + ph.gwOff(), coutG);
           }
         }
         if (gX != null) {
-          for (Phase ph : phases) {
-            inputGrad(ph, gOut, oOff, chunkCols, col, gxs, ph.flipped()[g]);
+          for (int co = 0; co < coutG; co++) {
+            for (int oy = 0; oy < p.outH(); oy++) {
+              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * planeG + (oy + eyF) * wg + exF,
+                  p.outW());
+            }
           }
-          copyPhases(p, phases, cinG, gxs, xOff, gX, false);
+          for (Phase ph : phases) {
+            inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
+          }
+          copyPhases(p, phases, cinG, gxs, xOff, gX, false, true, wg);
         }
       }
       if (gW == null) {
@@ -355,22 +384,21 @@ final class PhaseBackward {
     }
   }
 
-  /** The phase's input gradient ({@code cinG} planes) into {@code gxs} at the phase's offset. */
-  private static void inputGrad(Phase ph, float[] gOut, int oOff, int chunkCols, float[] col, float[] gxs,
-      PackedMatrix w) {
-    ConvParams full = ph.full();
-    int k = full.patchSize();
-    int len = full.outH() * full.outW();
-    int hw = full.h() * full.w();
-    boolean pointwise = Im2colConv.isPointwise(full);
-    for (int j0 = 0; j0 < len; j0 += chunkCols) {
-      int j1 = Math.min(len, j0 + chunkCols);
-      int cols = j1 - j0;
-      if (pointwise) {
-        GEMM.sgemmPacked(w, false, cols, gOut, oOff + j0, hw, 0f, gxs, ph.planeOff() + j0, len);
-      } else {
-        Im2colConv.im2col(full, gOut, oOff, j0, j1, 0, k, col);
-        GEMM.sgemmPacked(w, false, cols, col, 0, cols, 0f, gxs, ph.planeOff() + j0, len);
+  /**
+   * The phase's input gradient ({@code cinG} wide planes, {@code Ly x wg}) into {@code gxs}: one GEMM
+   * per tap over the bordered gOut {@code padded} (channels {@code planeG} apart, border ey, ex).
+   */
+  private static void inputGrad(Phase ph, float[] padded, int planeG, int wg, int ey, int ex, float[] gxs,
+      PackedMatrix[] taps) {
+    Axis ay = ph.ay();
+    Axis ax = ph.ax();
+    int n = ay.len() * wg;
+    for (int u = 0; u < ay.taps(); u++) {
+      for (int v = 0; v < ax.taps(); v++) {
+        // Element j of the phase takes tap u from output j - u + padLo.
+        int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
+        GEMM.sgemmPacked(taps[u * ax.taps() + v], false, n, padded, off, planeG, u + v == 0 ? 0f : 1f, gxs,
+            ph.wideOff(), n);
       }
     }
   }
@@ -378,12 +406,13 @@ final class PhaseBackward {
   /**
    * Copies the phases' {@code c} planes between the (image, group) at {@code off} of a full-size array
    * and the phase scratch: into the scratch when {@code in} (from {@code src = x}), else out of it into
-   * {@code dst = gX} (plain stores: phases are disjoint and gX was zeroed). Channel by channel, all
-   * phases at once, so that each input plane is read (or written) while it is in the cache: phase by
-   * phase, every cache line of a stride-2 plane went to memory twice.
+   * {@code dst = gX} (plain stores: phases are disjoint and gX was zeroed); the scratch rows of width
+   * {@code wg} at the phase's wide offset when {@code wideRows}. Channel by channel, all phases at once,
+   * so that each input plane is read (or written) while it is in the cache: phase by phase, every
+   * cache line of a stride-2 plane went to memory twice.
    */
   private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
-      boolean in) {
+      boolean in, boolean wideRows, int wg) {
     int h = p.h();
     int w = p.w();
     for (int ci = 0; ci < c; ci++) {
@@ -392,10 +421,11 @@ final class PhaseBackward {
         Axis ax = ph.ax();
         int rows = ay.len();
         int cols = ax.len();
+        int ld = wideRows ? wg : cols;
         int dx = ax.inStep();
         int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
-        int phase = ph.planeOff() + ci * rows * cols;
-        for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += cols) {
+        int phase = (wideRows ? ph.wideOff() : ph.planeOff()) + ci * rows * ld;
+        for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld) {
           if (in) {
             for (int j = 0; j < cols; j++) {
               dst[phase + j] = src[full + j * dx];
@@ -433,33 +463,6 @@ final class PhaseBackward {
         }
       }
     }
-  }
-
-  /**
-   * The phase's sub-kernel flipped for the input gradient's forward convolution:
-   * {@code [g*cinG + ci][co][ay.taps-1-u][ax.taps-1-v] = weight[g*coutG + co][ci][ky(u)][kx(v)]}.
-   */
-  private static float[] flippedKernel(ConvParams p, Axis ay, Axis ax, float[] weight) {
-    int cinG = p.cinPerGroup();
-    int coutG = p.coutPerGroup();
-    int ty = ay.taps();
-    int tx = ax.taps();
-    float[] f = new float[p.cin() * coutG * ty * tx];
-    for (int g = 0; g < p.groups(); g++) {
-      for (int co = 0; co < coutG; co++) {
-        for (int ci = 0; ci < cinG; ci++) {
-          for (int u = 0; u < ty; u++) {
-            for (int v = 0; v < tx; v++) {
-              int ky = ay.tapStart() + ay.tapStep() * u;
-              int kx = ax.tapStart() + ax.tapStep() * v;
-              f[(((g * cinG + ci) * coutG + co) * ty + ty - 1 - u) * tx + tx - 1 - v] =
-                  weight[(((g * coutG + co) * cinG + ci) * p.kh() + ky) * p.kw() + kx];
-            }
-          }
-        }
-      }
-    }
-    return f;
   }
 
   /** The weight's taps of the phase (ay, ax): {@code cout x cin/groups x ay.taps x ax.taps}. */

@@ -105,16 +105,16 @@ class PhaseBackwardTest {
     new Case(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {2, 4, 9, 9, 6, 2, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1}, PhaseBackward.Form.STRIDED),  // groups
     new Case(new int[] {1, 2, 11, 10, 3, 1, 3, 3, 3, 3, 0, 0, 0, 0, 1, 1}, PhaseBackward.Form.STRIDED), // stride 3
-    // stride 3, padding 2: the phase of tap 0 has one tap and padding 2, so its input gradient is no
-    // forward convolution (it would crop gOut)
-    new Case(new int[] {1, 2, 11, 10, 3, 1, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1}, PhaseBackward.Form.NONE),
+    // stride 3, padding 2: the phase of tap 0 has one tap and padding 1 (its first output reads padding)
+    new Case(new int[] {1, 2, 11, 10, 3, 1, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1}, PhaseBackward.Form.STRIDED),
+    new Case(new int[] {2, 3, 9, 8, 4, 1, 3, 3, 2, 2, 5, 4, 5, 4, 1, 1}, PhaseBackward.Form.STRIDED),   // pad > k
     new Case(new int[] {3, 2, 2, 5, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),   // h < k
     new Case(new int[] {2, 3, 13, 6, 5, 1, 2, 4, 2, 3, 0, 1, 0, 2, 1, 1}, PhaseBackward.Form.STRIDED),
     // the same with padding 1 at the bottom: the last output's tap 1 reads only that padding row
-    new Case(new int[] {2, 3, 13, 6, 5, 1, 2, 4, 2, 3, 0, 1, 1, 2, 1, 1}, PhaseBackward.Form.NONE),
+    new Case(new int[] {2, 3, 13, 6, 5, 1, 2, 4, 2, 3, 0, 1, 1, 2, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {1, 5, 12, 12, 7, 1, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1}, PhaseBackward.Form.STRIDED),  // stem-like
     new Case(new int[] {1, 2, 9, 9, 3, 1, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1}, PhaseBackward.Form.STRIDED),   // a phase no tap reads
-    new Case(new int[] {1, 2, 1, 207, 2, 1, 1, 5, 1, 4, 0, 1, 0, 1, 1, 1}, PhaseBackward.Form.STRIDED), // stride across only
+    new Case(new int[] {1, 2, 1, 207, 2, 1, 1, 5, 1, 4, 0, 2, 0, 2, 1, 1}, PhaseBackward.Form.STRIDED), // stride across only
     new Case(new int[] {4, 40, 12, 11, 72, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED), // GEMM-sized
     new Case(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, PhaseBackward.Form.DILATED),
     new Case(new int[] {2, 4, 9, 10, 6, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 2}, PhaseBackward.Form.DILATED),  // uneven phases
@@ -174,7 +174,7 @@ class PhaseBackwardTest {
 
   @Test
   void strided_infiniteWeight_takesTheOtherForms_andIsExact() {
-    // The strided input gradient multiplies the flipped weights by gOut's padding zeros: an infinite
+    // The strided input gradient multiplies the weights by a zero border around gOut: an infinite
     // weight would put NaN into input pixels its tap never reaches.
     ConvParams p = params(new int[] {2, 2, 7, 8, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
     float[][] d = ConvBackwardTest.randomProblem(p);
@@ -184,7 +184,8 @@ class PhaseBackwardTest {
     assertTrue(PhaseBackward.run(p, d[0], d[1], d[2], null, new float[p.weightLength()]));
     float[] gx = check(p, d, "infinite weight");
     // (ci 0, row 1, column 7), in the phase of tap (0, 0), which reaches it from no output (column 7
-    // would need output column 4): the phase's forward convolution would give 0 * inf there
+    // would need output column 4): the strided form's GEMM for that tap would give 0 * inf there, from
+    // the zero border around gOut
     assertTrue(Float.isFinite(gx[8 + 7]), "gx " + gx[8 + 7]);
   }
 
