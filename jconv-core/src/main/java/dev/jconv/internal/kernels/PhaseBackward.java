@@ -30,8 +30,17 @@ import java.util.Map;
 final class PhaseBackward {
   private PhaseBackward() {}
 
-  /** Tests turn the form off ({@code -Djconv.convBackward.phaseProblems=false}) to run the others. */
-  static boolean enabled = !"false".equals(System.getProperty("jconv.convBackward.phaseProblems"));
+  /**
+   * Tests force the forms on or off ({@code null} = by the problem; TRUE = wherever they can run, the
+   * dilated input gradient included; {@code -Djconv.convBackward.phaseProblems=false} turns them off).
+   */
+  static Boolean force = "false".equals(System.getProperty("jconv.convBackward.phaseProblems")) ? false : null;
+
+  /**
+   * The strided form from this many input and output channels per group: below, its GEMMs are too
+   * thin (res_stem, 3 input channels, ran 2x slower than the unfolding forms; 16 channels ran faster).
+   */
+  static final int STRIDED_MIN_CHANNELS = 16;
 
   /**
    * One axis of a phase problem: its outputs are {@code outStart + outStep*i} for i in
@@ -109,15 +118,27 @@ final class PhaseBackward {
   static Form form(ConvParams p) {
     boolean strided = p.strideH() > 1 || p.strideW() > 1;
     boolean dilated = p.dilationH() > 1 || p.dilationW() > 1;
-    if (!enabled || strided == dilated
+    if (Boolean.FALSE.equals(force) || strided == dilated
         || axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop()) == null
         || axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft()) == null) {
       return Form.NONE;
     }
-    if (dilated) {
-      return Form.DILATED;
+    if (force != null) {
+      return dilated ? Form.DILATED : Form.STRIDED;
     }
-    return Form.STRIDED;
+    if (strided) {
+      return p.cinPerGroup() >= STRIDED_MIN_CHANNELS && p.coutPerGroup() >= STRIDED_MIN_CHANNELS ? Form.STRIDED
+          : Form.NONE;
+    }
+    // Dilated: worth its copies where the stacked phases take the Winograd weight gradient (the
+    // suite's 64-channel layer: 12.8 ms against 16.6 at 1 thread); with 3 or 16 channels the copies
+    // cost more than the stride-1 forms save.
+    for (Batch b : batches(p)) {
+      if (!WinogradWeightGrad.applies(stacked(p, b))) {
+        return Form.NONE;
+      }
+    }
+    return Form.DILATED;
   }
 
   /**
@@ -126,14 +147,21 @@ final class PhaseBackward {
    */
   static boolean run(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
     Form f = form(p);
+    boolean finiteWeight = gX == null
+        || ConvBackwardDirect.finite(weight, p.weightLength(), ConvBackward.useVector ? ConvBackward.VECTOR : null);
     if (f == Form.DILATED) {
+      // The input gradient as a forward convolution (dilated Winograd) costs the same as the stacked
+      // phases (both copy gOut in and the gradient out), and less with few channels.
+      if (gX != null && force == null && finiteWeight && ConvBackwardDirect.useInputAsForward(p)) {
+        ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
+        gX = null;
+      }
       dilated(p, x, weight, gOut, gX, gW);
       return true;
     }
     // The strided input gradient multiplies the weights by gOut's zero border (0 * inf = NaN where
     // the other forms give a number).
-    if (f == Form.STRIDED && (gX == null || ConvBackwardDirect.finite(weight, p.weightLength(),
-        ConvBackward.useVector ? ConvBackward.VECTOR : null))) {
+    if (f == Form.STRIDED && finiteWeight) {
       strided(p, x, weight, gOut, gX, gW);
       return true;
     }
@@ -170,8 +198,8 @@ final class PhaseBackward {
     return kept[slot];
   }
 
-  /** The dilated form: phases of one shape stacked as images, each stack one stride-1 backward. */
-  private static void dilated(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+  /** The dilation phases grouped by shape (and taps). */
+  private static List<Batch> batches(ConvParams p) {
     List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop());
     List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft());
     Map<List<Integer>, Batch> batches = new LinkedHashMap<>();
@@ -182,7 +210,23 @@ final class PhaseBackward {
         batches.computeIfAbsent(key, kk -> new Batch(ay, ax, new ArrayList<>())).members().add(new Axis[] {ay, ax});
       }
     }
-    for (Batch b : batches.values()) {
+    return new ArrayList<>(batches.values());
+  }
+
+  /** The stride-1 problem of a batch: its phases stacked as images. */
+  private static ConvParams stacked(ConvParams p, Batch b) {
+    Axis sy = b.shapeY();
+    Axis sx = b.shapeX();
+    return new ConvParams(p.n() * b.members().size(), p.cin(), sy.len(), sx.len(), p.cout(), p.groups(), sy.taps(),
+        sx.taps(), 1, 1, sy.padLo(), sx.padLo(), sy.padHi(), sx.padHi(), 1, 1, sy.outCount(), sx.outCount());
+  }
+
+  /** The dilated form: phases of one shape stacked as images, each stack one stride-1 backward. */
+  private static void dilated(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    if (gX == null && gW == null) {
+      return;
+    }
+    for (Batch b : batches(p)) {
       run(p, b, x, weight, gOut, gX, gW);
     }
   }
@@ -192,8 +236,7 @@ final class PhaseBackward {
     Axis sx = b.shapeX();
     int members = b.members().size();
     int n = p.n();
-    ConvParams q = new ConvParams(n * members, p.cin(), sy.len(), sx.len(), p.cout(), p.groups(), sy.taps(),
-        sx.taps(), 1, 1, sy.padLo(), sx.padLo(), sy.padHi(), sx.padHi(), 1, 1, sy.outCount(), sx.outCount());
+    ConvParams q = stacked(p, b);
     boolean wholeOut = members == 1 && sy.outCount() == p.outH() && sx.outCount() == p.outW();
     boolean wholeKernel = sy.taps() == p.kh() && sx.taps() == p.kw();
     float[] qx = null;
@@ -242,7 +285,7 @@ final class PhaseBackward {
    * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
    * weight gradient sit in the scratch, and per group and tap the packed {@code cinG x coutG} weights.
    */
-  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int wideOff, int gwOff,
+  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff,
       PackedMatrix[][] taps) {}
 
   /**
@@ -273,6 +316,7 @@ final class PhaseBackward {
       ex = Math.max(ex, a.taps() - 1);
     }
     int wg = p.outW() + 2 * ex;
+    int ww = p.outW() + ex;
     int planeG = (p.outH() + 2 * ey) * wg;
     List<Phase> phases = new ArrayList<>();
     int planes = 0;
@@ -302,20 +346,24 @@ final class PhaseBackward {
         }
         // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
         reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
-        phases.add(new Phase(ay, ax, sub, planes, wide, gwFloats, packed));
-        planes += cinG * ay.len() * ax.len();
+        // The phase with its padding, in rows of width ww: (outH + taps - 1) rows per channel.
+        int plane = (p.outH() + ay.taps() - 1) * ww;
+        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats, packed));
+        planes += cinG * plane;
         wide += cinG * ay.len() * wg;
         gwFloats += sub.patchSize() * coutG;
         maxK = Math.max(maxK, sub.patchSize());
       }
     }
     int hw = p.outH() * p.outW();
+    int hww = p.outH() * ww;
     // Equal chunks: a short last chunk runs its GEMM slower than the others.
-    int maxCols = Math.max(1, Math.min(hw, MAX_COL_FLOATS / maxK));
-    int chunkCols = Math.ceilDiv(hw, Math.ceilDiv(hw, maxCols));
+    int maxCols = Math.max(1, Math.min(hww, MAX_COL_FLOATS / maxK));
+    int chunkCols = Math.ceilDiv(hww, Math.ceilDiv(hww, maxCols));
     int tasks = p.n() * groups;
     boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
-    int planeFloats = planes;
+    // A tap's run starts at most (taps - 1) past the phase's last row: the slack after the last plane.
+    int planeFloats = planes + ww;
     int wideFloats = wide;
     int perGroup = gwFloats;
     int gwTotal = perGroup * groups;
@@ -325,7 +373,9 @@ final class PhaseBackward {
     int exF = ex;
     Object lock = new Object();
     Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
+      // Borders and the extra columns of the wide gOut stay zero: only the interior is written.
       float[] xs2 = gW == null ? null : new float[planeFloats];
+      float[] gOutWide = gW == null ? null : new float[coutG * hww];
       float[] col = gW == null ? null : new float[colFloats];
       float[] gwT = gW == null ? null : new float[gwTotal];
       float[] gxs = gX == null ? null : new float[wideFloats];
@@ -338,9 +388,14 @@ final class PhaseBackward {
         int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
         int oOff = (n * p.cout() + g * coutG) * hw;
         if (gW != null) {
-          copyPhases(p, phases, cinG, x, xOff, xs2, true, false, 0);
+          copyPhases(p, phases, cinG, x, xOff, xs2, true, ww);
+          for (int co = 0; co < coutG; co++) {
+            for (int oy = 0; oy < p.outH(); oy++) {
+              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), gOutWide, co * hww + oy * ww, p.outW());
+            }
+          }
           for (Phase ph : phases) {
-            weightGrad(ph, xs2, gOut, oOff, hw, chunkCols, col, gwT, g * perGroup + ph.gwOff(), coutG);
+            weightGrad(p, ph, xs2, ww, gOutWide, chunkCols, col, gwT, g * perGroup + ph.gwOff(), coutG);
           }
         }
         if (gX != null) {
@@ -353,7 +408,7 @@ final class PhaseBackward {
           for (Phase ph : phases) {
             inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
           }
-          copyPhases(p, phases, cinG, gxs, xOff, gX, false, true, wg);
+          copyPhases(p, phases, cinG, gxs, xOff, gX, false, wg);
         }
       }
       if (gW == null) {
@@ -365,22 +420,38 @@ final class PhaseBackward {
     });
   }
 
-  /** {@code gwT[gwOff + r*coutG + co] += sum_j col[r][j] gOut[co][j]} over the phase's unfolding. */
-  private static void weightGrad(Phase ph, float[] xs, float[] gOut, int oOff, int hw, int chunkCols, float[] col,
-      float[] gwT, int gwOff, int coutG) {
-    ConvParams sub = ph.sub();
-    int k = sub.patchSize();
-    boolean pointwise = Im2colConv.isPointwise(sub);
-    for (int j0 = 0; j0 < hw; j0 += chunkCols) {
-      int j1 = Math.min(hw, j0 + chunkCols);
-      int cols = j1 - j0;
-      if (pointwise) {
-        GEMM.sgemm(false, true, k, coutG, cols, xs, ph.planeOff() + j0, hw, gOut, oOff + j0, hw, 1f, gwT, gwOff,
-            coutG);
-      } else {
-        Im2colConv.im2col(sub, xs, ph.planeOff(), j0, j1, 0, k, col);
-        GEMM.sgemm(false, true, k, coutG, cols, col, 0, cols, gOut, oOff + j0, hw, 1f, gwT, gwOff, coutG);
+  /**
+   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[co][q]} over the phase's unfolding in
+   * wide rows ({@code outH x ww}): tap r's row is one run of the padded phase plane, and its
+   * {@code ww - outW} extra columns per row (which read past the tap's reach) are zeroed in the copy,
+   * as they are in gOutWide, so that no product there involves an input value (0 * inf would be NaN).
+   */
+  private static void weightGrad(ConvParams p, Phase ph, float[] xs, int ww, float[] gOutWide, int chunkCols,
+      float[] col, float[] gwT, int gwOff, int coutG) {
+    Axis ay = ph.ay();
+    Axis ax = ph.ax();
+    int k = ph.sub().patchSize();
+    int taps = ay.taps() * ax.taps();
+    int hww = p.outH() * ww;
+    int outW = p.outW();
+    for (int q0 = 0; q0 < hww; q0 += chunkCols) {
+      int q1 = Math.min(hww, q0 + chunkCols);
+      int cols = q1 - q0;
+      for (int r = 0; r < k; r++) {
+        int ci = r / taps;
+        int u = r % taps / ax.taps();
+        int v = r % ax.taps();
+        int dst = r * cols;
+        System.arraycopy(xs, ph.planeOff() + ci * ph.plane() + u * ww + v + q0, col, dst, cols);
+        // the extra columns: wide positions q with q % ww >= outW
+        for (int rowStart = q0 - q0 % ww; rowStart < q1; rowStart += ww) {
+          int e = Math.min(q1, rowStart + ww);
+          for (int i = Math.max(q0, rowStart + outW); i < e; i++) {
+            col[dst + i - q0] = 0f;
+          }
+        }
       }
+      GEMM.sgemm(false, true, k, coutG, cols, col, 0, cols, gOutWide, q0, hww, 1f, gwT, gwOff, coutG);
     }
   }
 
@@ -405,14 +476,15 @@ final class PhaseBackward {
 
   /**
    * Copies the phases' {@code c} planes between the (image, group) at {@code off} of a full-size array
-   * and the phase scratch: into the scratch when {@code in} (from {@code src = x}), else out of it into
-   * {@code dst = gX} (plain stores: phases are disjoint and gX was zeroed); the scratch rows of width
-   * {@code wg} at the phase's wide offset when {@code wideRows}. Channel by channel, all phases at once,
-   * so that each input plane is read (or written) while it is in the cache: phase by phase, every
-   * cache line of a stride-2 plane went to memory twice.
+   * and the phase scratch, in rows of width {@code ld}: into the padded planes when {@code in} (from
+   * {@code src = x}: element (j, i) of a phase at row {@code j + padLo}, column {@code i + padLo} of its
+   * plane), else out of the wide input gradients into {@code dst = gX} (plain stores: phases are
+   * disjoint and gX was zeroed). Channel by channel, all phases at once, so that each input plane is
+   * read (or written) while it is in the cache: phase by phase, every cache line of a stride-2 plane
+   * went to memory twice.
    */
   private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
-      boolean in, boolean wideRows, int wg) {
+      boolean in, int ld) {
     int h = p.h();
     int w = p.w();
     for (int ci = 0; ci < c; ci++) {
@@ -421,10 +493,10 @@ final class PhaseBackward {
         Axis ax = ph.ax();
         int rows = ay.len();
         int cols = ax.len();
-        int ld = wideRows ? wg : cols;
         int dx = ax.inStep();
         int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
-        int phase = (wideRows ? ph.wideOff() : ph.planeOff()) + ci * rows * ld;
+        int phase = in ? ph.planeOff() + ci * ph.plane() + ay.padLo() * ld + ax.padLo()
+            : ph.wideOff() + ci * rows * ld;
         for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld) {
           if (in) {
             for (int j = 0; j < cols; j++) {

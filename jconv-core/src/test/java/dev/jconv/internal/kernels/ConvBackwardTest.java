@@ -113,8 +113,8 @@ class ConvBackwardTest {
     ConvBackwardDirect.forceInputAsForward = false;
     ConvBackwardDirect.forceWideWeight = false;
     WinogradWeightGrad.force = false;
-    boolean phasesBefore = PhaseBackward.enabled;
-    PhaseBackward.enabled = false;
+    Boolean phasesBefore = PhaseBackward.force;
+    PhaseBackward.force = false;
     try {
       // the Vector API kernels when the module is present (the tests run with it), and the plain ones
       for (boolean vector : new boolean[] {true, false}) {
@@ -133,7 +133,7 @@ class ConvBackwardTest {
       ConvBackwardDirect.forceInputAsForward = null;
       ConvBackwardDirect.forceWideWeight = null;
       WinogradWeightGrad.force = null;
-      PhaseBackward.enabled = phasesBefore;
+      PhaseBackward.force = phasesBefore;
     }
     assertEquals(48, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");

@@ -2,7 +2,6 @@ package dev.jconv.internal.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -135,41 +134,82 @@ class PhaseBackwardTest {
         c[14], c[15], oh, ow);
   }
 
+  /** Runs {@code body} with {@link PhaseBackward#force} set to {@code f}. */
+  private static void withForce(Boolean f, Runnable body) {
+    Boolean before = PhaseBackward.force;
+    PhaseBackward.force = f;
+    try {
+      body.run();
+    } finally {
+      PhaseBackward.force = before;
+    }
+  }
+
   @Test
   void backward_matchesTheReference_throughThePhases() {
     int before = Parallel.getNumThreads();
-    int checked = 0;
+    int[] checked = {0};
     try {
       for (int threads : new int[] {1, 2}) {
         Parallel.setNumThreads(threads);
-        for (Case c : CASES) {
-          ConvParams p = params(c.c());
-          assertTrue(p.outH() >= 1 && p.outW() >= 1, p.toString());
-          assertEquals(c.form(), PhaseBackward.form(p), p.toString());
-          float[][] d = ConvBackwardTest.randomProblem(p);
-          check(p, d, p + " threads " + threads);
-          checked++;
-        }
+        withForce(true, () -> {
+          for (Case c : CASES) {
+            ConvParams p = params(c.c());
+            assertTrue(p.outH() >= 1 && p.outW() >= 1, p.toString());
+            assertEquals(c.form(), PhaseBackward.form(p), p.toString());
+            check(p, ConvBackwardTest.randomProblem(p), p + " threads " + threads);
+            checked[0]++;
+          }
+        });
       }
     } finally {
       Parallel.setNumThreads(before);
     }
-    assertEquals(2 * CASES.length, checked);
+    assertEquals(2 * CASES.length, checked[0]);
   }
 
   @Test
-  void form_isNone_whenDisabled_andForStrideOne() {
+  void form_byTheProblem_takesThePhasesWhereTheyPay_andMatchesTheReference() {
+    withForce(null, () -> {
+      // the suite's layers
+      assertEquals(PhaseBackward.Form.STRIDED, PhaseBackward.form(params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2,
+          1, 1, 1, 1, 1, 1})));
+      assertEquals(PhaseBackward.Form.DILATED, PhaseBackward.form(params(new int[] {8, 64, 56, 56, 64, 1, 3, 3, 1, 1,
+          2, 2, 2, 2, 2, 2})));
+      assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 3, 224, 224, 64, 1, 7, 7, 2, 2,
+          3, 3, 3, 3, 1, 1})));
+      // few channels: the dilated phases would not take the Winograd weight gradient
+      assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 16, 56, 56, 16, 1, 3, 3, 1, 1,
+          2, 2, 2, 2, 2, 2})));
+      ConvParams strided = params(new int[] {2, 16, 9, 10, 16, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
+      ConvParams dilated = params(new int[] {2, 32, 14, 14, 32, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2});
+      assertEquals(PhaseBackward.Form.STRIDED, PhaseBackward.form(strided));
+      assertEquals(PhaseBackward.Form.DILATED, PhaseBackward.form(dilated));
+      for (ConvParams p : new ConvParams[] {strided, dilated}) {
+        check(p, ConvBackwardTest.randomProblem(p), p.toString());
+        // each gradient alone, as the autograd asks when only one input requires it
+        float[][] d = ConvBackwardTest.randomProblem(p);
+        double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
+        float[] gx = new float[p.inputLength()];
+        float[] gw = new float[p.weightLength()];
+        ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
+        ConvBackward.backward(p, d[0], d[1], d[2], null, gw, null);
+        compare(ref[0], gx, p + " input gradient alone");
+        compare(ref[1], gw, p + " weight gradient alone");
+      }
+    });
+  }
+
+  @Test
+  void form_isNone_whenForcedOff_andForStrideOne() {
     ConvParams strided = params(CASES[0].c());
     ConvParams plain = params(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1});
-    assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(plain));
-    boolean before = PhaseBackward.enabled;
-    PhaseBackward.enabled = false;
-    try {
+    withForce(true, () -> assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(plain)));
+    withForce(false, () -> {
       assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(strided));
-      check(strided, ConvBackwardTest.randomProblem(strided), "disabled");
-    } finally {
-      PhaseBackward.enabled = before;
-    }
+      assertFalse(PhaseBackward.run(strided, null, null, null, null, new float[strided.weightLength()]));
+      check(strided, ConvBackwardTest.randomProblem(strided), "forced off");
+    });
   }
 
   @Test
@@ -179,32 +219,55 @@ class PhaseBackwardTest {
     ConvParams p = params(new int[] {2, 2, 7, 8, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
     float[][] d = ConvBackwardTest.randomProblem(p);
     d[1][0] = Float.POSITIVE_INFINITY; // (co 0, ci 0, ky 0, kx 0)
-    assertEquals(PhaseBackward.Form.STRIDED, PhaseBackward.form(p));
-    assertFalse(PhaseBackward.run(p, d[0], d[1], d[2], new float[p.inputLength()], null));
-    assertTrue(PhaseBackward.run(p, d[0], d[1], d[2], null, new float[p.weightLength()]));
-    float[] gx = check(p, d, "infinite weight");
-    // (ci 0, row 1, column 7), in the phase of tap (0, 0), which reaches it from no output (column 7
-    // would need output column 4): the strided form's GEMM for that tap would give 0 * inf there, from
-    // the zero border around gOut
-    assertTrue(Float.isFinite(gx[8 + 7]), "gx " + gx[8 + 7]);
+    withForce(true, () -> {
+      assertEquals(PhaseBackward.Form.STRIDED, PhaseBackward.form(p));
+      assertFalse(PhaseBackward.run(p, d[0], d[1], d[2], new float[p.inputLength()], null));
+      assertTrue(PhaseBackward.run(p, d[0], d[1], d[2], null, new float[p.weightLength()]));
+      float[] gx = check(p, d, "infinite weight");
+      // (ci 0, row 1, column 7), in the phase of tap (0, 0), which reaches it from no output (column 7
+      // would need output column 4): the strided form's GEMM for that tap would give 0 * inf there, from
+      // the zero border around gOut
+      assertTrue(Float.isFinite(gx[8 + 7]), "gx " + gx[8 + 7]);
+    });
   }
 
   @Test
   void infiniteInput_isExact_strided_andDilated() {
-    for (int[] c : new int[][] {{2, 2, 7, 8, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
-        {2, 32, 14, 14, 32, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}}) {
-      ConvParams p = params(c);
-      assertTrue(PhaseBackward.form(p) != PhaseBackward.Form.NONE, p.toString());
-      float[][] d = ConvBackwardTest.randomProblem(p);
-      d[0][p.w() + 1] = Float.NEGATIVE_INFINITY; // (n 0, ci 0, row 1, column 1)
-      check(p, d, "infinite input " + p);
+    for (Boolean f : new Boolean[] {true, null}) {
+      for (int[] c : new int[][] {{2, 16, 7, 8, 16, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
+          {2, 32, 14, 14, 32, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}}) {
+        ConvParams p = params(c);
+        withForce(f, () -> {
+          assertTrue(PhaseBackward.form(p) != PhaseBackward.Form.NONE, p.toString());
+          float[][] d = ConvBackwardTest.randomProblem(p);
+          d[0][p.w() + 1] = Float.NEGATIVE_INFINITY; // (n 0, ci 0, row 1, column 1)
+          check(p, d, "infinite input " + p + " force " + f);
+        });
+      }
     }
   }
 
   /**
-   * Runs the backward and compares with the reference; returns the input gradient. Winograd's error
-   * (the dilated phases take it) scales with the largest magnitude, hence the second term.
+   * Element by element: NaN for NaN, the same infinity, else within a tolerance. Winograd's error (the
+   * dilated phases take it) scales with the largest magnitude, hence the second term.
    */
+  private static void compare(double[] ref, float[] got, String what) {
+    double max = 0;
+    for (double v : ref) {
+      max = Double.isFinite(v) ? Math.max(max, Math.abs(v)) : max;
+    }
+    for (int i = 0; i < ref.length; i++) {
+      double e = ref[i];
+      float g = got[i];
+      boolean ok = Double.isNaN(e) ? Float.isNaN(g)
+          : Double.isInfinite(e) ? e == g : Math.abs(g - e) <= 1e-4 * (1 + Math.abs(e)) + 2e-5 * max;
+      if (!ok) {
+        fail(what + " [" + i + "] is " + g + ", expected " + e);
+      }
+    }
+  }
+
+  /** Runs the backward and compares with the reference; returns the input gradient. */
   private static float[] check(ConvParams p, float[][] d, String what) {
     double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
     float[] gx = new float[p.inputLength()];
@@ -214,21 +277,8 @@ class PhaseBackwardTest {
     float[][] got = {gx, gw, gb};
     String[] names = {"grad input", "grad weight", "grad bias"};
     for (int t = 0; t < 3; t++) {
-      double max = 0;
-      for (double v : ref[t]) {
-        max = Double.isFinite(v) ? Math.max(max, Math.abs(v)) : max;
-      }
-      for (int i = 0; i < ref[t].length; i++) {
-        double e = ref[t][i];
-        float g = got[t][i];
-        boolean ok = Double.isNaN(e) ? Float.isNaN(g)
-            : Double.isInfinite(e) ? e == g : Math.abs(g - e) <= 1e-4 * (1 + Math.abs(e)) + 2e-5 * max;
-        if (!ok) {
-          fail(what + " " + names[t] + " [" + i + "] is " + g + ", expected " + e);
-        }
-      }
+      compare(ref[t], got[t], what + " " + names[t]);
     }
-    assertNotNull(gx);
     return gx;
   }
 }
