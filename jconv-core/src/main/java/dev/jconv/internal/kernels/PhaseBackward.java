@@ -8,24 +8,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The backward of a strided or dilated convolution as stride-1, undilated ones ("phases"), run by
- * {@link ConvBackward#backward} with all its stride-1 forms (Winograd weight gradient, input gradient
- * as a forward convolution, ...). Each axis splits on its own:
+ * The backward of a strided or dilated convolution through stride-1, undilated problems on the
+ * input's "phases". Each axis splits on its own:
  * <ul>
  *   <li>Dilation d (stride 1): the outputs {@code a, a+d, a+2d, ...} read only the inputs of one
  *       residue {@code (a - pad) mod d}, every d-th one: d independent undilated convolutions with the
- *       whole kernel. Phases of the same shape are stacked as more images, so a 56x56 layer with
- *       dilation 2 and padding 2 becomes one 28x28 layer with padding 1 and 4x the images.
+ *       whole kernel. Phases of one shape are stacked as more images and run by
+ *       {@link ConvBackward#backward} with its stride-1 forms: the suite's 56x56 layer with dilation 2
+ *       and padding 2 becomes one 28x28 layer with padding 1 and 4x the images, whose weight gradient
+ *       the Winograd form takes ({@link #dilated}).
  *   <li>Stride s (dilation 1): tap t reads input phase {@code (t - pad) mod s}, shifted by
- *       {@code floorDiv(t - pad, s)}; the taps of one input phase are every s-th one, consecutive
- *       in the phase: the layer is the sum of s stride-1 convolutions of the input phases with
- *       sub-kernels (2, 1 taps for 3 taps and stride 2), each over all outputs.
+ *       {@code floorDiv(t - pad, s)}; the taps of one input phase are every s-th one, consecutive in
+ *       the phase: the layer is the sum of s stride-1 convolutions of the input phases with sub-kernels
+ *       (2 and 1 taps for 3 taps and stride 2), each over all outputs, run here as GEMMs over runs of
+ *       stride 1 ({@link #strided}).
  * </ul>
- * A phase problem reads exactly the input elements and the padding zeros the original taps read,
- * for the same outputs, so every product of the original (padding zeros included) appears once:
- * the results agree with the other forms up to the order of the sums, infinities and NaN included.
- * Copies: the input, gOut and weight of each phase in (only where the phase is not the whole
- * array), the input gradient out. No argument checks.
+ * A phase problem reads exactly the input elements and the padding zeros the original taps read, for
+ * the same outputs, so every product of the original appears once. The stacked problems keep the
+ * stride-1 forms' own guards for infinities and NaN; the strided input gradient multiplies the
+ * weights by zeros that are not in the problem and needs a finite weight ({@link #run} checks).
+ * Costs copies: each phase's input and gOut in, its input gradient out. No argument checks.
  */
 final class PhaseBackward {
   private PhaseBackward() {}
@@ -239,7 +241,6 @@ final class PhaseBackward {
     int n = p.n();
     ConvParams q = stacked(p, b);
     boolean wholeOut = members == 1 && sy.outCount() == p.outH() && sx.outCount() == p.outW();
-    boolean wholeKernel = sy.taps() == p.kh() && sx.taps() == p.kw();
     float[] qx = null;
     if (gW != null) {
       qx = scratch(0, q.inputLength());
@@ -250,25 +251,17 @@ final class PhaseBackward {
       qg = scratch(1, q.outputLength());
       gather(b, n, p.cout(), p.outH(), p.outW(), sy.outCount(), sx.outCount(), false, gOut, qg);
     }
-    float[] qw = gX == null || wholeKernel ? weight : subKernel(p, sy, sx, weight);
-    // The backward overwrites all of qgx.
+    // The backward overwrites all of qgx. Dilation phases have the whole kernel: the weight is the
+    // stacked problem's, and so is the layout of its gradient.
     float[] qgx = gX == null ? null : scratch(2, q.inputLength());
     float[] qgw = gW == null ? null : new float[q.weightLength()];
-    ConvBackward.backward(q, qx, qw, qg, qgx, qgw, null);
+    ConvBackward.backward(q, qx, weight, qg, qgx, qgw, null);
     if (gX != null) {
       scatter(b, n, p.cin(), p.h(), p.w(), sy.len(), sx.len(), qgx, gX);
     }
     if (gW != null) {
-      int taps = sy.taps() * sx.taps();
-      int khw = p.kh() * p.kw();
-      for (int pair = 0; pair < p.cout() * p.cinPerGroup(); pair++) {
-        for (int u = 0; u < sy.taps(); u++) {
-          for (int v = 0; v < sx.taps(); v++) {
-            int ky = sy.tapStart() + sy.tapStep() * u;
-            int kx = sx.tapStart() + sx.tapStep() * v;
-            gW[pair * khw + ky * p.kw() + kx] += qgw[pair * taps + u * sx.taps() + v];
-          }
-        }
+      for (int i = 0; i < qgw.length; i++) {
+        gW[i] += qgw[i];
       }
     }
   }
@@ -293,7 +286,7 @@ final class PhaseBackward {
    * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
    * <ul>
    *   <li>the weight gradient as {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with
-   *       {@code col} the stride-1 unfolding of the phase (none for a single tap: the phase itself);
+   *       {@code col} the stride-1 unfolding of the phase, in wide rows ({@link #weightGrad});
    *   <li>the input gradient of phase element j as {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
    *       copied once per image into planes with a zero border (E = taps - 1 wide) and rows of width
    *       {@code WG = outW + 2E}, where each tap's shifted gOut is a plain matrix (channels
@@ -536,23 +529,6 @@ final class PhaseBackward {
         }
       }
     }
-  }
-
-  /** The weight's taps of the phase (ay, ax): {@code cout x cin/groups x ay.taps x ax.taps}. */
-  private static float[] subKernel(ConvParams p, Axis ay, Axis ax, float[] weight) {
-    int pairs = p.cout() * p.cinPerGroup();
-    int taps = ay.taps() * ax.taps();
-    float[] w = new float[pairs * taps];
-    for (int pair = 0; pair < pairs; pair++) {
-      for (int u = 0; u < ay.taps(); u++) {
-        for (int v = 0; v < ax.taps(); v++) {
-          int ky = ay.tapStart() + ay.tapStep() * u;
-          int kx = ax.tapStart() + ax.tapStep() * v;
-          w[pair * taps + u * ax.taps() + v] = weight[(pair * p.kh() + ky) * p.kw() + kx];
-        }
-      }
-    }
-    return w;
   }
 
   /**
