@@ -288,8 +288,9 @@ final class PhaseBackward {
    *   <li>the weight gradient as {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with
    *       {@code col} the stride-1 unfolding of the phase, in wide rows ({@link #weightGrad});
    *   <li>the input gradient of phase element j as {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
-   *       copied once per image into planes with a zero border (E = taps - 1 wide) and rows of width
-   *       {@code WG = outW + 2E}, where each tap's shifted gOut is a plain matrix (channels
+   *       copied once per image into planes with a zero border (E = taps - 1 wide; the left border of
+   *       a row is the right border of the one above) and rows of width {@code WG = outW + E}, where
+   *       each tap's shifted gOut is a plain matrix (channels
    *       {@code planeG} apart, {@code Ly*WG} contiguous columns), so each tap is one GEMM into the
    *       phase's "wide" gradient, with no unfolding and no col2im; the {@code WG - Lx} extra columns
    *       of each row read past the row and are dropped.
@@ -309,7 +310,8 @@ final class PhaseBackward {
     for (Axis a : xs) {
       ex = Math.max(ex, a.taps() - 1);
     }
-    int wg = p.outW() + 2 * ex;
+    // One border column per row suffices: a run past a row's end reads the next row's left border.
+    int wg = p.outW() + ex;
     int ww = p.outW() + ex;
     int planeG = (p.outH() + 2 * ey) * wg;
     List<Phase> phases = new ArrayList<>();
