@@ -270,7 +270,7 @@ final class PhaseBackward {
    * Largest unfolded chunk (floats) per thread: kept in the cache between the copy that writes it and
    * the GEMM that reads it.
    */
-  static final int MAX_COL_FLOATS = 1 << 17;
+  static final int MAX_COL_FLOATS = 1 << 18;
 
   private static final dev.jconv.internal.vector.KernelProvider GEMM =
       dev.jconv.internal.vector.KernelProviders.get();
@@ -318,7 +318,6 @@ final class PhaseBackward {
     int planes = 0;
     int wide = 0;
     int gwFloats = 0;
-    int maxK = 1;
     long reach = 0;
     float[] tapWeights = gX == null ? null : new float[coutG * cinG];
     for (Axis ay : ys) {
@@ -348,13 +347,13 @@ final class PhaseBackward {
         planes += cinG * plane;
         wide += cinG * ay.len() * wg;
         gwFloats += sub.patchSize() * coutG;
-        maxK = Math.max(maxK, sub.patchSize());
       }
     }
     int hw = p.outH() * p.outW();
     int hww = p.outH() * ww;
     // Equal chunks: a short last chunk runs its GEMM slower than the others.
-    int maxCols = Math.max(1, Math.min(hww, MAX_COL_FLOATS / maxK));
+    int rowsK = gwFloats / coutG;
+    int maxCols = Math.max(1, Math.min(hww, MAX_COL_FLOATS / rowsK));
     int chunkCols = Math.ceilDiv(hww, Math.ceilDiv(hww, maxCols));
     int tasks = p.n() * groups;
     boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
@@ -363,7 +362,7 @@ final class PhaseBackward {
     int wideFloats = wide;
     int perGroup = gwFloats;
     int gwTotal = perGroup * groups;
-    int colFloats = maxK * chunkCols;
+    int colFloats = rowsK * chunkCols;
     int padFloats = (int) Math.max(reach, (long) coutG * planeG);
     int eyF = ey;
     int exF = ex;
@@ -390,9 +389,7 @@ final class PhaseBackward {
               System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), gOutWide, co * hww + oy * ww, p.outW());
             }
           }
-          for (Phase ph : phases) {
-            weightGrad(p, ph, xs2, ww, gOutWide, chunkCols, col, gwT, g * perGroup + ph.gwOff(), coutG);
-          }
+          weightGrad(p, phases, rowsK, xs2, ww, gOutWide, chunkCols, col, gwT, g * perGroup, coutG);
         }
         if (gX != null) {
           for (int co = 0; co < coutG; co++) {
@@ -417,37 +414,39 @@ final class PhaseBackward {
   }
 
   /**
-   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[co][q]} over the phase's unfolding in
-   * wide rows ({@code outH x ww}): tap r's row is one run of the padded phase plane, and its
-   * {@code ww - outW} extra columns per row (which read past the tap's reach) are zeroed in the copy,
-   * as they are in gOutWide, so that no product there involves an input value (0 * inf would be NaN).
+   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[co][q]} over the unfolding of all the
+   * phases in wide rows ({@code outH x ww}), stacked (row r of phase i is row {@code gwOff_i/coutG + r}):
+   * one GEMM over every tap (res3x3_s2: 1152 rows; per phase, the single-tap one's 128 rows ran at
+   * half the speed). Tap r's row is one run of the padded phase plane; its {@code ww - outW} extra
+   * columns per row (which read past the tap's reach) are zeroed in the copy, as they are in
+   * gOutWide, so that no product there involves an input value (0 * inf would be NaN).
    */
-  private static void weightGrad(ConvParams p, Phase ph, float[] xs, int ww, float[] gOutWide, int chunkCols,
-      float[] col, float[] gwT, int gwOff, int coutG) {
-    Axis ay = ph.ay();
-    Axis ax = ph.ax();
-    int k = ph.sub().patchSize();
-    int taps = ay.taps() * ax.taps();
+  private static void weightGrad(ConvParams p, List<Phase> phases, int rows, float[] xs, int ww, float[] gOutWide,
+      int chunkCols, float[] col, float[] gwT, int gwOff, int coutG) {
     int hww = p.outH() * ww;
     int outW = p.outW();
     for (int q0 = 0; q0 < hww; q0 += chunkCols) {
       int q1 = Math.min(hww, q0 + chunkCols);
       int cols = q1 - q0;
-      for (int r = 0; r < k; r++) {
-        int ci = r / taps;
-        int u = r % taps / ax.taps();
-        int v = r % ax.taps();
-        int dst = r * cols;
-        System.arraycopy(xs, ph.planeOff() + ci * ph.plane() + u * ww + v + q0, col, dst, cols);
-        // the extra columns: wide positions q with q % ww >= outW
-        for (int rowStart = q0 - q0 % ww; rowStart < q1; rowStart += ww) {
-          int e = Math.min(q1, rowStart + ww);
-          for (int i = Math.max(q0, rowStart + outW); i < e; i++) {
-            col[dst + i - q0] = 0f;
+      int dst = 0;
+      for (Phase ph : phases) {
+        Axis ax = ph.ax();
+        int taps = ph.ay().taps() * ax.taps();
+        for (int r = 0; r < ph.sub().patchSize(); r++, dst += cols) {
+          int ci = r / taps;
+          int u = r % taps / ax.taps();
+          int v = r % ax.taps();
+          System.arraycopy(xs, ph.planeOff() + ci * ph.plane() + u * ww + v + q0, col, dst, cols);
+          // the extra columns: wide positions q with q % ww >= outW
+          for (int rowStart = q0 - q0 % ww; rowStart < q1; rowStart += ww) {
+            int e = Math.min(q1, rowStart + ww);
+            for (int i = Math.max(q0, rowStart + outW); i < e; i++) {
+              col[dst + i - q0] = 0f;
+            }
           }
         }
       }
-      GEMM.sgemm(false, true, k, coutG, cols, col, 0, cols, gOutWide, q0, hww, 1f, gwT, gwOff, coutG);
+      GEMM.sgemm(false, true, rows, coutG, cols, col, 0, cols, gOutWide, q0, hww, 1f, gwT, gwOff, coutG);
     }
   }
 
