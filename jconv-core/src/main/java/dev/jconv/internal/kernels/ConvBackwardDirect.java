@@ -114,18 +114,22 @@ final class ConvBackwardDirect {
     int coutG = p.coutPerGroup();
     int taps = p.kh() * p.kw();
     float[] flipped = new float[p.weightLength()];
-    // flipped[g*cinG + ci][co][ky][kx] = weight[g*coutG + co][ci][kh-1-ky][kw-1-kx]
-    for (int g = 0; g < groups; g++) {
-      for (int co = 0; co < coutG; co++) {
-        for (int ci = 0; ci < cinG; ci++) {
+    // flipped[g*cinG + ci][co][ky][kx] = weight[g*coutG + co][ci][kh-1-ky][kw-1-kx], by rows of
+    // flipped (written in order; the reads stride), over the threads: on res3x3_14 (590K weights)
+    // the sequential transpose took about a tenth of the input gradient.
+    Parallel.forRange(groups * cinG, Math.max(1, (1 << 14) / Math.max(1, coutG * taps)), (start, end) -> {
+      for (int row = start; row < end; row++) {
+        int g = row / cinG;
+        int ci = row % cinG;
+        for (int co = 0; co < coutG; co++) {
           int src = ((g * coutG + co) * cinG + ci) * taps;
-          int dst = ((g * cinG + ci) * coutG + co) * taps + taps - 1;
+          int dst = (row * coutG + co) * taps + taps - 1;
           for (int t = 0; t < taps; t++) {
             flipped[dst - t] = weight[src + t];
           }
         }
       }
-    }
+    });
     inputGradAlgorithm(q).forwardOnce(q, gOut, flipped, null, gX);
   }
 

@@ -107,8 +107,21 @@ public final class WinogradConv {
 
   /** The filters of {@code weight}: from {@link FilterCache} when the weight is {@code reused}. */
   static Filters filters(KernelProvider kernels, float[] weight, int cout, int cin, boolean reused) {
-    return reused ? FilterCache.get(kernels, weight, cout, cin) : prepare(kernels, weight, cout, cin);
+    if (reused) {
+      return FilterCache.get(kernels, weight, cout, cin);
+    }
+    PackedMatrix[] kept = ONE_OFF.get();
+    PackedMatrix[] u = transformAndPackFilters(kernels, weight, cout, cin, kept);
+    System.arraycopy(u, 0, kept, 0, E);
+    return new Filters(kernels, cout, cin, u);
   }
+
+  /**
+   * Packed filters of one-off weights, kept per calling thread and overwritten by its next one-off
+   * call: the filters only live for the call that made them, and packing into fresh arrays cost
+   * res3x3_14's input gradient (36 x 256 x 256 floats) more in zeroing than the transform itself.
+   */
+  private static final ThreadLocal<PackedMatrix[]> ONE_OFF = ThreadLocal.withInitial(() -> new PackedMatrix[E]);
 
   /**
    * Transformed filters of recent weight arrays, so that inference, which passes the same weights

@@ -235,6 +235,29 @@ class WinogradConvTest {
   }
 
   @Test
+  void forward_oneOffWeights_reuseTheThreadsPackedStorageAndStayCorrect() {
+    Case c = new Case(2, 6, 8, 7, 5, 1, 1, 1, 1, false);
+    SplittableRandom rnd = new SplittableRandom(15);
+    float[] x = random(rnd, c.n * c.cin * c.h * c.w);
+    KernelProvider p = KernelProviders.get();
+    float[] first = random(rnd, c.cout * c.cin * 9);
+    float[] second = random(rnd, c.cout * c.cin * 9);
+    WinogradConv.Filters a = WinogradConv.filters(p, first, c.cout, c.cin, false);
+    float[] aOut = new float[c.n * c.cout * c.outH() * c.outW()];
+    WinogradConv.forward(a, c.n, c.h, c.w, 1, 1, c.outH(), c.outW(), x, null, aOut);
+    WinogradConv.Filters b = WinogradConv.filters(p, second, c.cout, c.cin, false);
+    assertTrue(a.u[0] == b.u[0], "same shape on the same thread: the packed storage is reused");
+    float[] bOut = new float[aOut.length];
+    WinogradConv.forward(b, c.n, c.h, c.w, 1, 1, c.outH(), c.outW(), x, null, bOut);
+    double[][] aRef = direct(c, x, first, null);
+    double[][] bRef = direct(c, x, second, null);
+    for (int i = 0; i < aOut.length; i++) {
+      assertEquals(aRef[0][i], aOut[i], 1e-4 * (1 + Math.abs(aRef[0][i])), "first out[" + i + "]");
+      assertEquals(bRef[0][i], bOut[i], 1e-4 * (1 + Math.abs(bRef[0][i])), "second out[" + i + "]");
+    }
+  }
+
+  @Test
   void supports_only3x3Stride1Dilation1Groups1() {
     assertTrue(WinogradConv.supports(3, 3, 1, 1, 1, 1, 1));
     assertFalse(WinogradConv.supports(3, 3, 2, 1, 1, 1, 1));
