@@ -125,6 +125,16 @@ final class PhaseBackward {
         || axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft()) == null) {
       return Form.NONE;
     }
+    if (dilated) {
+      for (Batch b : batches(p)) {
+        // A stack's phases may hold a little more than the input (each phase rounds up): keep it in int.
+        long stacked = (long) p.n() * b.members().size() * Math.max(p.cin() * (long) b.shapeY().len()
+            * b.shapeX().len(), p.cout() * (long) b.shapeY().outCount() * b.shapeX().outCount());
+        if (stacked > Integer.MAX_VALUE) {
+          return Form.NONE;
+        }
+      }
+    }
     if (force != null) {
       return dilated ? Form.DILATED : Form.STRIDED;
     }
