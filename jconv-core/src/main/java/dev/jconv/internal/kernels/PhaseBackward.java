@@ -352,7 +352,8 @@ final class PhaseBackward {
     }
     // One border column per row suffices: a run past a row's end reads the next row's left border.
     int wg = p.outW() + ex;
-    int ww = p.outW() + ex;
+    // The phases' wide rows for the weight gradient: the same width, so that it reads the bordered gOut.
+    int ww = wg;
     int planeG = (p.outH() + 2 * ey) * wg;
     List<Phase> phases = new ArrayList<>();
     int planes = 0;
@@ -403,6 +404,8 @@ final class PhaseBackward {
     int perGroup = gwFloats;
     int gwTotal = perGroup * groups;
     int colFloats = rowsK * chunkCols;
+    // The weight gradient's GEMM reads outH rows of ww from the first data element of each channel.
+    reach = Math.max(reach, (long) ey * wg + ex + (long) (coutG - 1) * planeG + hww);
     int padFloats = (int) Math.max(reach, (long) coutG * planeG);
     int eyF = ey;
     int exF = ex;
@@ -414,33 +417,31 @@ final class PhaseBackward {
       // Borders and the extra columns of the wide gOut stay zero: only the interior is written, image
       // after image, call after call (the arrays are kept per thread for one layout).
       float[] xs2 = gW == null ? null : kept(layout, 0, planeFloats);
-      float[] gOutWide = gW == null ? null : kept(layout, 1, coutG * hww);
       float[] col = gW == null ? null : kept(layout, 2, colFloats);
       float[] gwT = gW == null ? null : new float[gwTotal];
       float[] gxs = gX == null ? null : kept(layout, 3, wideFloats);
-      float[] padded = gX == null ? null : kept(layout, 4, padFloats);
+      float[] padded = kept(layout, 4, padFloats);
       int t1 = parallelTasks ? end : tasks;
       for (int t = start; t < t1; t++) {
         int g = t % groups;
         int n = t / groups;
         int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
         int oOff = (n * p.cout() + g * coutG) * hw;
+        // gOut once for both gradients, in bordered rows of wg = ww: from the first data element, rows
+        // of ww with zeros in the extra columns (the next row's left border) are the weight
+        // gradient's wide gOut.
+        for (int co = 0; co < coutG; co++) {
+          for (int oy = 0; oy < p.outH(); oy++) {
+            System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * planeG + (oy + eyF) * wg + exF,
+                p.outW());
+          }
+        }
         if (gW != null) {
           copyPhases(p, phases, cinG, x, xOff, xs2, true, ww);
-          for (int co = 0; co < coutG; co++) {
-            for (int oy = 0; oy < p.outH(); oy++) {
-              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), gOutWide, co * hww + oy * ww, p.outW());
-            }
-          }
-          weightGrad(p, phases, rowsK, xs2, ww, gOutWide, chunkCols, col, gwT, g * perGroup, coutG);
+          weightGrad(p, phases, rowsK, xs2, ww, padded, eyF * wg + exF, planeG, chunkCols, col, gwT, g * perGroup,
+              coutG);
         }
         if (gX != null) {
-          for (int co = 0; co < coutG; co++) {
-            for (int oy = 0; oy < p.outH(); oy++) {
-              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * planeG + (oy + eyF) * wg + exF,
-                  p.outW());
-            }
-          }
           for (Phase ph : phases) {
             inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
           }
@@ -481,15 +482,16 @@ final class PhaseBackward {
   }
 
   /**
-   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[co][q]} over the unfolding of all the
-   * phases in wide rows ({@code outH x ww}), stacked (row r of phase i is row {@code gwOff_i/coutG + r}):
+   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[gOff + co*ldg + q]} over the unfolding
+   * of all the phases in wide rows ({@code outH x ww}), stacked (row r of phase i is row
+   * {@code gwOff_i/coutG + r}):
    * one GEMM over every tap (res3x3_s2: 1152 rows; per phase, the single-tap one's 128 rows ran at
    * half the speed). Tap r's row is one run of the padded phase plane; its {@code ww - outW} extra
    * columns per row (which read past the tap's reach) are zeroed in the copy, as they are in
    * gOutWide, so that no product there involves an input value (0 * inf would be NaN).
    */
   private static void weightGrad(ConvParams p, List<Phase> phases, int rows, float[] xs, int ww, float[] gOutWide,
-      int chunkCols, float[] col, float[] gwT, int gwOff, int coutG) {
+      int gOff, int ldg, int chunkCols, float[] col, float[] gwT, int gwOff, int coutG) {
     int hww = p.outH() * ww;
     int outW = p.outW();
     for (int q0 = 0; q0 < hww; q0 += chunkCols) {
@@ -513,7 +515,7 @@ final class PhaseBackward {
           }
         }
       }
-      GEMM.sgemm(false, true, rows, coutG, cols, col, 0, cols, gOutWide, q0, hww, 1f, gwT, gwOff, coutG);
+      GEMM.sgemm(false, true, rows, coutG, cols, col, 0, cols, gOutWide, gOff + q0, ldg, 1f, gwT, gwOff, coutG);
     }
   }
 

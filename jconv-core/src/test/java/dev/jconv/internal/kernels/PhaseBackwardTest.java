@@ -112,8 +112,10 @@ class PhaseBackwardTest {
     // the same with padding 1 at the bottom: the last output's tap 1 reads only that padding row
     new Case(new int[] {2, 3, 13, 6, 5, 1, 2, 4, 2, 3, 0, 1, 1, 2, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {1, 5, 12, 12, 7, 1, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1}, PhaseBackward.Form.STRIDED),  // stem-like
-    new Case(new int[] {1, 2, 9, 9, 3, 1, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1}, PhaseBackward.Form.STRIDED),   // a phase no tap reads
-    new Case(new int[] {1, 2, 1, 207, 2, 1, 1, 5, 1, 4, 0, 2, 0, 2, 1, 1}, PhaseBackward.Form.STRIDED), // stride across only
+    // stride 3 > kernel 2: a phase no tap reads (its gradient is zero)
+    new Case(new int[] {1, 2, 9, 9, 3, 1, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1}, PhaseBackward.Form.STRIDED),
+    // stride across only
+    new Case(new int[] {1, 2, 1, 207, 2, 1, 1, 5, 1, 4, 0, 2, 0, 2, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {4, 40, 12, 11, 72, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED), // GEMM-sized
     new Case(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, PhaseBackward.Form.DILATED),
     new Case(new int[] {2, 4, 9, 10, 6, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 2}, PhaseBackward.Form.DILATED),  // uneven phases
@@ -124,7 +126,8 @@ class PhaseBackwardTest {
     // the suite's dilated layer, small: four 7x7 phases with padding 1 stacked as 8 images, Winograd forms
     new Case(new int[] {2, 32, 14, 14, 32, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, PhaseBackward.Form.DILATED),
     new Case(new int[] {1, 2, 9, 10, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2}, PhaseBackward.Form.NONE),     // both
-    new Case(new int[] {1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 3, 3, 3, 3, 2, 2}, PhaseBackward.Form.NONE),      // padding-only phase
+    // a phase that would read padding only
+    new Case(new int[] {1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 3, 3, 3, 3, 2, 2}, PhaseBackward.Form.NONE),
   };
 
   private static ConvParams params(int[] c) {
