@@ -130,6 +130,10 @@ public final class ConvBackward {
     if ((gXAll == null && gWAll == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
       return;
     }
+    // Strided or dilated: stride-1 undilated problems on the input's phases, which take the forms below.
+    if (PhaseBackward.run(p, x, weight, gOut, gXAll, gWAll)) {
+      return;
+    }
     // Stride 1: the faster forms of ConvBackwardDirect; what they leave (null) goes the im2col way.
     WeightKernel wide = useVector ? VECTOR : null;
     float[] gX = gXAll;
