@@ -317,10 +317,16 @@ final class PhaseBackward {
 
   /**
    * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
-   * weight gradient sit in the scratch, and per group and tap the packed {@code cinG x coutG} weights.
+   * weight gradient sit in the scratch.
    */
-  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff,
-      PackedMatrix[][] taps) {}
+  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff) {}
+
+  /**
+   * Taps of phases {@code [first, first + count)} (consecutive wide gradients of {@code n} columns)
+   * that read gOut at the same offset {@code off}: one GEMM, their {@code cinG x coutG} weights
+   * stacked ({@code count * cinG} rows, packed per group).
+   */
+  private record TapGroup(int off, int n, int first, int count, PackedMatrix[] packed) {}
 
   /**
    * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
@@ -360,36 +366,24 @@ final class PhaseBackward {
     int wide = 0;
     int gwFloats = 0;
     long reach = 0;
-    float[] tapWeights = gX == null ? null : new float[coutG * cinG];
-    for (Axis ay : ys) {
-      for (Axis ax : xs) {
+    // Snake order (every other row of phases right to left): with stride 2, the phases whose taps
+    // share a gOut offset are then neighbours, and each offset is one GEMM (res3x3_s2: 4, not 9).
+    for (int iy = 0; iy < ys.size(); iy++) {
+      Axis ay = ys.get(iy);
+      for (int jx = 0; jx < xs.size(); jx++) {
+        Axis ax = xs.get(iy % 2 == 0 ? jx : xs.size() - 1 - jx);
         ConvParams sub = sub(p, ay, ax);
-        PackedMatrix[][] packed = null;
-        if (gX != null) {
-          packed = new PackedMatrix[groups][ay.taps() * ax.taps()];
-          for (int g = 0; g < groups; g++) {
-            for (int u = 0; u < ay.taps(); u++) {
-              for (int v = 0; v < ax.taps(); v++) {
-                int tap = (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
-                for (int i = 0; i < coutG * cinG; i++) {
-                  tapWeights[i] = weight[(g * coutG * cinG + i) * p.kh() * p.kw() + tap];
-                }
-                // W_u^T: cinG x coutG
-                packed[g][u * ax.taps() + v] = GEMM.packA(true, cinG, coutG, tapWeights, 0, cinG);
-              }
-            }
-          }
-        }
         // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
         reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
         // The phase with its padding, in rows of width ww: (outH + taps - 1) rows per channel.
         int plane = (p.outH() + ay.taps() - 1) * ww;
-        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats, packed));
+        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats));
         planes += cinG * plane;
         wide += cinG * ay.len() * wg;
         gwFloats += sub.patchSize() * coutG;
       }
     }
+    List<TapGroup> tapGroups = gX == null ? null : tapGroups(p, phases, weight, ey, ex, wg);
     int hw = p.outH() * p.outW();
     int hww = p.outH() * ww;
     // Equal chunks: a short last chunk runs its GEMM slower than the others.
@@ -443,9 +437,7 @@ final class PhaseBackward {
               coutG);
         }
         if (gX != null) {
-          for (Phase ph : phases) {
-            inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
-          }
+          inputGrad(phases, tapGroups, g, cinG, padded, planeG, gxs);
           copyPhases(p, phases, cinG, gxs, xOff, gX, false, wg);
         }
       }
@@ -532,20 +524,88 @@ final class PhaseBackward {
   }
 
   /**
-   * The phase's input gradient ({@code cinG} wide planes, {@code Ly x wg}) into {@code gxs}: one GEMM
-   * per tap over the bordered gOut {@code padded} (channels {@code planeG} apart, border ey, ex).
+   * The taps of all phases grouped by the gOut offset they read, in runs of neighbouring phases with
+   * wide gradients of one width; largest first, so that the first GEMM writes most phases with beta 0.
    */
-  private static void inputGrad(Phase ph, float[] padded, int planeG, int wg, int ey, int ex, float[] gxs,
-      PackedMatrix[] taps) {
-    Axis ay = ph.ay();
-    Axis ax = ph.ax();
-    int n = ay.len() * wg;
-    for (int u = 0; u < ay.taps(); u++) {
-      for (int v = 0; v < ax.taps(); v++) {
-        // Element j of the phase takes tap u from output j - u + padLo.
-        int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
-        GEMM.sgemmPacked(taps[u * ax.taps() + v], false, n, padded, off, planeG, u + v == 0 ? 0f : 1f, gxs,
-            ph.wideOff(), n);
+  private static List<TapGroup> tapGroups(ConvParams p, List<Phase> phases, float[] weight, int ey, int ex,
+      int wg) {
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    Map<List<Integer>, List<int[]>> byOff = new LinkedHashMap<>();
+    for (int k = 0; k < phases.size(); k++) {
+      Axis ay = phases.get(k).ay();
+      Axis ax = phases.get(k).ax();
+      for (int u = 0; u < ay.taps(); u++) {
+        for (int v = 0; v < ax.taps(); v++) {
+          // Element j of the phase takes tap u from output j - u + padLo.
+          int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
+          byOff.computeIfAbsent(List.of(off, ay.len() * wg), kk -> new ArrayList<>()).add(new int[] {k, u, v});
+        }
+      }
+    }
+    List<TapGroup> list = new ArrayList<>();
+    for (Map.Entry<List<Integer>, List<int[]>> e : byOff.entrySet()) {
+      List<int[]> taps = e.getValue();
+      taps.sort((a, b) -> Integer.compare(a[0], b[0]));
+      for (int i = 0; i < taps.size();) {
+        int j = i + 1;
+        while (j < taps.size() && taps.get(j)[0] == taps.get(j - 1)[0] + 1) {
+          j++;
+        }
+        int count = j - i;
+        int rows = count * cinG;
+        // Stacked W^T: rows (member, ci), stored transposed as coutG x rows.
+        float[] stacked = new float[coutG * rows];
+        PackedMatrix[] packed = new PackedMatrix[p.groups()];
+        for (int g = 0; g < p.groups(); g++) {
+          for (int m = 0; m < count; m++) {
+            int[] t = taps.get(i + m);
+            Phase ph = phases.get(t[0]);
+            int tap = (ph.ay().tapStart() + ph.ay().tapStep() * t[1]) * p.kw() + ph.ax().tapStart()
+                + ph.ax().tapStep() * t[2];
+            for (int co = 0; co < coutG; co++) {
+              for (int ci = 0; ci < cinG; ci++) {
+                stacked[co * rows + m * cinG + ci] = weight[((g * coutG + co) * cinG + ci) * p.kh() * p.kw() + tap];
+              }
+            }
+          }
+          packed[g] = GEMM.packA(true, rows, coutG, stacked, 0, rows);
+        }
+        list.add(new TapGroup(e.getKey().get(0), e.getKey().get(1), taps.get(i)[0], count, packed));
+        i = j;
+      }
+    }
+    list.sort((a, b) -> Integer.compare(b.count(), a.count()));
+    return list;
+  }
+
+  /**
+   * The phases' input gradients ({@code cinG} wide planes each, {@code Ly x wg}) into {@code gxs}: one
+   * GEMM per tap group over the bordered gOut {@code padded} (channels {@code planeG} apart).
+   */
+  private static void inputGrad(List<Phase> phases, List<TapGroup> tapGroups, int g, int cinG, float[] padded,
+      int planeG, float[] gxs) {
+    boolean[] written = new boolean[phases.size()];
+    for (TapGroup tg : tapGroups) {
+      boolean any = false;
+      boolean all = true;
+      for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+        any |= written[k];
+        all &= written[k];
+      }
+      if (any && !all) {
+        // Beta 1 for the group: its members not yet written start from zero.
+        for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+          if (!written[k]) {
+            int off = phases.get(k).wideOff();
+            java.util.Arrays.fill(gxs, off, off + cinG * tg.n(), 0f);
+          }
+        }
+      }
+      GEMM.sgemmPacked(tg.packed()[g], false, tg.n(), padded, tg.off(), planeG, any ? 1f : 0f, gxs,
+          phases.get(tg.first()).wideOff(), tg.n());
+      for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+        written[k] = true;
       }
     }
   }
@@ -575,11 +635,16 @@ final class PhaseBackward {
         int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
         int phase = in ? ph.planeOff() + ci * ph.plane() + ay.padLo() * ld + ax.padLo()
             : ph.wideOff() + ci * rows * ld;
-        if (two != null && dx == 2 && !in && k + 1 < phases.size() && phases.get(k + 1).ay() == ay
-            && phases.get(k + 1).ax().inStart() == ax.inStart() + 1) {
-          // Column phases 0 and 1 of a stride-2 row (the phases list them side by side): interleaved
-          // into gX in one pass.
-          Phase odd = phases.get(k + 1);
+        Phase next = k + 1 < phases.size() ? phases.get(k + 1) : null;
+        if (two != null && dx == 2 && !in && next != null && next.ay() == ay
+            && Math.abs(next.ax().inStart() - ax.inStart()) == 1) {
+          // Column phases 0 and 1 of a stride-2 row (the phases list them side by side, in either
+          // order): interleaved into gX in one pass.
+          Phase even = next.ax().inStart() < ax.inStart() ? next : ph;
+          Phase odd = even == ph ? next : ph;
+          cols = even.ax().len();
+          full = off + ci * h * w + ay.inStart() * w + even.ax().inStart();
+          phase = even.wideOff() + ci * rows * ld;
           int oddCols = odd.ax().len();
           int both = Math.min(cols, oddCols);
           int o = odd.wideOff() + ci * rows * ld;
