@@ -740,6 +740,7 @@ final class PhaseBackward {
       float[] src, float[] dst) {
     List<Axis[]> ms = b.members();
     int members = ms.size();
+    StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
     Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
       for (int pl = p0; pl < p1; pl++) {
         Axis[] m = ms.get(pl % members);
@@ -754,6 +755,8 @@ final class PhaseBackward {
         for (int i = 0; i < rows; i++, s += dy * w, d += cols) {
           if (dx == 1) {
             System.arraycopy(src, s, dst, d, cols);
+          } else if (dx == 2 && two != null) {
+            two.gather(src, s, dst, d, cols);
           } else {
             for (int j = 0; j < cols; j++) {
               dst[d + j] = src[s + j * dx];
@@ -769,6 +772,7 @@ final class PhaseBackward {
       float[] gX) {
     List<Axis[]> ms = b.members();
     int members = ms.size();
+    StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
     Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
       for (int pl = p0; pl < p1; pl++) {
         Axis[] m = ms.get(pl % members);
@@ -778,6 +782,18 @@ final class PhaseBackward {
         int dx = m[1].inStep();
         int d = ((n0 + img) * c + ch) * h * w + m[0].inStart() * w + m[1].inStart();
         int s = ((img * members + pl % members) * c + ch) * rows * cols;
+        Axis[] next = pl % members + 1 < members && pl + 1 < p1 ? ms.get(pl % members + 1) : null;
+        if (two != null && dx == 2 && next != null && next[0] == m[0] && next[1].inStep() == 2
+            && next[1].inStart() == m[1].inStart() + 1) {
+          // Column phases 0 and 1 of the same rows (neighbours in the batch, same shape): interleaved
+          // into gX in one pass. The next member's plane for this channel is c planes on.
+          int s2 = s + c * rows * cols;
+          for (int i = 0; i < rows; i++, d += dy * w, s += cols, s2 += cols) {
+            two.interleave(src, s, src, s2, gX, d, cols);
+          }
+          pl++;
+          continue;
+        }
         // Phases are disjoint, and the caller zeroed gX: plain stores.
         for (int i = 0; i < rows; i++, d += dy * w, s += cols) {
           if (dx == 1) {
