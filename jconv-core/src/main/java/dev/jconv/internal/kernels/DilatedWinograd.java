@@ -9,11 +9,12 @@ import dev.jconv.internal.vector.KernelProviders;
  * residue modulo {@code dh} (and columns of one residue modulo {@code dw}), so each of the
  * {@code dh * dw} output phases is an ordinary 3x3 convolution of a subsampled input, run by
  * {@link WinogradConv} with the filters transformed once. Phases of one shape are stacked as more
- * images of one problem (the suite's 56x56 layer with dilation 2: 4N images of 28x28), so that the
- * copies read and write each full plane once and Winograd's blocks split evenly across the threads.
- * Costs two copies (the subsampled input, the interleaved output) on top of Winograd. (Having Winograd's band copy subsample and its tile
- * scatter interleave, with no copies of their own, ran 0.8x this: the strided gather inside the
- * band copy runs once per band, 1.5 times per input row.)
+ * images of one problem (the suite's 56x56 layer with dilation 2: 4 images of 28x28 per image), so
+ * that the copies read and write each full plane once, a few images at a time per thread. Costs two
+ * copies (the subsampled input, the interleaved output; with dilation 2 across, Vector API
+ * deinterleaving and interleaving, {@link PhaseBackward.StrideTwo}) on top of Winograd. (Having
+ * Winograd's band copy subsample and its tile scatter interleave, with no copies of their own, ran
+ * 0.8x this: the strided gather inside the band copy runs once per band, 1.5 times per input row.)
  */
 final class DilatedWinograd {
 
@@ -121,6 +122,7 @@ final class DilatedWinograd {
     int subPlane = sh * sw;
     int images = n1 - n0;
     float[] sub = scratch(0, images * ms * cin * subPlane);
+    PhaseBackward.StrideTwo two = ConvBackward.useVector ? PhaseBackward.STRIDE_TWO : null;
     // Plane by plane, every member's subsampled copy at once: each input plane is read from memory
     // once (phase by phase, a stride-2 subsample read every cache line of the input twice).
     Parallel.forRange(images * cin, 1, (start, end) -> {
@@ -147,8 +149,12 @@ final class DilatedWinograd {
             }
             java.util.Arrays.fill(sub, d, d + jLo, 0f);
             int s0 = src + iy * w + col0;
-            for (int j = jLo; j < jHi; j++) {
-              sub[d + j] = x[s0 + j * dw];
+            if (dw == 2 && two != null) {
+              two.gather(x, s0 + jLo * dw, sub, d + jLo, jHi - jLo);
+            } else {
+              for (int j = jLo; j < jHi; j++) {
+                sub[d + j] = x[s0 + j * dw];
+              }
             }
             java.util.Arrays.fill(sub, d + jHi, d + sw, 0f);
           }
@@ -170,6 +176,16 @@ final class DilatedWinograd {
           int a = members.get(m)[0];
           int c = members.get(m)[1];
           int src = ((img * ms + m) * cout + co) * yPlane;
+          if (two != null && dw == 2 && m + 1 < ms && members.get(m + 1)[0] == a && members.get(m + 1)[1] == c + 1) {
+            // Output columns c and c + 1 of the same rows (neighbours in the stack, one shape): one
+            // interleaving pass. The next member's plane for this channel is cout planes on.
+            int src2 = src + cout * yPlane;
+            for (int i = 0; i < rowsOut; i++) {
+              two.interleave(y, src + i * colsOut, y, src2 + i * colsOut, out, dst + (a + i * dh) * outW + c, colsOut);
+            }
+            m++;
+            continue;
+          }
           for (int i = 0; i < rowsOut; i++) {
             int o = dst + (a + i * dh) * outW + c;
             int s = src + i * colsOut;
