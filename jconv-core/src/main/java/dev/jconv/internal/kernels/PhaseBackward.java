@@ -339,7 +339,8 @@ final class PhaseBackward {
    *       each tap's shifted gOut is a plain matrix (channels
    *       {@code planeG} apart, {@code Ly*WG} contiguous columns), so each tap is one GEMM into the
    *       phase's "wide" gradient, with no unfolding and no col2im; the {@code WG - Lx} extra columns
-   *       of each row read past the row and are dropped.
+   *       of each row read past the row and are dropped. Taps of neighbouring phases that read gOut
+   *       at the same offset are one GEMM with their weights stacked ({@link #tapGroups}).
    * </ul>
    */
   private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
