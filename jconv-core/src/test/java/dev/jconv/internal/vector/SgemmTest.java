@@ -342,6 +342,55 @@ class SgemmTest {
   }
 
   @Test
+  void sgemm_bReadInPlaceShapes_everyNativeProvider_matchesTripleLoop() {
+    // B read in place, not packed: a shallow B under many rows of A (several row blocks: 700 x 60
+    // is more A than one block holds), and one row block of A over a deeper B, which goes in KC
+    // steps of at most 64 on 512-column blocks (1100 columns: two full blocks and a ragged one; the
+    // input gradient of a 1x1 convolution is W^T B with 64 rows and depth 256).
+    List<Case> shapes = List.of(new Case(700, 45, 60, false, false, 1f),
+        new Case(256, 100, 64, false, false, 0f), new Case(64, 1100, 256, true, false, 0f),
+        new Case(100, 530, 129, false, false, 1f), new Case(30, 70, 65, true, false, 1f),
+        new Case(144, 33, 300, false, false, 0f));
+    int checked = 0;
+    long seed = 5000;
+    for (Case cs : shapes) {
+      Data data = new Data(cs, seed++);
+      for (KernelProvider p : KernelProviders.allNative()) {
+        data.check(p);
+        checked++;
+      }
+    }
+    assertEquals(6 * KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
+  void sgemmBias_deepBReadInPlace_biasEntersOnce() {
+    // Several KC steps add to C: the bias must come in with the first only.
+    Case cs = new Case(64, 600, 200, false, false, 0f);
+    Data data = new Data(cs, 6000);
+    float[] bias = new float[cs.m()];
+    for (int i = 0; i < bias.length; i++) {
+      bias[i] = i - 20.5f;
+    }
+    int checked = 0;
+    for (KernelProvider p : KernelProviders.allNative()) {
+      float[] c = data.c0.clone();
+      p.sgemmBias(false, false, cs.m(), cs.n(), cs.k(), data.a, Data.A_OFF, cs.lda(), data.b, Data.B_OFF,
+          cs.ldb(), bias, 0, c, Data.C_OFF, cs.ldc());
+      for (int i = 0; i < cs.m(); i++) {
+        for (int j = 0; j < cs.n(); j++) {
+          double want = data.expected[i * cs.n() + j] + bias[i];
+          double tol = data.tolerance[i * cs.n() + j] + 0x1p-22 * Math.abs(want);
+          assertEquals(want, c[Data.C_OFF + i * cs.ldc() + j], tol, p.name() + "/" + p.vectorBits() + " C[" + i
+              + "][" + j + "]");
+        }
+      }
+      checked++;
+    }
+    assertEquals(KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
   void sgemm_threeThreads_matchesTripleLoop() {
     // An odd thread count makes the split into rectangles uneven.
     int before = Parallel.getNumThreads();
