@@ -311,12 +311,14 @@ class SgemmTest {
     for (int bits : new int[] {128, 256, 512}) {
       KernelProvider p = KernelProviders.panama(bits);
       assertEquals(bits, p.vectorBits());
-      for (Case cs : List.of(new Case(13, 37, 7, false, false, 1f), new Case(7, 13, 13, true, true, 0f))) {
+      // 10 rows: a 6-row panel and the 4-row kernel.
+      for (Case cs : List.of(new Case(13, 37, 7, false, false, 1f), new Case(7, 13, 13, true, true, 0f),
+          new Case(10, 37, 9, false, false, 1f))) {
         new Data(cs, seed++).check(p);
         checked++;
       }
     }
-    assertEquals(6, checked);
+    assertEquals(9, checked);
   }
 
   @Test
@@ -346,7 +348,8 @@ class SgemmTest {
     // B read in place, not packed: a shallow B under many rows of A (several row blocks: 700 x 60
     // is more A than one block holds), and one row block of A over a deeper B, which goes in KC
     // steps of at most 64 on 512-column blocks (1100 columns: two full blocks and a ragged one; the
-    // input gradient of a 1x1 convolution is W^T B with 64 rows and depth 256).
+    // input gradient of a 1x1 convolution is W^T B with 64 rows and depth 256). 64 and 256 rows end
+    // with a 4-row panel, which has its own kernel.
     List<Case> shapes = List.of(new Case(700, 45, 60, false, false, 1f),
         new Case(256, 100, 64, false, false, 0f), new Case(64, 1100, 256, true, false, 0f),
         new Case(100, 530, 129, false, false, 1f), new Case(30, 70, 65, true, false, 1f),
