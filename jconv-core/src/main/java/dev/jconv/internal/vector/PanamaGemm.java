@@ -36,6 +36,7 @@ final class PanamaGemm {
    * would copy all of B for a product that does only {@code 2 * kc} flops per element of C. The
    * 1x1 convolution's forward (res1x1_56: k = 64, B the 64 x 3136 image) is such a product; there
    * the time moved by no more than the machine's noise (a few percent, in the right direction).
+   * Only for rows of B that spread over L1's sets ({@link #rowsFitL1}).
    */
   private static final int DIRECT_B_MAX_DEPTH = 64;
 
@@ -201,17 +202,19 @@ final class PanamaGemm {
     float[][] buf = buffers.get();
     int kcStep = kcStep(k);
     int ncStep = ncMax;
+    int splitStep = Math.ceilDiv(k, Math.ceilDiv(k, DIRECT_B_MAX_DEPTH));
     if (!transB && packed == null && i1 - i0 > DIRECT_B_MAX_ROWS && i1 - i0 <= mcMax
-        && kcStep > DIRECT_B_MAX_DEPTH) {
+        && kcStep > DIRECT_B_MAX_DEPTH && rowsFitL1(ldb, splitStep)) {
       // One row block (at most 24 panels of A) uses each packed B panel too few times to pay for
       // the copy, which also writes all of B once more (res1x1_56's input gradient: W^T, 64 x 256,
       // times gOut, 256 x 3136 per image). Instead, KC steps of at most DIRECT_B_MAX_DEPTH read B
       // in place, on narrower column blocks whose C stays in cache between the steps: 0.93-0.96x
       // the time of that input gradient at 1 and 2 threads (same JVM, A/B alternating).
-      kcStep = Math.ceilDiv(k, Math.ceilDiv(k, DIRECT_B_MAX_DEPTH));
+      kcStep = splitStep;
       ncStep = SPLIT_DEPTH_NC;
     }
-    boolean direct = !transB && (i1 - i0 <= DIRECT_B_MAX_ROWS || kcStep <= DIRECT_B_MAX_DEPTH);
+    boolean direct = !transB && (i1 - i0 <= DIRECT_B_MAX_ROWS
+        || kcStep <= DIRECT_B_MAX_DEPTH && rowsFitL1(ldb, kcStep));
     // Read in place, a B panel comes from memory once per row block: one row block for all the
     // rows when A's block stays within the budget of a packed one (res1x1_56's 256 x 64 weights).
     int mcBlock = direct && (long) (i1 - i0) * kcStep <= (long) mcMax * kcMax ? i1 - i0 : mcMax;
@@ -440,6 +443,21 @@ final class PanamaGemm {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code kc} rows of B, {@code ldb} floats apart, read in place share L1's 64 sets with at
+   * most 4 rows a set. A row length that is a multiple of many cache lines maps the rows onto few
+   * sets: res_stem's input gradient reads gOut rows of 112 x 112 floats, which fall on 4 sets, and
+   * ran 1.1x slower in place than packed (res1x1_56's 56 x 56 floats fall on 16).
+   */
+  static boolean rowsFitL1(int ldb, int kc) {
+    if (ldb % 16 != 0) {
+      return true;
+    }
+    int lines = (ldb / 16) % 64;
+    int sets = 64 / (lines == 0 ? 64 : Integer.lowestOneBit(lines));
+    return Math.ceilDiv(kc, sets) <= 4;
   }
 
   private static int roundUp(int x, int multiple) {

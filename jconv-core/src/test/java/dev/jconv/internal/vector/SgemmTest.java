@@ -367,6 +367,18 @@ class SgemmTest {
   }
 
   @Test
+  void rowsFitL1_rowLengthsOnFewCacheSets_areNotReadInPlace() {
+    // 56 x 56 floats per row: 196 lines, rows on 16 sets, 64 rows 4 a set; 112 x 112: 4 sets.
+    assertTrue(PanamaGemm.rowsFitL1(56 * 56, 64));
+    assertFalse(PanamaGemm.rowsFitL1(112 * 112, 64));
+    assertTrue(PanamaGemm.rowsFitL1(112 * 112, 16));
+    // Rows that do not start on a cache line, or whose length is an odd number of lines, spread out.
+    assertTrue(PanamaGemm.rowsFitL1(112 * 112 + 3, 64));
+    assertTrue(PanamaGemm.rowsFitL1(16 * 63, 256));
+    assertFalse(PanamaGemm.rowsFitL1(1024, 8));
+  }
+
+  @Test
   void sgemmBias_deepBReadInPlace_biasEntersOnce() {
     // Several KC steps add to C: the bias must come in with the first only.
     Case cs = new Case(64, 600, 200, false, false, 0f);
