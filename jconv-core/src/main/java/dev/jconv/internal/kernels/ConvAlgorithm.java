@@ -65,6 +65,22 @@ public enum ConvAlgorithm {
     }
   },
   /**
+   * Direct convolution with a group of images across the vector lanes (groups 1, any stride): for
+   * large batches of small maps with few channels, such as LeNet's second layer (see
+   * {@link ImageLanesConv}).
+   */
+  IMAGE_LANES {
+    @Override
+    public boolean supports(ConvParams p) {
+      return ImageLanesConv.supports(p);
+    }
+
+    @Override
+    public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      ImageLanesConv.forward(p, x, weight, bias, out);
+    }
+  },
+  /**
    * Depthwise (one input channel per group, e.g. MobileNet's 3x3 layers): each output row is a
    * vector sum of shifted input rows, instead of one single-row GEMM per channel.
    */

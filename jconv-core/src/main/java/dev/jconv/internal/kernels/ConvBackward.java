@@ -20,7 +20,9 @@ import java.util.Arrays;
  * Stride-1 problems first try the faster forms of {@link ConvBackwardDirect} (wide rows, the input
  * gradient as a forward convolution), and 3x3 ones with many channels take the weight gradient in
  * the Winograd domain ({@link WinogradWeightGrad}); the forms above run what those leave. Strided
- * problems unfold and fold through {@link PhasePlanes} (stride-1 runs instead of strided gathers).
+ * and dilated problems with enough channels go first to {@link PhaseBackward} (stride-1 problems
+ * on their phases); the strided ones it declines unfold and fold through {@link PhasePlanes}
+ * (stride-1 runs instead of strided gathers).
  * No argument checks: {@link ConvParams} was validated by the forward.
  */
 public final class ConvBackward {
@@ -137,6 +139,10 @@ public final class ConvBackward {
       Arrays.fill(gWAll, 0f);
     }
     if ((gXAll == null && gWAll == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
+      return;
+    }
+    // Strided or dilated: stride-1 undilated problems on the input's phases, which take the forms below.
+    if (PhaseBackward.run(p, x, weight, gOut, gXAll, gWAll)) {
       return;
     }
     // Stride 1: the faster forms of ConvBackwardDirect; what they leave (null) goes the im2col way.

@@ -42,6 +42,29 @@ public final class ConvSelector {
   /** For strided kxk kernels (k > 1) DIRECT_CHANNELS beats im2col up to this many outputs. */
   static final int DIRECT_CHANNELS_MAX_COUT_STRIDED = 128;
 
+  /**
+   * IMAGE_LANES from this many images (two 512-bit groups: a partial group computes empty lanes),
+   * for layers with a small patch (LeNet's second layer, 256 images, 6 -> 16 channels: 1.5x
+   * DIRECT_CHANNELS; its first, 1 -> 6: 1.4x DIRECT; 3x3 layers of 3 or 8 -> 16 on 12x12 and
+   * 16x16 maps: 1.6x DIRECT_CHANNELS). Layers that Winograd takes (16 or more channels each way)
+   * stay with it: IMAGE_LANES won with 16 input channels (1.1-1.5x) but not with 24.
+   */
+  static final int IMAGE_LANES_MIN_BATCH = 32;
+
+  /**
+   * IMAGE_LANES from this many output channels up to DIRECT_CHANNELS_MAX_COUT (beyond it a GEMM
+   * reuses each input value better): 4 and 6 were measured (2x and 1.4x DIRECT), fewer were not.
+   */
+  static final int IMAGE_LANES_MIN_COUT = 4;
+
+  /**
+   * IMAGE_LANES up to this many floats per image (input plus output; LeNet's second layer: 1176 +
+   * 1600), which bounds each thread's group copies (16 images) to about 1.3 MB. Measured against
+   * DIRECT_CHANNELS at 1 thread: 3x32x32 -> 16 3x3 (19456 floats) 1.33x, 1x28x28 -> 16 3x3
+   * (13328) 1.85x, but 3x32x32 -> 32 (35840) only 1.08x.
+   */
+  static final int IMAGE_LANES_MAX_IMAGE_FLOATS = 20480;
+
   private ConvSelector() {}
 
   /** The algorithm for {@code p}: the forced one if set and able to run it, otherwise the best. */
@@ -70,6 +93,16 @@ public final class ConvSelector {
     }
     if (ConvAlgorithm.DILATED_WINOGRAD.supports(p) && wide) {
       return ConvAlgorithm.DILATED_WINOGRAD;
+    }
+    boolean unitStride = p.strideH() == 1 && p.strideW() == 1;
+    if (p.groups() == 1 && unitStride && p.n() >= IMAGE_LANES_MIN_BATCH
+        && p.patchSize() <= DIRECT_MAX_PATCH
+        && p.cout() >= IMAGE_LANES_MIN_COUT && p.cout() <= DIRECT_CHANNELS_MAX_COUT
+        && (long) p.cin() * p.h() * p.w() + (long) p.cout() * p.outH() * p.outW()
+            <= IMAGE_LANES_MAX_IMAGE_FLOATS) {
+      // A large batch of small maps: images fill the vectors where channels and pixels do not.
+      // (Strided layers run too, through the per-tap blocks, but were not measured.)
+      return ConvAlgorithm.IMAGE_LANES;
     }
     boolean strided = p.strideH() > 1 || p.strideW() > 1;
     if (p.groups() == 1 && strided && p.kh() * p.kw() > 1 && p.cout() >= DIRECT_CHANNELS_MIN_COUT

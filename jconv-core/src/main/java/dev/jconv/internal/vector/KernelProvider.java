@@ -155,4 +155,39 @@ public interface KernelProvider {
    */
   void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
       int plane);
+
+  /**
+   * Images per group for {@link #imageLanesRow}: the float lanes of a vector (16 at 512 bits), or
+   * the plain kernels' own choice.
+   */
+  int imageLanes();
+
+  /**
+   * Transposes {@code count} images (at most {@link #imageLanes} = L) into image-minor order:
+   * {@code dst[dstOff + e*L + i] = x[xOff + i*imageStride + e]} for {@code e < len, i < count}.
+   * Lanes from {@code count} to L are left as they are. Only {@code dst} is modified.
+   */
+  void toImageLanes(float[] x, int xOff, int imageStride, int count, int len, float[] dst,
+      int dstOff);
+
+  /**
+   * The transpose back: {@code out[outOff + i*imageStride + e] = src[e*L + i]} for
+   * {@code e < len, i < count} (L = {@link #imageLanes}). Only {@code out} is modified.
+   */
+  void fromImageLanes(float[] src, int len, int count, float[] out, int outOff, int imageStride);
+
+  /**
+   * One output row of a convolution of L = {@link #imageLanes} images held in the lanes
+   * (image-minor {@code src}, from {@link #toImageLanes}): for channels {@code co < cout}, pixels
+   * {@code j < np} and lanes {@code i < L},
+   * {@code out[outOff + co*coStride + j*L + i] = bias[co] + sum over t < taps of
+   * w[co*taps + t] * src[base + j*pixStep + tapOff[t] + i]}. Each weight is broadcast and each
+   * input vector is a whole pixel of L images, so every FMA does L images' work with no
+   * transposes inside. {@code kw} > 1 promises that the taps come in runs of {@code kw} reading
+   * neighbouring pixels ({@code tapOff[t + k] = tapOff[t] + k*L} for t a multiple of kw, k < kw:
+   * a kernel row at dilation 1 along the width), which lets a kernel load each input vector once
+   * per run; pass 1 otherwise. Only {@code out} is modified.
+   */
+  void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps, int kw,
+      float[] w, float[] bias, int cout, float[] out, int outOff, int coStride);
 }

@@ -9,6 +9,7 @@ final class PanamaProvider implements KernelProvider {
   private final int bits;
   private final PanamaKernels kernels;
   private final PanamaGemm gemm;
+  private final PanamaImageLanes imageLanes;
 
   /**
    * @param bits 128, 256 or 512; 0 picks the CPU's preferred width (capped at 512)
@@ -25,6 +26,7 @@ final class PanamaProvider implements KernelProvider {
     this.bits = bits;
     this.kernels = PanamaKernels.forBits(bits);
     this.gemm = new PanamaGemm(kernels);
+    this.imageLanes = PanamaImageLanes.forBits(bits);
   }
 
   /** Widest vector the CPU runs natively, in bits. */
@@ -133,6 +135,29 @@ final class PanamaProvider implements KernelProvider {
   public void blockToPlanes(float[] block, int np, int cpad, int cout, float[] out, int outOff,
       int plane) {
     kernels.blockToPlanes(block, np, cpad, cout, out, outOff, plane);
+  }
+
+  @Override
+  public int imageLanes() {
+    return imageLanes.lanes();
+  }
+
+  @Override
+  public void toImageLanes(float[] x, int xOff, int imageStride, int count, int len, float[] dst,
+      int dstOff) {
+    imageLanes.toLanes(x, xOff, imageStride, count, len, dst, dstOff);
+  }
+
+  @Override
+  public void fromImageLanes(float[] src, int len, int count, float[] out, int outOff,
+      int imageStride) {
+    imageLanes.fromLanes(src, len, count, out, outOff, imageStride);
+  }
+
+  @Override
+  public void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps,
+      int kw, float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
+    imageLanes.row(src, base, pixStep, np, tapOff, taps, kw, w, bias, cout, out, outOff, coStride);
   }
 
   @Override

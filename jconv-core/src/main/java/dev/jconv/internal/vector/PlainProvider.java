@@ -179,4 +179,27 @@ public final class PlainProvider implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public int imageLanes() {
+    return PlainImageLanes.LANES;
+  }
+
+  @Override
+  public void toImageLanes(float[] x, int xOff, int imageStride, int count, int len, float[] dst,
+      int dstOff) {
+    PlainImageLanes.toLanes(x, xOff, imageStride, count, len, dst, dstOff);
+  }
+
+  @Override
+  public void fromImageLanes(float[] src, int len, int count, float[] out, int outOff,
+      int imageStride) {
+    PlainImageLanes.fromLanes(src, len, count, out, outOff, imageStride);
+  }
+
+  @Override
+  public void imageLanesRow(float[] src, int base, int pixStep, int np, int[] tapOff, int taps,
+      int kw, float[] w, float[] bias, int cout, float[] out, int outOff, int coStride) {
+    PlainImageLanes.row(src, base, pixStep, np, tapOff, taps, kw, w, bias, cout, out, outOff, coStride);
+  }
 }

@@ -163,7 +163,8 @@ class ConvAlgorithmsTest {
     assertEquals(DILATED_CONFIGS, dilated, "the table should keep its dilated 3x3 configurations");
     assertEquals(dilated * np, checked.get(ConvAlgorithm.DILATED_WINOGRAD));
     assertEquals(groups1 * np, checked.get(ConvAlgorithm.DIRECT_CHANNELS));
-    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated + groups1) * np,
+    assertEquals(groups1 * np, checked.get(ConvAlgorithm.IMAGE_LANES));
+    assertEquals((CONFIGS.length + pointwise + winograd + depthwise + direct + dilated + 2 * groups1) * np,
         checked.values().stream().mapToInt(Integer::intValue).sum());
   }
 

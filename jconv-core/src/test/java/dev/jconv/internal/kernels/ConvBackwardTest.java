@@ -113,6 +113,8 @@ class ConvBackwardTest {
     ConvBackwardDirect.forceInputAsForward = false;
     ConvBackwardDirect.forceWideWeight = false;
     WinogradWeightGrad.force = false;
+    Boolean phasesBefore = PhaseBackward.force;
+    PhaseBackward.force = false;
     try {
       // the Vector API kernels when the module is present (the tests run with it), and the plain ones
       for (boolean vector : new boolean[] {true, false}) {
@@ -131,6 +133,7 @@ class ConvBackwardTest {
       ConvBackwardDirect.forceInputAsForward = null;
       ConvBackwardDirect.forceWideWeight = null;
       WinogradWeightGrad.force = null;
+      PhaseBackward.force = phasesBefore;
     }
     assertEquals(48, checked);
     assertTrue(ConvBackward.VECTOR != null, "tests run with --add-modules jdk.incubator.vector");

@@ -32,8 +32,8 @@ class ConvSelectorTest {
   void select_picksByProblem() {
     assertEquals(ConvAlgorithm.REFERENCE, ConvSelector.select(TINY));
     assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.select(SEED));
-    assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.select(LENET2));
-    assertEquals(ConvAlgorithm.DIRECT, ConvSelector.select(LENET1));
+    assertEquals(ConvAlgorithm.IMAGE_LANES, ConvSelector.select(LENET2));
+    assertEquals(ConvAlgorithm.IMAGE_LANES, ConvSelector.select(LENET1));
     assertEquals(ConvAlgorithm.DIRECT_CHANNELS, ConvSelector.select(RES_STEM));
     assertEquals(ConvAlgorithm.POINTWISE_GEMM, ConvSelector.select(POINTWISE));
     assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.select(STRIDED_1X1));

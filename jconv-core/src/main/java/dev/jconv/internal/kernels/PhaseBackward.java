@@ -1,0 +1,665 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.PackedMatrix;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backward of a strided or dilated convolution through stride-1, undilated problems on the
+ * input's "phases". Each axis splits on its own:
+ * <ul>
+ *   <li>Dilation d (stride 1): the outputs {@code a, a+d, a+2d, ...} read only the inputs of one
+ *       residue {@code (a - pad) mod d}, every d-th one: d independent undilated convolutions with the
+ *       whole kernel. Phases of one shape are stacked as more images and run by
+ *       {@link ConvBackward#backward} with its stride-1 forms: the suite's 56x56 layer with dilation 2
+ *       and padding 2 becomes one 28x28 layer with padding 1 and 4x the images, whose weight gradient
+ *       the Winograd form takes ({@link #dilated}).
+ *   <li>Stride s (dilation 1): tap t reads input phase {@code (t - pad) mod s}, shifted by
+ *       {@code floorDiv(t - pad, s)}; the taps of one input phase are every s-th one, consecutive in
+ *       the phase: the layer is the sum of s stride-1 convolutions of the input phases with sub-kernels
+ *       (2 and 1 taps for 3 taps and stride 2), each over all outputs, run here as GEMMs over runs of
+ *       stride 1 ({@link #strided}).
+ * </ul>
+ * A phase problem reads exactly the input elements and the padding zeros the original taps read, for
+ * the same outputs, so every product of the original appears once. The stacked problems keep the
+ * stride-1 forms' own guards for infinities and NaN; the strided input gradient multiplies the
+ * weights by zeros that are not in the problem and needs a finite weight ({@link #run} checks).
+ * Costs copies: each phase's input and gOut in, its input gradient out. No argument checks.
+ */
+final class PhaseBackward {
+  private PhaseBackward() {}
+
+  /**
+   * Tests force the forms on or off ({@code null} = by the problem; TRUE = wherever they can run, the
+   * dilated input gradient included; {@code -Djconv.convBackward.phaseProblems=false} turns them off).
+   */
+  static Boolean force = "false".equals(System.getProperty("jconv.convBackward.phaseProblems")) ? false : null;
+
+  /**
+   * The strided form from this many input and output channels per group: below, its GEMMs are too
+   * thin (res_stem, 3 input channels, ran 2x slower than the unfolding forms; 16 channels ran faster).
+   */
+  static final int STRIDED_MIN_CHANNELS = 16;
+
+  /**
+   * One axis of a phase problem: its outputs are {@code outStart + outStep*i} for i in
+   * [0, outCount); its input element j in [0, len) is the original's {@code inStart + inStep*j},
+   * padded by {@code padLo} and {@code padHi}; its taps u in [0, taps) are the original's
+   * {@code tapStart + tapStep*u}.
+   */
+  record Axis(int outStart, int outStep, int outCount, int inStart, int inStep, int len, int padLo, int padHi,
+      int tapStart, int tapStep, int taps) {}
+
+  /**
+   * The phases of one axis (input length {@code in}, output {@code out}, kernel k, stride s,
+   * dilation d, padding before {@code pad}), or null when the axis does not split (stride and
+   * dilation both above 1) or a phase would read padding only (left to the other forms).
+   */
+  static List<Axis> axes(int in, int out, int k, int s, int d, int pad) {
+    List<Axis> list = new ArrayList<>();
+    if (s > 1 && d > 1) {
+      return null;
+    }
+    if (s == 1) {
+      for (int a = 0; a < Math.min(d, out); a++) {
+        Axis ax = axis(a, d, Math.ceilDiv(out - a, d), Math.floorMod(a - pad, d), d, Math.floorDiv(a - pad, d), in,
+            0, 1, k);
+        if (ax == null) {
+          return null;
+        }
+        list.add(ax);
+      }
+    } else {
+      for (int r = 0; r < s; r++) {
+        int t0 = Math.floorMod(r + pad, s);
+        if (t0 >= k) {
+          continue; // no tap reads this input phase: its gradient is zero
+        }
+        Axis ax = axis(0, 1, out, r, s, (t0 - pad - r) / s, in, t0, s, Math.ceilDiv(k - t0, s));
+        if (ax == null) {
+          return null;
+        }
+        list.add(ax);
+      }
+    }
+    return list;
+  }
+
+  /**
+   * A phase whose input is every {@code step}-th element from {@code r}, whose first output reads
+   * its element {@code m} (negative: padding) with its first tap; null if it reads no input element.
+   */
+  private static Axis axis(int outStart, int outStep, int outCount, int r, int step, int m, int in, int tapStart,
+      int tapStep, int taps) {
+    int elements = in > r ? Math.ceilDiv(in - r, step) : 0;
+    int first = m;
+    int last = m + outCount - 1 + taps - 1;
+    int lo = Math.max(0, first);
+    int hi = Math.min(elements - 1, last);
+    if (hi < lo) {
+      return null;
+    }
+    return new Axis(outStart, outStep, outCount, r + step * lo, step, hi - lo + 1, lo - first, last - hi, tapStart,
+        tapStep, taps);
+  }
+
+  /** How {@link #run} takes a problem. */
+  enum Form {
+    /** Not at all: stride 1 and dilation 1, stride and dilation both above 1 on an axis, or a phase of padding only. */
+    NONE,
+    /** Dilation phases stacked as images, through {@link ConvBackward#backward} ({@link #dilated}). */
+    DILATED,
+    /** Stride phases, one GEMM per phase and chunk ({@link #strided}). */
+    STRIDED
+  }
+
+  /** The form {@link #run} takes for {@code p} (STRIDED also needs a finite weight for the input gradient). */
+  static Form form(ConvParams p) {
+    boolean strided = p.strideH() > 1 || p.strideW() > 1;
+    boolean dilated = p.dilationH() > 1 || p.dilationW() > 1;
+    if (Boolean.FALSE.equals(force) || strided == dilated
+        || axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop()) == null
+        || axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft()) == null) {
+      return Form.NONE;
+    }
+    if (dilated) {
+      for (Batch b : batches(p)) {
+        // A stack's phases may hold a little more than the input (each phase rounds up): keep it in int.
+        long stacked = (long) p.n() * b.members().size() * Math.max(p.cin() * (long) b.shapeY().len()
+            * b.shapeX().len(), p.cout() * (long) b.shapeY().outCount() * b.shapeX().outCount());
+        if (stacked > Integer.MAX_VALUE) {
+          return Form.NONE;
+        }
+      }
+    }
+    if (force != null) {
+      return dilated ? Form.DILATED : Form.STRIDED;
+    }
+    if (strided) {
+      return p.cinPerGroup() >= STRIDED_MIN_CHANNELS && p.coutPerGroup() >= STRIDED_MIN_CHANNELS ? Form.STRIDED
+          : Form.NONE;
+    }
+    // Dilated: worth its copies where the stacked phases take the Winograd weight gradient (the
+    // suite's 64-channel layer: 12.8 ms against 16.6 at 1 thread); with 3 or 16 channels the copies
+    // cost more than the stride-1 forms save.
+    for (Batch b : batches(p)) {
+      if (!WinogradWeightGrad.applies(stacked(p, b))) {
+        return Form.NONE;
+      }
+    }
+    return Form.DILATED;
+  }
+
+  /**
+   * Computes the gradients of {@code p} as {@link ConvBackward#backward} does ({@code gX} and {@code gW}
+   * zeroed by the caller, either may be null), if it takes the problem; returns whether it did.
+   */
+  static boolean run(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    Form f = form(p);
+    boolean finiteWeight = gX == null
+        || ConvBackwardDirect.finite(weight, p.weightLength(), ConvBackward.useVector ? ConvBackward.VECTOR : null);
+    if (f == Form.DILATED) {
+      // Alone, the input gradient as a forward convolution (dilated Winograd, phase by phase) ran 5%
+      // faster than the stacked phases (both copy gOut in and the gradient out); with the weight
+      // gradient, the stacked phases share gOut's copy and ran 7% faster for both (the suite's layer).
+      if (gX != null && gW == null && force == null && finiteWeight && ConvBackwardDirect.useInputAsForward(p)) {
+        ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
+        gX = null;
+      }
+      dilated(p, x, weight, gOut, gX, gW);
+      return true;
+    }
+    // The strided input gradient multiplies the weights by gOut's zero border (0 * inf = NaN where
+    // the other forms give a number).
+    if (f == Form.STRIDED && finiteWeight) {
+      strided(p, x, weight, gOut, gX, gW);
+      return true;
+    }
+    return false;
+  }
+
+  /** The stride-1 problem of phase (ay, ax) for one image and group. */
+  private static ConvParams sub(ConvParams p, Axis ay, Axis ax) {
+    return new ConvParams(1, p.cinPerGroup(), ay.len(), ax.len(), p.coutPerGroup(), 1, ay.taps(), ax.taps(), 1, 1,
+        ay.padLo(), ax.padLo(), ay.padHi(), ax.padHi(), 1, 1, ay.outCount(), ax.outCount());
+  }
+
+  /** A group of phases of one shape and the same taps, run as one problem with more images. */
+  private record Batch(Axis shapeY, Axis shapeX, List<Axis[]> members) {}
+
+  /**
+   * The phase copies of the input, gOut and the input gradient are kept per calling thread up to this
+   * many floats each (16 MB), as in {@link DilatedWinograd}: fresh arrays are zeroed by one thread,
+   * about 0.5 ms for each of the three on the dilated suite case.
+   */
+  static final int MAX_KEPT_FLOATS = 1 << 22;
+
+  private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[3][0]);
+
+  /** A scratch array of at least {@code length} floats, contents undefined. */
+  private static float[] scratch(int slot, int length) {
+    if (length > MAX_KEPT_FLOATS) {
+      return new float[length];
+    }
+    float[][] kept = KEPT.get();
+    if (kept[slot].length < length) {
+      kept[slot] = new float[length];
+    }
+    return kept[slot];
+  }
+
+  /** The dilation phases grouped by shape (and taps). */
+  private static List<Batch> batches(ConvParams p) {
+    List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop());
+    List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft());
+    Map<List<Integer>, Batch> batches = new LinkedHashMap<>();
+    for (Axis ay : ys) {
+      for (Axis ax : xs) {
+        List<Integer> key = List.of(ay.len(), ay.padLo(), ay.padHi(), ay.outCount(), ay.tapStart(), ay.taps(),
+            ax.len(), ax.padLo(), ax.padHi(), ax.outCount(), ax.tapStart(), ax.taps());
+        batches.computeIfAbsent(key, kk -> new Batch(ay, ax, new ArrayList<>())).members().add(new Axis[] {ay, ax});
+      }
+    }
+    return new ArrayList<>(batches.values());
+  }
+
+  /** The stride-1 problem of a batch: its phases stacked as images. */
+  private static ConvParams stacked(ConvParams p, Batch b) {
+    Axis sy = b.shapeY();
+    Axis sx = b.shapeX();
+    return new ConvParams(p.n() * b.members().size(), p.cin(), sy.len(), sx.len(), p.cout(), p.groups(), sy.taps(),
+        sx.taps(), 1, 1, sy.padLo(), sx.padLo(), sy.padHi(), sx.padHi(), 1, 1, sy.outCount(), sx.outCount());
+  }
+
+  /** The dilated form: phases of one shape stacked as images, each stack one stride-1 backward. */
+  private static void dilated(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    if (gX == null && gW == null) {
+      return;
+    }
+    for (Batch b : batches(p)) {
+      run(p, b, x, weight, gOut, gX, gW);
+    }
+  }
+
+  /**
+   * One stack, split by images across the threads, each thread running its own slice's stride-1
+   * backward (inside a parallel region, the forms run on the calling thread). On this shared machine
+   * at 2 threads (load about 3.5), the whole stack's fine-grained parallel steps ran the suite's
+   * dilated weight gradient in 19-22 ms, slower than the unfolding forms (16-18); a slice per
+   * thread, with no barriers inside, in 14-15.
+   */
+  private static void run(ConvParams p, Batch b, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    int n = p.n();
+    int slices = Math.min(Parallel.getNumThreads(), n);
+    if (slices <= 1) {
+      slice(p, b, 0, n, x, weight, gOut, gX, gW);
+      return;
+    }
+    Object lock = new Object();
+    Parallel.forRange(slices, 1, (s0, s1) -> {
+      for (int s = s0; s < s1; s++) {
+        float[] part = gW == null ? null : new float[gW.length];
+        slice(p, b, (int) ((long) s * n / slices), (int) ((long) (s + 1) * n / slices), x, weight, gOut, gX, part);
+        if (gW != null) {
+          synchronized (lock) {
+            for (int i = 0; i < gW.length; i++) {
+              gW[i] += part[i];
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** Images [n0, n1) of a stack: their phases in (image-major), the stride-1 backward, the gradients out. */
+  private static void slice(ConvParams p, Batch b, int n0, int n1, float[] x, float[] weight, float[] gOut,
+      float[] gX, float[] gW) {
+    Axis sy = b.shapeY();
+    Axis sx = b.shapeX();
+    ConvParams whole = stacked(p, b);
+    int stackedN = (n1 - n0) * b.members().size();
+    ConvParams q = new ConvParams(stackedN, whole.cin(), whole.h(), whole.w(), whole.cout(), whole.groups(),
+        whole.kh(), whole.kw(), 1, 1, whole.padTop(), whole.padLeft(), whole.padBottom(), whole.padRight(), 1, 1,
+        whole.outH(), whole.outW());
+    float[] qx = null;
+    if (gW != null) {
+      qx = scratch(0, q.inputLength());
+      gather(b, n0, n1, p.cin(), p.h(), p.w(), sy.len(), sx.len(), true, x, qx);
+    }
+    float[] qg = scratch(1, q.outputLength());
+    gather(b, n0, n1, p.cout(), p.outH(), p.outW(), sy.outCount(), sx.outCount(), false, gOut, qg);
+    // The backward overwrites all of qgx. Dilation phases have the whole kernel: the weight is the
+    // stacked problem's, and so is the layout of its gradient.
+    float[] qgx = gX == null ? null : scratch(2, q.inputLength());
+    float[] qgw = gW == null ? null : new float[q.weightLength()];
+    ConvBackward.backward(q, qx, weight, qg, qgx, qgw, null);
+    if (gX != null) {
+      scatter(b, n0, n1, p.cin(), p.h(), p.w(), sy.len(), sx.len(), qgx, gX);
+    }
+    if (gW != null) {
+      for (int i = 0; i < qgw.length; i++) {
+        gW[i] += qgw[i];
+      }
+    }
+  }
+
+  /**
+   * Largest unfolded chunk (floats) per thread: kept in the cache between the copy that writes it and
+   * the GEMM that reads it.
+   */
+  static final int MAX_COL_FLOATS = 1 << 18;
+
+  private static final dev.jconv.internal.vector.KernelProvider GEMM =
+      dev.jconv.internal.vector.KernelProviders.get();
+
+  /**
+   * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
+   * weight gradient sit in the scratch, and per group and tap the packed {@code cinG x coutG} weights.
+   */
+  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff,
+      PackedMatrix[][] taps) {}
+
+  /**
+   * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
+   * <ul>
+   *   <li>the weight gradient as {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with
+   *       {@code col} the stride-1 unfolding of the phase, in wide rows ({@link #weightGrad});
+   *   <li>the input gradient of phase element j as {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
+   *       copied once per image into planes with a zero border (E = taps - 1 wide; the left border of
+   *       a row is the right border of the one above) and rows of width {@code WG = outW + E}, where
+   *       each tap's shifted gOut is a plain matrix (channels
+   *       {@code planeG} apart, {@code Ly*WG} contiguous columns), so each tap is one GEMM into the
+   *       phase's "wide" gradient, with no unfolding and no col2im; the {@code WG - Lx} extra columns
+   *       of each row read past the row and are dropped.
+   * </ul>
+   */
+  private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
+    List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop());
+    List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft());
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    int groups = p.groups();
+    int ey = 0;
+    int ex = 0;
+    for (Axis a : ys) {
+      ey = Math.max(ey, a.taps() - 1);
+    }
+    for (Axis a : xs) {
+      ex = Math.max(ex, a.taps() - 1);
+    }
+    // One border column per row suffices: a run past a row's end reads the next row's left border.
+    int wg = p.outW() + ex;
+    // The phases' wide rows for the weight gradient: the same width, so that it reads the bordered gOut.
+    int ww = wg;
+    int planeG = (p.outH() + 2 * ey) * wg;
+    List<Phase> phases = new ArrayList<>();
+    int planes = 0;
+    int wide = 0;
+    int gwFloats = 0;
+    long reach = 0;
+    float[] tapWeights = gX == null ? null : new float[coutG * cinG];
+    for (Axis ay : ys) {
+      for (Axis ax : xs) {
+        ConvParams sub = sub(p, ay, ax);
+        PackedMatrix[][] packed = null;
+        if (gX != null) {
+          packed = new PackedMatrix[groups][ay.taps() * ax.taps()];
+          for (int g = 0; g < groups; g++) {
+            for (int u = 0; u < ay.taps(); u++) {
+              for (int v = 0; v < ax.taps(); v++) {
+                int tap = (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
+                for (int i = 0; i < coutG * cinG; i++) {
+                  tapWeights[i] = weight[(g * coutG * cinG + i) * p.kh() * p.kw() + tap];
+                }
+                // W_u^T: cinG x coutG
+                packed[g][u * ax.taps() + v] = GEMM.packA(true, cinG, coutG, tapWeights, 0, cinG);
+              }
+            }
+          }
+        }
+        // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
+        reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
+        // The phase with its padding, in rows of width ww: (outH + taps - 1) rows per channel.
+        int plane = (p.outH() + ay.taps() - 1) * ww;
+        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats, packed));
+        planes += cinG * plane;
+        wide += cinG * ay.len() * wg;
+        gwFloats += sub.patchSize() * coutG;
+      }
+    }
+    int hw = p.outH() * p.outW();
+    int hww = p.outH() * ww;
+    // Equal chunks: a short last chunk runs its GEMM slower than the others.
+    int rowsK = gwFloats / coutG;
+    int maxCols = Math.max(1, Math.min(hww, MAX_COL_FLOATS / rowsK));
+    int chunkCols = Math.ceilDiv(hww, Math.ceilDiv(hww, maxCols));
+    int tasks = p.n() * groups;
+    boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
+    // A tap's run starts at most (taps - 1) past the phase's last row: the slack after the last plane.
+    int planeFloats = planes + ww;
+    int wideFloats = wide;
+    int perGroup = gwFloats;
+    int gwTotal = perGroup * groups;
+    int colFloats = rowsK * chunkCols;
+    // The weight gradient's GEMM reads outH rows of ww from the first data element of each channel.
+    reach = Math.max(reach, (long) ey * wg + ex + (long) (coutG - 1) * planeG + hww);
+    int padFloats = (int) Math.max(reach, (long) coutG * planeG);
+    int eyF = ey;
+    int exF = ex;
+    Object lock = new Object();
+    // Everything the scratch layout depends on (not the batch).
+    List<Integer> layout = List.of(p.cin(), p.h(), p.w(), p.cout(), p.groups(), p.kh(), p.kw(), p.strideH(),
+        p.strideW(), p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), p.outH(), p.outW());
+    Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
+      // Borders and the extra columns of the wide gOut stay zero: only the interior is written, image
+      // after image, call after call (the arrays are kept per thread for one layout).
+      float[] xs2 = gW == null ? null : kept(layout, 0, planeFloats);
+      float[] col = gW == null ? null : kept(layout, 2, colFloats);
+      float[] gwT = gW == null ? null : new float[gwTotal];
+      float[] gxs = gX == null ? null : kept(layout, 3, wideFloats);
+      float[] padded = kept(layout, 4, padFloats);
+      int t1 = parallelTasks ? end : tasks;
+      for (int t = start; t < t1; t++) {
+        int g = t % groups;
+        int n = t / groups;
+        int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
+        int oOff = (n * p.cout() + g * coutG) * hw;
+        // gOut once for both gradients, in bordered rows of wg = ww: from the first data element, rows
+        // of ww with zeros in the extra columns (the next row's left border) are the weight
+        // gradient's wide gOut.
+        for (int co = 0; co < coutG; co++) {
+          for (int oy = 0; oy < p.outH(); oy++) {
+            System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * planeG + (oy + eyF) * wg + exF,
+                p.outW());
+          }
+        }
+        if (gW != null) {
+          copyPhases(p, phases, cinG, x, xOff, xs2, true, ww);
+          weightGrad(p, phases, rowsK, xs2, ww, padded, eyF * wg + exF, planeG, chunkCols, col, gwT, g * perGroup,
+              coutG);
+        }
+        if (gX != null) {
+          for (Phase ph : phases) {
+            inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
+          }
+          copyPhases(p, phases, cinG, gxs, xOff, gX, false, wg);
+        }
+      }
+      if (gW == null) {
+        return;
+      }
+      synchronized (lock) {
+        addWeightGrad(p, phases, gwT, perGroup, gW);
+      }
+    });
+  }
+
+  /** Per thread: the layout the kept strided scratch was made for, and the arrays. */
+  private static final ThreadLocal<Object[]> STRIDED_KEPT = ThreadLocal.withInitial(() -> new Object[2]);
+
+  /**
+   * Scratch array {@code slot} of the strided form for {@code layout}: kept per thread while the layout
+   * stays the same (so its zero borders need no rewriting), new and zeroed otherwise. Zeroing fresh
+   * arrays cost about 0.5 ms per thread and call on res3x3_s2 (5 MB).
+   */
+  private static float[] kept(List<Integer> layout, int slot, int length) {
+    if (length > MAX_KEPT_FLOATS) {
+      return new float[length];
+    }
+    Object[] k = STRIDED_KEPT.get();
+    if (!layout.equals(k[0])) {
+      k[0] = layout;
+      k[1] = new float[5][];
+    }
+    float[][] arrays = (float[][]) k[1];
+    if (arrays[slot] == null || arrays[slot].length != length) {
+      arrays[slot] = new float[length];
+    }
+    return arrays[slot];
+  }
+
+  /**
+   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[gOff + co*ldg + q]} over the unfolding
+   * of all the phases in wide rows ({@code outH x ww}), stacked (row r of phase i is row
+   * {@code gwOff_i/coutG + r}):
+   * one GEMM over every tap (res3x3_s2: 1152 rows; per phase, the single-tap one's 128 rows ran at
+   * half the speed). Tap r's row is one run of the padded phase plane; its {@code ww - outW} extra
+   * columns per row (which read past the tap's reach) are zeroed in the copy, as they are in
+   * gOutWide, so that no product there involves an input value (0 * inf would be NaN).
+   */
+  private static void weightGrad(ConvParams p, List<Phase> phases, int rows, float[] xs, int ww, float[] gOutWide,
+      int gOff, int ldg, int chunkCols, float[] col, float[] gwT, int gwOff, int coutG) {
+    int hww = p.outH() * ww;
+    int outW = p.outW();
+    for (int q0 = 0; q0 < hww; q0 += chunkCols) {
+      int q1 = Math.min(hww, q0 + chunkCols);
+      int cols = q1 - q0;
+      int dst = 0;
+      for (Phase ph : phases) {
+        Axis ax = ph.ax();
+        int taps = ph.ay().taps() * ax.taps();
+        for (int r = 0; r < ph.sub().patchSize(); r++, dst += cols) {
+          int ci = r / taps;
+          int u = r % taps / ax.taps();
+          int v = r % ax.taps();
+          System.arraycopy(xs, ph.planeOff() + ci * ph.plane() + u * ww + v + q0, col, dst, cols);
+          // the extra columns: wide positions q with q % ww >= outW
+          for (int rowStart = q0 - q0 % ww; rowStart < q1; rowStart += ww) {
+            int e = Math.min(q1, rowStart + ww);
+            for (int i = Math.max(q0, rowStart + outW); i < e; i++) {
+              col[dst + i - q0] = 0f;
+            }
+          }
+        }
+      }
+      GEMM.sgemm(false, true, rows, coutG, cols, col, 0, cols, gOutWide, gOff + q0, ldg, 1f, gwT, gwOff, coutG);
+    }
+  }
+
+  /**
+   * The phase's input gradient ({@code cinG} wide planes, {@code Ly x wg}) into {@code gxs}: one GEMM
+   * per tap over the bordered gOut {@code padded} (channels {@code planeG} apart, border ey, ex).
+   */
+  private static void inputGrad(Phase ph, float[] padded, int planeG, int wg, int ey, int ex, float[] gxs,
+      PackedMatrix[] taps) {
+    Axis ay = ph.ay();
+    Axis ax = ph.ax();
+    int n = ay.len() * wg;
+    for (int u = 0; u < ay.taps(); u++) {
+      for (int v = 0; v < ax.taps(); v++) {
+        // Element j of the phase takes tap u from output j - u + padLo.
+        int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
+        GEMM.sgemmPacked(taps[u * ax.taps() + v], false, n, padded, off, planeG, u + v == 0 ? 0f : 1f, gxs,
+            ph.wideOff(), n);
+      }
+    }
+  }
+
+  /**
+   * Copies the phases' {@code c} planes between the (image, group) at {@code off} of a full-size array
+   * and the phase scratch, in rows of width {@code ld}: into the padded planes when {@code in} (from
+   * {@code src = x}: element (j, i) of a phase at row {@code j + padLo}, column {@code i + padLo} of its
+   * plane), else out of the wide input gradients into {@code dst = gX} (plain stores: phases are
+   * disjoint and gX was zeroed). Channel by channel, all phases at once, so that each input plane is
+   * read (or written) while it is in the cache: phase by phase, every cache line of a stride-2 plane
+   * went to memory twice.
+   */
+  private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
+      boolean in, int ld) {
+    int h = p.h();
+    int w = p.w();
+    for (int ci = 0; ci < c; ci++) {
+      for (Phase ph : phases) {
+        Axis ay = ph.ay();
+        Axis ax = ph.ax();
+        int rows = ay.len();
+        int cols = ax.len();
+        int dx = ax.inStep();
+        int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
+        int phase = in ? ph.planeOff() + ci * ph.plane() + ay.padLo() * ld + ax.padLo()
+            : ph.wideOff() + ci * rows * ld;
+        for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld) {
+          if (in) {
+            for (int j = 0; j < cols; j++) {
+              dst[phase + j] = src[full + j * dx];
+            }
+          } else {
+            for (int j = 0; j < cols; j++) {
+              dst[full + j * dx] = src[phase + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds a thread's transposed phase weight gradients ({@code groups} blocks of {@code perGroup}) to gW. */
+  private static void addWeightGrad(ConvParams p, List<Phase> phases, float[] gwT, int perGroup, float[] gW) {
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    int khw = p.kh() * p.kw();
+    for (int g = 0; g < p.groups(); g++) {
+      for (Phase ph : phases) {
+        Axis ay = ph.ay();
+        Axis ax = ph.ax();
+        int src = g * perGroup + ph.gwOff();
+        for (int ci = 0; ci < cinG; ci++) {
+          for (int u = 0; u < ay.taps(); u++) {
+            for (int v = 0; v < ax.taps(); v++) {
+              int r = (ci * ay.taps() + u) * ax.taps() + v;
+              int tap = ci * khw + (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
+              for (int co = 0; co < coutG; co++) {
+                gW[(g * coutG + co) * cinG * khw + tap] += gwT[src + r * coutG + co];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Copies the members' parts of images [n0, n1) of {@code src} ({@code n x c x h x w}) into the stacked
+   * phase array {@code dst}, image-major ({@code (n1-n0)*members x c x rows x cols}, stacked image
+   * {@code (img - n0)*members + member}): their input elements when {@code input}, else their outputs.
+   * Plane-major, so that a plane is read once into every member while it is in the cache.
+   */
+  private static void gather(Batch b, int n0, int n1, int c, int h, int w, int rows, int cols, boolean input,
+      float[] src, float[] dst) {
+    List<Axis[]> ms = b.members();
+    int members = ms.size();
+    Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        Axis[] m = ms.get(pl % members);
+        int ch = pl / members % c;
+        int img = pl / members / c;
+        int y0 = input ? m[0].inStart() : m[0].outStart();
+        int dy = input ? m[0].inStep() : m[0].outStep();
+        int x0 = input ? m[1].inStart() : m[1].outStart();
+        int dx = input ? m[1].inStep() : m[1].outStep();
+        int s = ((n0 + img) * c + ch) * h * w + y0 * w + x0;
+        int d = ((img * members + pl % members) * c + ch) * rows * cols;
+        for (int i = 0; i < rows; i++, s += dy * w, d += cols) {
+          if (dx == 1) {
+            System.arraycopy(src, s, dst, d, cols);
+          } else {
+            for (int j = 0; j < cols; j++) {
+              dst[d + j] = src[s + j * dx];
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** The transpose of {@link #gather} for the input: each member's phase gradient into {@code gX}. */
+  private static void scatter(Batch b, int n0, int n1, int c, int h, int w, int rows, int cols, float[] src,
+      float[] gX) {
+    List<Axis[]> ms = b.members();
+    int members = ms.size();
+    Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
+      for (int pl = p0; pl < p1; pl++) {
+        Axis[] m = ms.get(pl % members);
+        int ch = pl / members % c;
+        int img = pl / members / c;
+        int dy = m[0].inStep();
+        int dx = m[1].inStep();
+        int d = ((n0 + img) * c + ch) * h * w + m[0].inStart() * w + m[1].inStart();
+        int s = ((img * members + pl % members) * c + ch) * rows * cols;
+        // Phases are disjoint, and the caller zeroed gX: plain stores.
+        for (int i = 0; i < rows; i++, d += dy * w, s += cols) {
+          if (dx == 1) {
+            System.arraycopy(src, s, gX, d, cols);
+          } else {
+            for (int j = 0; j < cols; j++) {
+              gX[d + j * dx] = src[s + j];
+            }
+          }
+        }
+      }
+    });
+  }
+}
