@@ -44,6 +44,15 @@ public final class ConvBackward {
    */
   static final int MAX_COL_FLOATS = 1 << 19;
 
+  /**
+   * Most pixels per chunk of a 1x1 convolution's backward when it computes both gradients with
+   * GEMMs: the weight gradient's GEMM leaves the chunk of gOut (res1x1_56: 256 x 448, 450 KB) in L2
+   * for the input gradient's, which otherwise reads the whole 3.2 MB image again from memory.
+   * res1x1_56 input + weight gradient: 0.96x the time at 1 thread, 0.89-0.96x at 2 (same JVM,
+   * A/B alternating; 256 and 1024 pixels did no better than whole images).
+   */
+  static final int POINTWISE_CHUNK_COLS = 512;
+
   /** The Vector API weight-gradient kernel ({@link VectorConvBackward}), or null without the module. */
   interface WeightKernel {
     int lanes();
@@ -180,12 +189,15 @@ public final class ConvBackward {
     int k = p.patchSize();
     // Equal chunks: a short last chunk runs its GEMM at a fraction of the speed of the others.
     int maxCols = (int) Math.max(1, Math.min(hw, MAX_COL_FLOATS / Math.max(1, k)));
-    int chunkCols = pointwise ? hw : Math.ceilDiv(hw, Math.ceilDiv(hw, maxCols));
+    int wholeCols = pointwise ? hw : Math.ceilDiv(hw, Math.ceilDiv(hw, maxCols));
+    boolean bigGW = gW != null && (long) p.cout() * k * wholeCols > MAX_PARTIAL_FLOATS;
+    int chunkCols = pointwise && gX != null && bigGW
+        ? Math.ceilDiv(hw, Math.ceilDiv(hw, POINTWISE_CHUNK_COLS)) : wholeCols;
     int tasks = p.n() * p.groups();
     int threads = Parallel.getNumThreads();
     boolean parallelTasks = tasks >= 2 * threads;
     WeightKernel vec = useVector ? VECTOR : null;
-    boolean small = gW != null && (long) p.cout() * k * chunkCols <= MAX_PARTIAL_FLOATS;
+    boolean small = gW != null && !bigGW;
     // Vector forms: dot products over the pixels when the output channels fill less than a vector
     // (any size: they need no table), register blocks over output channels for small problems.
     boolean dot = parallelTasks && gW != null && vec != null && p.coutPerGroup() < vec.lanes();

@@ -69,7 +69,11 @@ public final class Im2colConv {
     if (tasks >= 2 * threads) {
       Parallel.forRange(tasks, 1, (start, end) -> {
         float[] col = new float[colFloats];
-        for (int t = start; t < end; t++) {
+        // Last task first: the output was just allocated, and the JVM zeroed it front to back, so
+        // its end is the part still in cache when the GEMM comes to overwrite it (res1x1_56 at 1
+        // thread: 0.96-0.98x the time, same JVM A/B; 2 threads: no change).
+        for (int i = start; i < end; i++) {
+          int t = end - 1 - (i - start);
           task(p, x, weight, bias, out, pointwise, t, chunks, chunkCols, col, false);
         }
       });

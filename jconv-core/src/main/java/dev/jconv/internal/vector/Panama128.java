@@ -87,6 +87,52 @@ final class Panama128 extends PanamaKernels {
   }
 
   @Override
+  void gemmMicro4(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep, int kc, float[] c,
+      int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx) {
+    // The last 4 rows of 64, 256 or 1024 (6-row panels leave 4): 8 accumulators, which still
+    // cover the FMA latency of two pipes.
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c10 = c00;
+    FloatVector c20 = c00;
+    FloatVector c30 = c00;
+    if (bias != null) {
+      c00 = FloatVector.broadcast(S, bias[biasIdx]);
+      c10 = FloatVector.broadcast(S, bias[biasIdx + 1]);
+      c20 = FloatVector.broadcast(S, bias[biasIdx + 2]);
+      c30 = FloatVector.broadcast(S, bias[biasIdx + 3]);
+    }
+    FloatVector c01 = c00;
+    FloatVector c11 = c10;
+    FloatVector c21 = c20;
+    FloatVector c31 = c30;
+    int ai = aIdx;
+    int bi = bIdx;
+    int a1 = aRow;
+    int a2 = 2 * aRow;
+    int a3 = 3 * aRow;
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + a1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + a2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + a3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    store(c00, c01, c, cIdx, accumulate);
+    store(c10, c11, c, cIdx + ldc, accumulate);
+    store(c20, c21, c, cIdx + 2 * ldc, accumulate);
+    store(c30, c31, c, cIdx + 3 * ldc, accumulate);
+  }
+
+  @Override
   void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base) {
     int dst = base;
     if (L >= 8) {

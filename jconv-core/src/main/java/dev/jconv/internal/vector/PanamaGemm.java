@@ -8,7 +8,9 @@ import dev.jconv.internal.parallel.Parallel;
  * of C in {@code 2*MR} vector accumulators while it streams through {@code KC} steps of the
  * shared dimension. A, which the micro-kernel only broadcasts, is read in place, {@code MR} rows at
  * a time (packed only for a last panel of fewer rows, when rows of a transposed A are 4 KB apart,
- * and by {@link #pack} for reuse).
+ * and by {@link #pack} for reuse). B too is read in place when its panels would serve too few rows
+ * of A to pay for their copy, or when they are shallow (see {@link #DIRECT_B_MAX_ROWS} and
+ * {@link #DIRECT_B_MAX_DEPTH}).
  *
  * <p>Blocking, for the caches of a core: a {@code KC x NR} panel of B (the micro-kernel's
  * reused operand) stays in L1, an {@code MC x KC} block of A in L2, a {@code KC x NC} block of B
@@ -27,6 +29,23 @@ final class PanamaGemm {
    * {@link #macroKernel}); beyond, each packed panel is reused often enough to pay for its copy.
    */
   private static final int DIRECT_B_MAX_ROWS = 4 * PanamaKernels.MR;
+
+  /**
+   * Up to this depth (KC step), B's full panels are read in place whatever the rows: a panel's
+   * {@code kc} rows of 2 vectors then fit L1 (and its TLB) in place as well as packed, and packing
+   * would copy all of B for a product that does only {@code 2 * kc} flops per element of C. The
+   * 1x1 convolution's forward (res1x1_56: k = 64, B the 64 x 3136 image) is such a product; there
+   * the time moved by no more than the machine's noise (a few percent, in the right direction).
+   * Only for rows of B that spread over L1's sets ({@link #rowsFitL1}).
+   */
+  private static final int DIRECT_B_MAX_DEPTH = 64;
+
+  /**
+   * Columns of C per block when a single row block of A meets a deeper B that is read in place
+   * (see {@link #block}): the block's C (res1x1_56's input gradient: 64 x 512, 128 KB) stays in
+   * L2 across the KC steps that add to it.
+   */
+  private static final int SPLIT_DEPTH_NC = 512;
 
   /**
    * A transposed A whose rows (floats) are a multiple of this is packed, not read in place: the
@@ -181,9 +200,27 @@ final class PanamaGemm {
       boolean transB, int i0, int i1, int j0, int j1, int k, float[] b, int bOff, int ldb,
       float beta, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
     float[][] buf = buffers.get();
+    int kcStep = kcStep(k);
+    int ncStep = ncMax;
+    int splitStep = Math.ceilDiv(k, Math.ceilDiv(k, DIRECT_B_MAX_DEPTH));
+    if (!transB && packed == null && i1 - i0 > DIRECT_B_MAX_ROWS && i1 - i0 <= mcMax
+        && kcStep > DIRECT_B_MAX_DEPTH && rowsFitL1(ldb, splitStep)) {
+      // One row block (at most 24 panels of A) uses each packed B panel too few times to pay for
+      // the copy, which also writes all of B once more (res1x1_56's input gradient: W^T, 64 x 256,
+      // times gOut, 256 x 3136 per image). Instead, KC steps of at most DIRECT_B_MAX_DEPTH read B
+      // in place, on narrower column blocks whose C stays in cache between the steps: 0.93-0.96x
+      // the time of that input gradient at 1 and 2 threads (same JVM, A/B alternating).
+      kcStep = splitStep;
+      ncStep = SPLIT_DEPTH_NC;
+    }
+    boolean direct = !transB && (i1 - i0 <= DIRECT_B_MAX_ROWS
+        || kcStep <= DIRECT_B_MAX_DEPTH && rowsFitL1(ldb, kcStep));
+    // Read in place, a B panel comes from memory once per row block: one row block for all the
+    // rows when A's block stays within the budget of a packed one (res1x1_56's 256 x 64 weights).
+    int mcBlock = direct && (long) (i1 - i0) * kcStep <= (long) mcMax * kcMax ? i1 - i0 : mcMax;
     int kcCap = Math.min(kcMax, k);
     int ncCap = Math.min(ncMax, roundUp(j1 - j0, nr));
-    int mcCap = Math.min(mcMax, roundUp(i1 - i0, MR));
+    int mcCap = Math.min(roundUp(mcBlock, MR), roundUp(i1 - i0, MR));
     if (packed == null && buf[0].length < mcCap * kcCap) {
       buf[0] = new float[mcCap * kcCap];
     }
@@ -193,10 +230,9 @@ final class PanamaGemm {
     float[] ap = packed == null ? buf[0] : packed.data;
     float[] bp = buf[1];
     float[] tile = buf[2];
-    int kcStep = kcStep(k);
     int mPad = packed == null ? 0 : roundUp(Math.max(packed.rows, 1), MR);
-    for (int jc = j0; jc < j1; jc += ncMax) {
-      int nc = Math.min(ncMax, j1 - jc);
+    for (int jc = j0; jc < j1; jc += ncStep) {
+      int nc = Math.min(ncStep, j1 - jc);
       for (int pc = 0; pc < k; pc += kcStep) {
         int kc = Math.min(kcStep, k - pc);
         // The first KC step applies beta; later steps add to what the first one stored.
@@ -204,19 +240,20 @@ final class PanamaGemm {
         // A bias enters with the first KC step, in the micro-kernel's registers (a separate pass
         // over C before the product cost res1x1_56 a fifth of its time).
         float[] stepBias = pc == 0 ? bias : null;
-        for (int ic = i0; ic < i1; ic += mcMax) {
-          int mc = Math.min(mcMax, i1 - ic);
+        for (int ic = i0; ic < i1; ic += mcBlock) {
+          int mc = Math.min(mcBlock, i1 - ic);
           // B panels are packed during the first row block, each right before its first use, so
-          // the packed panel is still in L1 when the micro-kernel reads it.
-          float[] bSrc = ic == i0 ? b : null;
+          // the packed panel is still in L1 when the micro-kernel reads it. Read in place, every
+          // row block needs B (its edge panel is packed again each time).
+          float[] bSrc = ic == i0 || direct ? b : null;
           int cBase = cOff + ic * ldc + jc;
           if (packed != null) {
             macroKernel(packed.data, pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase,
-                ldc, accumulate, stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+                ldc, accumulate, stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           } else if (transA && lda % CONFLICT_STRIDE == 0) {
             packA(true, a, aOff, lda, ic, mc, pc, kc, ap, 0);
             macroKernel(ap, 0, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase, ldc, accumulate,
-                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           } else {
             // A read in place: the micro-kernel's broadcasts load any address as cheaply as a
             // packed one, and packing a row-major A is a strided transpose that cost as much as
@@ -232,7 +269,7 @@ final class PanamaGemm {
             int aRow = transA ? 1 : lda;
             int aStep = transA ? lda : 1;
             macroKernel(a, aIdx, aRow, aStep, MR * aRow, edge, bp, mc, nc, kc, c, cBase, ldc, accumulate,
-                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, pc, jc);
+                stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           }
         }
       }
@@ -247,14 +284,13 @@ final class PanamaGemm {
    */
   private void macroKernel(float[] a, int aIdx, int aRow, int aStep, int aPanel, float[] edge,
       float[] bp, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean accumulate,
-      float[] bias, int biasIdx, float[] tile, float[] b, int bOff, int ldb, boolean transB, int pc,
-      int jc) {
+      float[] bias, int biasIdx, float[] tile, float[] b, int bOff, int ldb, boolean transB,
+      boolean directB, int pc, int jc) {
     PanamaKernels kern = kernels;
     // With few rows (LeNet's 6 or 16 output channels) each B panel serves only a panel or two of
-    // A, and copying it would cost as much as using it: read full panels straight from B.
-    // (mc <= DIRECT_B_MAX_ROWS < mcMax means this is the only row block, so no later block needs
-    // the panels this one did not pack.)
-    boolean direct = b != null && !transB && mc <= DIRECT_B_MAX_ROWS;
+    // A, and copying it would cost as much as using it: read full panels straight from B (see
+    // also DIRECT_B_MAX_DEPTH). The caller then passes B to every row block.
+    boolean direct = b != null && directB;
     for (int jr = 0; jr < nc; jr += nr) {
       int nEdge = Math.min(nr, nc - jr);
       float[] bArr = bp;
@@ -286,6 +322,11 @@ final class PanamaGemm {
         }
         if (mEdge == MR && nEdge == nr) {
           kern.gemmMicro(aArr, aI, rowStride, step, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate,
+              bias, biasIdx + ir);
+        } else if (mEdge == 4 && nEdge == nr) {
+          // 64 rows are 10 panels and 4 rows: straight into C, not a 6-row tile copied out
+          // (res1x1_56's input gradient per chunk, 64 x 448 x 256: 0.95x the time).
+          kern.gemmMicro4(aArr, aI, rowStride, step, bArr, bIdx, bStep, kc, c, cIdx, ldc, accumulate,
               bias, biasIdx + ir);
         } else {
           // Edge tiles compute a full (zero-padded) tile into a scratch block, then copy the part
@@ -402,6 +443,21 @@ final class PanamaGemm {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code kc} rows of B, {@code ldb} floats apart, read in place share L1's 64 sets with at
+   * most 4 rows a set. A row length that is a multiple of many cache lines maps the rows onto few
+   * sets: res_stem's input gradient reads gOut rows of 112 x 112 floats, which fall on 4 sets, and
+   * ran 1.1x slower in place than packed (res1x1_56's 56 x 56 floats fall on 16).
+   */
+  static boolean rowsFitL1(int ldb, int kc) {
+    if (ldb % 16 != 0) {
+      return true;
+    }
+    int lines = (ldb / 16) % 64;
+    int sets = 64 / (lines == 0 ? 64 : Integer.lowestOneBit(lines));
+    return Math.ceilDiv(kc, sets) <= 4;
   }
 
   private static int roundUp(int x, int multiple) {

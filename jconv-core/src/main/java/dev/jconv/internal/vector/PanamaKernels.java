@@ -28,6 +28,10 @@ abstract class PanamaKernels {
   abstract void gemmMicro(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep,
       int kc, float[] c, int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
 
+  /** {@link #gemmMicro} for 4 rows of C instead of {@link #MR}. */
+  abstract void gemmMicro4(float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, int bStep,
+      int kc, float[] c, int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
+
   /**
    * Packs a panel of a transposed B: {@code bp[base + p*2L + j] = b[bOff + j*ldb + p]} for
    * {@code j < 2L, p < kc}, {@code L = lanes()}.

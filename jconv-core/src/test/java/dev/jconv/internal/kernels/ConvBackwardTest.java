@@ -141,4 +141,32 @@ class ConvBackwardTest {
     assertEquals(true, (long) 64 * 64 * 9 * 400 > ConvBackward.MAX_PARTIAL_FLOATS);
     assertEquals(true, (long) 6 * 25 * 784 <= ConvBackward.MAX_PARTIAL_FLOATS);
   }
+
+  @Test
+  void backward_pointwiseInPixelChunks_matchesTheReference() {
+    // Both gradients of a 1x1 convolution with a large weight-gradient table go through the GEMMs
+    // chunk by chunk of pixels (930 pixels: two chunks of 465), plain, grouped, at 1 and 2 threads.
+    ConvParams[] cases = {params(3, 16, 30, 31, 40, 1, 1, 1, 0, 1), params(3, 16, 30, 31, 40, 2, 1, 1, 0, 1)};
+    int before = Parallel.getNumThreads();
+    boolean vectorBefore = ConvBackward.useVector;
+    int checked = 0;
+    try {
+      for (boolean vector : new boolean[] {true, false}) {
+        ConvBackward.useVector = vector;
+        for (int threads : new int[] {1, 2}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : cases) {
+            check(p, p + " threads=" + threads + " vector=" + vector);
+            checked++;
+          }
+        }
+      }
+    } finally {
+      Parallel.setNumThreads(before);
+      ConvBackward.useVector = vectorBefore;
+    }
+    assertEquals(8, checked);
+    assertTrue(30 * 31 > ConvBackward.POINTWISE_CHUNK_COLS);
+    assertTrue((long) 40 * 16 * 30 * 31 > ConvBackward.MAX_PARTIAL_FLOATS);
+  }
 }

@@ -311,12 +311,14 @@ class SgemmTest {
     for (int bits : new int[] {128, 256, 512}) {
       KernelProvider p = KernelProviders.panama(bits);
       assertEquals(bits, p.vectorBits());
-      for (Case cs : List.of(new Case(13, 37, 7, false, false, 1f), new Case(7, 13, 13, true, true, 0f))) {
+      // 10 rows: a 6-row panel and the 4-row kernel.
+      for (Case cs : List.of(new Case(13, 37, 7, false, false, 1f), new Case(7, 13, 13, true, true, 0f),
+          new Case(10, 37, 9, false, false, 1f))) {
         new Data(cs, seed++).check(p);
         checked++;
       }
     }
-    assertEquals(6, checked);
+    assertEquals(9, checked);
   }
 
   @Test
@@ -339,6 +341,68 @@ class SgemmTest {
       }
     }
     assertEquals(8 * KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
+  void sgemm_bReadInPlaceShapes_everyNativeProvider_matchesTripleLoop() {
+    // B read in place, not packed: a shallow B under many rows of A (several row blocks: 700 x 60
+    // is more A than one block holds), and one row block of A over a deeper B, which goes in KC
+    // steps of at most 64 on 512-column blocks (1100 columns: two full blocks and a ragged one; the
+    // input gradient of a 1x1 convolution is W^T B with 64 rows and depth 256). 64 and 256 rows end
+    // with a 4-row panel, which has its own kernel.
+    List<Case> shapes = List.of(new Case(700, 45, 60, false, false, 1f),
+        new Case(256, 100, 64, false, false, 0f), new Case(64, 1100, 256, true, false, 0f),
+        new Case(100, 530, 129, false, false, 1f), new Case(30, 70, 65, true, false, 1f),
+        new Case(144, 33, 300, false, false, 0f));
+    int checked = 0;
+    long seed = 5000;
+    for (Case cs : shapes) {
+      Data data = new Data(cs, seed++);
+      for (KernelProvider p : KernelProviders.allNative()) {
+        data.check(p);
+        checked++;
+      }
+    }
+    assertEquals(6 * KernelProviders.allNative().size(), checked);
+  }
+
+  @Test
+  void rowsFitL1_rowLengthsOnFewCacheSets_areNotReadInPlace() {
+    // 56 x 56 floats per row: 196 lines, rows on 16 sets, 64 rows 4 a set; 112 x 112: 4 sets.
+    assertTrue(PanamaGemm.rowsFitL1(56 * 56, 64));
+    assertFalse(PanamaGemm.rowsFitL1(112 * 112, 64));
+    assertTrue(PanamaGemm.rowsFitL1(112 * 112, 16));
+    // Rows that do not start on a cache line, or whose length is an odd number of lines, spread out.
+    assertTrue(PanamaGemm.rowsFitL1(112 * 112 + 3, 64));
+    assertTrue(PanamaGemm.rowsFitL1(16 * 63, 256));
+    assertFalse(PanamaGemm.rowsFitL1(1024, 8));
+  }
+
+  @Test
+  void sgemmBias_deepBReadInPlace_biasEntersOnce() {
+    // Several KC steps add to C: the bias must come in with the first only.
+    Case cs = new Case(64, 600, 200, false, false, 0f);
+    Data data = new Data(cs, 6000);
+    float[] bias = new float[cs.m()];
+    for (int i = 0; i < bias.length; i++) {
+      bias[i] = i - 20.5f;
+    }
+    int checked = 0;
+    for (KernelProvider p : KernelProviders.allNative()) {
+      float[] c = data.c0.clone();
+      p.sgemmBias(false, false, cs.m(), cs.n(), cs.k(), data.a, Data.A_OFF, cs.lda(), data.b, Data.B_OFF,
+          cs.ldb(), bias, 0, c, Data.C_OFF, cs.ldc());
+      for (int i = 0; i < cs.m(); i++) {
+        for (int j = 0; j < cs.n(); j++) {
+          double want = data.expected[i * cs.n() + j] + bias[i];
+          double tol = data.tolerance[i * cs.n() + j] + 0x1p-22 * Math.abs(want);
+          assertEquals(want, c[Data.C_OFF + i * cs.ldc() + j], tol, p.name() + "/" + p.vectorBits() + " C[" + i
+              + "][" + j + "]");
+        }
+      }
+      checked++;
+    }
+    assertEquals(KernelProviders.allNative().size(), checked);
   }
 
   @Test
