@@ -317,10 +317,16 @@ final class PhaseBackward {
 
   /**
    * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
-   * weight gradient sit in the scratch, and per group and tap the packed {@code cinG x coutG} weights.
+   * weight gradient sit in the scratch.
    */
-  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff,
-      PackedMatrix[][] taps) {}
+  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff) {}
+
+  /**
+   * Taps of phases {@code [first, first + count)} (consecutive wide gradients of {@code n} columns)
+   * that read gOut at the same offset {@code off}: one GEMM, their {@code cinG x coutG} weights
+   * stacked ({@code count * cinG} rows, packed per group).
+   */
+  private record TapGroup(int off, int n, int first, int count, PackedMatrix[] packed) {}
 
   /**
    * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
@@ -333,7 +339,8 @@ final class PhaseBackward {
    *       each tap's shifted gOut is a plain matrix (channels
    *       {@code planeG} apart, {@code Ly*WG} contiguous columns), so each tap is one GEMM into the
    *       phase's "wide" gradient, with no unfolding and no col2im; the {@code WG - Lx} extra columns
-   *       of each row read past the row and are dropped.
+   *       of each row read past the row and are dropped. Taps of neighbouring phases that read gOut
+   *       at the same offset are one GEMM with their weights stacked ({@link #tapGroups}).
    * </ul>
    */
   private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
@@ -360,36 +367,24 @@ final class PhaseBackward {
     int wide = 0;
     int gwFloats = 0;
     long reach = 0;
-    float[] tapWeights = gX == null ? null : new float[coutG * cinG];
-    for (Axis ay : ys) {
-      for (Axis ax : xs) {
+    // Snake order (every other row of phases right to left): with stride 2, the phases whose taps
+    // share a gOut offset are then neighbours, and each offset is one GEMM (res3x3_s2: 4, not 9).
+    for (int iy = 0; iy < ys.size(); iy++) {
+      Axis ay = ys.get(iy);
+      for (int jx = 0; jx < xs.size(); jx++) {
+        Axis ax = xs.get(iy % 2 == 0 ? jx : xs.size() - 1 - jx);
         ConvParams sub = sub(p, ay, ax);
-        PackedMatrix[][] packed = null;
-        if (gX != null) {
-          packed = new PackedMatrix[groups][ay.taps() * ax.taps()];
-          for (int g = 0; g < groups; g++) {
-            for (int u = 0; u < ay.taps(); u++) {
-              for (int v = 0; v < ax.taps(); v++) {
-                int tap = (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
-                for (int i = 0; i < coutG * cinG; i++) {
-                  tapWeights[i] = weight[(g * coutG * cinG + i) * p.kh() * p.kw() + tap];
-                }
-                // W_u^T: cinG x coutG
-                packed[g][u * ax.taps() + v] = GEMM.packA(true, cinG, coutG, tapWeights, 0, cinG);
-              }
-            }
-          }
-        }
         // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
         reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
         // The phase with its padding, in rows of width ww: (outH + taps - 1) rows per channel.
         int plane = (p.outH() + ay.taps() - 1) * ww;
-        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats, packed));
+        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats));
         planes += cinG * plane;
         wide += cinG * ay.len() * wg;
         gwFloats += sub.patchSize() * coutG;
       }
     }
+    List<TapGroup> tapGroups = gX == null ? null : tapGroups(p, phases, weight, ey, ex, wg);
     int hw = p.outH() * p.outW();
     int hww = p.outH() * ww;
     // Equal chunks: a short last chunk runs its GEMM slower than the others.
@@ -410,6 +405,7 @@ final class PhaseBackward {
     int eyF = ey;
     int exF = ex;
     Object lock = new Object();
+    float[][] total = new float[1][];
     // Everything the scratch layout depends on (not the batch).
     List<Integer> layout = List.of(p.cin(), p.h(), p.w(), p.cout(), p.groups(), p.kh(), p.kw(), p.strideH(),
         p.strideW(), p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), p.outH(), p.outW());
@@ -442,19 +438,28 @@ final class PhaseBackward {
               coutG);
         }
         if (gX != null) {
-          for (Phase ph : phases) {
-            inputGrad(ph, padded, planeG, wg, eyF, exF, gxs, ph.taps()[g]);
-          }
+          inputGrad(phases, tapGroups, g, cinG, padded, planeG, gxs);
           copyPhases(p, phases, cinG, gxs, xOff, gX, false, wg);
         }
       }
       if (gW == null) {
         return;
       }
+      // Threads add their sums contiguously; the scatter into gW's layout (a cache miss per element,
+      // 1152 floats apart on res3x3_s2) runs once, after the region.
       synchronized (lock) {
-        addWeightGrad(p, phases, gwT, perGroup, gW);
+        if (total[0] == null) {
+          total[0] = gwT;
+        } else {
+          for (int i = 0; i < gwTotal; i++) {
+            total[0][i] += gwT[i];
+          }
+        }
       }
     });
+    if (gW != null) {
+      addWeightGrad(p, phases, total[0], perGroup, gW);
+    }
   }
 
   /** Per thread: the layout the kept strided scratch was made for, and the arrays. */
@@ -520,20 +525,88 @@ final class PhaseBackward {
   }
 
   /**
-   * The phase's input gradient ({@code cinG} wide planes, {@code Ly x wg}) into {@code gxs}: one GEMM
-   * per tap over the bordered gOut {@code padded} (channels {@code planeG} apart, border ey, ex).
+   * The taps of all phases grouped by the gOut offset they read, in runs of neighbouring phases with
+   * wide gradients of one width; largest first, so that the first GEMM writes most phases with beta 0.
    */
-  private static void inputGrad(Phase ph, float[] padded, int planeG, int wg, int ey, int ex, float[] gxs,
-      PackedMatrix[] taps) {
-    Axis ay = ph.ay();
-    Axis ax = ph.ax();
-    int n = ay.len() * wg;
-    for (int u = 0; u < ay.taps(); u++) {
-      for (int v = 0; v < ax.taps(); v++) {
-        // Element j of the phase takes tap u from output j - u + padLo.
-        int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
-        GEMM.sgemmPacked(taps[u * ax.taps() + v], false, n, padded, off, planeG, u + v == 0 ? 0f : 1f, gxs,
-            ph.wideOff(), n);
+  private static List<TapGroup> tapGroups(ConvParams p, List<Phase> phases, float[] weight, int ey, int ex,
+      int wg) {
+    int cinG = p.cinPerGroup();
+    int coutG = p.coutPerGroup();
+    Map<List<Integer>, List<int[]>> byOff = new LinkedHashMap<>();
+    for (int k = 0; k < phases.size(); k++) {
+      Axis ay = phases.get(k).ay();
+      Axis ax = phases.get(k).ax();
+      for (int u = 0; u < ay.taps(); u++) {
+        for (int v = 0; v < ax.taps(); v++) {
+          // Element j of the phase takes tap u from output j - u + padLo.
+          int off = (ay.padLo() - u + ey) * wg + ax.padLo() - v + ex;
+          byOff.computeIfAbsent(List.of(off, ay.len() * wg), kk -> new ArrayList<>()).add(new int[] {k, u, v});
+        }
+      }
+    }
+    List<TapGroup> list = new ArrayList<>();
+    for (Map.Entry<List<Integer>, List<int[]>> e : byOff.entrySet()) {
+      List<int[]> taps = e.getValue();
+      taps.sort((a, b) -> Integer.compare(a[0], b[0]));
+      for (int i = 0; i < taps.size();) {
+        int j = i + 1;
+        while (j < taps.size() && taps.get(j)[0] == taps.get(j - 1)[0] + 1) {
+          j++;
+        }
+        int count = j - i;
+        int rows = count * cinG;
+        // Stacked W^T: rows (member, ci), stored transposed as coutG x rows.
+        float[] stacked = new float[coutG * rows];
+        PackedMatrix[] packed = new PackedMatrix[p.groups()];
+        for (int g = 0; g < p.groups(); g++) {
+          for (int m = 0; m < count; m++) {
+            int[] t = taps.get(i + m);
+            Phase ph = phases.get(t[0]);
+            int tap = (ph.ay().tapStart() + ph.ay().tapStep() * t[1]) * p.kw() + ph.ax().tapStart()
+                + ph.ax().tapStep() * t[2];
+            for (int co = 0; co < coutG; co++) {
+              for (int ci = 0; ci < cinG; ci++) {
+                stacked[co * rows + m * cinG + ci] = weight[((g * coutG + co) * cinG + ci) * p.kh() * p.kw() + tap];
+              }
+            }
+          }
+          packed[g] = GEMM.packA(true, rows, coutG, stacked, 0, rows);
+        }
+        list.add(new TapGroup(e.getKey().get(0), e.getKey().get(1), taps.get(i)[0], count, packed));
+        i = j;
+      }
+    }
+    list.sort((a, b) -> Integer.compare(b.count(), a.count()));
+    return list;
+  }
+
+  /**
+   * The phases' input gradients ({@code cinG} wide planes each, {@code Ly x wg}) into {@code gxs}: one
+   * GEMM per tap group over the bordered gOut {@code padded} (channels {@code planeG} apart).
+   */
+  private static void inputGrad(List<Phase> phases, List<TapGroup> tapGroups, int g, int cinG, float[] padded,
+      int planeG, float[] gxs) {
+    boolean[] written = new boolean[phases.size()];
+    for (TapGroup tg : tapGroups) {
+      boolean any = false;
+      boolean all = true;
+      for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+        any |= written[k];
+        all &= written[k];
+      }
+      if (any && !all) {
+        // Beta 1 for the group: its members not yet written start from zero.
+        for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+          if (!written[k]) {
+            int off = phases.get(k).wideOff();
+            java.util.Arrays.fill(gxs, off, off + cinG * tg.n(), 0f);
+          }
+        }
+      }
+      GEMM.sgemmPacked(tg.packed()[g], false, tg.n(), padded, tg.off(), planeG, any ? 1f : 0f, gxs,
+          phases.get(tg.first()).wideOff(), tg.n());
+      for (int k = tg.first(); k < tg.first() + tg.count(); k++) {
+        written[k] = true;
       }
     }
   }
@@ -551,8 +624,10 @@ final class PhaseBackward {
       boolean in, int ld) {
     int h = p.h();
     int w = p.w();
+    StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
     for (int ci = 0; ci < c; ci++) {
-      for (Phase ph : phases) {
+      for (int k = 0; k < phases.size(); k++) {
+        Phase ph = phases.get(k);
         Axis ay = ph.ay();
         Axis ax = ph.ax();
         int rows = ay.len();
@@ -561,10 +636,39 @@ final class PhaseBackward {
         int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
         int phase = in ? ph.planeOff() + ci * ph.plane() + ay.padLo() * ld + ax.padLo()
             : ph.wideOff() + ci * rows * ld;
+        Phase next = k + 1 < phases.size() ? phases.get(k + 1) : null;
+        if (two != null && dx == 2 && !in && next != null && next.ay() == ay
+            && Math.abs(next.ax().inStart() - ax.inStart()) == 1) {
+          // Column phases 0 and 1 of a stride-2 row (the phases list them side by side, in either
+          // order): interleaved into gX in one pass.
+          Phase even = next.ax().inStart() < ax.inStart() ? next : ph;
+          Phase odd = even == ph ? next : ph;
+          cols = even.ax().len();
+          full = off + ci * h * w + ay.inStart() * w + even.ax().inStart();
+          phase = even.wideOff() + ci * rows * ld;
+          int oddCols = odd.ax().len();
+          int both = Math.min(cols, oddCols);
+          int o = odd.wideOff() + ci * rows * ld;
+          for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld, o += ld) {
+            two.interleave(src, phase, src, o, dst, full, both);
+            for (int j = both; j < cols; j++) {
+              dst[full + 2 * j] = src[phase + j];
+            }
+            for (int j = both; j < oddCols; j++) {
+              dst[full + 1 + 2 * j] = src[o + j];
+            }
+          }
+          k++;
+          continue;
+        }
         for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld) {
           if (in) {
-            for (int j = 0; j < cols; j++) {
-              dst[phase + j] = src[full + j * dx];
+            if (two != null && dx == 2) {
+              two.gather(src, full, dst, phase, cols);
+            } else {
+              for (int j = 0; j < cols; j++) {
+                dst[phase + j] = src[full + j * dx];
+              }
             }
           } else {
             for (int j = 0; j < cols; j++) {
@@ -573,6 +677,32 @@ final class PhaseBackward {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Stride-2 row copies, the strided form's most common case: a Vector API twin of the plain loops
+   * in {@link #copyPhases}, which (one element per iteration) took 10-15% of res3x3_s2's backward.
+   */
+  interface StrideTwo {
+    /** {@code dst[d + j] = src[s + 2j]} for j in [0, n). */
+    void gather(float[] src, int s, float[] dst, int d, int n);
+
+    /** {@code dst[d + 2j] = even[e + j]} and {@code dst[d + 2j + 1] = odd[o + j]} for j in [0, n). */
+    void interleave(float[] even, int e, float[] odd, int o, float[] dst, int d, int n);
+  }
+
+  static final StrideTwo STRIDE_TWO = loadStrideTwo();
+
+  private static StrideTwo loadStrideTwo() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (StrideTwo) Class.forName("dev.jconv.internal.kernels.VectorStrideTwo").getDeclaredConstructor()
+          .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
     }
   }
 
@@ -611,6 +741,7 @@ final class PhaseBackward {
       float[] src, float[] dst) {
     List<Axis[]> ms = b.members();
     int members = ms.size();
+    StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
     Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
       for (int pl = p0; pl < p1; pl++) {
         Axis[] m = ms.get(pl % members);
@@ -625,6 +756,8 @@ final class PhaseBackward {
         for (int i = 0; i < rows; i++, s += dy * w, d += cols) {
           if (dx == 1) {
             System.arraycopy(src, s, dst, d, cols);
+          } else if (dx == 2 && two != null) {
+            two.gather(src, s, dst, d, cols);
           } else {
             for (int j = 0; j < cols; j++) {
               dst[d + j] = src[s + j * dx];
@@ -640,6 +773,7 @@ final class PhaseBackward {
       float[] gX) {
     List<Axis[]> ms = b.members();
     int members = ms.size();
+    StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
     Parallel.forRange((n1 - n0) * c * members, Math.max(1, (1 << 14) / Math.max(1, rows * cols)), (p0, p1) -> {
       for (int pl = p0; pl < p1; pl++) {
         Axis[] m = ms.get(pl % members);
@@ -649,6 +783,18 @@ final class PhaseBackward {
         int dx = m[1].inStep();
         int d = ((n0 + img) * c + ch) * h * w + m[0].inStart() * w + m[1].inStart();
         int s = ((img * members + pl % members) * c + ch) * rows * cols;
+        Axis[] next = pl % members + 1 < members && pl + 1 < p1 ? ms.get(pl % members + 1) : null;
+        if (two != null && dx == 2 && next != null && next[0] == m[0] && next[1].inStep() == 2
+            && next[1].inStart() == m[1].inStart() + 1) {
+          // Column phases 0 and 1 of the same rows (neighbours in the batch, same shape): interleaved
+          // into gX in one pass. The next member's plane for this channel is c planes on.
+          int s2 = s + c * rows * cols;
+          for (int i = 0; i < rows; i++, d += dy * w, s += cols, s2 += cols) {
+            two.interleave(src, s, src, s2, gX, d, cols);
+          }
+          pl++;
+          continue;
+        }
         // Phases are disjoint, and the caller zeroed gX: plain stores.
         for (int i = 0; i < rows; i++, d += dy * w, s += cols) {
           if (dx == 1) {

@@ -2,6 +2,7 @@ package dev.jconv.internal.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -117,6 +118,11 @@ class PhaseBackwardTest {
     // stride across only
     new Case(new int[] {1, 2, 1, 207, 2, 1, 1, 5, 1, 4, 0, 2, 0, 2, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {4, 40, 12, 11, 72, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED), // GEMM-sized
+    // rows long enough for the vector stride-2 copies, with tails: 23 and 22 elements per phase row
+    new Case(new int[] {2, 3, 6, 45, 4, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
+    // the same with even rows (32 elements per phase, a whole number of vectors): the last gather
+    // of the last row must not read past the input
+    new Case(new int[] {1, 2, 5, 64, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, PhaseBackward.Form.DILATED),
     new Case(new int[] {2, 4, 9, 10, 6, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 2}, PhaseBackward.Form.DILATED),  // uneven phases
     new Case(new int[] {1, 2, 13, 11, 3, 1, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3}, PhaseBackward.Form.DILATED), // dilation 3
@@ -153,22 +159,30 @@ class PhaseBackwardTest {
     int before = Parallel.getNumThreads();
     int[] checked = {0};
     try {
-      for (int threads : new int[] {1, 2}) {
-        Parallel.setNumThreads(threads);
-        withForce(true, () -> {
-          for (Case c : CASES) {
-            ConvParams p = params(c.c());
-            assertTrue(p.outH() >= 1 && p.outW() >= 1, p.toString());
-            assertEquals(c.form(), PhaseBackward.form(p), p.toString());
-            check(p, ConvBackwardTest.randomProblem(p), p + " threads " + threads);
-            checked[0]++;
-          }
-        });
+      // The vector kernels (the stride-2 copies among them) and their plain twins.
+      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        assertNotNull(PhaseBackward.STRIDE_TWO, "the Vector API stride-2 copies should load");
+      }
+      for (boolean vector : new boolean[] {true, false}) {
+        ConvBackward.useVector = vector;
+        for (int threads : new int[] {1, 2}) {
+          Parallel.setNumThreads(threads);
+          withForce(true, () -> {
+            for (Case c : CASES) {
+              ConvParams p = params(c.c());
+              assertTrue(p.outH() >= 1 && p.outW() >= 1, p.toString());
+              assertEquals(c.form(), PhaseBackward.form(p), p.toString());
+              check(p, ConvBackwardTest.randomProblem(p), p + " threads " + threads + " vector " + vector);
+              checked[0]++;
+            }
+          });
+        }
       }
     } finally {
       Parallel.setNumThreads(before);
+      ConvBackward.useVector = !"false".equals(System.getProperty("jconv.convBackward.vector"));
     }
-    assertEquals(2 * CASES.length, checked[0]);
+    assertEquals(4 * CASES.length, checked[0]);
   }
 
   @Test
