@@ -59,7 +59,8 @@ final class TrainComparison implements AutoCloseable {
     String torchName = "PyTorch " + version();
     int w = Math.max(12, torchName.length());
     out.println();
-    out.printf(Locale.ROOT, "side by side, %d threads, epochs alternating (images/s of the median epoch):%n", threads);
+    out.printf(Locale.ROOT, "side by side, %d thread%s, epochs alternating (images/s of the median epoch):%n", threads,
+        threads == 1 ? "" : "s");
     out.printf(Locale.ROOT, "%-" + w + "s  %6s  %9s  %8s  %9s  %9s%n", "", "loss", "train acc", "test acc", "s/epoch",
         "images/s");
     row(out, w, "jconv", jconv);
