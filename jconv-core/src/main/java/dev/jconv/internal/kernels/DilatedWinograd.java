@@ -25,20 +25,13 @@ final class DilatedWinograd {
    */
   static final int MAX_KEPT_FLOATS = 1 << 22;
 
-  private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[2][0]);
+  private static final ThreadScratch KEPT = new ThreadScratch(2, DilatedWinograd.MAX_KEPT_FLOATS);
 
   private DilatedWinograd() {}
 
   /** A scratch array of at least {@code length} floats, contents undefined. */
   private static float[] scratch(int slot, int length) {
-    if (length > MAX_KEPT_FLOATS) {
-      return new float[length];
-    }
-    float[][] kept = KEPT.get();
-    if (kept[slot].length < length) {
-      kept[slot] = new float[length];
-    }
-    return kept[slot];
+    return KEPT.get(slot, length);
   }
 
   static boolean supports(ConvParams p) {

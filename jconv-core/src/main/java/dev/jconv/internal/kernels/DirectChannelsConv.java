@@ -32,7 +32,7 @@ final class DirectChannelsConv {
   /** Row calls cover a multiple of this many pixels: the row kernel's pixel blocks are 6 and 12. */
   static final int ROW_BLOCK = 12;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+  private static final ThreadScratch SCRATCH = new ThreadScratch(2, Long.MAX_VALUE);
 
   private DirectChannelsConv() {}
 
@@ -89,15 +89,8 @@ final class DirectChannelsConv {
     // by the next row), transposed into the planes at once.
     int blockFloats = (rowMode ? rowsPerUnit * outW + rowPixels - outW : gatherPixels) * cpad;
     Parallel.forRange(n * unitsPerImage, 1, (start, end) -> {
-      float[][] s = SCRATCH.get();
-      if (s[0].length < bufFloats) {
-        s[0] = new float[bufFloats];
-      }
-      if (s[1].length < blockFloats) {
-        s[1] = new float[blockFloats];
-      }
-      float[] buf = s[0];
-      float[] block = s[1];
+      float[] buf = SCRATCH.get(0, bufFloats);
+      float[] block = SCRATCH.get(1, blockFloats);
       int[] pixOff = new int[gatherPixels];
       int copied = -1;
       for (int u = start; u < end; u++) {

@@ -197,18 +197,11 @@ final class PhaseBackward {
    */
   static final int MAX_KEPT_FLOATS = 1 << 22;
 
-  private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[3][0]);
+  private static final ThreadScratch KEPT = new ThreadScratch(3, PhaseBackward.MAX_KEPT_FLOATS);
 
   /** A scratch array of at least {@code length} floats, contents undefined. */
   private static float[] scratch(int slot, int length) {
-    if (length > MAX_KEPT_FLOATS) {
-      return new float[length];
-    }
-    float[][] kept = KEPT.get();
-    if (kept[slot].length < length) {
-      kept[slot] = new float[length];
-    }
-    return kept[slot];
+    return KEPT.get(slot, length);
   }
 
   /** The dilation phases grouped by shape (and taps). */

@@ -53,7 +53,7 @@ public final class WinogradConv {
    * of one block: about a megabyte; the transformed filters before packing): allocating them afresh costs more than the convolution on
    * mid-sized layers, in zeroing, page faults and GC.
    */
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+  private static final ThreadScratch SCRATCH = new ThreadScratch(5, Long.MAX_VALUE);
   private static final int SLOT_V = 0;
   private static final int SLOT_M = 1;
   private static final int SLOT_BANDS = 2;
@@ -61,11 +61,7 @@ public final class WinogradConv {
   private static final int SLOT_FILTERS = 4;
 
   private static float[] scratch(int slot, int length) {
-    float[][] s = SCRATCH.get();
-    if (s[slot].length < length) {
-      s[slot] = new float[length];
-    }
-    return s[slot];
+    return SCRATCH.get(slot, length);
   }
 
   private WinogradConv() {}

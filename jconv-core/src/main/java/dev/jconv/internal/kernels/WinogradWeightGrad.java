@@ -199,22 +199,14 @@ final class WinogradWeightGrad {
    * transforms and M, allocated (so zeroed) on every call, took about 1 ms of its 8. Arrays past
    * {@link #MAX_KEPT_FLOATS} are not kept.
    */
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+  private static final ThreadScratch SCRATCH = new ThreadScratch(5, WinogradWeightGrad.MAX_KEPT_FLOATS);
 
   /** Largest scratch array (floats) kept between calls: 16 MB. */
   static final int MAX_KEPT_FLOATS = 1 << 22;
 
   /** A scratch array of at least {@code size} floats for {@code slot}, with unspecified contents. */
   private static float[] scratch(int slot, int size) {
-    float[][] kept = SCRATCH.get();
-    if (kept[slot].length >= size) {
-      return kept[slot];
-    }
-    float[] a = new float[size];
-    if (size <= MAX_KEPT_FLOATS) {
-      kept[slot] = a;
-    }
-    return a;
+    return SCRATCH.get(slot, size);
   }
 
   /** Fewest tiles (times channels) per parallel transform task. */
