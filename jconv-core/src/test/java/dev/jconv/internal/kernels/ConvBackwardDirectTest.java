@@ -94,6 +94,11 @@ class ConvBackwardDirectTest {
     float[] gx = new float[x.length];
     float[] gw = new float[w.length];
     float[] gb = new float[p.cout()];
+    // The gradients are overwritten, whatever the arrays held (some forms write them whole and
+    // skip zeroing them first).
+    java.util.Arrays.fill(gx, Float.NaN);
+    java.util.Arrays.fill(gw, Float.NaN);
+    java.util.Arrays.fill(gb, Float.NaN);
     ConvBackward.backward(p, x, w, g, gx, gw, gb);
     int plane = p.h() * p.w();
     for (int i = 0; i < gx.length; i++) {
@@ -315,6 +320,7 @@ class ConvBackwardDirectTest {
             : ConvBackwardDirect.useInputAsForward(p));
         check(p, d[0], d[1], d[2], "infinity in w, " + mode);
         float[] gx = new float[p.inputLength()];
+        java.util.Arrays.fill(gx, Float.NaN);
         ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
         // column 0 of image 0, channel 0 is reached only by kx = 0
         assertTrue(Float.isFinite(gx[0]) && Float.isFinite(gx[6]), mode + ": " + gx[0] + " " + gx[6]);
