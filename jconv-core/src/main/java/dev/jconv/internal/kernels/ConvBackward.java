@@ -141,7 +141,7 @@ public final class ConvBackward {
 
   /**
    * The input and weight gradients of {@link #backward}; also the bias gradient {@code gB} (may be
-   * null) where the chunks of the im2col form sum it, which it returns.
+   * null) where the chunks of the im2col form sum it. Returns whether it computed {@code gB}.
    */
   private static boolean gradients(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gXAll,
       float[] gWAll, float[] gB) {
