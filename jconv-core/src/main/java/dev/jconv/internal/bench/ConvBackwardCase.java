@@ -5,6 +5,7 @@ import dev.jconv.Torch;
 import dev.jconv.internal.Raw;
 import dev.jconv.internal.kernels.ConvBackward;
 import dev.jconv.internal.kernels.ConvParams;
+import dev.jconv.internal.kernels.ConvReference;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -115,9 +116,8 @@ public record ConvBackwardCase(ConvCase conv) implements Workload {
   }
 
   /**
-   * Checks the gradients against sums written from the definition (every output pixel sends
-   * {@code g * w} to the input pixel under each tap and {@code g * x} to that tap's weight), in
-   * double: the bias gradient whole, the weight gradient of spread output channels (summed over
+   * Checks the gradients against sums written from the definition ({@link ConvReference}'s
+   * backward, in double): the bias gradient whole, the weight gradient of spread output channels (summed over
    * every image), the input gradient of spread channels of the first and the last image.
    */
   CheckResult check(float[] x, float[] w, float[] g, Grads grads) {
@@ -126,106 +126,43 @@ public record ConvBackwardCase(ConvCase conv) implements Workload {
     int cout = conv.cout();
     int groups = conv.groups();
     int cinG = cin / groups;
-    int coutG = cout / groups;
     int k = conv.k();
     int h = conv.h();
     int wd = conv.w();
-    int oh = conv.outH();
-    int ow = conv.outW();
-    int s = conv.stride();
-    int pad = conv.pad();
-    int d = conv.dilation();
     long total = (long) n * cin * h * wd + (long) cout * cinG * k * k + cout;
     String shapes = shapeProblem(grads, new int[] {n, cin, h, wd}, new int[] {cout, cinG, k, k}, new int[] {cout});
     if (shapes != null) {
       return new CheckResult(false, 0, total, Double.POSITIVE_INFINITY, shapes);
     }
     Errors e = new Errors(total);
+    ConvParams p = conv.params(n);
 
-    // grad bias: the sum of g over images and pixels.
     float[] gotB = Raw.floats(grads.bias().contiguous());
     double[] refB = new double[cout];
     double[] magB = new double[cout];
-    for (int img = 0; img < n; img++) {
-      for (int co = 0; co < cout; co++) {
-        int base = (img * cout + co) * oh * ow;
-        for (int j = 0; j < oh * ow; j++) {
-          refB[co] += g[base + j];
-          magB[co] += Math.abs(g[base + j]);
-        }
-      }
-    }
+    ConvReference.biasGrad(p, g, refB, magB);
     if (!e.compare("grad bias", gotB, refB, magB, new int[] {cout}, 0)) {
       return e.result();
     }
 
-    // grad weight[co, ci, ky, kx] = sum over images and output pixels of g[img, co, oy, ox] * x[img, c, iy, ix].
     float[] gotW = Raw.floats(grads.weight().contiguous());
     int taps = cinG * k * k;
     for (int co : checkedWeightChannels()) {
-      int c0 = co / coutG * cinG;
       double[] ref = new double[taps];
       double[] mag = new double[taps];
-      for (int img = 0; img < n; img++) {
-        for (int oy = 0; oy < oh; oy++) {
-          for (int ox = 0; ox < ow; ox++) {
-            double gv = g[((img * cout + co) * oh + oy) * ow + ox];
-            for (int ci = 0; ci < cinG; ci++) {
-              for (int ky = 0; ky < k; ky++) {
-                int iy = oy * s - pad + ky * d;
-                if (iy < 0 || iy >= h) {
-                  continue;
-                }
-                for (int kx = 0; kx < k; kx++) {
-                  int ix = ox * s - pad + kx * d;
-                  if (ix < 0 || ix >= wd) {
-                    continue;
-                  }
-                  double xv = x[((img * cin + c0 + ci) * h + iy) * wd + ix];
-                  ref[(ci * k + ky) * k + kx] += gv * xv;
-                  mag[(ci * k + ky) * k + kx] += Math.abs(gv * xv);
-                }
-              }
-            }
-          }
-        }
-      }
+      ConvReference.weightGrad(p, x, g, co, ref, mag, 0);
       if (!e.compare("grad weight", gotW, ref, mag, new int[] {cout, cinG, k, k}, co * taps)) {
         return e.result();
       }
     }
 
-    // grad input[img, c, iy, ix] = sum over the group's output channels, output pixels and taps that
-    // land on (iy, ix) of g[img, co, oy, ox] * w[co, c - c0, ky, kx].
     float[] gotX = Raw.floats(grads.input().contiguous());
     int plane = h * wd;
     for (int img : n == 1 ? new int[] {0} : new int[] {0, n - 1}) {
       for (int c : checkedInputChannels()) {
-        int grp = c / cinG;
         double[] ref = new double[plane];
         double[] mag = new double[plane];
-        for (int co = grp * coutG; co < (grp + 1) * coutG; co++) {
-          for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-              double gv = g[((img * cout + co) * oh + oy) * ow + ox];
-              for (int ky = 0; ky < k; ky++) {
-                int iy = oy * s - pad + ky * d;
-                if (iy < 0 || iy >= h) {
-                  continue;
-                }
-                for (int kx = 0; kx < k; kx++) {
-                  int ix = ox * s - pad + kx * d;
-                  if (ix < 0 || ix >= wd) {
-                    continue;
-                  }
-                  double wv = w[((co * cinG + c - grp * cinG) * k + ky) * k + kx];
-                  ref[iy * wd + ix] += gv * wv;
-                  mag[iy * wd + ix] += Math.abs(gv * wv);
-                }
-              }
-            }
-          }
-        }
+        ConvReference.inputGrad(p, w, g, img, c, ref, mag, 0);
         if (!e.compare("grad input", gotX, ref, mag, new int[] {n, cin, h, wd}, (img * cin + c) * plane)) {
           return e.result();
         }

@@ -20,52 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConvBackwardDirectTest {
 
-  /** gX, gW, gB by definition, and the sums of |term| of each (the scale of its rounding error). */
-  private static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
-    double[] gx = new double[p.inputLength()];
-    double[] gw = new double[p.weightLength()];
-    double[] gb = new double[p.cout()];
-    double[] mx = new double[gx.length];
-    double[] mw = new double[gw.length];
-    double[] mb = new double[gb.length];
-    int cinG = p.cinPerGroup();
-    int coutG = p.coutPerGroup();
-    for (int n = 0; n < p.n(); n++) {
-      for (int co = 0; co < p.cout(); co++) {
-        int grp = co / coutG;
-        for (int oy = 0; oy < p.outH(); oy++) {
-          for (int ox = 0; ox < p.outW(); ox++) {
-            double gv = g[((n * p.cout() + co) * p.outH() + oy) * p.outW() + ox];
-            gb[co] += gv;
-            mb[co] += Math.abs(gv);
-            for (int ci = 0; ci < cinG; ci++) {
-              int c = grp * cinG + ci;
-              for (int ky = 0; ky < p.kh(); ky++) {
-                int iy = oy * p.strideH() - p.padTop() + ky * p.dilationH();
-                if (iy < 0 || iy >= p.h()) {
-                  continue;
-                }
-                for (int kx = 0; kx < p.kw(); kx++) {
-                  int ix = ox * p.strideW() - p.padLeft() + kx * p.dilationW();
-                  if (ix < 0 || ix >= p.w()) {
-                    continue;
-                  }
-                  int xi = ((n * p.cin() + c) * p.h() + iy) * p.w() + ix;
-                  int wi = ((co * cinG + ci) * p.kh() + ky) * p.kw() + kx;
-                  gx[xi] += gv * w[wi];
-                  mx[xi] += Math.abs(gv * w[wi]);
-                  gw[wi] += gv * x[xi];
-                  mw[wi] += Math.abs(gv * x[xi]);
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    return new double[][] {gx, gw, gb, mx, mw, mb};
-  }
-
   /** Square kernel, the same padding on every side. */
   private static ConvParams params(int n, int cin, int h, int w, int cout, int groups, int k, int s, int pad,
       int d) {
@@ -90,7 +44,7 @@ class ConvBackwardDirectTest {
    * others are direct sums, compared element by element against their own magnitude.
    */
   private static void check(ConvParams p, float[] x, float[] w, float[] g, String what) {
-    double[][] ref = reference(p, x, w, g);
+    double[][] ref = ConvBackwardTest.reference(p, x, w, g);
     float[] gx = new float[x.length];
     float[] gw = new float[w.length];
     float[] gb = new float[p.cout()];

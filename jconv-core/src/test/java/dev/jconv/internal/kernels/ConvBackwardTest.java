@@ -14,44 +14,14 @@ import org.junit.jupiter.api.Test;
  */
 class ConvBackwardTest {
 
-  /** gX, gW, gB by definition: every output pixel sends g * w to the input pixel under each tap. */
+  /**
+   * gX, gW, gB by definition ({@link ConvReference#backward}), then the sums of |term| of each (the
+   * scale of its rounding error).
+   */
   static double[][] reference(ConvParams p, float[] x, float[] w, float[] g) {
-    double[] gx = new double[p.inputLength()];
-    double[] gw = new double[p.weightLength()];
-    double[] gb = new double[p.cout()];
-    int cinG = p.cinPerGroup();
-    int coutG = p.coutPerGroup();
-    for (int n = 0; n < p.n(); n++) {
-      for (int co = 0; co < p.cout(); co++) {
-        int grp = co / coutG;
-        for (int oy = 0; oy < p.outH(); oy++) {
-          for (int ox = 0; ox < p.outW(); ox++) {
-            double gv = g[((n * p.cout() + co) * p.outH() + oy) * p.outW() + ox];
-            gb[co] += gv;
-            for (int ci = 0; ci < cinG; ci++) {
-              int c = grp * cinG + ci;
-              for (int ky = 0; ky < p.kh(); ky++) {
-                int iy = oy * p.strideH() - p.padTop() + ky * p.dilationH();
-                if (iy < 0 || iy >= p.h()) {
-                  continue;
-                }
-                for (int kx = 0; kx < p.kw(); kx++) {
-                  int ix = ox * p.strideW() - p.padLeft() + kx * p.dilationW();
-                  if (ix < 0 || ix >= p.w()) {
-                    continue;
-                  }
-                  int xi = ((n * p.cin() + c) * p.h() + iy) * p.w() + ix;
-                  int wi = ((co * cinG + ci) * p.kh() + ky) * p.kw() + kx;
-                  gx[xi] += gv * w[wi];
-                  gw[wi] += gv * x[xi];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    return new double[][] {gx, gw, gb};
+    ConvReference.Gradients r = ConvReference.backward(p, x, w, g);
+    return new double[][] {r.input(), r.weight(), r.bias(), r.inputMagnitude(), r.weightMagnitude(),
+        r.biasMagnitude()};
   }
 
   private static ConvParams params(int n, int cin, int h, int w, int cout, int groups, int k, int s, int pad,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jconv.internal.parallel.Parallel;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The Winograd-domain weight gradient against the slow reference, on sizes that do not fill the tiles. */
@@ -73,15 +72,10 @@ class WinogradWeightGradTest {
   @Test
   void weightGrad_infiniteInput_takesTheOtherForms() {
     ConvParams p = params(2, 33, 6, 6, 33, 1, 1, 1, 1);
-    Random r = new Random(7);
-    float[] x = new float[p.inputLength()];
-    float[] w = new float[p.weightLength()];
-    float[] g = new float[p.outputLength()];
-    for (float[] a : new float[][] {x, w, g}) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) r.nextGaussian();
-      }
-    }
+    float[][] d = ConvBackwardTest.randomProblem(p);
+    float[] x = d[0];
+    float[] w = d[1];
+    float[] g = d[2];
     x[40] = Float.POSITIVE_INFINITY;
     float[] want = new float[w.length];
     float[] got = new float[w.length];
