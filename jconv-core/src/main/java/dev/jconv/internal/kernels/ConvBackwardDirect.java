@@ -133,17 +133,21 @@ final class ConvBackwardDirect {
     inputGradAlgorithm(q).forwardOnce(q, gOut, flipped, null, gX);
   }
 
+  /** Per-thread scratch (floats) both wide forms need: the padded input (or its gradient) and the wide gOut. */
+  private static long wideFloats(ConvParams p, ConvBackward.WeightKernel vec) {
+    long wp = (long) p.w() + p.padLeft() + p.padRight();
+    long hp = (long) p.h() + p.padTop() + p.padBottom();
+    long len = roundUp((long) p.outH() * wp, vec.lanes());
+    return (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
+        + (long) p.coutPerGroup() * len;
+  }
+
   /** Whether {@link #wide} computes the input gradient of {@code p} with the vector kernel {@code vec}. */
   static boolean useWideInput(ConvParams p, ConvBackward.WeightKernel vec) {
     if (vec == null || p.strideH() != 1 || p.strideW() != 1) {
       return false;
     }
-    long wp = (long) p.w() + p.padLeft() + p.padRight();
-    long hp = (long) p.h() + p.padTop() + p.padBottom();
-    long len = roundUp((long) p.outH() * wp, vec.lanes());
-    long floats = (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
-        + (long) p.coutPerGroup() * len;
-    boolean fits = floats <= MAX_WIDE_FLOATS;
+    boolean fits = wideFloats(p, vec) <= MAX_WIDE_FLOATS;
     if (forceWideInput != null) {
       return forceWideInput && fits;
     }
@@ -190,12 +194,8 @@ final class ConvBackwardDirect {
     if (vec == null || p.strideH() != 1 || p.strideW() != 1) {
       return false;
     }
-    long wp = (long) p.w() + p.padLeft() + p.padRight();
-    long hp = (long) p.h() + p.padTop() + p.padBottom();
-    long len = roundUp((long) p.outH() * wp, vec.lanes());
-    long floats = (long) p.cinPerGroup() * hp * wp + (long) p.kw() * p.dilationW() + vec.lanes()
-        + (long) p.coutPerGroup() * len + (long) p.cout() * p.patchSize() * vec.lanes();
-    boolean fits = floats <= MAX_WIDE_FLOATS;
+    // Plus the weight gradient's lane-wise partial sums.
+    boolean fits = wideFloats(p, vec) + (long) p.cout() * p.patchSize() * vec.lanes() <= MAX_WIDE_FLOATS;
     if (forceWideWeight != null) {
       return forceWideWeight && fits;
     }
