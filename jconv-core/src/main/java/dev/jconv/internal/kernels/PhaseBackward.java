@@ -154,8 +154,36 @@ final class PhaseBackward {
   }
 
   /**
-   * Computes the gradients of {@code p} as {@link ConvBackward#backward} does ({@code gX} and {@code gW}
-   * zeroed by the caller, either may be null), if it takes the problem; returns whether it did.
+   * Whether {@link #run}, when it takes {@code p}, writes every element of the input gradient, so
+   * that the caller need not zero it first: every input element lies in a phase that some tap
+   * reads (each phase's gradient is stored whole, with plain stores).
+   */
+  static boolean coversInput(ConvParams p) {
+    return form(p) != Form.NONE
+        && covers(axes(p.h(), p.outH(), p.kh(), p.strideH(), p.dilationH(), p.padTop()), p.h())
+        && covers(axes(p.w(), p.outW(), p.kw(), p.strideW(), p.dilationW(), p.padLeft()), p.w());
+  }
+
+  /** Whether the phases of one axis hold every one of its {@code in} input elements. */
+  private static boolean covers(List<Axis> axes, int in) {
+    boolean[] seen = new boolean[in];
+    int count = 0;
+    for (Axis a : axes) {
+      for (int j = 0; j < a.len(); j++) {
+        int e = a.inStart() + a.inStep() * j;
+        if (!seen[e]) {
+          seen[e] = true;
+          count++;
+        }
+      }
+    }
+    return count == in;
+  }
+
+  /**
+   * Computes the gradients of {@code p} as {@link ConvBackward#backward} does ({@code gW} zeroed by
+   * the caller, either may be null), if it takes the problem; returns whether it did. {@code gX}
+   * needs zeroing only where {@link #coversInput} is false.
    */
   static boolean run(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
     Form f = form(p);
@@ -609,7 +637,7 @@ final class PhaseBackward {
    * and the phase scratch, in rows of width {@code ld}: into the padded planes when {@code in} (from
    * {@code src = x}: element (j, i) of a phase at row {@code j + padLo}, column {@code i + padLo} of its
    * plane), else out of the wide input gradients into {@code dst = gX} (plain stores: phases are
-   * disjoint and gX was zeroed). Channel by channel, all phases at once, so that each input plane is
+   * disjoint, and gX is zeroed where they do not cover it). Channel by channel, all phases at once, so that each input plane is
    * read (or written) while it is in the cache: phase by phase, every cache line of a stride-2 plane
    * went to memory twice.
    */
@@ -788,7 +816,7 @@ final class PhaseBackward {
           pl++;
           continue;
         }
-        // Phases are disjoint, and the caller zeroed gX: plain stores.
+        // Phases are disjoint: plain stores (gX is zeroed where they do not cover it).
         for (int i = 0; i < rows; i++, d += dy * w, s += cols) {
           if (dx == 1) {
             System.arraycopy(src, s, gX, d, cols);

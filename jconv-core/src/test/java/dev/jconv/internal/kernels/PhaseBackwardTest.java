@@ -183,6 +183,17 @@ class PhaseBackwardTest {
       ConvBackward.useVector = !"false".equals(System.getProperty("jconv.convBackward.vector"));
     }
     assertEquals(4 * CASES.length, checked[0]);
+    // Both kinds, since check() fills the gradients with NaN first: phases that cover the input
+    // (gX not zeroed by backward) and phases that leave elements out (zeroed).
+    int[] covering = new int[2];
+    withForce(true, () -> {
+      for (Case c : CASES) {
+        covering[PhaseBackward.coversInput(params(c.c())) ? 1 : 0]++;
+      }
+    });
+    assertTrue(covering[0] >= 3 && covering[1] >= 3, java.util.Arrays.toString(covering));
+    withForce(null, () -> assertTrue(PhaseBackward.coversInput(params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2,
+        1, 1, 1, 1, 1, 1}))));
   }
 
   @Test
@@ -207,8 +218,8 @@ class PhaseBackwardTest {
         // each gradient alone, as the autograd asks when only one input requires it
         float[][] d = ConvBackwardTest.randomProblem(p);
         double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
-        float[] gx = new float[p.inputLength()];
-        float[] gw = new float[p.weightLength()];
+        float[] gx = nans(p.inputLength());
+        float[] gw = nans(p.weightLength());
         ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
         ConvBackward.backward(p, d[0], d[1], d[2], null, gw, null);
         compare(ref[0], gx, p + " input gradient alone");
@@ -284,12 +295,19 @@ class PhaseBackwardTest {
     }
   }
 
+  private static float[] nans(int length) {
+    float[] a = new float[length];
+    java.util.Arrays.fill(a, Float.NaN);
+    return a;
+  }
+
   /** Runs the backward and compares with the reference; returns the input gradient. */
   private static float[] check(ConvParams p, float[][] d, String what) {
     double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
-    float[] gx = new float[p.inputLength()];
-    float[] gw = new float[p.weightLength()];
-    float[] gb = new float[p.cout()];
+    // NaN first: backward overwrites its gradients (the phase forms store gX whole where they cover it).
+    float[] gx = nans(p.inputLength());
+    float[] gw = nans(p.weightLength());
+    float[] gb = nans(p.cout());
     ConvBackward.backward(p, d[0], d[1], d[2], gx, gw, gb);
     float[][] got = {gx, gw, gb};
     String[] names = {"grad input", "grad weight", "grad bias"};
