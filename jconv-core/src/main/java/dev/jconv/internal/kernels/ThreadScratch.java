@@ -22,15 +22,24 @@ final class ThreadScratch {
     this.maxKeptFloats = maxKeptFloats;
   }
 
+  /**
+   * Tests set this to hand out every array filled with NaN, so that a kernel that reads scratch it
+   * has not written (a zero border it assumed) gives NaN instead of a right answer by luck.
+   */
+  static volatile boolean poison;
+
   /** An array of at least {@code length} floats for {@code slot} of the calling thread. */
   float[] get(int slot, int length) {
     float[][] k = kept.get();
-    if (k[slot].length >= length) {
-      return k[slot];
+    float[] a = k[slot];
+    if (a.length < length) {
+      a = new float[length];
+      if (length <= maxKeptFloats) {
+        k[slot] = a;
+      }
     }
-    float[] a = new float[length];
-    if (length <= maxKeptFloats) {
-      k[slot] = a;
+    if (poison) {
+      java.util.Arrays.fill(a, Float.NaN);
     }
     return a;
   }

@@ -197,6 +197,33 @@ class PhaseBackwardTest {
   }
 
   @Test
+  void backward_withPoisonedScratch_matchesTheReference() {
+    // Kept scratch handed out full of NaN: every phase copy, zero border and stacked problem (with
+    // its Winograd scratch) must be written before it is read, on every call.
+    int before = Parallel.getNumThreads();
+    int checked = 0;
+    ThreadScratch.poison = true;
+    try {
+      for (int threads : new int[] {1, 2}) {
+        Parallel.setNumThreads(threads);
+        for (Boolean f : new Boolean[] {true, null}) {
+          PhaseBackward.force = f;
+          for (Case c : CASES) {
+            ConvParams p = params(c.c());
+            check(p, ConvBackwardTest.randomProblem(p), p + " poisoned, threads " + threads + " force " + f);
+            checked++;
+          }
+        }
+      }
+    } finally {
+      ThreadScratch.poison = false;
+      PhaseBackward.force = null;
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(4 * CASES.length, checked);
+  }
+
+  @Test
   void form_byTheProblem_takesThePhasesWhereTheyPay_andMatchesTheReference() {
     withForce(null, () -> {
       // the suite's layers

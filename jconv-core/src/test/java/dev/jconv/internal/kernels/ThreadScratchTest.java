@@ -27,4 +27,22 @@ class ThreadScratchTest {
     t.join();
     assertNotSame(b, other.get(), "another thread: its own arrays");
   }
+
+  @Test
+  void get_whenPoisoned_handsOutNaN_andKeepsTheArray() {
+    ThreadScratch s = new ThreadScratch(1, 100);
+    float[] a = s.get(0, 10);
+    a[3] = 1f;
+    ThreadScratch.poison = true;
+    try {
+      float[] b = s.get(0, 10);
+      org.junit.jupiter.api.Assertions.assertSame(a, b);
+      for (float v : b) {
+        org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(v), "poisoned scratch holds " + v);
+      }
+    } finally {
+      ThreadScratch.poison = false;
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(Float.NaN, s.get(0, 10)[3]);
+  }
 }

@@ -50,19 +50,24 @@ class WinogradWeightGradTest {
     int checked = 0;
     WinogradWeightGrad.force = true;
     try {
-      for (int threads : new int[] {1, 2}) {
-        Parallel.setNumThreads(threads);
-        for (ConvParams p : cases) {
-          assertTrue(WinogradWeightGrad.applies(p), p.toString());
-          checkWeightGrad(p, p + " threads=" + threads);
-          checked++;
+      // Poisoned scratch: the zero borders of the padded input and gOut must be written on every call.
+      for (boolean poison : new boolean[] {false, true}) {
+        ThreadScratch.poison = poison;
+        for (int threads : new int[] {1, 2}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : cases) {
+            assertTrue(WinogradWeightGrad.applies(p), p.toString());
+            checkWeightGrad(p, p + " threads=" + threads + " poisoned scratch " + poison);
+            checked++;
+          }
         }
       }
     } finally {
+      ThreadScratch.poison = false;
       WinogradWeightGrad.force = null;
       Parallel.setNumThreads(before);
     }
-    assertEquals(2 * cases.length, checked);
+    assertEquals(4 * cases.length, checked);
     assertTrue(WinogradWeightGrad.applies(params(8, 128, 28, 28, 128, 1, 1, 1, 1)), "res3x3_28 takes it");
     assertFalse(WinogradWeightGrad.applies(params(8, 6, 14, 14, 16, 0, 0, 0, 0)), "few channels do not");
     assertFalse(WinogradWeightGrad.applies(new ConvParams(1, 64, 9, 9, 64, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 5, 5)),
