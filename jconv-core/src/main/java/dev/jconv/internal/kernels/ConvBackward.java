@@ -98,6 +98,14 @@ public final class ConvBackward {
 
     /** The sum of {@code a[off, off + len)}, in lanes (so not in sequential order). */
     float sum(float[] a, int off, int len);
+
+    /**
+     * The last step of {@link WinogradWeightGrad} for one output channel and {@code len} input
+     * channels: {@code gW[dst + 9q + 3a + b] += (G^T M_q G)[a][b]}, where {@code M_q[r][c] =
+     * m[mBase + (6r + c)*ldm + q]} and G is F(4x4, 3x3)'s 6x3 filter transform. The sums run in the
+     * order of the plain form (r, then c, each a chain of FMAs over the non-zero coefficients).
+     */
+    void winogradFilterGrad(float[] m, int mBase, int ldm, int len, float[] gW, int dst);
   }
 
   static final WeightKernel VECTOR = loadVector();

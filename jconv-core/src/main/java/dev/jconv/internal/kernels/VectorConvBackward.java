@@ -496,4 +496,132 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       }
     }
   }
+
+  // F(4x4, 3x3)'s G (WinogradWeightGrad.G), by entry: G[r][a] is Gra.
+  private static final float G00 = 0.25f;
+  private static final float SIXTH = 1f / 6;
+  private static final float TWELFTH = 1f / 12;
+  private static final float TWENTYFOURTH = 1f / 24;
+
+  @Override
+  public void winogradFilterGrad(float[] m, int mBase, int ldm, int len, float[] gW, int dst) {
+    int lanes = S.length();
+    float[] buf = new float[9 * lanes];
+    FloatVector vQuarter = FloatVector.broadcast(S, G00);
+    FloatVector vSixth = FloatVector.broadcast(S, SIXTH);
+    FloatVector vNegSixth = FloatVector.broadcast(S, -SIXTH);
+    FloatVector vTwelfth = FloatVector.broadcast(S, TWELFTH);
+    FloatVector vNegTwelfth = FloatVector.broadcast(S, -TWELFTH);
+    FloatVector vTwentyFourth = FloatVector.broadcast(S, TWENTYFOURTH);
+    int q = 0;
+    for (; q + lanes <= len; q += lanes) {
+      FloatVector o00 = FloatVector.zero(S);
+      FloatVector o01 = o00;
+      FloatVector o02 = o00;
+      FloatVector o10 = o00;
+      FloatVector o11 = o00;
+      FloatVector o12 = o00;
+      FloatVector o20 = o00;
+      FloatVector o21 = o00;
+      FloatVector o22 = o00;
+      for (int c = 0; c < 6; c++) {
+        int base = mBase + c * ldm + q;
+        FloatVector m0 = FloatVector.fromArray(S, m, base);
+        FloatVector m1 = FloatVector.fromArray(S, m, base + 6 * ldm);
+        FloatVector m2 = FloatVector.fromArray(S, m, base + 12 * ldm);
+        FloatVector m3 = FloatVector.fromArray(S, m, base + 18 * ldm);
+        FloatVector m4 = FloatVector.fromArray(S, m, base + 24 * ldm);
+        FloatVector m5 = FloatVector.fromArray(S, m, base + 30 * ldm);
+        // t_a = sum_r G[r][a] m_r, in r order over the non-zero G[r][a] (as the plain form's axpys).
+        FloatVector t0 = m0.mul(G00);
+        t0 = m1.fma(vNegSixth, t0);
+        t0 = m2.fma(vNegSixth, t0);
+        t0 = m3.fma(vTwentyFourth, t0);
+        t0 = m4.fma(vTwentyFourth, t0);
+        FloatVector t1 = m1.mul(-SIXTH);
+        t1 = m2.fma(vSixth, t1);
+        t1 = m3.fma(vTwelfth, t1);
+        t1 = m4.fma(vNegTwelfth, t1);
+        FloatVector t2 = m1.mul(-SIXTH);
+        t2 = m2.fma(vNegSixth, t2);
+        t2 = m3.fma(vSixth, t2);
+        t2 = m4.fma(vSixth, t2);
+        t2 = m5.add(t2);
+        // o[a][b] += t_a G[c][b], in c order.
+        switch (c) {
+          case 0 -> {
+            o00 = t0.fma(vQuarter, o00);
+            o10 = t1.fma(vQuarter, o10);
+            o20 = t2.fma(vQuarter, o20);
+          }
+          case 1 -> {
+            o00 = t0.fma(vNegSixth, o00);
+            o01 = t0.fma(vNegSixth, o01);
+            o02 = t0.fma(vNegSixth, o02);
+            o10 = t1.fma(vNegSixth, o10);
+            o11 = t1.fma(vNegSixth, o11);
+            o12 = t1.fma(vNegSixth, o12);
+            o20 = t2.fma(vNegSixth, o20);
+            o21 = t2.fma(vNegSixth, o21);
+            o22 = t2.fma(vNegSixth, o22);
+          }
+          case 2 -> {
+            o00 = t0.fma(vNegSixth, o00);
+            o01 = t0.fma(vSixth, o01);
+            o02 = t0.fma(vNegSixth, o02);
+            o10 = t1.fma(vNegSixth, o10);
+            o11 = t1.fma(vSixth, o11);
+            o12 = t1.fma(vNegSixth, o12);
+            o20 = t2.fma(vNegSixth, o20);
+            o21 = t2.fma(vSixth, o21);
+            o22 = t2.fma(vNegSixth, o22);
+          }
+          case 3 -> {
+            o00 = t0.fma(vTwentyFourth, o00);
+            o01 = t0.fma(vTwelfth, o01);
+            o02 = t0.fma(vSixth, o02);
+            o10 = t1.fma(vTwentyFourth, o10);
+            o11 = t1.fma(vTwelfth, o11);
+            o12 = t1.fma(vSixth, o12);
+            o20 = t2.fma(vTwentyFourth, o20);
+            o21 = t2.fma(vTwelfth, o21);
+            o22 = t2.fma(vSixth, o22);
+          }
+          case 4 -> {
+            o00 = t0.fma(vTwentyFourth, o00);
+            o01 = t0.fma(vNegTwelfth, o01);
+            o02 = t0.fma(vSixth, o02);
+            o10 = t1.fma(vTwentyFourth, o10);
+            o11 = t1.fma(vNegTwelfth, o11);
+            o12 = t1.fma(vSixth, o12);
+            o20 = t2.fma(vTwentyFourth, o20);
+            o21 = t2.fma(vNegTwelfth, o21);
+            o22 = t2.fma(vSixth, o22);
+          }
+          default -> {
+            o02 = t0.add(o02);
+            o12 = t1.add(o12);
+            o22 = t2.add(o22);
+          }
+        }
+      }
+      o00.intoArray(buf, 0);
+      o01.intoArray(buf, lanes);
+      o02.intoArray(buf, 2 * lanes);
+      o10.intoArray(buf, 3 * lanes);
+      o11.intoArray(buf, 4 * lanes);
+      o12.intoArray(buf, 5 * lanes);
+      o20.intoArray(buf, 6 * lanes);
+      o21.intoArray(buf, 7 * lanes);
+      o22.intoArray(buf, 8 * lanes);
+      for (int l = 0, d = dst + 9 * q; l < lanes; l++, d += 9) {
+        for (int ab = 0; ab < 9; ab++) {
+          gW[d + ab] += buf[ab * lanes + l];
+        }
+      }
+    }
+    if (q < len) {
+      WinogradWeightGrad.filterGradPlain(m, mBase + q, ldm, len - q, gW, dst + 9 * q);
+    }
+  }
 }

@@ -152,44 +152,62 @@ final class WinogradWeightGrad {
     // into gW (res3x3_14's 65536 pairs took a third of its weight gradient pair by pair, in scalar
     // code). M is laid out [co][e][ci], so that a block's 36 planes are one contiguous read.
     int ciBlocks = Math.ceilDiv(cin, PAIR_BLOCK);
+    ConvBackward.WeightKernel vec = ConvBackward.useVector && useVectorFilterGrad ? ConvBackward.VECTOR : null;
     Parallel.forRange(cout * ciBlocks, 1, (b0, b1) -> {
-      float[] half = new float[18 * PAIR_BLOCK];
-      float[] out = new float[9 * PAIR_BLOCK];
       for (int blk = b0; blk < b1; blk++) {
         int co = blk / ciBlocks;
         int ci0 = (blk % ciBlocks) * PAIR_BLOCK;
         int len = Math.min(PAIR_BLOCK, cin - ci0);
         int mBase = co * 36 * cin + ci0;
-        java.util.Arrays.fill(half, 0f);
-        java.util.Arrays.fill(out, 0f);
-        // half[a][c] = sum_r G[r][a] M[r][c]
-        for (int a = 0; a < 3; a++) {
-          for (int c = 0; c < 6; c++) {
-            for (int r = 0; r < 6; r++) {
-              if (G[r][a] != 0f) {
-                KERNELS.axpy(len, G[r][a], m, mBase + (6 * r + c) * cin, half, (6 * a + c) * PAIR_BLOCK);
-              }
-            }
-          }
-        }
-        // out[a][b] = sum_c half[a][c] G[c][b]
-        for (int a = 0; a < 3; a++) {
-          for (int b = 0; b < 3; b++) {
-            for (int c = 0; c < 6; c++) {
-              if (G[c][b] != 0f) {
-                KERNELS.axpy(len, G[c][b], half, (6 * a + c) * PAIR_BLOCK, out, (3 * a + b) * PAIR_BLOCK);
-              }
-            }
-          }
-        }
         int dst = (co * cin + ci0) * 9;
-        for (int q = 0; q < len; q++, dst += 9) {
-          for (int ab = 0; ab < 9; ab++) {
-            gW[dst + ab] += out[ab * PAIR_BLOCK + q];
-          }
+        if (vec != null) {
+          // One pass with the whole transform in registers, vectors over the input channels: as
+          // separate axpys (below), res3x3_14's 256 x 140 calls of 256 floats cost about 1 ms.
+          vec.winogradFilterGrad(m, mBase, cin, len, gW, dst);
+        } else {
+          filterGradPlain(m, mBase, cin, len, gW, dst);
         }
       }
     });
+  }
+
+  /** Tests compare the vector last step with the plain one ({@code false}: plain). */
+  static boolean useVectorFilterGrad = true;
+
+  /**
+   * The last step for one output channel and {@code len <= PAIR_BLOCK} input channels:
+   * {@code gW[dst + 9q + 3a + b] += (G^T M_q G)[a][b]} with {@code M_q[r][c] = m[mBase + (6r + c)*ldm + q]}
+   * ({@link ConvBackward.WeightKernel#winogradFilterGrad}), as vector axpys into planes of the block;
+   * only the last step interleaves each pair's 9 values into gW.
+   */
+  static void filterGradPlain(float[] m, int mBase, int ldm, int len, float[] gW, int dst) {
+    float[] half = new float[18 * len];
+    float[] out = new float[9 * len];
+    // half[a][c] = sum_r G[r][a] M[r][c]
+    for (int a = 0; a < 3; a++) {
+      for (int c = 0; c < 6; c++) {
+        for (int r = 0; r < 6; r++) {
+          if (G[r][a] != 0f) {
+            KERNELS.axpy(len, G[r][a], m, mBase + (6 * r + c) * ldm, half, (6 * a + c) * len);
+          }
+        }
+      }
+    }
+    // out[a][b] = sum_c half[a][c] G[c][b]
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 3; b++) {
+        for (int c = 0; c < 6; c++) {
+          if (G[c][b] != 0f) {
+            KERNELS.axpy(len, G[c][b], half, (6 * a + c) * len, out, (3 * a + b) * len);
+          }
+        }
+      }
+    }
+    for (int q = 0, d = dst; q < len; q++, d += 9) {
+      for (int ab = 0; ab < 9; ab++) {
+        gW[d + ab] += out[ab * len + q];
+      }
+    }
   }
 
   private static final int PAIR_BLOCK = 256;
@@ -213,7 +231,7 @@ final class WinogradWeightGrad {
   private static final int TRANSFORM_GRAIN = 1024;
 
   /** F(4x4, 3x3)'s filter transform G (6x3), the same as the forward's. */
-  private static final float[][] G = {
+  static final float[][] G = {
     {0.25f, 0, 0},
     {-1f / 6, -1f / 6, -1f / 6},
     {-1f / 6, 1f / 6, -1f / 6},

@@ -100,4 +100,48 @@ class WinogradWeightGradTest {
     }
     assertTrue(anyInfinite);
   }
+
+  @Test
+  void filterGrad_vectorLastStep_matchesThePlainOne_andTheDefinition() {
+    ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
+    assertTrue(vec != null, "the Vector API kernel should load (surefire adds jdk.incubator.vector)");
+    java.util.Random r = new java.util.Random(3);
+    int checked = 0;
+    // lengths around the lane counts (4, 8, 16), offsets inside the arrays, and gW added to, not overwritten
+    for (int len : new int[] {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 255, 256}) {
+      int ldm = len + 5;
+      int mBase = 3;
+      int dst = 2;
+      float[] m = new float[mBase + 36 * ldm];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = (float) r.nextGaussian() * 10;
+      }
+      float[] start = new float[dst + 9 * len + 4];
+      for (int i = 0; i < start.length; i++) {
+        start[i] = (float) r.nextGaussian();
+      }
+      float[] byVector = start.clone();
+      float[] byPlain = start.clone();
+      vec.winogradFilterGrad(m, mBase, ldm, len, byVector, dst);
+      WinogradWeightGrad.filterGradPlain(m, mBase, ldm, len, byPlain, dst);
+      for (int i = 0; i < start.length; i++) {
+        boolean inside = i >= dst && i < dst + 9 * len;
+        double want = start[i];
+        if (inside) {
+          int q = (i - dst) / 9;
+          int a = (i - dst) % 9 / 3;
+          int b = (i - dst) % 3;
+          for (int rr = 0; rr < 6; rr++) {
+            for (int c = 0; c < 6; c++) {
+              want += (double) WinogradWeightGrad.G[rr][a] * m[mBase + (6 * rr + c) * ldm + q] * WinogradWeightGrad.G[c][b];
+            }
+          }
+        }
+        assertEquals(want, byPlain[i], 1e-5 * (1 + Math.abs(want)), "plain, len " + len + " [" + i + "]");
+        assertEquals(byPlain[i], byVector[i], 1e-6 * (1 + Math.abs(want)), "vector, len " + len + " [" + i + "]");
+        checked++;
+      }
+    }
+    assertTrue(checked > 9 * 800, "checked " + checked);
+  }
 }
