@@ -106,6 +106,25 @@ public final class ConvBackward {
      * order of the plain form (r, then c, each a chain of FMAs over the non-zero coefficients).
      */
     void winogradFilterGrad(float[] m, int mBase, int ldm, int len, float[] gW, int dst);
+
+    /**
+     * F(4x4, 3x3)'s input transform {@code B^T d B} of one tile for {@link #lanes()} channels at
+     * once, from a channel-interleaved copy: {@code d[r][c]} of lane l is {@code src[base + r*ld + c*lanes + l]}.
+     * Result e (of 36) of lane l goes to {@code v[vOff + e*vStride + l]}. {@code tmp}: 36 * lanes floats.
+     */
+    void winogradInputLanes(float[] src, int base, int ld, float[] tmp, float[] v, int vOff, int vStride);
+
+    /**
+     * The output-gradient transform {@code A gY A^T} (4x4 to 6x6) of one tile for {@link #lanes()}
+     * channels, interleaved as in {@link #winogradInputLanes}. {@code tmp}: 24 * lanes floats.
+     */
+    void winogradGradOutputLanes(float[] src, int base, int ld, float[] tmp, float[] u, int uOff, int uStride);
+
+    /**
+     * Interleaves {@link #lanes()} rows: {@code dst[d + x*lanes + l] = src[s + l*ld + x]} for x in [0, n)
+     * and every lane l (a transpose of lanes x n).
+     */
+    void interleaveRows(float[] src, int s, int ld, float[] dst, int d, int n);
   }
 
   static final WeightKernel VECTOR = loadVector();

@@ -624,4 +624,239 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       WinogradWeightGrad.filterGradPlain(m, mBase + q, ldm, len - q, gW, dst + 9 * q);
     }
   }
+
+  @Override
+  public void winogradInputLanes(float[] src, int base, int ld, float[] tmp, float[] v, int vOff, int vStride) {
+    int lanes = S.length();
+    // B^T along the columns (column c of the patch: rows r = 0..5), into tmp[(6k + c)*lanes] ...
+    for (int c = 0, o = base; c < 6; c++, o += lanes) {
+      inputColumn(FloatVector.fromArray(S, src, o), FloatVector.fromArray(S, src, o + ld),
+          FloatVector.fromArray(S, src, o + 2 * ld), FloatVector.fromArray(S, src, o + 3 * ld),
+          FloatVector.fromArray(S, src, o + 4 * ld), FloatVector.fromArray(S, src, o + 5 * ld),
+          tmp, c * lanes, 6 * lanes);
+    }
+    // ... then along the rows, straight into v.
+    for (int r = 0; r < 6; r++) {
+      int t = 6 * r * lanes;
+      inputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + lanes),
+          FloatVector.fromArray(S, tmp, t + 2 * lanes), FloatVector.fromArray(S, tmp, t + 3 * lanes),
+          FloatVector.fromArray(S, tmp, t + 4 * lanes), FloatVector.fromArray(S, tmp, t + 5 * lanes),
+          v, vOff + 6 * r * vStride, vStride);
+    }
+  }
+
+  /**
+   * B^T applied to 6 vectors; result k goes to out[o + k*os]. The same arithmetic as the providers'
+   * winogradInput (PlainWinograd.input1d), in the same order, so both forms give the same bits.
+   */
+  private static void inputColumn(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4,
+      FloatVector d5, float[] out, int o, int os) {
+    FloatVector a = d4.sub(d2.mul(4f));
+    FloatVector b = d3.sub(d1.mul(4f));
+    FloatVector p = d4.sub(d2);
+    FloatVector q = d3.sub(d1).mul(2f);
+    d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(out, o);
+    a.add(b).intoArray(out, o + os);
+    a.sub(b).intoArray(out, o + 2 * os);
+    p.add(q).intoArray(out, o + 3 * os);
+    p.sub(q).intoArray(out, o + 4 * os);
+    d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(out, o + 5 * os);
+  }
+
+  @Override
+  public void winogradGradOutputLanes(float[] src, int base, int ld, float[] tmp, float[] u, int uOff,
+      int uStride) {
+    int lanes = S.length();
+    // A along the columns (column c of the tile: rows r = 0..3): result k of column c to tmp[(4k + c)*lanes].
+    for (int c = 0, o = base; c < 4; c++, o += lanes) {
+      gradOutputColumn(FloatVector.fromArray(S, src, o), FloatVector.fromArray(S, src, o + ld),
+          FloatVector.fromArray(S, src, o + 2 * ld), FloatVector.fromArray(S, src, o + 3 * ld), tmp, c * lanes,
+          4 * lanes);
+    }
+    // Then along the rows, straight into u.
+    for (int r = 0; r < 6; r++) {
+      int t = 4 * r * lanes;
+      gradOutputColumn(FloatVector.fromArray(S, tmp, t), FloatVector.fromArray(S, tmp, t + lanes),
+          FloatVector.fromArray(S, tmp, t + 2 * lanes), FloatVector.fromArray(S, tmp, t + 3 * lanes),
+          u, uOff + 6 * r * uStride, uStride);
+    }
+  }
+
+  /** A (6x4) applied to 4 vectors; result k goes to out[o + k*os] (the providers' winogradGradOutput arithmetic). */
+  private static void gradOutputColumn(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, float[] out,
+      int o, int os) {
+    FloatVector even = s0.add(s2);
+    FloatVector odd = s1.add(s3);
+    FloatVector even4 = s0.add(s2.mul(4f));
+    FloatVector odd8 = s1.mul(2f).add(s3.mul(8f));
+    s0.intoArray(out, o);
+    even.add(odd).intoArray(out, o + os);
+    even.sub(odd).intoArray(out, o + 2 * os);
+    even4.add(odd8).intoArray(out, o + 3 * os);
+    even4.sub(odd8).intoArray(out, o + 4 * os);
+    s3.intoArray(out, o + 5 * os);
+  }
+
+  /** Two-vector shuffles that zip the low (high) halves of two vectors: a0 b0 a1 b1 ... (16 lanes only). */
+  private static final jdk.incubator.vector.VectorShuffle<Float> ZIP_LOW = S.length() == 16 ? zip(0) : null;
+  private static final jdk.incubator.vector.VectorShuffle<Float> ZIP_HIGH = S.length() == 16 ? zip(8) : null;
+
+  private static jdk.incubator.vector.VectorShuffle<Float> zip(int from) {
+    int[] idx = new int[16];
+    for (int j = 0; j < 16; j++) {
+      // even lanes from this vector, odd lanes from the other (negative: the second vector's lane + 16)
+      idx[j] = j % 2 == 0 ? from + j / 2 : from + j / 2 - 16;
+    }
+    return jdk.incubator.vector.VectorShuffle.fromArray(S, idx, 0);
+  }
+
+  @Override
+  public void interleaveRows(float[] src, int s, int ld, float[] dst, int d, int n) {
+    int x = 0;
+    if (S.length() == 16) {
+      // 16 rows of 16 columns per step, transposed in registers: four rounds of zipping row i with
+      // row i + 8 turn rows into columns (a perfect shuffle applied log2(16) times).
+      // A short last block (rows of 14, say) still goes through the registers when its 16 loads stay
+      // inside src (they read past the row, into values that are not stored).
+      int lastRow = s + 15 * ld;
+      for (; x < n && (x + 16 <= n || lastRow + x + 16 <= src.length); x += 16) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + x);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + ld + x);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld + x);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld + x);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld + x);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld + x);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld + x);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld + x);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ld + x);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ld + x);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ld + x);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ld + x);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ld + x);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ld + x);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ld + x);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ld + x);
+        FloatVector z0_0 = r0.rearrange(ZIP_LOW, r8);
+        FloatVector z0_1 = r0.rearrange(ZIP_HIGH, r8);
+        FloatVector z0_2 = r1.rearrange(ZIP_LOW, r9);
+        FloatVector z0_3 = r1.rearrange(ZIP_HIGH, r9);
+        FloatVector z0_4 = r2.rearrange(ZIP_LOW, r10);
+        FloatVector z0_5 = r2.rearrange(ZIP_HIGH, r10);
+        FloatVector z0_6 = r3.rearrange(ZIP_LOW, r11);
+        FloatVector z0_7 = r3.rearrange(ZIP_HIGH, r11);
+        FloatVector z0_8 = r4.rearrange(ZIP_LOW, r12);
+        FloatVector z0_9 = r4.rearrange(ZIP_HIGH, r12);
+        FloatVector z0_10 = r5.rearrange(ZIP_LOW, r13);
+        FloatVector z0_11 = r5.rearrange(ZIP_HIGH, r13);
+        FloatVector z0_12 = r6.rearrange(ZIP_LOW, r14);
+        FloatVector z0_13 = r6.rearrange(ZIP_HIGH, r14);
+        FloatVector z0_14 = r7.rearrange(ZIP_LOW, r15);
+        FloatVector z0_15 = r7.rearrange(ZIP_HIGH, r15);
+        FloatVector z1_0 = z0_0.rearrange(ZIP_LOW, z0_8);
+        FloatVector z1_1 = z0_0.rearrange(ZIP_HIGH, z0_8);
+        FloatVector z1_2 = z0_1.rearrange(ZIP_LOW, z0_9);
+        FloatVector z1_3 = z0_1.rearrange(ZIP_HIGH, z0_9);
+        FloatVector z1_4 = z0_2.rearrange(ZIP_LOW, z0_10);
+        FloatVector z1_5 = z0_2.rearrange(ZIP_HIGH, z0_10);
+        FloatVector z1_6 = z0_3.rearrange(ZIP_LOW, z0_11);
+        FloatVector z1_7 = z0_3.rearrange(ZIP_HIGH, z0_11);
+        FloatVector z1_8 = z0_4.rearrange(ZIP_LOW, z0_12);
+        FloatVector z1_9 = z0_4.rearrange(ZIP_HIGH, z0_12);
+        FloatVector z1_10 = z0_5.rearrange(ZIP_LOW, z0_13);
+        FloatVector z1_11 = z0_5.rearrange(ZIP_HIGH, z0_13);
+        FloatVector z1_12 = z0_6.rearrange(ZIP_LOW, z0_14);
+        FloatVector z1_13 = z0_6.rearrange(ZIP_HIGH, z0_14);
+        FloatVector z1_14 = z0_7.rearrange(ZIP_LOW, z0_15);
+        FloatVector z1_15 = z0_7.rearrange(ZIP_HIGH, z0_15);
+        FloatVector z2_0 = z1_0.rearrange(ZIP_LOW, z1_8);
+        FloatVector z2_1 = z1_0.rearrange(ZIP_HIGH, z1_8);
+        FloatVector z2_2 = z1_1.rearrange(ZIP_LOW, z1_9);
+        FloatVector z2_3 = z1_1.rearrange(ZIP_HIGH, z1_9);
+        FloatVector z2_4 = z1_2.rearrange(ZIP_LOW, z1_10);
+        FloatVector z2_5 = z1_2.rearrange(ZIP_HIGH, z1_10);
+        FloatVector z2_6 = z1_3.rearrange(ZIP_LOW, z1_11);
+        FloatVector z2_7 = z1_3.rearrange(ZIP_HIGH, z1_11);
+        FloatVector z2_8 = z1_4.rearrange(ZIP_LOW, z1_12);
+        FloatVector z2_9 = z1_4.rearrange(ZIP_HIGH, z1_12);
+        FloatVector z2_10 = z1_5.rearrange(ZIP_LOW, z1_13);
+        FloatVector z2_11 = z1_5.rearrange(ZIP_HIGH, z1_13);
+        FloatVector z2_12 = z1_6.rearrange(ZIP_LOW, z1_14);
+        FloatVector z2_13 = z1_6.rearrange(ZIP_HIGH, z1_14);
+        FloatVector z2_14 = z1_7.rearrange(ZIP_LOW, z1_15);
+        FloatVector z2_15 = z1_7.rearrange(ZIP_HIGH, z1_15);
+        FloatVector z3_0 = z2_0.rearrange(ZIP_LOW, z2_8);
+        FloatVector z3_1 = z2_0.rearrange(ZIP_HIGH, z2_8);
+        FloatVector z3_2 = z2_1.rearrange(ZIP_LOW, z2_9);
+        FloatVector z3_3 = z2_1.rearrange(ZIP_HIGH, z2_9);
+        FloatVector z3_4 = z2_2.rearrange(ZIP_LOW, z2_10);
+        FloatVector z3_5 = z2_2.rearrange(ZIP_HIGH, z2_10);
+        FloatVector z3_6 = z2_3.rearrange(ZIP_LOW, z2_11);
+        FloatVector z3_7 = z2_3.rearrange(ZIP_HIGH, z2_11);
+        FloatVector z3_8 = z2_4.rearrange(ZIP_LOW, z2_12);
+        FloatVector z3_9 = z2_4.rearrange(ZIP_HIGH, z2_12);
+        FloatVector z3_10 = z2_5.rearrange(ZIP_LOW, z2_13);
+        FloatVector z3_11 = z2_5.rearrange(ZIP_HIGH, z2_13);
+        FloatVector z3_12 = z2_6.rearrange(ZIP_LOW, z2_14);
+        FloatVector z3_13 = z2_6.rearrange(ZIP_HIGH, z2_14);
+        FloatVector z3_14 = z2_7.rearrange(ZIP_LOW, z2_15);
+        FloatVector z3_15 = z2_7.rearrange(ZIP_HIGH, z2_15);
+        int o = d + x * 16;
+        int k = Math.min(16, n - x);
+        if (k > 0) {
+          z3_0.intoArray(dst, o + 0);
+        }
+        if (k > 1) {
+          z3_1.intoArray(dst, o + 16);
+        }
+        if (k > 2) {
+          z3_2.intoArray(dst, o + 32);
+        }
+        if (k > 3) {
+          z3_3.intoArray(dst, o + 48);
+        }
+        if (k > 4) {
+          z3_4.intoArray(dst, o + 64);
+        }
+        if (k > 5) {
+          z3_5.intoArray(dst, o + 80);
+        }
+        if (k > 6) {
+          z3_6.intoArray(dst, o + 96);
+        }
+        if (k > 7) {
+          z3_7.intoArray(dst, o + 112);
+        }
+        if (k > 8) {
+          z3_8.intoArray(dst, o + 128);
+        }
+        if (k > 9) {
+          z3_9.intoArray(dst, o + 144);
+        }
+        if (k > 10) {
+          z3_10.intoArray(dst, o + 160);
+        }
+        if (k > 11) {
+          z3_11.intoArray(dst, o + 176);
+        }
+        if (k > 12) {
+          z3_12.intoArray(dst, o + 192);
+        }
+        if (k > 13) {
+          z3_13.intoArray(dst, o + 208);
+        }
+        if (k > 14) {
+          z3_14.intoArray(dst, o + 224);
+        }
+        if (k > 15) {
+          z3_15.intoArray(dst, o + 240);
+        }
+      }
+    }
+    int lanes = S.length();
+    for (; x < n; x++) {
+      for (int l = 0, f = s + x, o = d + x * lanes; l < lanes; l++, f += ld) {
+        dst[o + l] = src[f];
+      }
+    }
+  }
 }

@@ -88,14 +88,22 @@ final class WinogradWeightGrad {
     // The output gradient's planes with zeros past the edge (tiles there read gOut as 0): only the
     // inside is ever written, so the zeros stay.
     float[] g = scratch(4, images * cout * gPlane);
-    java.util.Arrays.fill(g, 0, images * cout * gPlane, 0f);
+    // With the Vector API and channels in whole vectors, the transforms read channel-interleaved
+    // copies (a tile's value for `lanes` channels is one vector load) instead of gathering each lane's
+    // 36 (or 16) values one by one: res3x3_14's input transform took 24 ns per tile and channel so.
+    ConvBackward.WeightKernel vec = ConvBackward.useVector && useLanes ? ConvBackward.VECTOR : null;
+    int lanes = vec == null ? 0 : vec.lanes();
+    boolean interleaved = lanes > 0 && cin % lanes == 0 && cout % lanes == 0;
+    if (!interleaved) {
+      java.util.Arrays.fill(g, 0, images * cout * gPlane, 0f);
+    }
     // Lane j of the transforms is channel j % channels of tile j / channels: their results land
     // tile-major (V[e][tile][ci], U[e][tile][co]), and the 36 GEMMs M[e] = U[e]^T V[e] read both
     // operands along rows (transposed A read in place, B as is), where the channel-major layout
     // made them a product with B^T, whose panels must be gathered.
-    int[] vOffsets = new int[maxT * cin];
-    int[] uOffsets = new int[maxT * cout];
-    for (int i = 0; i < images; i++) {
+    int[] vOffsets = new int[interleaved ? 0 : maxT * cin];
+    int[] uOffsets = new int[interleaved ? 0 : maxT * cout];
+    for (int i = 0; !interleaved && i < images; i++) {
       for (int ty = 0; ty < tY; ty++) {
         for (int tx = 0; tx < tX; tx++) {
           int tile = (i * tY + ty) * tX + tx;
@@ -112,6 +120,48 @@ final class WinogradWeightGrad {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
       int first = n0;
+      if (interleaved) {
+        int nbi = cin / lanes;
+        int nbo = cout / lanes;
+        Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
+          for (int q = q0; q < q1; q++) {
+            interleave(vec, x, (first * cin + q * lanes) * p.h() * p.w(), p.h(), p.w(), p.padTop(), p.padLeft(),
+                padded, q * plane * lanes, hp, wp);
+          }
+        });
+        Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
+          for (int q = q0; q < q1; q++) {
+            interleave(vec, gOut, (first * cout + q * lanes) * outH * outW, outH, outW, 0, 0, g,
+                q * gPlane * lanes, 4 * tY, gw);
+          }
+        });
+        Parallel.forRange(t * nbi, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
+          float[] tmp = new float[36 * lanes];
+          for (int j = j0; j < j1; j++) {
+            int tile = j / nbi;
+            int cb = j % nbi;
+            int i = tile / perImage;
+            int ty = tile % perImage / tX;
+            int tx = tile % tX;
+            vec.winogradInputLanes(padded, (((i * nbi + cb) * hp + 4 * ty) * wp + 4 * tx) * lanes, wp * lanes, tmp,
+                v, tile * cin + cb * lanes, t * cin);
+          }
+        });
+        Parallel.forRange(t * nbo, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
+          float[] tmp = new float[24 * lanes];
+          for (int j = j0; j < j1; j++) {
+            int tile = j / nbo;
+            int cb = j % nbo;
+            int i = tile / perImage;
+            int ty = tile % perImage / tX;
+            int tx = tile % tX;
+            vec.winogradGradOutputLanes(g, (((i * nbo + cb) * 4 * tY + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes,
+                tmp, u, tile * cout + cb * lanes, t * cout);
+          }
+        });
+        gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
+        continue;
+      }
       Parallel.forRange(nc * cin, 1, (q0, q1) -> {
         for (int q = q0; q < q1; q++) {
           // Zero padding around (and past) the input: the tiles read up to 4*tiles + 2 rows.
@@ -137,22 +187,14 @@ final class WinogradWeightGrad {
           (j0, j1) -> KERNELS.winogradInput(padded, 0, wp, vOffsets, j0, j1 - j0, v, j0, t * cin));
       Parallel.forRange(t * cout, TRANSFORM_GRAIN,
           (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
-      // The 36 GEMMs are shared out whole among the threads (each then runs on its own thread): one
-      // fork for all instead of one per GEMM, and no GEMM cut into thin slices.
-      float beta = n0 == 0 ? 0f : 1f;
-      Parallel.forRange(36, 1, (e0, e1) -> {
-        for (int e = e0; e < e1; e++) {
-          KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, beta, m, e * cin,
-              36 * cin);
-        }
-      });
+      gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
     }
     // gW = G^T M G per (co, ci) pair, for blocks of pairs of one co, along which both products run
     // as vector axpys into planes of the block; only the last step interleaves each pair's 9 values
     // into gW (res3x3_14's 65536 pairs took a third of its weight gradient pair by pair, in scalar
     // code). M is laid out [co][e][ci], so that a block's 36 planes are one contiguous read.
     int ciBlocks = Math.ceilDiv(cin, PAIR_BLOCK);
-    ConvBackward.WeightKernel vec = ConvBackward.useVector && useVectorFilterGrad ? ConvBackward.VECTOR : null;
+    ConvBackward.WeightKernel last = ConvBackward.useVector && useVectorFilterGrad ? ConvBackward.VECTOR : null;
     Parallel.forRange(cout * ciBlocks, 1, (b0, b1) -> {
       for (int blk = b0; blk < b1; blk++) {
         int co = blk / ciBlocks;
@@ -160,16 +202,58 @@ final class WinogradWeightGrad {
         int len = Math.min(PAIR_BLOCK, cin - ci0);
         int mBase = co * 36 * cin + ci0;
         int dst = (co * cin + ci0) * 9;
-        if (vec != null) {
+        if (last != null) {
           // One pass with the whole transform in registers, vectors over the input channels: as
           // separate axpys (below), res3x3_14's 256 x 140 calls of 256 floats cost about 1 ms.
-          vec.winogradFilterGrad(m, mBase, cin, len, gW, dst);
+          last.winogradFilterGrad(m, mBase, cin, len, gW, dst);
         } else {
           filterGradPlain(m, mBase, cin, len, gW, dst);
         }
       }
     });
   }
+
+  /**
+   * The 36 GEMMs {@code M[e] (+)= U[e]^T V[e]} of one chunk of {@code t} tiles, shared out whole among
+   * the threads (each then runs on its own thread): one fork for all instead of one per GEMM, and no
+   * GEMM cut into thin slices.
+   */
+  private static void gemms(int cout, int cin, int t, float[] u, float[] v, float beta, float[] m) {
+    Parallel.forRange(36, 1, (e0, e1) -> {
+      for (int e = e0; e < e1; e++) {
+        KERNELS.sgemm(true, false, cout, cin, t, u, e * t * cout, cout, v, e * t * cin, cin, beta, m, e * cin,
+            36 * cin);
+      }
+    });
+  }
+
+  /**
+   * Copies {@code lanes} consecutive planes ({@code h x w}, from {@code src[s]}) into one
+   * channel-interleaved block of {@code rows x cols} pixels at {@code dst[d]} (pixel (y, x) of plane l
+   * at {@code d + (y*cols + x)*lanes + l}), the planes placed {@code top} rows and {@code left} columns
+   * in, zeros around them: every element of the block is written.
+   */
+  static void interleave(ConvBackward.WeightKernel vec, float[] src, int s, int h, int w, int top, int left,
+      float[] dst, int d, int rows, int cols) {
+    int lanes = vec.lanes();
+    int y0 = Math.min(rows, top);
+    int y1 = Math.max(y0, Math.min(rows, top + h));
+    int x0 = Math.min(cols, left);
+    int x1 = Math.max(x0, Math.min(cols, left + w));
+    java.util.Arrays.fill(dst, d, d + y0 * cols * lanes, 0f);
+    for (int y = y0; y < y1; y++) {
+      int row = d + y * cols * lanes;
+      java.util.Arrays.fill(dst, row, row + x0 * lanes, 0f);
+      java.util.Arrays.fill(dst, row + x1 * lanes, row + cols * lanes, 0f);
+    }
+    java.util.Arrays.fill(dst, d + y1 * cols * lanes, d + rows * cols * lanes, 0f);
+    for (int y = y0; y < y1; y++) {
+      vec.interleaveRows(src, s + (y - top) * w - left + x0, h * w, dst, d + (y * cols + x0) * lanes, x1 - x0);
+    }
+  }
+
+  /** Tests compare the channel-interleaved transforms with the gathering ones ({@code false}: gathering). */
+  static boolean useLanes = true;
 
   /** Tests compare the vector last step with the plain one ({@code false}: plain). */
   static boolean useVectorFilterGrad = true;

@@ -45,29 +45,45 @@ class WinogradWeightGradTest {
       params(4, 64, 20, 20, 64, 1, 1, 1, 1),  // many tiles summed per weight
       params(5, 32, 40, 40, 32, 1, 1, 1, 1),  // two chunks of images (4 + 1)
       params(1, 2, 1, 30, 2, 1, 1, 1, 1),     // one input row
+      // channels in whole vectors of every width (4, 8, 16 lanes): the channel-interleaved transforms
+      params(3, 32, 11, 9, 48, 1, 1, 1, 1),   // partial tiles, cin != cout
+      params(2, 16, 7, 13, 16, 2, 0, 1, 2),   // asymmetric padding, padding wider than the kernel's reach
+      params(1, 64, 3, 3, 32, 0, 0, 0, 0),    // one output pixel
     };
+    assertTrue(ConvBackward.VECTOR != null, "the Vector API kernel should load (surefire adds jdk.incubator.vector)");
+    int lanes = ConvBackward.VECTOR.lanes();
+    int interleavedCases = 0;
+    for (ConvParams p : cases) {
+      interleavedCases += p.cin() % lanes == 0 && p.cout() % lanes == 0 ? 1 : 0;
+    }
+    assertTrue(interleavedCases >= 4, interleavedCases + " cases take the channel-interleaved transforms");
     int before = Parallel.getNumThreads();
     int checked = 0;
     WinogradWeightGrad.force = true;
     try {
       // Poisoned scratch: the zero borders of the padded input and gOut must be written on every call.
+      // The channel-interleaved transforms (where the channels fill whole vectors) and the gathering ones.
       for (boolean poison : new boolean[] {false, true}) {
         ThreadScratch.poison = poison;
-        for (int threads : new int[] {1, 2}) {
-          Parallel.setNumThreads(threads);
-          for (ConvParams p : cases) {
-            assertTrue(WinogradWeightGrad.applies(p), p.toString());
-            checkWeightGrad(p, p + " threads=" + threads + " poisoned scratch " + poison);
-            checked++;
+        for (boolean interleave : new boolean[] {true, false}) {
+          WinogradWeightGrad.useLanes = interleave;
+          for (int threads : new int[] {1, 2}) {
+            Parallel.setNumThreads(threads);
+            for (ConvParams p : cases) {
+              assertTrue(WinogradWeightGrad.applies(p), p.toString());
+              checkWeightGrad(p, p + " threads=" + threads + " poisoned scratch " + poison + " interleaved " + interleave);
+              checked++;
+            }
           }
         }
       }
     } finally {
+      WinogradWeightGrad.useLanes = true;
       ThreadScratch.poison = false;
       WinogradWeightGrad.force = null;
       Parallel.setNumThreads(before);
     }
-    assertEquals(4 * cases.length, checked);
+    assertEquals(8 * cases.length, checked);
     assertTrue(WinogradWeightGrad.applies(params(8, 128, 28, 28, 128, 1, 1, 1, 1)), "res3x3_28 takes it");
     assertFalse(WinogradWeightGrad.applies(params(8, 6, 14, 14, 16, 0, 0, 0, 0)), "few channels do not");
     assertFalse(WinogradWeightGrad.applies(new ConvParams(1, 64, 9, 9, 64, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 5, 5)),
@@ -143,5 +159,36 @@ class WinogradWeightGradTest {
       }
     }
     assertTrue(checked > 9 * 800, "checked " + checked);
+  }
+
+  @Test
+  void interleaveRows_isATranspose_onEveryLength() {
+    ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
+    assertTrue(vec != null, "the Vector API kernel should load");
+    int lanes = vec.lanes();
+    java.util.Random r = new java.util.Random(5);
+    int checked = 0;
+    // A tight src (a short last block must go the scalar way) and one with room past the last row
+    // (a short last block goes through the registers, reading past the rows).
+    for (int slack : new int[] {0, 16}) {
+    for (int n : new int[] {0, 1, 7, 14, 15, 16, 17, 31, 32, 40, 58}) {
+      int ld = n + 3;
+      float[] src = new float[2 + lanes * ld + slack];
+      for (int i = 0; i < src.length; i++) {
+        src[i] = r.nextFloat();
+      }
+      float[] dst = new float[1 + n * lanes + 2];
+      java.util.Arrays.fill(dst, -1f);
+      vec.interleaveRows(src, 2, ld, dst, 1, n);
+      for (int i = 0; i < dst.length; i++) {
+        int x = (i - 1) / lanes;
+        int l = (i - 1) % lanes;
+        float want = i >= 1 && i < 1 + n * lanes ? src[2 + l * ld + x] : -1f;
+        assertEquals(want, dst[i], "n " + n + " slack " + slack + " [" + i + "]");
+        checked++;
+      }
+    }
+    }
+    assertTrue(checked > 200 * lanes, "checked " + checked);
   }
 }
