@@ -125,6 +125,16 @@ public final class ConvBackward {
      * and every lane l (a transpose of lanes x n).
      */
     void interleaveRows(float[] src, int s, int ld, float[] dst, int d, int n);
+
+    /** The inverse of {@link #interleaveRows}: {@code dst[d + l*ld + x] = src[s + x*lanes + l]}. */
+    void deinterleaveRows(float[] src, int s, float[] dst, int d, int ld, int n);
+
+    /**
+     * The adjoint of {@link #winogradInputLanes} for one tile: {@code B Z B^T} (6x6), added into a
+     * channel-interleaved block, {@code dst[base + r*ld + c*lanes + l] += (B Z_l B^T)[r][c]}, where
+     * {@code Z_l[k1][k2] = z[zOff + (6*k1 + k2)*zStride + l]}. {@code tmp}: 36 * lanes floats.
+     */
+    void winogradInputAdjointLanes(float[] z, int zOff, int zStride, float[] tmp, float[] dst, int base, int ld);
   }
 
   static final WeightKernel VECTOR = loadVector();
@@ -177,7 +187,9 @@ public final class ConvBackward {
     // A stride-1 input gradient that goes the forward route (below) is written whole by the forward
     // convolution (every algorithm's forward overwrites its output: ConvAlgorithmsTest fills it with
     // NaN first), so zeroing gX before would be a wasted pass on one thread (12.8 MB on dw3x3_112).
-    boolean xByForward = gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && p.strideH() == 1
+    // So is the Winograd adjoint's (WinogradInputGrad), which writes every element too.
+    boolean xByWinograd = gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && WinogradInputGrad.applies(p, wide);
+    boolean xByForward = xByWinograd || gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && p.strideH() == 1
         && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
         && !ConvBackwardDirect.useWideInput(p, wide) && ConvBackwardDirect.useInputAsForward(p);
     // Likewise the phase forms of strided and dilated layers, when every input element lies in a
@@ -211,6 +223,18 @@ public final class ConvBackward {
         Arrays.fill(gX, 0f);
       }
       rest(p, x, weight, gOut, gX, null, null);
+      gX = null;
+    }
+    // 3x3 stride 1 with channels in whole vectors: the adjoint of the forward's Winograd. It mixes
+    // every value of a tile, so an infinite or NaN gOut takes im2col (the forward route would run
+    // Winograd too, and spread NaN over whole tiles where the definition has infinities).
+    if (gX != null && xByWinograd) {
+      if (ConvBackwardDirect.finite(gOut, p.outputLength(), wide)) {
+        WinogradInputGrad.run(p, weight, gOut, gX, wide);
+      } else {
+        Arrays.fill(gX, 0f);
+        rest(p, x, weight, gOut, gX, null, null);
+      }
       gX = null;
     }
     float[] gW = gWAll;

@@ -859,4 +859,181 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       }
     }
   }
+
+  @Override
+  public void deinterleaveRows(float[] src, int s, float[] dst, int d, int ld, int n) {
+    int x = 0;
+    if (S.length() == 16) {
+      // A 16 x 16 transpose is its own inverse: the same four zip rounds as interleaveRows.
+      for (; x + 16 <= n; x += 16) {
+        int i = s + x * 16;
+        FloatVector r0 = FloatVector.fromArray(S, src, i + 0);
+        FloatVector r1 = FloatVector.fromArray(S, src, i + 16);
+        FloatVector r2 = FloatVector.fromArray(S, src, i + 32);
+        FloatVector r3 = FloatVector.fromArray(S, src, i + 48);
+        FloatVector r4 = FloatVector.fromArray(S, src, i + 64);
+        FloatVector r5 = FloatVector.fromArray(S, src, i + 80);
+        FloatVector r6 = FloatVector.fromArray(S, src, i + 96);
+        FloatVector r7 = FloatVector.fromArray(S, src, i + 112);
+        FloatVector r8 = FloatVector.fromArray(S, src, i + 128);
+        FloatVector r9 = FloatVector.fromArray(S, src, i + 144);
+        FloatVector r10 = FloatVector.fromArray(S, src, i + 160);
+        FloatVector r11 = FloatVector.fromArray(S, src, i + 176);
+        FloatVector r12 = FloatVector.fromArray(S, src, i + 192);
+        FloatVector r13 = FloatVector.fromArray(S, src, i + 208);
+        FloatVector r14 = FloatVector.fromArray(S, src, i + 224);
+        FloatVector r15 = FloatVector.fromArray(S, src, i + 240);
+        FloatVector z0_0 = r0.rearrange(ZIP_LOW, r8);
+        FloatVector z0_1 = r0.rearrange(ZIP_HIGH, r8);
+        FloatVector z0_2 = r1.rearrange(ZIP_LOW, r9);
+        FloatVector z0_3 = r1.rearrange(ZIP_HIGH, r9);
+        FloatVector z0_4 = r2.rearrange(ZIP_LOW, r10);
+        FloatVector z0_5 = r2.rearrange(ZIP_HIGH, r10);
+        FloatVector z0_6 = r3.rearrange(ZIP_LOW, r11);
+        FloatVector z0_7 = r3.rearrange(ZIP_HIGH, r11);
+        FloatVector z0_8 = r4.rearrange(ZIP_LOW, r12);
+        FloatVector z0_9 = r4.rearrange(ZIP_HIGH, r12);
+        FloatVector z0_10 = r5.rearrange(ZIP_LOW, r13);
+        FloatVector z0_11 = r5.rearrange(ZIP_HIGH, r13);
+        FloatVector z0_12 = r6.rearrange(ZIP_LOW, r14);
+        FloatVector z0_13 = r6.rearrange(ZIP_HIGH, r14);
+        FloatVector z0_14 = r7.rearrange(ZIP_LOW, r15);
+        FloatVector z0_15 = r7.rearrange(ZIP_HIGH, r15);
+        FloatVector z1_0 = z0_0.rearrange(ZIP_LOW, z0_8);
+        FloatVector z1_1 = z0_0.rearrange(ZIP_HIGH, z0_8);
+        FloatVector z1_2 = z0_1.rearrange(ZIP_LOW, z0_9);
+        FloatVector z1_3 = z0_1.rearrange(ZIP_HIGH, z0_9);
+        FloatVector z1_4 = z0_2.rearrange(ZIP_LOW, z0_10);
+        FloatVector z1_5 = z0_2.rearrange(ZIP_HIGH, z0_10);
+        FloatVector z1_6 = z0_3.rearrange(ZIP_LOW, z0_11);
+        FloatVector z1_7 = z0_3.rearrange(ZIP_HIGH, z0_11);
+        FloatVector z1_8 = z0_4.rearrange(ZIP_LOW, z0_12);
+        FloatVector z1_9 = z0_4.rearrange(ZIP_HIGH, z0_12);
+        FloatVector z1_10 = z0_5.rearrange(ZIP_LOW, z0_13);
+        FloatVector z1_11 = z0_5.rearrange(ZIP_HIGH, z0_13);
+        FloatVector z1_12 = z0_6.rearrange(ZIP_LOW, z0_14);
+        FloatVector z1_13 = z0_6.rearrange(ZIP_HIGH, z0_14);
+        FloatVector z1_14 = z0_7.rearrange(ZIP_LOW, z0_15);
+        FloatVector z1_15 = z0_7.rearrange(ZIP_HIGH, z0_15);
+        FloatVector z2_0 = z1_0.rearrange(ZIP_LOW, z1_8);
+        FloatVector z2_1 = z1_0.rearrange(ZIP_HIGH, z1_8);
+        FloatVector z2_2 = z1_1.rearrange(ZIP_LOW, z1_9);
+        FloatVector z2_3 = z1_1.rearrange(ZIP_HIGH, z1_9);
+        FloatVector z2_4 = z1_2.rearrange(ZIP_LOW, z1_10);
+        FloatVector z2_5 = z1_2.rearrange(ZIP_HIGH, z1_10);
+        FloatVector z2_6 = z1_3.rearrange(ZIP_LOW, z1_11);
+        FloatVector z2_7 = z1_3.rearrange(ZIP_HIGH, z1_11);
+        FloatVector z2_8 = z1_4.rearrange(ZIP_LOW, z1_12);
+        FloatVector z2_9 = z1_4.rearrange(ZIP_HIGH, z1_12);
+        FloatVector z2_10 = z1_5.rearrange(ZIP_LOW, z1_13);
+        FloatVector z2_11 = z1_5.rearrange(ZIP_HIGH, z1_13);
+        FloatVector z2_12 = z1_6.rearrange(ZIP_LOW, z1_14);
+        FloatVector z2_13 = z1_6.rearrange(ZIP_HIGH, z1_14);
+        FloatVector z2_14 = z1_7.rearrange(ZIP_LOW, z1_15);
+        FloatVector z2_15 = z1_7.rearrange(ZIP_HIGH, z1_15);
+        FloatVector z3_0 = z2_0.rearrange(ZIP_LOW, z2_8);
+        FloatVector z3_1 = z2_0.rearrange(ZIP_HIGH, z2_8);
+        FloatVector z3_2 = z2_1.rearrange(ZIP_LOW, z2_9);
+        FloatVector z3_3 = z2_1.rearrange(ZIP_HIGH, z2_9);
+        FloatVector z3_4 = z2_2.rearrange(ZIP_LOW, z2_10);
+        FloatVector z3_5 = z2_2.rearrange(ZIP_HIGH, z2_10);
+        FloatVector z3_6 = z2_3.rearrange(ZIP_LOW, z2_11);
+        FloatVector z3_7 = z2_3.rearrange(ZIP_HIGH, z2_11);
+        FloatVector z3_8 = z2_4.rearrange(ZIP_LOW, z2_12);
+        FloatVector z3_9 = z2_4.rearrange(ZIP_HIGH, z2_12);
+        FloatVector z3_10 = z2_5.rearrange(ZIP_LOW, z2_13);
+        FloatVector z3_11 = z2_5.rearrange(ZIP_HIGH, z2_13);
+        FloatVector z3_12 = z2_6.rearrange(ZIP_LOW, z2_14);
+        FloatVector z3_13 = z2_6.rearrange(ZIP_HIGH, z2_14);
+        FloatVector z3_14 = z2_7.rearrange(ZIP_LOW, z2_15);
+        FloatVector z3_15 = z2_7.rearrange(ZIP_HIGH, z2_15);
+        z3_0.intoArray(dst, d + 0 * ld + x);
+        z3_1.intoArray(dst, d + 1 * ld + x);
+        z3_2.intoArray(dst, d + 2 * ld + x);
+        z3_3.intoArray(dst, d + 3 * ld + x);
+        z3_4.intoArray(dst, d + 4 * ld + x);
+        z3_5.intoArray(dst, d + 5 * ld + x);
+        z3_6.intoArray(dst, d + 6 * ld + x);
+        z3_7.intoArray(dst, d + 7 * ld + x);
+        z3_8.intoArray(dst, d + 8 * ld + x);
+        z3_9.intoArray(dst, d + 9 * ld + x);
+        z3_10.intoArray(dst, d + 10 * ld + x);
+        z3_11.intoArray(dst, d + 11 * ld + x);
+        z3_12.intoArray(dst, d + 12 * ld + x);
+        z3_13.intoArray(dst, d + 13 * ld + x);
+        z3_14.intoArray(dst, d + 14 * ld + x);
+        z3_15.intoArray(dst, d + 15 * ld + x);
+      }
+    }
+    int lanes = S.length();
+    for (; x < n; x++) {
+      for (int l = 0, f = s + x * lanes, o = d + x; l < lanes; l++, o += ld) {
+        dst[o] = src[f + l];
+      }
+    }
+  }
+
+  @Override
+  public void winogradInputAdjointLanes(float[] z, int zOff, int zStride, float[] tmp, float[] dst, int base,
+      int ld) {
+    int lanes = S.length();
+    // B along k2 (T[k1][c] = sum_k2 B^T[k2][c] Z[k1][k2]) into tmp[(6*k1 + c)*lanes] ...
+    for (int k1 = 0; k1 < 6; k1++) {
+      adjointColumn(z, zOff + 6 * k1 * zStride, zStride, tmp, 6 * k1 * lanes, lanes);
+    }
+    // ... then along k1 (d[r][c] = sum_k1 B^T[k1][r] T[k1][c]), added into the block.
+    for (int c = 0; c < 6; c++) {
+      adjointColumnAdd(tmp, c * lanes, 6 * lanes, dst, base + c * lanes, ld);
+    }
+  }
+
+  /*
+   * B (the transpose of the input transform's B^T) applied to the 6 vectors in[i + k*is]: result r
+   * goes to out[o + r*os] (or is added there). Arrays in, arrays out: vectors passed between
+   * methods that C2 does not inline are boxed, and these ran 3x slower so.
+   */
+  private static void adjointColumn(float[] in, int i, int is, float[] out, int o, int os) {
+    FloatVector z0 = FloatVector.fromArray(S, in, i);
+    FloatVector z1 = FloatVector.fromArray(S, in, i + is);
+    FloatVector z2 = FloatVector.fromArray(S, in, i + 2 * is);
+    FloatVector z3 = FloatVector.fromArray(S, in, i + 3 * is);
+    FloatVector z4 = FloatVector.fromArray(S, in, i + 4 * is);
+    FloatVector z5 = FloatVector.fromArray(S, in, i + 5 * is);
+    FloatVector sum12 = z1.add(z2);
+    FloatVector dif12 = z2.sub(z1);
+    FloatVector sum34 = z3.add(z4);
+    FloatVector dif34 = z3.sub(z4);
+    z0.mul(4f).intoArray(out, o);
+    // -4 z1 + 4 z2 - 2 z3 + 2 z4 + 4 z5
+    dif12.mul(4f).sub(dif34.mul(2f)).add(z5.mul(4f)).intoArray(out, o + os);
+    // -5 z0 - 4 (z1 + z2) - (z3 + z4)
+    z0.mul(-5f).sub(sum12.mul(4f)).sub(sum34).intoArray(out, o + 2 * os);
+    // (z1 - z2) + 2 (z3 - z4) - 5 z5
+    dif34.mul(2f).sub(dif12).sub(z5.mul(5f)).intoArray(out, o + 3 * os);
+    // z0 + z1 + z2 + z3 + z4
+    z0.add(sum12).add(sum34).intoArray(out, o + 4 * os);
+    z5.intoArray(out, o + 5 * os);
+  }
+
+  private static void adjointColumnAdd(float[] in, int i, int is, float[] out, int o, int os) {
+    FloatVector z0 = FloatVector.fromArray(S, in, i);
+    FloatVector z1 = FloatVector.fromArray(S, in, i + is);
+    FloatVector z2 = FloatVector.fromArray(S, in, i + 2 * is);
+    FloatVector z3 = FloatVector.fromArray(S, in, i + 3 * is);
+    FloatVector z4 = FloatVector.fromArray(S, in, i + 4 * is);
+    FloatVector z5 = FloatVector.fromArray(S, in, i + 5 * is);
+    FloatVector sum12 = z1.add(z2);
+    FloatVector dif12 = z2.sub(z1);
+    FloatVector sum34 = z3.add(z4);
+    FloatVector dif34 = z3.sub(z4);
+    FloatVector.fromArray(S, out, o).add(z0.mul(4f)).intoArray(out, o);
+    FloatVector.fromArray(S, out, o + os).add(dif12.mul(4f).sub(dif34.mul(2f)).add(z5.mul(4f)))
+        .intoArray(out, o + os);
+    FloatVector.fromArray(S, out, o + 2 * os).add(z0.mul(-5f).sub(sum12.mul(4f)).sub(sum34))
+        .intoArray(out, o + 2 * os);
+    FloatVector.fromArray(S, out, o + 3 * os).add(dif34.mul(2f).sub(dif12).sub(z5.mul(5f)))
+        .intoArray(out, o + 3 * os);
+    FloatVector.fromArray(S, out, o + 4 * os).add(z0.add(sum12).add(sum34)).intoArray(out, o + 4 * os);
+    FloatVector.fromArray(S, out, o + 5 * os).add(z5).intoArray(out, o + 5 * os);
+  }
 }

@@ -83,6 +83,7 @@ class ConvBackwardTest {
     ConvBackwardDirect.forceInputAsForward = false;
     ConvBackwardDirect.forceWideWeight = false;
     WinogradWeightGrad.force = false;
+    WinogradInputGrad.force = false;
     Boolean phasesBefore = PhaseBackward.force;
     PhaseBackward.force = false;
     try {
@@ -103,6 +104,7 @@ class ConvBackwardTest {
       ConvBackwardDirect.forceInputAsForward = null;
       ConvBackwardDirect.forceWideWeight = null;
       WinogradWeightGrad.force = null;
+      WinogradInputGrad.force = null;
       PhaseBackward.force = phasesBefore;
     }
     assertEquals(48, checked);

@@ -1,0 +1,151 @@
+package dev.jconv.internal.kernels;
+
+import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
+
+/**
+ * The input gradient of a 3x3, stride-1, undilated, ungrouped convolution as the adjoint of the
+ * forward's Winograd F(4x4, 3x3). The forward computes each 4x4 output tile as
+ * {@code Y = A^T [sum_ci U[co][ci] ⊙ (B^T d_ci B)] A} with {@code U = G g G^T}; its adjoint in the
+ * input tile d is {@code B [sum_co U[co][ci] ⊙ (A gY_co A^T)] B^T}, added over the overlapping 6x6
+ * input tiles. Per position e of the 6x6 transformed tile that is one GEMM
+ * {@code Z[e] (tiles x cin) = Ĝ[e] (tiles x cout) · U[e] (cout x cin)}, with {@code Ĝ = A gY A^T}.
+ *
+ * <p>Against the other route (a forward convolution of gOut with the flipped, transposed weight) it
+ * needs the filters as the forward transforms them (not flipped, and not packed: U[e] is the GEMM's
+ * row-major B), and, like {@link WinogradWeightGrad}, it keeps the data tile-major with the channels
+ * across the vector lanes: gOut and the input gradient go through channel-interleaved copies made
+ * by register transposes, and every transform reads and writes whole vectors. So it needs the Vector
+ * API and channel counts in whole vectors ({@link #applies}).
+ *
+ * <p>It mixes every value of a tile, so an infinite or NaN weight or gOut is left to the other
+ * forms (the caller checks). Writes every element of the input gradient. No argument checks.
+ */
+final class WinogradInputGrad {
+  private WinogradInputGrad() {}
+
+  private static final KernelProvider KERNELS = KernelProviders.get();
+
+  /** Tests turn the form on or off ({@code null} = by the problem). */
+  static Boolean force;
+
+  /** Fewest channels (in and out), as {@link WinogradWeightGrad#MIN_CHANNELS}. */
+  static final int MIN_CHANNELS = 32;
+
+  /** Whether {@link #run} computes the input gradient of {@code p} with the vector kernel {@code vec}. */
+  static boolean applies(ConvParams p, ConvBackward.WeightKernel vec) {
+    if (vec == null || Boolean.FALSE.equals(force)) {
+      return false;
+    }
+    int lanes = vec.lanes();
+    boolean shape = p.kh() == 3 && p.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+        && p.dilationW() == 1 && p.groups() == 1 && p.cin() % lanes == 0 && p.cout() % lanes == 0
+        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles(p), WinogradWeightGrad.MIN_TILES)
+            <= WinogradWeightGrad.MAX_SCRATCH_FLOATS
+        && 36L * p.cin() * p.cout() <= Integer.MAX_VALUE / 2;
+    if (force != null) {
+      return shape;
+    }
+    return shape && p.cin() >= MIN_CHANNELS && p.cout() >= MIN_CHANNELS;
+  }
+
+  private static int tiles(ConvParams p) {
+    return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
+  }
+
+  /**
+   * Work arrays kept per calling thread: the transformed filters, Ĝ, Z, the interleaved gOut and the
+   * interleaved input gradient of one chunk of images.
+   */
+  private static final ThreadScratch SCRATCH = new ThreadScratch(5, WinogradWeightGrad.MAX_KEPT_FLOATS);
+
+  /** Writes the input gradient of {@code p} into {@code gX} (requires {@link #applies}, finite weight and gOut). */
+  static void run(ConvParams p, float[] weight, float[] gOut, float[] gX, ConvBackward.WeightKernel vec) {
+    int cin = p.cin();
+    int cout = p.cout();
+    int outH = p.outH();
+    int outW = p.outW();
+    int lanes = vec.lanes();
+    int nbi = cin / lanes;
+    int nbo = cout / lanes;
+    int tY = Math.ceilDiv(outH, 4);
+    int tX = Math.ceilDiv(outW, 4);
+    int perImage = tY * tX;
+    // The padded input's gradient: the tiles' 6x6 patches start every 4 pixels, from the padding's
+    // top-left corner; 4*tiles + 2 rows and columns hold them all, and the input inside.
+    int hp = 4 * tY + 2;
+    int wp = 4 * tX + 2;
+    int plane = hp * wp;
+    int gh = 4 * tY;
+    int gw = 4 * tX;
+    int gPlane = gh * gw;
+    int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(WinogradWeightGrad.MIN_TILES, perImage),
+        WinogradWeightGrad.MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
+    int maxT = images * perImage;
+    int uStride = WinogradConv.planeStride(cout * cin);
+    float[] filters = SCRATCH.get(0, 36 * uStride);
+    float[] gHat = SCRATCH.get(1, 36 * cout * maxT);
+    float[] z = SCRATCH.get(2, 36 * cin * maxT);
+    float[] g = SCRATCH.get(3, images * cout * gPlane);
+    float[] dx = SCRATCH.get(4, images * cin * plane);
+    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)),
+        (c0, c1) -> WinogradConv.transformFilters(weight, cout, cin, c0, c1, filters));
+    for (int n0 = 0; n0 < p.n(); n0 += images) {
+      int nc = Math.min(images, p.n() - n0);
+      int t = nc * perImage;
+      int first = n0;
+      // gOut, channel-interleaved, with zeros past the output's edge (tiles there read gOut as 0).
+      Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          WinogradWeightGrad.interleave(vec, gOut, (first * cout + q * lanes) * outH * outW, outH, outW, 0, 0, g,
+              q * gPlane * lanes, gh, gw);
+        }
+      });
+      // Ĝ[e][tile][co] = (A gY A^T)[e], lanes over the output channels.
+      Parallel.forRange(t * nbo, Math.max(1, 1024 / lanes), (j0, j1) -> {
+        float[] tmp = new float[24 * lanes];
+        for (int j = j0; j < j1; j++) {
+          int tile = j / nbo;
+          int cb = j % nbo;
+          int i = tile / perImage;
+          int ty = tile % perImage / tX;
+          int tx = tile % tX;
+          vec.winogradGradOutputLanes(g, (((i * nbo + cb) * gh + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes, tmp,
+              gHat, tile * cout + cb * lanes, t * cout);
+        }
+      });
+      // Z[e] = Ĝ[e] · U[e]: the 36 GEMMs shared out whole among the threads.
+      Parallel.forRange(36, 1, (e0, e1) -> {
+        for (int e = e0; e < e1; e++) {
+          KERNELS.sgemm(false, false, t, cin, cout, gHat, e * t * cout, cout, filters, e * uStride, cin, 0f, z,
+              e * t * cin, cin);
+        }
+      });
+      // Per (image, channel block): B Z B^T of its tiles added up in its own interleaved block (tiles
+      // overlap by two pixels, so one task owns all the tiles of a block), then the block's input
+      // pixels out into gX while they are in the cache.
+      Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
+        float[] tmp = new float[36 * lanes];
+        for (int q = q0; q < q1; q++) {
+          int i = q / nbi;
+          int cb = q % nbi;
+          int block = q * plane * lanes;
+          java.util.Arrays.fill(dx, block, block + plane * lanes, 0f);
+          for (int ty = 0; ty < tY; ty++) {
+            for (int tx = 0; tx < tX; tx++) {
+              int tile = (i * tY + ty) * tX + tx;
+              vec.winogradInputAdjointLanes(z, tile * cin + cb * lanes, t * cin, tmp, dx,
+                  block + (4 * ty * wp + 4 * tx) * lanes, wp * lanes);
+            }
+          }
+          int dst = ((first + i) * cin + cb * lanes) * p.h() * p.w();
+          for (int y = 0; y < p.h(); y++) {
+            vec.deinterleaveRows(dx, block + ((y + p.padTop()) * wp + p.padLeft()) * lanes, gX, dst + y * p.w(),
+                p.h() * p.w(), p.w());
+          }
+        }
+      });
+    }
+  }
+}
