@@ -101,7 +101,7 @@ public final class ConvBackward {
 
     /**
      * The last step of {@link WinogradWeightGrad} for one output channel and {@code len} input
-     * channels: {@code gW[dst + 9q + 3a + b] += (G^T M_q G)[a][b]}, where {@code M_q[r][c] =
+     * channels: {@code gW[dst + 9q + 3a + b] = (G^T M_q G)[a][b]}, where {@code M_q[r][c] =
      * m[mBase + (6r + c)*ldm + q]} and G is F(4x4, 3x3)'s 6x3 filter transform. The sums run in the
      * order of the plain form (r, then c, each a chain of FMAs over the non-zero coefficients).
      */
@@ -199,7 +199,13 @@ public final class ConvBackward {
     if (gXAll != null && !xByForward && !xByPhases) {
       Arrays.fill(gXAll, 0f);
     }
-    if (gWAll != null) {
+    // The Winograd-domain weight gradient (below) writes every element of gW; the other forms add.
+    boolean nonEmpty = p.n() > 0 && p.cout() > 0 && hw > 0;
+    boolean finiteGOut = nonEmpty && (gXAll != null || gWAll != null)
+        && ConvBackwardDirect.finite(gOut, p.outputLength(), wide);
+    boolean wByWinograd = gWAll != null && nonEmpty && finiteGOut && WinogradWeightGrad.applies(p)
+        && ConvBackwardDirect.finite(x, p.inputLength(), wide);
+    if (gWAll != null && !wByWinograd) {
       Arrays.fill(gWAll, 0f);
     }
     if ((gXAll == null && gWAll == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
@@ -229,7 +235,7 @@ public final class ConvBackward {
     // every value of a tile, so an infinite or NaN gOut takes im2col (the forward route would run
     // Winograd too, and spread NaN over whole tiles where the definition has infinities).
     if (gX != null && xByWinograd) {
-      if (ConvBackwardDirect.finite(gOut, p.outputLength(), wide)) {
+      if (finiteGOut) {
         WinogradInputGrad.run(p, weight, gOut, gX, wide);
       } else {
         Arrays.fill(gX, 0f);
@@ -240,8 +246,7 @@ public final class ConvBackward {
     float[] gW = gWAll;
     // 3x3 stride 1 with many channels: the Winograd-domain weight gradient (4x fewer FLOPs). It
     // mixes every value of a tile, so an infinite or NaN input or gOut takes the other forms.
-    if (gW != null && WinogradWeightGrad.applies(p) && ConvBackwardDirect.finite(x, p.inputLength(), wide)
-        && ConvBackwardDirect.finite(gOut, p.outputLength(), wide)) {
+    if (gW != null && wByWinograd) {
       WinogradWeightGrad.run(p, x, gOut, gW);
       gW = null;
     }

@@ -497,6 +497,17 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
     }
   }
 
+  /** Lane l's offset in a run of 9-float groups: 9l. */
+  private static final int[] NINES = nines();
+
+  private static int[] nines() {
+    int[] a = new int[S.length()];
+    for (int l = 0; l < a.length; l++) {
+      a[l] = 9 * l;
+    }
+    return a;
+  }
+
   // F(4x4, 3x3)'s G (WinogradWeightGrad.G), by entry: G[r][a] is Gra.
   private static final float G00 = 0.25f;
   private static final float SIXTH = 1f / 6;
@@ -506,7 +517,6 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   @Override
   public void winogradFilterGrad(float[] m, int mBase, int ldm, int len, float[] gW, int dst) {
     int lanes = S.length();
-    float[] buf = new float[9 * lanes];
     FloatVector vQuarter = FloatVector.broadcast(S, G00);
     FloatVector vSixth = FloatVector.broadcast(S, SIXTH);
     FloatVector vNegSixth = FloatVector.broadcast(S, -SIXTH);
@@ -605,20 +615,17 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
           }
         }
       }
-      o00.intoArray(buf, 0);
-      o01.intoArray(buf, lanes);
-      o02.intoArray(buf, 2 * lanes);
-      o10.intoArray(buf, 3 * lanes);
-      o11.intoArray(buf, 4 * lanes);
-      o12.intoArray(buf, 5 * lanes);
-      o20.intoArray(buf, 6 * lanes);
-      o21.intoArray(buf, 7 * lanes);
-      o22.intoArray(buf, 8 * lanes);
-      for (int l = 0, d = dst + 9 * q; l < lanes; l++, d += 9) {
-        for (int ab = 0; ab < 9; ab++) {
-          gW[d + ab] += buf[ab * lanes + l];
-        }
-      }
+      // Pair q + l's nine values are gW[d + 9l, d + 9l + 9): scattered, nine lanes apart.
+      int d = dst + 9 * q;
+      o00.intoArray(gW, d, NINES, 0);
+      o01.intoArray(gW, d + 1, NINES, 0);
+      o02.intoArray(gW, d + 2, NINES, 0);
+      o10.intoArray(gW, d + 3, NINES, 0);
+      o11.intoArray(gW, d + 4, NINES, 0);
+      o12.intoArray(gW, d + 5, NINES, 0);
+      o20.intoArray(gW, d + 6, NINES, 0);
+      o21.intoArray(gW, d + 7, NINES, 0);
+      o22.intoArray(gW, d + 8, NINES, 0);
     }
     if (q < len) {
       WinogradWeightGrad.filterGradPlain(m, mBase + q, ldm, len - q, gW, dst + 9 * q);

@@ -62,7 +62,7 @@ final class WinogradWeightGrad {
     return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
   }
 
-  /** Adds the weight gradient of {@code p} to {@code gW} (requires {@link #applies}, finite x and gOut). */
+  /** Writes the weight gradient of {@code p} into {@code gW}, every element (requires {@link #applies}, finite x and gOut). */
   static void run(ConvParams p, float[] x, float[] gOut, float[] gW) {
     int cin = p.cin();
     int cout = p.cout();
@@ -260,7 +260,7 @@ final class WinogradWeightGrad {
 
   /**
    * The last step for one output channel and {@code len <= PAIR_BLOCK} input channels:
-   * {@code gW[dst + 9q + 3a + b] += (G^T M_q G)[a][b]} with {@code M_q[r][c] = m[mBase + (6r + c)*ldm + q]}
+   * {@code gW[dst + 9q + 3a + b] = (G^T M_q G)[a][b]} with {@code M_q[r][c] = m[mBase + (6r + c)*ldm + q]}
    * ({@link ConvBackward.WeightKernel#winogradFilterGrad}), as vector axpys into planes of the block;
    * only the last step interleaves each pair's 9 values into gW.
    */
@@ -289,7 +289,7 @@ final class WinogradWeightGrad {
     }
     for (int q = 0, d = dst; q < len; q++, d += 9) {
       for (int ab = 0; ab < 9; ab++) {
-        gW[d + ab] += out[ab * len + q];
+        gW[d + ab] = out[ab * len + q];
       }
     }
   }

@@ -22,7 +22,9 @@ class WinogradWeightGradTest {
     float[] w = d[1];
     float[] g = d[2];
     double[] ref = ConvBackwardTest.reference(p, x, w, g)[1];
+    // NaN first: the Winograd form writes every element of gW (the backward zeroes it only for the others).
     float[] gw = new float[w.length];
+    java.util.Arrays.fill(gw, Float.NaN);
     ConvBackward.backward(p, x, w, g, null, gw, null);
     // Winograd's rounding error scales with the transformed tiles, so with the whole gradient's
     // size, not with each element's: an element that nearly cancels gets the error of a large one.
@@ -123,7 +125,7 @@ class WinogradWeightGradTest {
     assertTrue(vec != null, "the Vector API kernel should load (surefire adds jdk.incubator.vector)");
     java.util.Random r = new java.util.Random(3);
     int checked = 0;
-    // lengths around the lane counts (4, 8, 16), offsets inside the arrays, and gW added to, not overwritten
+    // lengths around the lane counts (4, 8, 16), offsets inside the arrays; gW written inside the range only
     for (int len : new int[] {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 255, 256}) {
       int ldm = len + 5;
       int mBase = 3;
@@ -144,6 +146,7 @@ class WinogradWeightGradTest {
         boolean inside = i >= dst && i < dst + 9 * len;
         double want = start[i];
         if (inside) {
+          want = 0; // written, not added to
           int q = (i - dst) / 9;
           int a = (i - dst) % 9 / 3;
           int b = (i - dst) % 3;
