@@ -135,6 +135,13 @@ public final class ConvBackward {
      * {@code Z_l[k1][k2] = z[zOff + (6*k1 + k2)*zStride + l]}. {@code tmp}: 36 * lanes floats.
      */
     void winogradInputAdjointLanes(float[] z, int zOff, int zStride, float[] tmp, float[] dst, int base, int ld);
+
+    /**
+     * F(4x4, 3x3)'s filter transform {@code G g G^T} of {@link #lanes()} filters at once: filter l's
+     * taps are {@code w[wOff + 9l + k]}, its 36 values go to {@code u[uOff + e*uStride + l]} (the
+     * arithmetic of {@code WinogradConv.transformFilters}).
+     */
+    void winogradFiltersLanes(float[] w, int wOff, float[] u, int uOff, int uStride);
   }
 
   static final WeightKernel VECTOR = loadVector();

@@ -1043,4 +1043,52 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
     FloatVector.fromArray(S, out, o + 4 * os).add(z0.add(sum12).add(sum34)).intoArray(out, o + 4 * os);
     FloatVector.fromArray(S, out, o + 5 * os).add(z5).intoArray(out, o + 5 * os);
   }
+
+  @Override
+  public void winogradFiltersLanes(float[] w, int wOff, float[] u, int uOff, int uStride) {
+    // Filter l's taps are 9 floats apart from filter l - 1's: gathered, one vector per tap.
+    FloatVector w0 = FloatVector.fromArray(S, w, wOff, NINES, 0);
+    FloatVector w1 = FloatVector.fromArray(S, w, wOff + 1, NINES, 0);
+    FloatVector w2 = FloatVector.fromArray(S, w, wOff + 2, NINES, 0);
+    FloatVector w3 = FloatVector.fromArray(S, w, wOff + 3, NINES, 0);
+    FloatVector w4 = FloatVector.fromArray(S, w, wOff + 4, NINES, 0);
+    FloatVector w5 = FloatVector.fromArray(S, w, wOff + 5, NINES, 0);
+    FloatVector w6 = FloatVector.fromArray(S, w, wOff + 6, NINES, 0);
+    FloatVector w7 = FloatVector.fromArray(S, w, wOff + 7, NINES, 0);
+    FloatVector w8 = FloatVector.fromArray(S, w, wOff + 8, NINES, 0);
+    int rs = 6 * uStride;
+    // Rows of G g (6x3), each expanded by G^T into six values, as transformFilters does.
+    filterRow(w0.mul(0.25f), w1.mul(0.25f), w2.mul(0.25f), u, uOff, uStride);
+    FloatVector a0 = w0.add(w6).mul(-SIXTH);
+    FloatVector a1 = w1.add(w7).mul(-SIXTH);
+    FloatVector a2 = w2.add(w8).mul(-SIXTH);
+    FloatVector b0 = w3.mul(-SIXTH);
+    FloatVector b1 = w4.mul(-SIXTH);
+    FloatVector b2 = w5.mul(-SIXTH);
+    filterRow(a0.add(b0), a1.add(b1), a2.add(b2), u, uOff + rs, uStride);
+    filterRow(a0.sub(b0), a1.sub(b1), a2.sub(b2), u, uOff + 2 * rs, uStride);
+    FloatVector c0 = w0.mul(TWENTYFOURTH).add(w6.mul(SIXTH));
+    FloatVector c1 = w1.mul(TWENTYFOURTH).add(w7.mul(SIXTH));
+    FloatVector c2 = w2.mul(TWENTYFOURTH).add(w8.mul(SIXTH));
+    FloatVector d0 = w3.mul(TWELFTH);
+    FloatVector d1 = w4.mul(TWELFTH);
+    FloatVector d2 = w5.mul(TWELFTH);
+    filterRow(c0.add(d0), c1.add(d1), c2.add(d2), u, uOff + 3 * rs, uStride);
+    filterRow(c0.sub(d0), c1.sub(d1), c2.sub(d2), u, uOff + 4 * rs, uStride);
+    filterRow(w6, w7, w8, u, uOff + 5 * rs, uStride);
+  }
+
+  /** G^T along one row of G g: six values, os apart (transformFilters' filter1d). */
+  private static void filterRow(FloatVector g0, FloatVector g1, FloatVector g2, float[] out, int o, int os) {
+    FloatVector a = g0.add(g2).mul(-SIXTH);
+    FloatVector b = g1.mul(-SIXTH);
+    FloatVector c = g0.mul(TWENTYFOURTH).add(g2.mul(SIXTH));
+    FloatVector d = g1.mul(TWELFTH);
+    g0.mul(0.25f).intoArray(out, o);
+    a.add(b).intoArray(out, o + os);
+    a.sub(b).intoArray(out, o + 2 * os);
+    c.add(d).intoArray(out, o + 3 * os);
+    c.sub(d).intoArray(out, o + 4 * os);
+    g2.intoArray(out, o + 5 * os);
+  }
 }

@@ -30,6 +30,9 @@ final class WinogradInputGrad {
   /** Tests turn the form on or off ({@code null} = by the problem). */
   static Boolean force;
 
+  /** Tests and timing turn the padded filter rows off ({@code false}: rows of cin floats). */
+  static boolean padRows = true;
+
   /** Fewest channels (in and out), as {@link WinogradWeightGrad#MIN_CHANNELS}. */
   static final int MIN_CHANNELS = 32;
 
@@ -83,14 +86,22 @@ final class WinogradInputGrad {
     int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(WinogradWeightGrad.MIN_TILES, perImage),
         WinogradWeightGrad.MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
     int maxT = images * perImage;
-    int uStride = WinogradConv.planeStride(cout * cin);
+    // U[e] is the GEMMs' B, read in place (not packed) when its rows spread over L1's sets: a row
+    // of an even number of 16-float lines is padded by one line.
+    int ldu = cin % 32 == 0 && padRows ? cin + 16 : cin;
+    int uStride = WinogradConv.planeStride(cout * ldu);
     float[] filters = SCRATCH.get(0, 36 * uStride);
     float[] gHat = SCRATCH.get(1, 36 * cout * maxT);
     float[] z = SCRATCH.get(2, 36 * cin * maxT);
     float[] g = SCRATCH.get(3, images * cout * gPlane);
     float[] dx = SCRATCH.get(4, images * cin * plane);
-    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)),
-        (c0, c1) -> WinogradConv.transformFilters(weight, cout, cin, c0, c1, filters));
+    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)), (c0, c1) -> {
+      for (int co = c0; co < c1; co++) {
+        for (int cb = 0; cb < nbi; cb++) {
+          vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, filters, co * ldu + cb * lanes, uStride);
+        }
+      }
+    });
     for (int n0 = 0; n0 < p.n(); n0 += images) {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
@@ -118,7 +129,7 @@ final class WinogradInputGrad {
       // Z[e] = Ĝ[e] · U[e]: the 36 GEMMs shared out whole among the threads.
       Parallel.forRange(36, 1, (e0, e1) -> {
         for (int e = e0; e < e1; e++) {
-          KERNELS.sgemm(false, false, t, cin, cout, gHat, e * t * cout, cout, filters, e * uStride, cin, 0f, z,
+          KERNELS.sgemm(false, false, t, cin, cout, gHat, e * t * cout, cout, filters, e * uStride, ldu, 0f, z,
               e * t * cin, cin);
         }
       });

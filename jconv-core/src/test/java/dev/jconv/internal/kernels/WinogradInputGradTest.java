@@ -54,23 +54,26 @@ class WinogradInputGradTest {
     int checked = 0;
     WinogradInputGrad.force = true;
     try {
-      for (boolean poison : new boolean[] {false, true}) {
-        ThreadScratch.poison = poison;
+      // poisoned scratch with padded filter rows, clean scratch with both row lengths
+      for (int mode = 0; mode < 3; mode++) {
+        ThreadScratch.poison = mode == 0;
+        WinogradInputGrad.padRows = mode != 2;
         for (int threads : new int[] {1, 2}) {
           Parallel.setNumThreads(threads);
           for (ConvParams p : cases) {
             assertTrue(WinogradInputGrad.applies(p, vec), p.toString());
-            checkInputGrad(p, ConvBackwardTest.randomProblem(p), p + " threads=" + threads + " poisoned " + poison);
+            checkInputGrad(p, ConvBackwardTest.randomProblem(p), p + " threads=" + threads + " mode " + mode);
             checked++;
           }
         }
       }
     } finally {
+      WinogradInputGrad.padRows = true;
       ThreadScratch.poison = false;
       WinogradInputGrad.force = null;
       Parallel.setNumThreads(before);
     }
-    assertEquals(4 * cases.length, checked);
+    assertEquals(6 * cases.length, checked);
   }
 
   @Test
@@ -127,5 +130,33 @@ class WinogradInputGradTest {
       assertEquals(-2f, back[0]);
     }
     assertTrue(checked > 150 * lanes, "checked " + checked);
+  }
+
+  @Test
+  void filtersLanes_giveTheBitsOfTheScalarTransform() {
+    ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
+    assertTrue(vec != null);
+    int lanes = vec.lanes();
+    int cout = 3;
+    int cin = 2 * lanes;
+    Random r = new Random(11);
+    float[] w = new float[cout * cin * 9];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextGaussian() * (i % 7 == 0 ? 1e3f : 1f);
+    }
+    int step = WinogradConv.planeStride(cout * cin);
+    float[] want = new float[36 * step];
+    WinogradConv.transformFilters(w, cout, cin, 0, cout, want);
+    float[] got = new float[36 * step];
+    for (int co = 0; co < cout; co++) {
+      for (int cb = 0; cb < 2; cb++) {
+        vec.winogradFiltersLanes(w, (co * cin + cb * lanes) * 9, got, co * cin + cb * lanes, step);
+      }
+    }
+    for (int e = 0; e < 36; e++) {
+      for (int i = 0; i < cout * cin; i++) {
+        assertEquals(want[e * step + i], got[e * step + i], "e " + e + " filter " + i);
+      }
+    }
   }
 }
