@@ -139,9 +139,9 @@ public final class ConvBackward {
     /**
      * F(4x4, 3x3)'s filter transform {@code G g G^T} of {@link #lanes()} filters at once: filter l's
      * taps are {@code w[wOff + 9l + k]}, its 36 values go to {@code u[uOff + e*uStride + l]} (the
-     * arithmetic of {@code WinogradConv.transformFilters}).
+     * arithmetic of {@code WinogradConv.transformFilters}). {@code tmp}: 27 * lanes floats.
      */
-    void winogradFiltersLanes(float[] w, int wOff, float[] u, int uOff, int uStride);
+    void winogradFiltersLanes(float[] w, int wOff, float[] tmp, float[] u, int uOff, int uStride);
   }
 
   static final WeightKernel VECTOR = loadVector();

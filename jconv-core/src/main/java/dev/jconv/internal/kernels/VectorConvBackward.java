@@ -1045,41 +1045,71 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   }
 
   @Override
-  public void winogradFiltersLanes(float[] w, int wOff, float[] u, int uOff, int uStride) {
-    // Filter l's taps are 9 floats apart from filter l - 1's: gathered, one vector per tap.
-    FloatVector w0 = FloatVector.fromArray(S, w, wOff, NINES, 0);
-    FloatVector w1 = FloatVector.fromArray(S, w, wOff + 1, NINES, 0);
-    FloatVector w2 = FloatVector.fromArray(S, w, wOff + 2, NINES, 0);
-    FloatVector w3 = FloatVector.fromArray(S, w, wOff + 3, NINES, 0);
-    FloatVector w4 = FloatVector.fromArray(S, w, wOff + 4, NINES, 0);
-    FloatVector w5 = FloatVector.fromArray(S, w, wOff + 5, NINES, 0);
-    FloatVector w6 = FloatVector.fromArray(S, w, wOff + 6, NINES, 0);
-    FloatVector w7 = FloatVector.fromArray(S, w, wOff + 7, NINES, 0);
-    FloatVector w8 = FloatVector.fromArray(S, w, wOff + 8, NINES, 0);
+  public void winogradFiltersLanes(float[] w, int wOff, float[] tmp, float[] u, int uOff, int uStride) {
+    // Filter l's taps are 9 floats apart from filter l - 1's: transposed through tmp by plain copies
+    // (hardware gathers, one vector per tap, took twice the time of the scalar transform).
+    int lanes = S.length();
+    for (int l = 0; l < lanes; l++) {
+      for (int k = 0; k < 9; k++) {
+        tmp[k * lanes + l] = w[wOff + 9 * l + k];
+      }
+    }
+    FloatVector w0 = FloatVector.fromArray(S, tmp, 0);
+    FloatVector w1 = FloatVector.fromArray(S, tmp, lanes);
+    FloatVector w2 = FloatVector.fromArray(S, tmp, 2 * lanes);
+    FloatVector w3 = FloatVector.fromArray(S, tmp, 3 * lanes);
+    FloatVector w4 = FloatVector.fromArray(S, tmp, 4 * lanes);
+    FloatVector w5 = FloatVector.fromArray(S, tmp, 5 * lanes);
+    FloatVector w6 = FloatVector.fromArray(S, tmp, 6 * lanes);
+    FloatVector w7 = FloatVector.fromArray(S, tmp, 7 * lanes);
+    FloatVector w8 = FloatVector.fromArray(S, tmp, 8 * lanes);
     int rs = 6 * uStride;
-    // Rows of G g (6x3), each expanded by G^T into six values, as transformFilters does.
-    filterRow(w0.mul(0.25f), w1.mul(0.25f), w2.mul(0.25f), u, uOff, uStride);
+    // Rows of G g (6x3) into tmp[(9 + 3r + j)*lanes], then each expanded by G^T into six values, as
+    // transformFilters does.
+    int g = 9 * lanes;
+    w0.mul(0.25f).intoArray(tmp, g);
+    w1.mul(0.25f).intoArray(tmp, g + lanes);
+    w2.mul(0.25f).intoArray(tmp, g + 2 * lanes);
     FloatVector a0 = w0.add(w6).mul(-SIXTH);
     FloatVector a1 = w1.add(w7).mul(-SIXTH);
     FloatVector a2 = w2.add(w8).mul(-SIXTH);
     FloatVector b0 = w3.mul(-SIXTH);
     FloatVector b1 = w4.mul(-SIXTH);
     FloatVector b2 = w5.mul(-SIXTH);
-    filterRow(a0.add(b0), a1.add(b1), a2.add(b2), u, uOff + rs, uStride);
-    filterRow(a0.sub(b0), a1.sub(b1), a2.sub(b2), u, uOff + 2 * rs, uStride);
+    a0.add(b0).intoArray(tmp, g + 3 * lanes);
+    a1.add(b1).intoArray(tmp, g + 4 * lanes);
+    a2.add(b2).intoArray(tmp, g + 5 * lanes);
+    a0.sub(b0).intoArray(tmp, g + 6 * lanes);
+    a1.sub(b1).intoArray(tmp, g + 7 * lanes);
+    a2.sub(b2).intoArray(tmp, g + 8 * lanes);
     FloatVector c0 = w0.mul(TWENTYFOURTH).add(w6.mul(SIXTH));
     FloatVector c1 = w1.mul(TWENTYFOURTH).add(w7.mul(SIXTH));
     FloatVector c2 = w2.mul(TWENTYFOURTH).add(w8.mul(SIXTH));
     FloatVector d0 = w3.mul(TWELFTH);
     FloatVector d1 = w4.mul(TWELFTH);
     FloatVector d2 = w5.mul(TWELFTH);
-    filterRow(c0.add(d0), c1.add(d1), c2.add(d2), u, uOff + 3 * rs, uStride);
-    filterRow(c0.sub(d0), c1.sub(d1), c2.sub(d2), u, uOff + 4 * rs, uStride);
-    filterRow(w6, w7, w8, u, uOff + 5 * rs, uStride);
+    c0.add(d0).intoArray(tmp, g + 9 * lanes);
+    c1.add(d1).intoArray(tmp, g + 10 * lanes);
+    c2.add(d2).intoArray(tmp, g + 11 * lanes);
+    c0.sub(d0).intoArray(tmp, g + 12 * lanes);
+    c1.sub(d1).intoArray(tmp, g + 13 * lanes);
+    c2.sub(d2).intoArray(tmp, g + 14 * lanes);
+    w6.intoArray(tmp, g + 15 * lanes);
+    w7.intoArray(tmp, g + 16 * lanes);
+    w8.intoArray(tmp, g + 17 * lanes);
+    for (int r = 0; r < 6; r++) {
+      filterRow(tmp, g + 3 * r * lanes, lanes, u, uOff + r * rs, uStride);
+    }
   }
 
-  /** G^T along one row of G g: six values, os apart (transformFilters' filter1d). */
-  private static void filterRow(FloatVector g0, FloatVector g1, FloatVector g2, float[] out, int o, int os) {
+  /**
+   * G^T along one row of G g (three vectors in[i + j*is]): six values, os apart (transformFilters'
+   * filter1d). Arrays in and out: vectors passed to a method C2 does not inline are boxed.
+   */
+  private static void filterRow(float[] in, int i, int is, float[] out, int o, int os) {
+    FloatVector g0 = FloatVector.fromArray(S, in, i);
+    FloatVector g1 = FloatVector.fromArray(S, in, i + is);
+    FloatVector g2 = FloatVector.fromArray(S, in, i + 2 * is);
     FloatVector a = g0.add(g2).mul(-SIXTH);
     FloatVector b = g1.mul(-SIXTH);
     FloatVector c = g0.mul(TWENTYFOURTH).add(g2.mul(SIXTH));

@@ -96,9 +96,11 @@ final class WinogradInputGrad {
     float[] g = SCRATCH.get(3, images * cout * gPlane);
     float[] dx = SCRATCH.get(4, images * cin * plane);
     Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)), (c0, c1) -> {
+      float[] tmp = new float[27 * lanes];
       for (int co = c0; co < c1; co++) {
         for (int cb = 0; cb < nbi; cb++) {
-          vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, filters, co * ldu + cb * lanes, uStride);
+          vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, tmp, filters, co * ldu + cb * lanes,
+              uStride);
         }
       }
     });
