@@ -1,6 +1,7 @@
 package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProviders;
 
 /**
  * Faster forms of the convolution backward for stride 1, used by {@link ConvBackward} where they
@@ -109,6 +110,19 @@ final class ConvBackwardDirect {
   static void inputGrad(ConvParams p, float[] weight, float[] gOut, float[] gX) {
     ConvParams q = inputGradProblem(p);
     assert q != null;
+    ConvAlgorithm a = inputGradAlgorithm(q);
+    if (!WinogradConv.legacyFilters) {
+      // Winograd reads the filters rotated and transposed as it transforms them: no flipped copy.
+      if (a == ConvAlgorithm.WINOGRAD) {
+        WinogradConv.forwardFlipped(KernelProviders.get(), q.n(), q.cin(), q.h(), q.w(), q.cout(),
+            q.padTop(), q.padLeft(), q.outH(), q.outW(), gOut, weight, gX);
+        return;
+      }
+      if (a == ConvAlgorithm.DILATED_WINOGRAD) {
+        DilatedWinograd.forwardFlipped(q, gOut, weight, gX);
+        return;
+      }
+    }
     int groups = p.groups();
     int cinG = p.cinPerGroup();
     int coutG = p.coutPerGroup();
@@ -130,7 +144,7 @@ final class ConvBackwardDirect {
         }
       }
     });
-    inputGradAlgorithm(q).forwardOnce(q, gOut, flipped, null, gX);
+    a.forwardOnce(q, gOut, flipped, null, gX);
   }
 
   /** Per-thread scratch (floats) both wide forms need: the padded input (or its gradient) and the wide gOut. */
