@@ -145,8 +145,6 @@ public final class WinogradConv {
 
   /** TEMPORARY A/B switch: the old transform into scratch + packA per plane (and flipped copy). */
   static boolean legacyFilters = Boolean.getBoolean("jconv.winograd.legacyFilters");
-  /** TEMPORARY A/B switch: the scalar transform straight into the packed places (no vector kernel). */
-  static boolean scalarFilters;
 
   /**
    * Packed filters of one-off weights, kept per calling thread and overwritten by its next one-off
@@ -332,14 +330,9 @@ public final class WinogradConv {
       int cout, int cin, boolean flip, PackedMatrix[] reuse) {
     // Straight into the packed layout: the 36 planes of U are never stored unpacked (on res3x3_14,
     // 9.4 MB written, read back and written again per call).
-    if (scalarFilters) {
-      return kernels.packA(E, cout, cin, (i0, rows, p0, cols, dst, off, step, rowStep, colStep) ->
-          scalarTransformFilters(weight, cout, cin, flip, i0, rows, p0, cols, dst, off, step,
-              rowStep, colStep), reuse);
-    }
     return kernels.packA(E, cout, cin, (i0, rows, p0, cols, dst, off, step, rowStep, colStep) ->
-        transformFilters(kernels, weight, cout, cin, flip, i0, rows, p0, cols, dst, off, step,
-            rowStep, colStep), reuse);
+        transformFilters(weight, cout, cin, flip, i0, rows, p0, cols, dst, off, step, rowStep,
+            colStep), reuse);
   }
 
   private static PackedMatrix[] legacyTransformAndPack(KernelProvider kernels, float[] weight,
@@ -443,95 +436,10 @@ public final class WinogradConv {
   }
 
   /**
-   * Filters per call of {@link KernelProvider#winogradFilters}: their taps (9 x 192 floats, 7 KB)
-   * are copied into a small array first and stay in L1 for the vector loads.
+   * Writes U[e][co][ci] = (G g G^T)[e] for the filters of (co, ci), co in [coFrom, coTo), into
+   * {@code u}, plane e starting at {@code e * planeStride(cout * cin)}.
    */
-  private static final int STAGED_FILTERS = 192;
-
-  /**
-   * The source of the packed filters ({@link KernelProvider.PackSource}): writes U[e][i][p] =
-   * (G g G^T)[e] of filter (i, p), for i in [i0, i0 + rows) and p in [p0, p0 + cols), to
-   * {@code u[off + e * step + (i - i0) * rowStep + (p - p0) * colStep]}. Filter (i, p) is
-   * {@code weight[i][p]} ({@code (cout, cin, 3, 3)}), or with {@code flip} {@code weight[p][i]}
-   * rotated by 180 degrees ({@code weight} then {@code (cin, cout, 3, 3)}).
-   */
-  static void transformFilters(KernelProvider kernels, float[] weight, int cout, int cin,
-      boolean flip, int i0, int rows, int p0, int cols, float[] u, int off, int step, int rowStep,
-      int colStep) {
-    // The filters in the order of their places, so that the provider's kernel stores whole
-    // vectors: rows innermost when a panel keeps them side by side (rowStep 1, the Vector API
-    // layout), else columns (the plain provider's row-major one). That order also reads a flipped
-    // weight (rows 9 floats apart) contiguously.
-    boolean rowsInner = rowStep == 1;
-    assert rowsInner || colStep == 1;
-    int inner = rowsInner ? rows : cols;
-    int outer = rowsInner ? cols : rows;
-    int outerStep = rowsInner ? colStep : rowStep;
-    // A run: filters with adjacent places, all of the block when consecutive outers adjoin.
-    int outersPerRun = outerStep == inner ? outer : 1;
-    int run = outersPerRun * inner;
-    float[] taps = new float[9 * STAGED_FILTERS];
-    for (int o0 = 0; o0 < outer; o0 += outersPerRun) {
-      int place = off + o0 * outerStep;
-      for (int s = 0; s < run; s += STAGED_FILTERS) {
-        int count = Math.min(STAGED_FILTERS, run - s);
-        int o = o0 + s / inner;
-        int n = s % inner;
-        for (int q = 0; q < count; ) {
-          // The rest of this outer's filters (or of the chunk): a fixed distance apart in weight.
-          int len = Math.min(inner - n, count - q);
-          int i = rowsInner ? i0 + n : i0 + o;
-          int p = rowsInner ? p0 + o : p0 + n;
-          if (flip) {
-            stageRotated(weight, (p * cout + i) * 9, rowsInner ? 9 : cout * 9, len, taps, q, count);
-          } else {
-            stage(weight, (i * cin + p) * 9, rowsInner ? cin * 9 : 9, len, taps, q, count);
-          }
-          q += len;
-          n += len;
-          if (n == inner) {
-            n = 0;
-            o++;
-          }
-        }
-        kernels.winogradFilters(taps, 0, count, u, place + s, step);
-      }
-    }
-  }
-
-  /** Copies the taps of {@code len} filters, {@code gStep} floats apart from {@code g}, to taps[t * count + q]. */
-  private static void stage(float[] weight, int g, int gStep, int len, float[] taps, int q, int count) {
-    for (int end = q + len; q < end; q++, g += gStep) {
-      taps[q] = weight[g];
-      taps[count + q] = weight[g + 1];
-      taps[2 * count + q] = weight[g + 2];
-      taps[3 * count + q] = weight[g + 3];
-      taps[4 * count + q] = weight[g + 4];
-      taps[5 * count + q] = weight[g + 5];
-      taps[6 * count + q] = weight[g + 6];
-      taps[7 * count + q] = weight[g + 7];
-      taps[8 * count + q] = weight[g + 8];
-    }
-  }
-
-  /** {@link #stage}, each filter rotated by 180 degrees: its taps in reverse order. */
-  private static void stageRotated(float[] weight, int g, int gStep, int len, float[] taps, int q,
-      int count) {
-    for (int end = q + len; q < end; q++, g += gStep) {
-      taps[q] = weight[g + 8];
-      taps[count + q] = weight[g + 7];
-      taps[2 * count + q] = weight[g + 6];
-      taps[3 * count + q] = weight[g + 5];
-      taps[4 * count + q] = weight[g + 4];
-      taps[5 * count + q] = weight[g + 3];
-      taps[6 * count + q] = weight[g + 2];
-      taps[7 * count + q] = weight[g + 1];
-      taps[8 * count + q] = weight[g];
-    }
-  }
-
-  // TEMPORARY (A/B): the scalar transform straight into the packed places.
-  static void scalarTransformFilters(float[] weight, int cout, int cin, boolean flip, int i0, int rows,
+  static void transformFilters(float[] weight, int cout, int cin, boolean flip, int i0, int rows,
       int p0, int cols, float[] u, int off, int step, int rowStep, int colStep) {
     // Rows (output channels) innermost: the packed layout keeps a panel's rows side by side, so the
     // 36 stores of consecutive filters land next to each other; and a flipped weight holds the
@@ -581,7 +489,6 @@ public final class WinogradConv {
     filter1d(c0 - d0, c1 - d1, c2 - d2, u, o + 4 * rs, step);
     filter1d(w6, w7, w8, u, o + 5 * rs, step);
   }
-
 
   static void legacyTransformFilters(float[] weight, int cout, int cin, int coFrom, int coTo, float[] u) {
     int step = planeStride(cout * cin);

@@ -112,15 +112,6 @@ public interface KernelProvider {
   void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 
   /**
-   * Winograd F(4x4, 3x3) filter transform {@code G g G^T} of {@code count} 3x3 filters, stored tap
-   * by tap: tap {@code t} (row-major, {@code 3*ky + kx}) of filter {@code j} is
-   * {@code g[gOff + t*count + j]}; its 36 results go to {@code u[uOff + (6*r + c)*uStride + j]}.
-   * Every provider rounds exactly as the plain one (the same float operations in the same order),
-   * so that filters do not depend on the vector width. Only {@code u} is modified.
-   */
-  void winogradFilters(float[] g, int gOff, int count, float[] u, int uOff, int uStride);
-
-  /**
    * The adjoint of {@link #winogradOutput}, for the weight gradient: {@code A g A^T} of
    * {@code count} 4x4 tiles of an output gradient. Tile {@code j}'s values {@code g[r][c]} are
    * {@code src[srcOff + offsets[offOff + j] + r*ld + c]}; its 36 results go to

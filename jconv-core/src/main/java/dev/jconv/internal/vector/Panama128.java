@@ -265,54 +265,6 @@ final class Panama128 extends PanamaKernels {
     d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(out, o + 5 * os);
   }
 
-  private static final float SIXTH = 1f / 6;
-  private static final float TWELFTH = 1f / 12;
-  private static final float TWENTYFOURTH = 1f / 24;
-
-  @Override
-  void winogradFilters(float[] g, int gOff, int count, float[] u, int uOff, int uStride) {
-    // One lane per filter: the taps come stored tap by tap, so L filters are 9 vector loads, and
-    // their 36 results 36 vector stores (scalar, 36 stores per filter bound the transform). G
-    // along the columns into tmp, then along the rows into u, with one call site each (six
-    // inlined copies measured 2-3x slower than scalar code). The operations are
-    // PlainWinograd.filters', in its order: the same rounding.
-    float[] tmp = new float[18 * L];
-    int rs = 6 * uStride;
-    int bound = S.loopBound(count);
-    for (int j = 0; j < bound; j += L) {
-      int t = gOff + j;
-      // Column c of the filter is taps c, c + 3, c + 6; result k goes to tmp[(3k + c) * L].
-      for (int c = 0; c < 3; c++) {
-        filterRow(FloatVector.fromArray(S, g, t + c * count),
-            FloatVector.fromArray(S, g, t + (c + 3) * count),
-            FloatVector.fromArray(S, g, t + (c + 6) * count), tmp, c * L, 3 * L);
-      }
-      for (int k = 0; k < 6; k++) {
-        int r = 3 * k * L;
-        filterRow(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L),
-            FloatVector.fromArray(S, tmp, r + 2 * L), u, uOff + j + k * rs, uStride);
-      }
-    }
-    if (bound < count) {
-      PlainWinograd.filters(g, gOff, count, bound, u, uOff, uStride);
-    }
-  }
-
-  /** G applied to 3 vectors (a column of the filter, or a row of G g); result k goes to out[o + k*os]. */
-  private static void filterRow(FloatVector g0, FloatVector g1, FloatVector g2, float[] out, int o,
-      int os) {
-    FloatVector a = g0.add(g2).mul(-SIXTH);
-    FloatVector b = g1.mul(-SIXTH);
-    FloatVector c = g0.mul(TWENTYFOURTH).add(g2.mul(SIXTH));
-    FloatVector d = g1.mul(TWELFTH);
-    g0.mul(0.25f).intoArray(out, o);
-    a.add(b).intoArray(out, o + os);
-    a.sub(b).intoArray(out, o + 2 * os);
-    c.add(d).intoArray(out, o + 3 * os);
-    c.sub(d).intoArray(out, o + 4 * os);
-    g2.intoArray(out, o + 5 * os);
-  }
-
   @Override
   void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,
       float[] u, int uOff, int uStride) {

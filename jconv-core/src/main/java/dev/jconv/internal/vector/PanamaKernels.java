@@ -51,9 +51,6 @@ abstract class PanamaKernels {
   /** See {@link KernelProvider#winogradOutput}. */
   abstract void winogradOutput(float[] m, int mOff, int mStride, int count, float[] y, int yStride);
 
-  /** See {@link KernelProvider#winogradFilters}. */
-  abstract void winogradFilters(float[] g, int gOff, int count, float[] u, int uOff, int uStride);
-
   /** See {@link KernelProvider#winogradGradOutput}. */
   abstract void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
       int count, float[] u, int uOff, int uStride);

@@ -101,11 +101,6 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
-  public void winogradFilters(float[] g, int gOff, int count, float[] u, int uOff, int uStride) {
-    kernels.winogradFilters(g, gOff, count, u, uOff, uStride);
-  }
-
-  @Override
   public void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
       int count, float[] u, int uOff, int uStride) {
     kernels.winogradGradOutput(src, srcOff, ld, offsets, offOff, count, u, uOff, uStride);

@@ -106,11 +106,6 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
-  public void winogradFilters(float[] g, int gOff, int count, float[] u, int uOff, int uStride) {
-    PlainWinograd.filters(g, gOff, count, 0, u, uOff, uStride);
-  }
-
-  @Override
   public void winogradGradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff,
       int count, float[] u, int uOff, int uStride) {
     PlainWinograd.gradOutput(src, srcOff, ld, offsets, offOff, count, u, uOff, uStride);

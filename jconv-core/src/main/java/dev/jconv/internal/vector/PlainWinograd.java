@@ -2,8 +2,8 @@ package dev.jconv.internal.vector;
 
 /**
  * Winograd F(4x4, 3x3) tile transforms in plain Java, one tile at a time (see
- * {@link KernelProvider#winogradInput}, {@link KernelProvider#winogradOutput},
- * {@link KernelProvider#winogradFilters} and {@link KernelProvider#winogradGradOutput}). The matrices,
+ * {@link KernelProvider#winogradInput}, {@link KernelProvider#winogradOutput} and
+ * {@link KernelProvider#winogradGradOutput}). The matrices,
  * from Lavin and Gray (2015):
  * <pre>
  * B^T = [4  0 -5  0  1  0]      A^T = [1  1  1  1  1  0]
@@ -87,69 +87,6 @@ final class PlainWinograd {
     out[o + os] = dif12 + 2 * dif34;
     out[o + 2 * os] = sum12 + 4 * sum34;
     out[o + 3 * os] = dif12 + 8 * dif34 + m5;
-  }
-
-  private static final float SIXTH = 1f / 6;
-  private static final float TWELFTH = 1f / 12;
-  private static final float TWENTYFOURTH = 1f / 24;
-
-  /**
-   * {@link KernelProvider#winogradFilters} for filters {@code from <= j < count}. The Vector API
-   * kernels repeat these operations lane by lane, in this order, and so round alike.
-   */
-  static void filters(float[] g, int gOff, int count, int from, float[] u, int uOff, int uStride) {
-    int rs = 6 * uStride;
-    for (int j = from; j < count; j++) {
-      int t = gOff + j;
-      float w0 = g[t];
-      float w1 = g[t + count];
-      float w2 = g[t + 2 * count];
-      float w3 = g[t + 3 * count];
-      float w4 = g[t + 4 * count];
-      float w5 = g[t + 5 * count];
-      float w6 = g[t + 6 * count];
-      float w7 = g[t + 7 * count];
-      float w8 = g[t + 8 * count];
-      int o = uOff + j;
-      // Rows of G g (6x3), each then expanded by G^T into a row of six.
-      filter1d(w0 * 0.25f, w1 * 0.25f, w2 * 0.25f, u, o, uStride);
-      float a0 = (w0 + w6) * -SIXTH;
-      float a1 = (w1 + w7) * -SIXTH;
-      float a2 = (w2 + w8) * -SIXTH;
-      float b0 = w3 * -SIXTH;
-      float b1 = w4 * -SIXTH;
-      float b2 = w5 * -SIXTH;
-      filter1d(a0 + b0, a1 + b1, a2 + b2, u, o + rs, uStride);
-      filter1d(a0 - b0, a1 - b1, a2 - b2, u, o + 2 * rs, uStride);
-      float c0 = w0 * TWENTYFOURTH + w6 * SIXTH;
-      float c1 = w1 * TWENTYFOURTH + w7 * SIXTH;
-      float c2 = w2 * TWENTYFOURTH + w8 * SIXTH;
-      float d0 = w3 * TWELFTH;
-      float d1 = w4 * TWELFTH;
-      float d2 = w5 * TWELFTH;
-      filter1d(c0 + d0, c1 + d1, c2 + d2, u, o + 3 * rs, uStride);
-      filter1d(c0 - d0, c1 - d1, c2 - d2, u, o + 4 * rs, uStride);
-      filter1d(w6, w7, w8, u, o + 5 * rs, uStride);
-    }
-  }
-
-  /**
-   * out[o + k*os] = (G (g0, g1, g2))[k]: rows (1/4, 0, 0), -(1, 1, 1)/6, -(1, -1, 1)/6,
-   * (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1), sharing the sums the rows have in common.
-   * In float: the transformed filter is rounded to float anyway, and the few extra roundings
-   * (relative 1e-7) are far below Winograd's own error.
-   */
-  private static void filter1d(float g0, float g1, float g2, float[] out, int o, int os) {
-    float a = (g0 + g2) * -SIXTH;
-    float b = g1 * -SIXTH;
-    float c = g0 * TWENTYFOURTH + g2 * SIXTH;
-    float d = g1 * TWELFTH;
-    out[o] = g0 * 0.25f;
-    out[o + os] = a + b;
-    out[o + 2 * os] = a - b;
-    out[o + 3 * os] = c + d;
-    out[o + 4 * os] = c - d;
-    out[o + 5 * os] = g2;
   }
 
   static void gradOutput(float[] src, int srcOff, int ld, int[] offsets, int offOff, int count,

@@ -29,36 +29,34 @@ public final class OneOffFiltersAbMain {
       float[][] d = SuiteProblems.gaussian(r, p.inputLength(), p.weightLength(), p.outputLength());
       long end = System.nanoTime() + 2_000_000_000L;
       while (System.nanoTime() < end) {
-        for (int m = 0; m < 6; m++) {
+        for (int m = 0; m < 4; m++) {
           time(p, d, m);
         }
       }
-      double[][] t = new double[6][rounds];
+      double[][] t = new double[4][rounds];
       for (int i = 0; i < rounds; i++) {
-        for (int m = 0; m < 6; m++) {
+        for (int m = 0; m < 4; m++) {
           t[m][i] = time(p, d, m);
         }
       }
-      String[] names = {"gradX old", "gradX new", "filters old", "filters new", "gradX scalar", "filters scalar"};
-      for (int m = 0; m < 6; m++) {
+      String[] names = {"gradX old", "gradX new", "filters old", "filters new"};
+      for (int m = 0; m < 4; m++) {
         Arrays.sort(t[m]);
         System.out.printf("%-10s %-12s %7.3f [%7.3f %7.3f]%n", c.getKey(), names[m], t[m][rounds / 2],
             t[m][rounds / 4], t[m][3 * rounds / 4]);
       }
-      System.out.printf("%-10s gradX new/old %.3f, filters new/old %.3f; scalar/old %.3f %.3f%n", c.getKey(),
-          t[1][rounds / 2] / t[0][rounds / 2], t[3][rounds / 2] / t[2][rounds / 2],
-          t[4][rounds / 2] / t[0][rounds / 2], t[5][rounds / 2] / t[2][rounds / 2]);
+      System.out.printf("%-10s gradX new/old %.3f, filters new/old %.3f%n", c.getKey(),
+          t[1][rounds / 2] / t[0][rounds / 2], t[3][rounds / 2] / t[2][rounds / 2]);
     }
     System.exit(0);
   }
 
   /** 0/1: input gradient old/new; 2/3: the filters alone (as the input gradient makes them) old/new. */
   private static double time(ConvParams p, float[][] d, int which) {
-    WinogradConv.legacyFilters = which == 0 || which == 2;
-    WinogradConv.scalarFilters = which >= 4;
-    float[] gx = which < 2 || which == 4 ? new float[p.inputLength()] : null;
+    WinogradConv.legacyFilters = which % 2 == 0;
+    float[] gx = which < 2 ? new float[p.inputLength()] : null;
     long start = System.nanoTime();
-    if (which < 2 || which == 4) {
+    if (which < 2) {
       ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
     } else if (which == 2) {
       WinogradConv.filters(KernelProviders.get(), d[1], p.cin(), p.cout(), false);
