@@ -50,15 +50,14 @@ public final class WinogradConv {
 
   /**
    * Work arrays kept per thread between calls (V, M, the banded input copy and the output tiles
-   * of one block: about a megabyte; the transformed filters before packing): allocating them afresh costs more than the convolution on
+   * of one block: about a megabyte): allocating them afresh costs more than the convolution on
    * mid-sized layers, in zeroing, page faults and GC.
    */
-  private static final ThreadScratch SCRATCH = new ThreadScratch(5, Long.MAX_VALUE);
+  private static final ThreadScratch SCRATCH = new ThreadScratch(4, Long.MAX_VALUE);
   private static final int SLOT_V = 0;
   private static final int SLOT_M = 1;
   private static final int SLOT_BANDS = 2;
   private static final int SLOT_TILES = 3;
-  private static final int SLOT_FILTERS = 4;
 
   private static float[] scratch(int slot, int length) {
     return SCRATCH.get(slot, length);
@@ -136,15 +135,10 @@ public final class WinogradConv {
 
   private static Filters oneOff(KernelProvider kernels, float[] weight, int cout, int cin, boolean flip) {
     PackedMatrix[] kept = ONE_OFF.get();
-    PackedMatrix[] u = legacyFilters
-        ? legacyTransformAndPack(kernels, weight, cout, cin, kept)
-        : transformAndPackFilters(kernels, weight, cout, cin, flip, kept);
+    PackedMatrix[] u = transformAndPackFilters(kernels, weight, cout, cin, flip, kept);
     System.arraycopy(u, 0, kept, 0, E);
     return new Filters(kernels, cout, cin, u);
   }
-
-  /** TEMPORARY A/B switch: the old transform into scratch + packA per plane (and flipped copy). */
-  static boolean legacyFilters = Boolean.getBoolean("jconv.winograd.legacyFilters");
 
   /**
    * Packed filters of one-off weights, kept per calling thread and overwritten by its next one-off
@@ -323,8 +317,10 @@ public final class WinogradConv {
   }
 
   /**
-   * U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin, packed
-   * into {@code reuse[e]} where that fits (see {@link KernelProvider#packA}).
+   * U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin, in the
+   * storage of {@code reuse} when that holds such a set (see {@link KernelProvider#packA(int, int,
+   * int, KernelProvider.PackSource, PackedMatrix[])}); {@code flip} as in
+   * {@link #transformFilters}.
    */
   private static PackedMatrix[] transformAndPackFilters(KernelProvider kernels, float[] weight,
       int cout, int cin, boolean flip, PackedMatrix[] reuse) {
@@ -333,22 +329,6 @@ public final class WinogradConv {
     return kernels.packA(E, cout, cin, (i0, rows, p0, cols, dst, off, step, rowStep, colStep) ->
         transformFilters(weight, cout, cin, flip, i0, rows, p0, cols, dst, off, step, rowStep,
             colStep), reuse);
-  }
-
-  private static PackedMatrix[] legacyTransformAndPack(KernelProvider kernels, float[] weight,
-      int cout, int cin, PackedMatrix[] reuse) {
-    int uStride = planeStride(cout * cin);
-    // The transformed filters only live until they are packed: reuse the calling thread's array.
-    float[] u = scratch(SLOT_FILTERS, E * uStride);
-    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)),
-        (start, end) -> legacyTransformFilters(weight, cout, cin, start, end, u));
-    PackedMatrix[] packed = new PackedMatrix[E];
-    Parallel.forRange(E, 1, (start, end) -> {
-      for (int e = start; e < end; e++) {
-        packed[e] = kernels.packA(false, cout, cin, u, e * uStride, cin, reuse[e]);
-      }
-    });
-    return packed;
   }
 
   /**
@@ -436,14 +416,20 @@ public final class WinogradConv {
   }
 
   /**
-   * Writes U[e][co][ci] = (G g G^T)[e] for the filters of (co, ci), co in [coFrom, coTo), into
-   * {@code u}, plane e starting at {@code e * planeStride(cout * cin)}.
+   * The source of the packed filters ({@link KernelProvider.PackSource}): writes U[e][i][p] =
+   * (G g G^T)[e] of filter (i, p), for i in [i0, i0 + rows) and p in [p0, p0 + cols), to
+   * {@code u[off + e * step + (i - i0) * rowStep + (p - p0) * colStep]}. Filter (i, p) is
+   * {@code weight[i][p]} ({@code (cout, cin, 3, 3)}), or with {@code flip} {@code weight[p][i]}
+   * rotated by 180 degrees ({@code weight} then {@code (cin, cout, 3, 3)}).
    */
   static void transformFilters(float[] weight, int cout, int cin, boolean flip, int i0, int rows,
       int p0, int cols, float[] u, int off, int step, int rowStep, int colStep) {
-    // Rows (output channels) innermost: the packed layout keeps a panel's rows side by side, so the
-    // 36 stores of consecutive filters land next to each other; and a flipped weight holds the
-    // filters of consecutive rows 9 floats apart, so the loads run on contiguously too.
+    // Rows (output channels) innermost: the Vector API providers' layout keeps a panel's rows side
+    // by side (rowStep 1), so the 36 stores of consecutive filters land next to each other; and a
+    // flipped weight holds the filters of consecutive rows 9 floats apart, so the loads run on
+    // contiguously too. (Vector API stores of 16 filters at a time, from taps first regrouped tap
+    // by tap, ran 5x faster alone but no faster in the input gradient: writing the 9.4 MB of U and
+    // reading the weight bound it there.)
     for (int p = p0; p < p0 + cols; p++) {
       int o = off + (p - p0) * colStep;
       if (flip) {
@@ -488,46 +474,6 @@ public final class WinogradConv {
     filter1d(c0 + d0, c1 + d1, c2 + d2, u, o + 3 * rs, step);
     filter1d(c0 - d0, c1 - d1, c2 - d2, u, o + 4 * rs, step);
     filter1d(w6, w7, w8, u, o + 5 * rs, step);
-  }
-
-  static void legacyTransformFilters(float[] weight, int cout, int cin, int coFrom, int coTo, float[] u) {
-    int step = planeStride(cout * cin);
-    for (int co = coFrom; co < coTo; co++) {
-      for (int ci = 0; ci < cin; ci++) {
-        int g = (co * cin + ci) * 9;
-        float w0 = weight[g];
-        float w1 = weight[g + 1];
-        float w2 = weight[g + 2];
-        float w3 = weight[g + 3];
-        float w4 = weight[g + 4];
-        float w5 = weight[g + 5];
-        float w6 = weight[g + 6];
-        float w7 = weight[g + 7];
-        float w8 = weight[g + 8];
-        // Rows of G g (6x3), each then expanded by G^T into a row of six. Kept in locals: a
-        // scratch array here measured slower.
-        int base = co * cin + ci;
-        int rs = T * step;
-        filter1d(w0 * 0.25f, w1 * 0.25f, w2 * 0.25f, u, base, step);
-        float a0 = (w0 + w6) * -SIXTH_F;
-        float a1 = (w1 + w7) * -SIXTH_F;
-        float a2 = (w2 + w8) * -SIXTH_F;
-        float b0 = w3 * -SIXTH_F;
-        float b1 = w4 * -SIXTH_F;
-        float b2 = w5 * -SIXTH_F;
-        filter1d(a0 + b0, a1 + b1, a2 + b2, u, base + rs, step);
-        filter1d(a0 - b0, a1 - b1, a2 - b2, u, base + 2 * rs, step);
-        float c0 = w0 * TWENTYFOURTH_F + w6 * SIXTH_F;
-        float c1 = w1 * TWENTYFOURTH_F + w7 * SIXTH_F;
-        float c2 = w2 * TWENTYFOURTH_F + w8 * SIXTH_F;
-        float d0 = w3 * TWELFTH_F;
-        float d1 = w4 * TWELFTH_F;
-        float d2 = w5 * TWELFTH_F;
-        filter1d(c0 + d0, c1 + d1, c2 + d2, u, base + 3 * rs, step);
-        filter1d(c0 - d0, c1 - d1, c2 - d2, u, base + 4 * rs, step);
-        filter1d(w6, w7, w8, u, base + 5 * rs, step);
-      }
-    }
   }
 
   /**
