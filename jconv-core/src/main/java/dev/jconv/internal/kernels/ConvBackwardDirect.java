@@ -1,6 +1,7 @@
 package dev.jconv.internal.kernels;
 
 import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProviders;
 
 /**
  * Faster forms of the convolution backward for stride 1, used by {@link ConvBackward} where they
@@ -25,9 +26,11 @@ import dev.jconv.internal.parallel.Parallel;
  *       with the weights flipped in both spatial dimensions and input/output channels swapped within
  *       each group, padded by {@code d*(k-1) - p} on each side (top/bottom and left/right apart, so
  *       SAME with even kernels works). Its output is exactly the input's size, and it runs on the
- *       forward's Winograd and depthwise kernels ({@link #inputGrad}). The flipped weights are a
- *       new array per call: they run through {@code forwardOnce}, which transforms them without
- *       entering Winograd's filter cache (kept for weights that are used again).
+ *       forward's Winograd and depthwise kernels ({@link #inputGrad}). Winograd (plain and
+ *       dilated) reads the weight flipped and transposed in place as it transforms the filters,
+ *       straight into the GEMM's packed layout; the other algorithms get a flipped copy. Either
+ *       way the filters are one-off: they never enter Winograd's filter cache (kept for weights
+ *       that are used again).
  * </ul>
  */
 final class ConvBackwardDirect {
@@ -109,14 +112,26 @@ final class ConvBackwardDirect {
   static void inputGrad(ConvParams p, float[] weight, float[] gOut, float[] gX) {
     ConvParams q = inputGradProblem(p);
     assert q != null;
+    ConvAlgorithm a = inputGradAlgorithm(q);
+    // Winograd reads the filters rotated and transposed as it transforms them: no flipped copy.
+    if (a == ConvAlgorithm.WINOGRAD) {
+      WinogradConv.forwardFlipped(KernelProviders.get(), q.n(), q.cin(), q.h(), q.w(), q.cout(),
+          q.padTop(), q.padLeft(), q.outH(), q.outW(), gOut, weight, gX);
+      return;
+    }
+    if (a == ConvAlgorithm.DILATED_WINOGRAD) {
+      DilatedWinograd.forwardFlipped(q, gOut, weight, gX);
+      return;
+    }
     int groups = p.groups();
     int cinG = p.cinPerGroup();
     int coutG = p.coutPerGroup();
     int taps = p.kh() * p.kw();
     float[] flipped = new float[p.weightLength()];
     // flipped[g*cinG + ci][co][ky][kx] = weight[g*coutG + co][ci][kh-1-ky][kw-1-kx], by rows of
-    // flipped (written in order; the reads stride), over the threads: on res3x3_14 (590K weights)
-    // the sequential transpose took about a tenth of the input gradient.
+    // flipped (written in order; the reads stride), over the threads: a sequential transpose of
+    // 590K weights took about a tenth of res3x3_14's input gradient (before Winograd read them in
+    // place).
     Parallel.forRange(groups * cinG, Math.max(1, (1 << 14) / Math.max(1, coutG * taps)), (start, end) -> {
       for (int row = start; row < end; row++) {
         int g = row / cinG;
@@ -130,7 +145,7 @@ final class ConvBackwardDirect {
         }
       }
     });
-    inputGradAlgorithm(q).forwardOnce(q, gOut, flipped, null, gX);
+    a.forwardOnce(q, gOut, flipped, null, gX);
   }
 
   /** Per-thread scratch (floats) both wide forms need: the padded input (or its gradient) and the wide gOut. */

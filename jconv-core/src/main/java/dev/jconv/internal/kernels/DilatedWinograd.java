@@ -45,6 +45,23 @@ final class DilatedWinograd {
 
   /** {@link #forward}; {@code reused} as in {@code WinogradConv.forward}: false keeps the filters out of the cache. */
   static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out, boolean reused) {
+    forward(p, x, () -> WinogradConv.filters(KernelProviders.get(), weight, p.cout(), p.cin(), reused),
+        bias, out);
+  }
+
+  /**
+   * The forward of an input gradient, as {@code WinogradConv.forwardFlipped}: {@code weight} is
+   * {@code (cin, cout, 3, 3)} and filter {@code (co, ci)} is {@code weight[ci][co]} rotated by 180
+   * degrees, read in place (one-off filters); no bias.
+   */
+  static void forwardFlipped(ConvParams p, float[] x, float[] weight, float[] out) {
+    forward(p, x, () -> WinogradConv.flippedFilters(KernelProviders.get(), weight, p.cout(), p.cin()),
+        null, out);
+  }
+
+  /** The forward with the filters from {@code filtersOf}, asked only when there is work. */
+  private static void forward(ConvParams p, float[] x,
+      java.util.function.Supplier<WinogradConv.Filters> filtersOf, float[] bias, float[] out) {
     assert supports(p);
     int n = p.n();
     int cin = p.cin();
@@ -54,7 +71,7 @@ final class DilatedWinograd {
     if (n == 0 || cout == 0 || p.outH() == 0 || p.outW() == 0) {
       return;
     }
-    WinogradConv.Filters filters = WinogradConv.filters(KernelProviders.get(), weight, cout, cin, reused);
+    WinogradConv.Filters filters = filtersOf.get();
     // Phases of one shape (all of them when the dilation divides the output) form one problem.
     java.util.Map<Long, java.util.List<int[]>> shapes = new java.util.LinkedHashMap<>();
     for (int a = 0; a < Math.min(dh, p.outH()); a++) {

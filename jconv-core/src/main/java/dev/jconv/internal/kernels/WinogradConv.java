@@ -50,15 +50,14 @@ public final class WinogradConv {
 
   /**
    * Work arrays kept per thread between calls (V, M, the banded input copy and the output tiles
-   * of one block: about a megabyte; the transformed filters before packing): allocating them afresh costs more than the convolution on
+   * of one block: about a megabyte): allocating them afresh costs more than the convolution on
    * mid-sized layers, in zeroing, page faults and GC.
    */
-  private static final ThreadScratch SCRATCH = new ThreadScratch(5, Long.MAX_VALUE);
+  private static final ThreadScratch SCRATCH = new ThreadScratch(4, Long.MAX_VALUE);
   private static final int SLOT_V = 0;
   private static final int SLOT_M = 1;
   private static final int SLOT_BANDS = 2;
   private static final int SLOT_TILES = 3;
-  private static final int SLOT_FILTERS = 4;
 
   private static float[] scratch(int slot, int length) {
     return SCRATCH.get(slot, length);
@@ -101,13 +100,42 @@ public final class WinogradConv {
         bias, out);
   }
 
+  /**
+   * The forward of an input gradient: {@code x} convolved with {@code weight} ({@code (cin, cout,
+   * 3, 3)}, the forward layer's weight) transposed and rotated by 180 degrees, that is with filter
+   * {@code (co, ci)} = {@code weight[ci][co][2 - ky][2 - kx]}; no bias. The filters are read from
+   * {@code weight} as they are transformed: no rotated copy (on res3x3_14, 2.4 MB written and read
+   * back per call). Other arguments as in the other forward.
+   */
+  static void forwardFlipped(KernelProvider kernels, int n, int cin, int h, int w, int cout,
+      int padTop, int padLeft, int outH, int outW, float[] x, float[] weight, float[] out) {
+    assert weight.length >= (long) cout * cin * 9;
+    if (n == 0 || cout == 0 || outH <= 0 || outW <= 0) {
+      return;
+    }
+    forward(flippedFilters(kernels, weight, cout, cin), n, h, w, padTop, padLeft, outH, outW, x,
+        null, out);
+  }
+
   /** The filters of {@code weight}: from {@link FilterCache} when the weight is {@code reused}. */
   static Filters filters(KernelProvider kernels, float[] weight, int cout, int cin, boolean reused) {
     if (reused) {
       return FilterCache.get(kernels, weight, cout, cin);
     }
+    return oneOff(kernels, weight, cout, cin, false);
+  }
+
+  /**
+   * One-off filters of {@code weight} ({@code (cin, cout, 3, 3)}) transposed and rotated, as
+   * {@link #forwardFlipped} uses them.
+   */
+  static Filters flippedFilters(KernelProvider kernels, float[] weight, int cout, int cin) {
+    return oneOff(kernels, weight, cout, cin, true);
+  }
+
+  private static Filters oneOff(KernelProvider kernels, float[] weight, int cout, int cin, boolean flip) {
     PackedMatrix[] kept = ONE_OFF.get();
-    PackedMatrix[] u = transformAndPackFilters(kernels, weight, cout, cin, kept);
+    PackedMatrix[] u = transformAndPackFilters(kernels, weight, cout, cin, flip, kept);
     System.arraycopy(u, 0, kept, 0, E);
     return new Filters(kernels, cout, cin, u);
   }
@@ -206,7 +234,7 @@ public final class WinogradConv {
   public static Filters prepare(KernelProvider kernels, float[] weight, int cout, int cin) {
     assert weight.length >= (long) cout * cin * 9;
     return new Filters(kernels, cout, cin, transformAndPackFilters(kernels, weight, cout, cin,
-        new PackedMatrix[E]));
+        false, null));
   }
 
   /** The convolution with filters from {@link #prepare}; arguments as in the other forward. */
@@ -289,23 +317,18 @@ public final class WinogradConv {
   }
 
   /**
-   * U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin, packed
-   * into {@code reuse[e]} where that fits (see {@link KernelProvider#packA}).
+   * U[e] = (G g G^T)[e] over all (co, ci), packed for the GEMM: 36 matrices cout x cin, in the
+   * storage of {@code reuse} when that holds such a set (see {@link KernelProvider#packA(int, int,
+   * int, KernelProvider.PackSource, PackedMatrix[])}); {@code flip} as in
+   * {@link #transformFilters}.
    */
   private static PackedMatrix[] transformAndPackFilters(KernelProvider kernels, float[] weight,
-      int cout, int cin, PackedMatrix[] reuse) {
-    int uStride = planeStride(cout * cin);
-    // The transformed filters only live until they are packed: reuse the calling thread's array.
-    float[] u = scratch(SLOT_FILTERS, E * uStride);
-    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)),
-        (start, end) -> transformFilters(weight, cout, cin, start, end, u));
-    PackedMatrix[] packed = new PackedMatrix[E];
-    Parallel.forRange(E, 1, (start, end) -> {
-      for (int e = start; e < end; e++) {
-        packed[e] = kernels.packA(false, cout, cin, u, e * uStride, cin, reuse[e]);
-      }
-    });
-    return packed;
+      int cout, int cin, boolean flip, PackedMatrix[] reuse) {
+    // Straight into the packed layout: the 36 planes of U are never stored unpacked (on res3x3_14,
+    // 9.4 MB written, read back and written again per call).
+    return kernels.packA(E, cout, cin, (i0, rows, p0, cols, dst, off, step, rowStep, colStep) ->
+        transformFilters(weight, cout, cin, flip, i0, rows, p0, cols, dst, off, step, rowStep,
+            colStep), reuse);
   }
 
   /**
@@ -393,47 +416,64 @@ public final class WinogradConv {
   }
 
   /**
-   * Writes U[e][co][ci] = (G g G^T)[e] for the filters of (co, ci), co in [coFrom, coTo), into
-   * {@code u}, plane e starting at {@code e * planeStride(cout * cin)}.
+   * The source of the packed filters ({@link KernelProvider.PackSource}): writes U[e][i][p] =
+   * (G g G^T)[e] of filter (i, p), for i in [i0, i0 + rows) and p in [p0, p0 + cols), to
+   * {@code u[off + e * step + (i - i0) * rowStep + (p - p0) * colStep]}. Filter (i, p) is
+   * {@code weight[i][p]} ({@code (cout, cin, 3, 3)}), or with {@code flip} {@code weight[p][i]}
+   * rotated by 180 degrees ({@code weight} then {@code (cin, cout, 3, 3)}).
    */
-  static void transformFilters(float[] weight, int cout, int cin, int coFrom, int coTo, float[] u) {
-    int step = planeStride(cout * cin);
-    for (int co = coFrom; co < coTo; co++) {
-      for (int ci = 0; ci < cin; ci++) {
-        int g = (co * cin + ci) * 9;
-        float w0 = weight[g];
-        float w1 = weight[g + 1];
-        float w2 = weight[g + 2];
-        float w3 = weight[g + 3];
-        float w4 = weight[g + 4];
-        float w5 = weight[g + 5];
-        float w6 = weight[g + 6];
-        float w7 = weight[g + 7];
-        float w8 = weight[g + 8];
-        // Rows of G g (6x3), each then expanded by G^T into a row of six. Kept in locals: a
-        // scratch array here measured slower.
-        int base = co * cin + ci;
-        int rs = T * step;
-        filter1d(w0 * 0.25f, w1 * 0.25f, w2 * 0.25f, u, base, step);
-        float a0 = (w0 + w6) * -SIXTH_F;
-        float a1 = (w1 + w7) * -SIXTH_F;
-        float a2 = (w2 + w8) * -SIXTH_F;
-        float b0 = w3 * -SIXTH_F;
-        float b1 = w4 * -SIXTH_F;
-        float b2 = w5 * -SIXTH_F;
-        filter1d(a0 + b0, a1 + b1, a2 + b2, u, base + rs, step);
-        filter1d(a0 - b0, a1 - b1, a2 - b2, u, base + 2 * rs, step);
-        float c0 = w0 * TWENTYFOURTH_F + w6 * SIXTH_F;
-        float c1 = w1 * TWENTYFOURTH_F + w7 * SIXTH_F;
-        float c2 = w2 * TWENTYFOURTH_F + w8 * SIXTH_F;
-        float d0 = w3 * TWELFTH_F;
-        float d1 = w4 * TWELFTH_F;
-        float d2 = w5 * TWELFTH_F;
-        filter1d(c0 + d0, c1 + d1, c2 + d2, u, base + 3 * rs, step);
-        filter1d(c0 - d0, c1 - d1, c2 - d2, u, base + 4 * rs, step);
-        filter1d(w6, w7, w8, u, base + 5 * rs, step);
+  static void transformFilters(float[] weight, int cout, int cin, boolean flip, int i0, int rows,
+      int p0, int cols, float[] u, int off, int step, int rowStep, int colStep) {
+    // Rows (output channels) innermost: the Vector API providers' layout keeps a panel's rows side
+    // by side (rowStep 1), so the 36 stores of consecutive filters land next to each other; and a
+    // flipped weight holds the filters of consecutive rows 9 floats apart, so the loads run on
+    // contiguously too. (Vector API stores of 16 filters at a time, from taps first regrouped tap
+    // by tap, ran 5x faster alone but no faster in the input gradient: writing the 9.4 MB of U and
+    // reading the weight bound it there.)
+    for (int p = p0; p < p0 + cols; p++) {
+      int o = off + (p - p0) * colStep;
+      if (flip) {
+        // Filter (i, p) is weight[p][i] rotated: its taps in reverse order.
+        for (int i = i0, g = (p * cout + i0) * 9; i < i0 + rows; i++, g += 9, o += rowStep) {
+          transformFilter(weight[g + 8], weight[g + 7], weight[g + 6], weight[g + 5], weight[g + 4],
+              weight[g + 3], weight[g + 2], weight[g + 1], weight[g], u, o, step);
+        }
+      } else {
+        for (int i = i0, g = (i0 * cin + p) * 9; i < i0 + rows; i++, g += cin * 9, o += rowStep) {
+          transformFilter(weight[g], weight[g + 1], weight[g + 2], weight[g + 3], weight[g + 4],
+              weight[g + 5], weight[g + 6], weight[g + 7], weight[g + 8], u, o, step);
+        }
       }
     }
+  }
+
+  /**
+   * Writes {@code (G g G^T)[e]} of the 3x3 filter {@code g} (w0..w8 in row order) to
+   * {@code u[o + e * step]}.
+   */
+  private static void transformFilter(float w0, float w1, float w2, float w3, float w4, float w5,
+      float w6, float w7, float w8, float[] u, int o, int step) {
+    // Rows of G g (6x3), each then expanded by G^T into a row of six. Kept in locals: a scratch
+    // array here measured slower.
+    int rs = T * step;
+    filter1d(w0 * 0.25f, w1 * 0.25f, w2 * 0.25f, u, o, step);
+    float a0 = (w0 + w6) * -SIXTH_F;
+    float a1 = (w1 + w7) * -SIXTH_F;
+    float a2 = (w2 + w8) * -SIXTH_F;
+    float b0 = w3 * -SIXTH_F;
+    float b1 = w4 * -SIXTH_F;
+    float b2 = w5 * -SIXTH_F;
+    filter1d(a0 + b0, a1 + b1, a2 + b2, u, o + rs, step);
+    filter1d(a0 - b0, a1 - b1, a2 - b2, u, o + 2 * rs, step);
+    float c0 = w0 * TWENTYFOURTH_F + w6 * SIXTH_F;
+    float c1 = w1 * TWENTYFOURTH_F + w7 * SIXTH_F;
+    float c2 = w2 * TWENTYFOURTH_F + w8 * SIXTH_F;
+    float d0 = w3 * TWELFTH_F;
+    float d1 = w4 * TWELFTH_F;
+    float d2 = w5 * TWELFTH_F;
+    filter1d(c0 + d0, c1 + d1, c2 + d2, u, o + 3 * rs, step);
+    filter1d(c0 - d0, c1 - d1, c2 - d2, u, o + 4 * rs, step);
+    filter1d(w6, w7, w8, u, o + 5 * rs, step);
   }
 
   /**

@@ -60,6 +60,30 @@ public interface KernelProvider {
   PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedMatrix reuse);
 
   /**
+   * Packs {@code count} matrices {@code m x k} whose elements {@code source} writes straight into
+   * the packed layout, as {@link #sgemmPacked} reads it: a matrix computed only to be packed
+   * (Winograd's transformed filters) is then written once, instead of written, read back and
+   * written again by {@link #packA}. The matrices share one array, each starting on its own cache
+   * sets. {@code source} may be called from several threads at once, on disjoint blocks. When
+   * {@code reuse} holds the matrices of an earlier call of this provider with the same
+   * {@code count}, {@code m} and {@code k}, they are overwritten and returned (only pass ones
+   * that nothing else still reads); otherwise new ones.
+   */
+  PackedMatrix[] packA(int count, int m, int k, PackSource source, PackedMatrix[] reuse);
+
+  /** Writes blocks of the matrices of {@link #packA(int, int, int, PackSource, PackedMatrix[])}. */
+  @FunctionalInterface
+  interface PackSource {
+    /**
+     * Writes element {@code (i, p)} of matrix {@code e}, for {@code i0 <= i < i0 + rows} and
+     * {@code p0 <= p < p0 + cols}, to {@code dst[off + e * matrixStride + (i - i0) * rowStep
+     * + (p - p0) * colStep]}; nothing else.
+     */
+    void write(int i0, int rows, int p0, int cols, float[] dst, int off, int matrixStride,
+        int rowStep, int colStep);
+  }
+
+  /**
    * {@link #sgemm} with a left operand packed by this provider's {@link #packA}:
    * {@code C = A op(B) + beta C}, A being {@code a.rows() x a.cols()}. Only C is modified.
    */

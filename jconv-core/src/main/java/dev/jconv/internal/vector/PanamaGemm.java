@@ -109,11 +109,52 @@ final class PanamaGemm {
     boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
     // Every element is written below (padding rows as zeros), so reused storage needs no clearing.
     float[] data = fits ? reuse.data : new float[mPad * k];
+    int off = fits ? reuse.offset : 0;
     int kcStep = kcStep(k);
     for (int pc = 0; pc < k; pc += kcStep) {
-      packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, pc * mPad);
+      packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), data, off + pc * mPad);
     }
     return fits ? reuse : new PackedMatrix(m, k, data, this);
+  }
+
+  /**
+   * {@link KernelProvider#packA(int, int, int, KernelProvider.PackSource, PackedMatrix[])}: the
+   * layout of {@link #pack}, each MR-row panel of each KC step one block of the source, the panels
+   * spread over the threads.
+   */
+  PackedMatrix[] packSet(int count, int m, int k, KernelProvider.PackSource source,
+      PackedMatrix[] reuse) {
+    int mPad = roundUp(Math.max(m, 1), MR);
+    int stride = PackedMatrix.setStride(mPad * k);
+    boolean fits = PackedMatrix.reusableSet(reuse, count, m, k, stride, this);
+    float[] data = fits ? reuse[0].data : new float[Math.multiplyExact(count, stride)];
+    int kcStep = kcStep(k);
+    Parallel.forRange(Math.ceilDiv(m, MR), Math.ceilDiv(4096, MR * Math.max(1, k)), (start, end) -> {
+      for (int q = start; q < end; q++) {
+        int ir = q * MR;
+        int rows = Math.min(MR, m - ir);
+        for (int pc = 0; pc < k; pc += kcStep) {
+          int kc = Math.min(kcStep, k - pc);
+          int off = pc * mPad + ir * kc;
+          source.write(ir, rows, pc, kc, data, off, stride, 1, MR);
+          // The micro-kernel reads all MR rows of a panel: zeros past the last row.
+          for (int e = 0; rows < MR && e < count; e++) {
+            for (int p = 0; p < kc; p++) {
+              int at = e * stride + off + p * MR;
+              java.util.Arrays.fill(data, at + rows, at + MR, 0f);
+            }
+          }
+        }
+      }
+    });
+    if (fits) {
+      return reuse;
+    }
+    PackedMatrix[] set = new PackedMatrix[count];
+    for (int e = 0; e < count; e++) {
+      set[e] = new PackedMatrix(m, k, data, e * stride, this);
+    }
+    return set;
   }
 
   void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,
@@ -248,7 +289,7 @@ final class PanamaGemm {
           float[] bSrc = ic == i0 || direct ? b : null;
           int cBase = cOff + ic * ldc + jc;
           if (packed != null) {
-            macroKernel(packed.data, pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase,
+            macroKernel(packed.data, packed.offset + pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase,
                 ldc, accumulate, stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           } else if (transA && lda % CONFLICT_STRIDE == 0) {
             packA(true, a, aOff, lda, ic, mc, pc, kc, ap, 0);

@@ -62,6 +62,11 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public PackedMatrix[] packA(int count, int m, int k, PackSource source, PackedMatrix[] reuse) {
+    return gemm.packSet(count, m, k, source, reuse);
+  }
+
+  @Override
   public void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
       int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff,
       int ldc) {

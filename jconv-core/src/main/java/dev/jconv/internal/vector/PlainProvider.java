@@ -1,5 +1,7 @@
 package dev.jconv.internal.vector;
 
+import dev.jconv.internal.parallel.Parallel;
+
 /**
  * The plain-Java kernels: always available, and the second opinion the Vector API kernels are
  * tested against. Loops are written so that C2's auto-vectorizer can handle the inner ones.
@@ -41,19 +43,38 @@ public final class PlainProvider implements KernelProvider {
       PackedMatrix reuse) {
     boolean fits = reuse != null && reuse.owner == this && reuse.rows == m && reuse.cols == k;
     float[] data = fits ? reuse.data : new float[m * k];
+    int off = fits ? reuse.offset : 0;
     for (int i = 0; i < m; i++) {
       for (int p = 0; p < k; p++) {
-        data[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        data[off + i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
       }
     }
     return fits ? reuse : new PackedMatrix(m, k, data, this);
   }
 
   @Override
+  public PackedMatrix[] packA(int count, int m, int k, PackSource source, PackedMatrix[] reuse) {
+    int stride = PackedMatrix.setStride(m * k);
+    boolean fits = PackedMatrix.reusableSet(reuse, count, m, k, stride, this);
+    float[] data = fits ? reuse[0].data : new float[Math.multiplyExact(count, stride)];
+    // Row-major, as packA(boolean, ...) packs: row i of every matrix at i * k.
+    Parallel.forRange(m, Math.ceilDiv(4096, Math.max(1, k)),
+        (start, end) -> source.write(start, end - start, 0, k, data, start * k, stride, k, 1));
+    if (fits) {
+      return reuse;
+    }
+    PackedMatrix[] set = new PackedMatrix[count];
+    for (int e = 0; e < count; e++) {
+      set[e] = new PackedMatrix(m, k, data, e * stride, this);
+    }
+    return set;
+  }
+
+  @Override
   public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     assert a.owner == this : "matrix packed by another provider";
-    PlainGemm.sgemm(false, transB, a.rows, n, a.cols, a.data, 0, a.cols, b, bOff, ldb, beta, c,
+    PlainGemm.sgemm(false, transB, a.rows, n, a.cols, a.data, a.offset, a.cols, b, bOff, ldb, beta, c,
         cOff, ldc);
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jconv.internal.parallel.Parallel;
+import dev.jconv.internal.vector.KernelProvider;
+import dev.jconv.internal.vector.KernelProviders;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -282,6 +284,55 @@ class ConvBackwardDirectTest {
     } finally {
       force(Mode.CHOSEN);
     }
+  }
+
+  /**
+   * The input gradient by Winograd and dilated Winograd reads the weight rotated and transposed in
+   * place, straight into each provider's packed layout: every native provider, on channel counts
+   * off MR (6) and the lane counts, 1 channel, and 33 (the algorithm forced: the selector takes
+   * Winograd from 16 channels).
+   */
+  @Test
+  void inputGrad_winograd_everyNativeProvider_matchesTheReference() {
+    ConvParams[] cases = {
+      params(2, 1, 9, 7, 13, 1, 3, 1, 1, 1),       // the forward problem 13 -> 1 channel
+      params(2, 13, 9, 7, 1, 1, 3, 1, 1, 1),       // 1 -> 13
+      params(1, 7, 10, 9, 6, 1, 3, 1, 1, 1),
+      params(2, 17, 6, 9, 33, 1, 3, 1, 0, 1),      // no padding: the full convolution pads by 2
+      params(1, 5, 11, 9, 7, 1, 3, 1, 2, 2),       // dilated
+      params(1, 12, 13, 10, 19, 1, 3, 1, 1, 1, 2), // dilated, padding 1 of its span of 4
+    };
+    int checked = 0;
+    try {
+      for (ConvParams p : cases) {
+        ConvAlgorithm expected = p.dilationH() > 1 ? ConvAlgorithm.DILATED_WINOGRAD : ConvAlgorithm.WINOGRAD;
+        System.setProperty(ConvSelector.PROPERTY, expected.name());
+        assertEquals(expected, ConvBackwardDirect.inputGradAlgorithm(ConvBackwardDirect.inputGradProblem(p)));
+        float[][] d = data(p);
+        float[] w0 = d[1].clone();
+        double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
+        int plane = p.h() * p.w();
+        for (KernelProvider kp : KernelProviders.allNative()) {
+          float[] gX = new float[p.inputLength()];
+          java.util.Arrays.fill(gX, Float.NaN);
+          try (var r = KernelProviders.overrideForTesting(kp)) {
+            ConvBackwardDirect.inputGrad(p, d[1], d[2], gX);
+          }
+          assertTrue(java.util.Arrays.equals(w0, d[1]), "modified the weight");
+          for (int i = 0; i < gX.length; i++) {
+            double scale = 0;
+            for (int j = i / plane * plane; j < (i / plane + 1) * plane; j++) {
+              scale = Math.max(scale, ref[3][j]);
+            }
+            compare(kp + " " + p + " grad input [" + i + "]", ref[0][i], gX[i], 2e-5 * scale + 1e-6);
+          }
+          checked++;
+        }
+      }
+    } finally {
+      System.clearProperty(ConvSelector.PROPERTY);
+    }
+    assertEquals(cases.length * KernelProviders.allNative().size(), checked);
   }
 
   @Test

@@ -119,6 +119,11 @@ class WinogradConvTest {
     WinogradConv.forward(p, c.n, c.cin, c.h, c.w, c.cout, c.padTop, c.padLeft, c.outH(), c.outW(),
         x, wt, bias, out);
     assertTrue(Arrays.equals(x0, x) && Arrays.equals(w0, wt), "modified an input");
+    return assertClose(c, p.toString(), out, ref);
+  }
+
+  /** Fails unless {@code out} is within the Winograd tolerance of {@code ref}; returns the largest relative error. */
+  static double assertClose(Case c, String who, float[] out, double[][] ref) {
     // The transforms mix the 16 outputs of a 4x4 tile, so rounding errors spread within a tile:
     // an output whose window is all padding comes out as ~1e-9, not 0. Scale by the tile's largest.
     int oh = c.outH();
@@ -136,7 +141,7 @@ class WinogradConvTest {
       }
       double err = Math.abs(out[i] - ref[0][i]);
       if (!(err <= REL_TOL * scale)) {
-        fail(p + " " + c + ": out[" + i + "] = " + out[i] + ", expected " + ref[0][i] + " +- "
+        fail(who + " " + c + ": out[" + i + "] = " + out[i] + ", expected " + ref[0][i] + " +- "
             + REL_TOL * scale);
       }
       worst = Math.max(worst, err / Math.max(scale, 1e-30));
@@ -257,6 +262,116 @@ class WinogradConvTest {
     }
   }
 
+  /**
+   * The {@code (cout, cin, 3, 3)} weight of the convolution {@link WinogradConv#forwardFlipped} runs,
+   * from its {@code (cin, cout, 3, 3)} argument: filter (co, ci) is weight[ci][co] rotated by 180
+   * degrees (the copy the input gradient made before it read the weight in place).
+   */
+  static float[] rotatedTransposed(float[] weight, int cout, int cin) {
+    float[] f = new float[cout * cin * 9];
+    for (int co = 0; co < cout; co++) {
+      for (int ci = 0; ci < cin; ci++) {
+        for (int ky = 0; ky < 3; ky++) {
+          for (int kx = 0; kx < 3; kx++) {
+            f[((co * cin + ci) * 3 + ky) * 3 + kx] = weight[((ci * cout + co) * 3 + 2 - ky) * 3 + 2 - kx];
+          }
+        }
+      }
+    }
+    return f;
+  }
+
+  /** (cout, cin) pairs off the provider's MR (6) and lane counts (4, 8, 16), with 1s and one wide pair. */
+  private static final int[][] CHANNELS = {{1, 1}, {1, 13}, {13, 1}, {5, 7}, {7, 6}, {6, 17}, {33, 40}, {12, 207}};
+
+  @Test
+  void forwardFlipped_everyNativeProvider_matchesDirectConvolutionOfTheRotatedTransposedWeight() {
+    SplittableRandom rnd = new SplittableRandom(16);
+    List<KernelProvider> providers = KernelProviders.allNative();
+    int checked = 0;
+    for (int[] ch : CHANNELS) {
+      Case c = new Case(2, ch[1], 9, 6, ch[0], 1, 1, 1, 1, false);
+      float[] x = random(rnd, c.n * c.cin * c.h * c.w);
+      float[] wt = random(rnd, c.cout * c.cin * 9);
+      float[] w0 = wt.clone();
+      double[][] ref = direct(c, x, rotatedTransposed(wt, c.cout, c.cin), null);
+      for (KernelProvider p : providers) {
+        float[] out = new float[c.n * c.cout * c.outH() * c.outW()];
+        Arrays.fill(out, Float.NaN);
+        WinogradConv.forwardFlipped(p, c.n, c.cin, c.h, c.w, c.cout, c.padTop, c.padLeft, c.outH(),
+            c.outW(), x, wt, out);
+        assertTrue(Arrays.equals(w0, wt), "modified the weight");
+        assertClose(c, p + " flipped", out, ref);
+        checked++;
+      }
+    }
+    assertEquals(CHANNELS.length * providers.size(), checked);
+  }
+
+  /**
+   * The filters transformed straight into the packed layout equal, bit for bit, the old route:
+   * transformed into plain row-major planes, then each plane packed by {@code packA}. Compared
+   * through products with a random B (the packed layout is the provider's), for the filters of a
+   * weight, of a weight read rotated and transposed, and on 3 threads (blocks from several threads).
+   */
+  @Test
+  void packedFilters_everyNativeProvider_equalTransformThenPackA() {
+    SplittableRandom rnd = new SplittableRandom(17);
+    List<KernelProvider> providers = KernelProviders.allNative();
+    int before = Parallel.getNumThreads();
+    int checked = 0;
+    try {
+      for (int threads : new int[] {1, 3}) {
+        Parallel.setNumThreads(threads);
+        for (int[] ch : CHANNELS) {
+          int cout = ch[0];
+          int cin = ch[1];
+          int n = 11;
+          float[] wt = random(rnd, cout * cin * 9);
+          float[] rotated = rotatedTransposed(wt, cout, cin);
+          float[] b = random(rnd, cin * n);
+          int stride = WinogradConv.planeStride(cout * cin);
+          float[] u = new float[36 * stride];
+          WinogradConv.transformFilters(rotated, cout, cin, false, 0, cout, 0, cin, u, 0, stride, cin, 1);
+          for (KernelProvider p : providers) {
+            float[][] expected = new float[36][];
+            for (int e = 0; e < 36; e++) {
+              expected[e] = product(p, p.packA(false, cout, cin, u, e * stride, cin), b, n);
+            }
+            // One-off filters live until the thread's next one-off call: use each before the next.
+            WinogradConv.Filters flipped = WinogradConv.flippedFilters(p, wt, cout, cin);
+            assertProducts(expected, p, flipped, b, n, "flipped " + cout + "x" + cin + " t" + threads);
+            WinogradConv.Filters oneOff = WinogradConv.filters(p, rotated, cout, cin, false);
+            assertProducts(expected, p, oneOff, b, n, "one-off " + cout + "x" + cin + " t" + threads);
+            WinogradConv.Filters prepared = WinogradConv.prepare(p, rotated, cout, cin);
+            assertProducts(expected, p, prepared, b, n, "prepared " + cout + "x" + cin + " t" + threads);
+            checked++;
+          }
+        }
+      }
+    } finally {
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(2 * CHANNELS.length * providers.size(), checked);
+  }
+
+  private static float[] product(KernelProvider p, dev.jconv.internal.vector.PackedMatrix a, float[] b, int n) {
+    float[] c = new float[a.rows() * n];
+    p.sgemmPacked(a, false, n, b, 0, n, 0f, c, 0, n);
+    return c;
+  }
+
+  private static void assertProducts(float[][] expected, KernelProvider p, WinogradConv.Filters f,
+      float[] b, int n, String what) {
+    for (int e = 0; e < 36; e++) {
+      float[] got = product(p, f.u[e], b, n);
+      if (!Arrays.equals(expected[e], got)) {
+        fail(p + " " + what + ": plane " + e + " differs: " + Arrays.toString(got) + " vs "
+            + Arrays.toString(expected[e]));
+      }
+    }
+  }
+
   @Test
   void supports_only3x3Stride1Dilation1Groups1() {
     assertTrue(WinogradConv.supports(3, 3, 1, 1, 1, 1, 1));
@@ -275,7 +390,7 @@ class WinogradConvTest {
     g[4] = 1f;
     int stride = WinogradConv.planeStride(1);
     float[] u = new float[36 * stride];
-    WinogradConv.transformFilters(g, 1, 1, 0, 1, u);
+    WinogradConv.transformFilters(g, 1, 1, false, 0, 1, 0, 1, u, 0, stride, 1, 1);
     double[] col = {0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0};
     for (int r = 0; r < 6; r++) {
       for (int c = 0; c < 6; c++) {
