@@ -146,7 +146,7 @@ class WinogradInputGradTest {
     }
     int step = WinogradConv.planeStride(cout * cin);
     float[] want = new float[36 * step];
-    WinogradConv.transformFilters(w, cout, cin, 0, cout, want);
+    WinogradConv.transformFilters(w, cout, cin, false, 0, cout, 0, cin, want, 0, step, cin, 1);
     float[] got = new float[36 * step];
     for (int co = 0; co < cout; co++) {
       for (int cb = 0; cb < 2; cb++) {
