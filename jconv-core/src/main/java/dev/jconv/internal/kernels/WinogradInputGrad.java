@@ -30,6 +30,9 @@ final class WinogradInputGrad {
   /** Tests turn the form on or off ({@code null} = by the problem). */
   static Boolean force;
 
+  /** Timing turns off the sharing of the transformed gOut with the weight gradient ({@code false}: each its own). */
+  static boolean share = true;
+
   /** Tests and timing turn the padded filter rows off ({@code false}: rows of cin floats). */
   static boolean padRows = true;
 
@@ -65,48 +68,20 @@ final class WinogradInputGrad {
 
   /** Writes the input gradient of {@code p} into {@code gX} (requires {@link #applies}, finite weight and gOut). */
   static void run(ConvParams p, float[] weight, float[] gOut, float[] gX, ConvBackward.WeightKernel vec) {
-    int cin = p.cin();
+    Part part = new Part(p, weight, gX, vec);
+    int lanes = vec.lanes();
     int cout = p.cout();
+    int nbo = cout / lanes;
     int outH = p.outH();
     int outW = p.outW();
-    int lanes = vec.lanes();
-    int nbi = cin / lanes;
-    int nbo = cout / lanes;
-    int tY = Math.ceilDiv(outH, 4);
-    int tX = Math.ceilDiv(outW, 4);
-    int perImage = tY * tX;
-    // The padded input's gradient: the tiles' 6x6 patches start every 4 pixels, from the padding's
-    // top-left corner; 4*tiles + 2 rows and columns hold them all, and the input inside.
-    int hp = 4 * tY + 2;
-    int wp = 4 * tX + 2;
-    int plane = hp * wp;
-    int gh = 4 * tY;
-    int gw = 4 * tX;
+    int gh = 4 * part.tY;
+    int gw = 4 * part.tX;
     int gPlane = gh * gw;
-    int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(WinogradWeightGrad.MIN_TILES, perImage),
-        WinogradWeightGrad.MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
-    int maxT = images * perImage;
-    // U[e] is the GEMMs' B, read in place (not packed) when its rows spread over L1's sets: a row
-    // of an even number of 16-float lines is padded by one line.
-    int ldu = cin % 32 == 0 && padRows ? cin + 16 : cin;
-    int uStride = WinogradConv.planeStride(cout * ldu);
-    float[] filters = SCRATCH.get(0, 36 * uStride);
-    float[] gHat = SCRATCH.get(1, 36 * cout * maxT);
-    float[] z = SCRATCH.get(2, 36 * cin * maxT);
-    float[] g = SCRATCH.get(3, images * cout * gPlane);
-    float[] dx = SCRATCH.get(4, images * cin * plane);
-    Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)), (c0, c1) -> {
-      float[] tmp = new float[27 * lanes];
-      for (int co = c0; co < c1; co++) {
-        for (int cb = 0; cb < nbi; cb++) {
-          vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, tmp, filters, co * ldu + cb * lanes,
-              uStride);
-        }
-      }
-    });
-    for (int n0 = 0; n0 < p.n(); n0 += images) {
-      int nc = Math.min(images, p.n() - n0);
-      int t = nc * perImage;
+    float[] g = SCRATCH.get(3, part.images * cout * gPlane);
+    float[] gHat = SCRATCH.get(1, 36 * cout * part.images * part.perImage);
+    for (int n0 = 0; n0 < p.n(); n0 += part.images) {
+      int nc = Math.min(part.images, p.n() - n0);
+      int t = nc * part.perImage;
       int first = n0;
       // gOut, channel-interleaved, with zeros past the output's edge (tiles there read gOut as 0).
       Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
@@ -121,13 +96,85 @@ final class WinogradInputGrad {
         for (int j = j0; j < j1; j++) {
           int tile = j / nbo;
           int cb = j % nbo;
-          int i = tile / perImage;
-          int ty = tile % perImage / tX;
-          int tx = tile % tX;
+          int i = tile / part.perImage;
+          int ty = tile % part.perImage / part.tX;
+          int tx = tile % part.tX;
           vec.winogradGradOutputLanes(g, (((i * nbo + cb) * gh + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes, tmp,
               gHat, tile * cout + cb * lanes, t * cout);
         }
       });
+      part.chunk(first, nc, gHat);
+    }
+  }
+
+  /**
+   * One call's input gradient, chunk of images by chunk: the transformed filters are made once, and
+   * each chunk takes its Ĝ from the caller, so that {@link WinogradWeightGrad}, which transforms gOut
+   * the same way for the weight gradient, can share it when both gradients are wanted.
+   */
+  static final class Part {
+    private final ConvParams p;
+    private final float[] gX;
+    private final ConvBackward.WeightKernel vec;
+    final int tY;
+    final int tX;
+    final int perImage;
+    /** Images per chunk, as {@link WinogradWeightGrad} cuts them. */
+    final int images;
+    private final int ldu;
+    private final int uStride;
+    private final float[] filters;
+    private final float[] z;
+    private final float[] dx;
+
+    Part(ConvParams p, float[] weight, float[] gX, ConvBackward.WeightKernel vec) {
+      this.p = p;
+      this.gX = gX;
+      this.vec = vec;
+      int cin = p.cin();
+      int cout = p.cout();
+      int lanes = vec.lanes();
+      int nbi = cin / lanes;
+      tY = Math.ceilDiv(p.outH(), 4);
+      tX = Math.ceilDiv(p.outW(), 4);
+      perImage = tY * tX;
+      images = WinogradWeightGrad.chunkImages(p);
+      int maxT = images * perImage;
+      // U[e] is the GEMMs' B, read in place (not packed) when its rows spread over L1's sets: a row
+      // of an even number of 16-float lines is padded by one line.
+      ldu = cin % 32 == 0 && padRows ? cin + 16 : cin;
+      uStride = WinogradConv.planeStride(cout * ldu);
+      filters = SCRATCH.get(0, 36 * uStride);
+      z = SCRATCH.get(2, 36 * cin * maxT);
+      // The padded input's gradient: the tiles' 6x6 patches start every 4 pixels, from the padding's
+      // top-left corner; 4*tiles + 2 rows and columns hold them all, and the input inside.
+      dx = SCRATCH.get(4, images * cin * (4 * tY + 2) * (4 * tX + 2));
+      float[] u = filters;
+      int ld = ldu;
+      int step = uStride;
+      Parallel.forRange(cout, Math.max(1, 4096 / Math.max(1, cin)), (c0, c1) -> {
+        float[] tmp = new float[27 * lanes];
+        for (int co = c0; co < c1; co++) {
+          for (int cb = 0; cb < nbi; cb++) {
+            vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, tmp, u, co * ld + cb * lanes, step);
+          }
+        }
+      });
+    }
+
+    /**
+     * Images [first, first + nc) of gX from their Ĝ ({@code gHat[e*t*cout + tile*cout + co]}, t = nc
+     * tiles per image times nc).
+     */
+    void chunk(int first, int nc, float[] gHat) {
+      int cin = p.cin();
+      int cout = p.cout();
+      int lanes = vec.lanes();
+      int nbi = cin / lanes;
+      int t = nc * perImage;
+      int hp = 4 * tY + 2;
+      int wp = 4 * tX + 2;
+      int plane = hp * wp;
       // Z[e] = Ĝ[e] · U[e]: the 36 GEMMs shared out whole among the threads.
       Parallel.forRange(36, 1, (e0, e1) -> {
         for (int e = e0; e < e1; e++) {

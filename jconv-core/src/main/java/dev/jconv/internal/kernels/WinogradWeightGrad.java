@@ -58,12 +58,28 @@ final class WinogradWeightGrad {
     return shape && p.cin() >= MIN_CHANNELS && p.cout() >= MIN_CHANNELS;
   }
 
+  /** Images per chunk: the transforms' output of a chunk stays in cache for its GEMMs. */
+  static int chunkImages(ConvParams p) {
+    int perImage = tiles(p);
+    return (int) Math.min(p.n(), Math.max(Math.ceilDiv(MIN_TILES, perImage),
+        MAX_CHUNK_FLOATS / (36L * Math.max(p.cin(), p.cout()) * perImage)));
+  }
+
   private static int tiles(ConvParams p) {
     return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
   }
 
   /** Writes the weight gradient of {@code p} into {@code gW}, every element (requires {@link #applies}, finite x and gOut). */
   static void run(ConvParams p, float[] x, float[] gOut, float[] gW) {
+    run(p, x, gOut, gW, null);
+  }
+
+  /**
+   * As {@link #run(ConvParams, float[], float[], float[])}, and, when {@code inputGrad} is not null,
+   * the input gradient too, chunk by chunk from the same transformed gOut (where the channels fill
+   * whole vectors; else after the weight gradient, on its own).
+   */
+  static void run(ConvParams p, float[] x, float[] gOut, float[] gW, WinogradInputGrad.Part inputGrad) {
     int cin = p.cin();
     int cout = p.cout();
     int outH = p.outH();
@@ -74,8 +90,7 @@ final class WinogradWeightGrad {
     int hp = 4 * tY + 2;
     int wp = 4 * tX + 2;
     int plane = hp * wp;
-    int images = (int) Math.min(p.n(), Math.max(Math.ceilDiv(MIN_TILES, perImage),
-        MAX_CHUNK_FLOATS / (36L * Math.max(cin, cout) * perImage)));
+    int images = chunkImages(p);
     int maxT = images * perImage;
     // Every element of v, u and padded is written before it is read, and m's first GEMMs run with
     // beta 0, so reused scratch needs no clearing; g's zeros past the edge do (below).
@@ -160,6 +175,10 @@ final class WinogradWeightGrad {
           }
         });
         gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
+        if (inputGrad != null) {
+          // u is the input gradient's Ĝ = A gY A^T, in its layout (tile-major, t x cout per e).
+          inputGrad.chunk(first, nc, u);
+        }
         continue;
       }
       Parallel.forRange(nc * cin, 1, (q0, q1) -> {
@@ -188,6 +207,9 @@ final class WinogradWeightGrad {
       Parallel.forRange(t * cout, TRANSFORM_GRAIN,
           (j0, j1) -> KERNELS.winogradGradOutput(g, 0, gw, uOffsets, j0, j1 - j0, u, j0, t * cout));
       gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
+      if (inputGrad != null) {
+        inputGrad.chunk(first, nc, u);
+      }
     }
     // gW = G^T M G per (co, ci) pair, for blocks of pairs of one co, along which both products run
     // as vector axpys into planes of the block; only the last step interleaves each pair's 9 values

@@ -56,6 +56,18 @@ public final class Parallel {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
+  /**
+   * Whether the calling thread runs a chunk of a parallel region (so that regions it opens run on
+   * it alone, while the other threads work on their own chunks).
+   */
+  public static boolean inRegion() {
+    if (Thread.currentThread() instanceof Worker) {
+      return true;
+    }
+    Pool p = pool;
+    return p != null && p.lock.isHeldByCurrentThread();
+  }
+
   /** The number of threads kernels use (like {@code torch.get_num_threads()}). */
   public static int getNumThreads() {
     return numThreads;

@@ -77,6 +77,59 @@ class WinogradInputGradTest {
   }
 
   @Test
+  void bothGradients_fromOneTransformOfGOut_matchTheReference() {
+    // The weight gradient hands its A gY A^T to the input gradient, chunk by chunk (two chunks in the
+    // 40x40 case), with the channel-interleaved transforms and the gathering ones.
+    ConvParams[] cases = {
+      params(3, 32, 13, 7, 48, 1, 1, 1, 1),
+      params(2, 48, 14, 14, 32, 1, 1, 1, 1),
+      params(5, 32, 40, 40, 32, 1, 1, 1, 1),
+    };
+    int before = Parallel.getNumThreads();
+    int checked = 0;
+    WinogradInputGrad.force = true;
+    WinogradWeightGrad.force = true;
+    try {
+      for (boolean lanes : new boolean[] {true, false}) {
+        WinogradWeightGrad.useLanes = lanes;
+        for (int threads : new int[] {1, 2}) {
+          Parallel.setNumThreads(threads);
+          for (ConvParams p : cases) {
+            float[][] d = ConvBackwardTest.randomProblem(p);
+            double[][] ref = ConvBackwardTest.reference(p, d[0], d[1], d[2]);
+            float[] gx = new float[p.inputLength()];
+            float[] gw = new float[p.weightLength()];
+            Arrays.fill(gx, Float.NaN);
+            Arrays.fill(gw, Float.NaN);
+            ConvBackward.backward(p, d[0], d[1], d[2], gx, gw, null);
+            String what = p + " threads=" + threads + " lanes " + lanes;
+            compare(ref[0], gx, what + " grad input");
+            compare(ref[1], gw, what + " grad weight");
+            checked++;
+          }
+        }
+      }
+    } finally {
+      WinogradWeightGrad.useLanes = true;
+      WinogradWeightGrad.force = null;
+      WinogradInputGrad.force = null;
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(4 * cases.length, checked);
+  }
+
+  /** Within Winograd's error, which scales with the largest value. */
+  private static void compare(double[] ref, float[] got, String what) {
+    double largest = 0;
+    for (double v : ref) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    for (int i = 0; i < ref.length; i++) {
+      assertEquals(ref[i], got[i], 1e-4 * (1 + Math.abs(ref[i])) + 2e-5 * largest, what + " [" + i + "]");
+    }
+  }
+
+  @Test
   void applies_byTheProblem() {
     ConvBackward.WeightKernel vec = ConvBackward.VECTOR;
     assertTrue(vec != null);

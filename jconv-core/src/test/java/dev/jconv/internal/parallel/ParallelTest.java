@@ -1,5 +1,6 @@
 package dev.jconv.internal.parallel;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -229,5 +230,24 @@ class ParallelTest {
       assertTrue(!t.isAlive(), "caller hung");
     }
     assertEquals(0, wrong.get());
+  }
+
+  @Test
+  void inRegion_isTrueInsideChunks_onEveryThread_andFalseOutside() {
+    int before = Parallel.getNumThreads();
+    try {
+      Parallel.setNumThreads(2);
+      assertFalse(Parallel.inRegion());
+      java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+      Parallel.forRange(2, 1, (s0, s1) -> {
+        if (Parallel.inRegion()) {
+          inside.incrementAndGet();
+        }
+      });
+      assertEquals(2, inside.get(), "both chunks, the caller's and the worker's, see the region");
+      assertFalse(Parallel.inRegion(), "after the region");
+    } finally {
+      Parallel.setNumThreads(before);
+    }
   }
 }
