@@ -266,15 +266,21 @@ final class PhaseBackward {
   }
 
   /**
-   * One stack, split by images across the threads, each thread running its own slice's stride-1
-   * backward (inside a parallel region, the forms run on the calling thread). On this shared machine
-   * at 2 threads (load about 3.5), the whole stack's fine-grained parallel steps ran the suite's
-   * dilated weight gradient in 19-22 ms, slower than the unfolding forms (16-18); a slice per
-   * thread, with no barriers inside, in 14-15.
+   * One stack: as one problem whose forms split their steps over the threads, or split by images
+   * across the threads, each thread running its own slice's stride-1 backward (inside a parallel
+   * region, the forms run on the calling thread). With the older forms, on this shared machine at 2
+   * threads (load about 3.5), the whole stack's fine-grained parallel steps ran the suite's dilated
+   * weight gradient in 19-22 ms, slower than the unfolding forms (16-18); a slice per thread, with no
+   * barriers inside, in 14-15.
    */
   private static void run(ConvParams p, Batch b, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
     int n = p.n();
-    int slices = Math.min(Parallel.getNumThreads(), n);
+    // Where the stacked problem takes the Winograd forms with channels in vector lanes (the suite's
+    // layer), their steps split well over the threads, and the whole stack as one problem ran the
+    // suite's layer in 0.85x the time of a slice per thread at 2 threads (7.63 against 8.94 ms, A/B
+    // in one JVM); the slices' two problems at once competed for L3.
+    boolean whole = WinogradInputGrad.applies(stacked(p, b), ConvBackward.useVector ? ConvBackward.VECTOR : null);
+    int slices = whole || !sliceByThread ? 1 : Math.min(Parallel.getNumThreads(), n);
     if (slices <= 1) {
       slice(p, b, 0, n, x, weight, gOut, gX, gW);
       return;
@@ -294,6 +300,9 @@ final class PhaseBackward {
       }
     });
   }
+
+  /** Timing turns the slices per thread off ({@code false}: the whole stack always). */
+  static boolean sliceByThread = true;
 
   /** Images [n0, n1) of a stack: their phases in (image-major), the stride-1 backward, the gradients out. */
   private static void slice(ConvParams p, Batch b, int n0, int n1, float[] x, float[] weight, float[] gOut,
