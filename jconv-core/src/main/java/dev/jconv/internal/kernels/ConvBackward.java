@@ -196,6 +196,7 @@ public final class ConvBackward {
     // NaN first), so zeroing gX before would be a wasted pass on one thread (12.8 MB on dw3x3_112).
     // So is the Winograd adjoint's (WinogradInputGrad), which writes every element too.
     boolean xByWinograd = gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && WinogradInputGrad.applies(p, wide);
+    boolean wWinograd = gWAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && WinogradWeightGrad.applies(p);
     boolean xByForward = xByWinograd || gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && p.strideH() == 1
         && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
         && !ConvBackwardDirect.useWideInput(p, wide) && ConvBackwardDirect.useInputAsForward(p);
@@ -207,11 +208,9 @@ public final class ConvBackward {
       Arrays.fill(gXAll, 0f);
     }
     // The Winograd-domain weight gradient (below) writes every element of gW; the other forms add.
-    boolean nonEmpty = p.n() > 0 && p.cout() > 0 && hw > 0;
-    boolean finiteGOut = nonEmpty && (gXAll != null || gWAll != null)
-        && ConvBackwardDirect.finite(gOut, p.outputLength(), wide);
-    boolean wByWinograd = gWAll != null && nonEmpty && finiteGOut && WinogradWeightGrad.applies(p)
-        && ConvBackwardDirect.finite(x, p.inputLength(), wide);
+    // gOut's finiteness only where a Winograd form would read it (a pass over 25.7 MB on res1x1_56).
+    boolean finiteGOut = (xByWinograd || wWinograd) && ConvBackwardDirect.finite(gOut, p.outputLength(), wide);
+    boolean wByWinograd = wWinograd && finiteGOut && ConvBackwardDirect.finite(x, p.inputLength(), wide);
     if (gWAll != null && !wByWinograd) {
       Arrays.fill(gWAll, 0f);
     }
