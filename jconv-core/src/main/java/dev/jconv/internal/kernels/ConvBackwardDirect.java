@@ -180,10 +180,15 @@ final class ConvBackwardDirect {
 
   /** Whether {@code a[0, len)} is free of NaN and infinities (with the vector kernel when there is one). */
   static boolean finite(float[] a, int len, ConvBackward.WeightKernel vec) {
+    return finite(a, 0, len, vec);
+  }
+
+  /** Whether {@code a[off, off + len)} is free of NaN and infinities. */
+  static boolean finite(float[] a, int off, int len, ConvBackward.WeightKernel vec) {
     if (vec != null) {
-      return vec.allFinite(a, 0, len);
+      return vec.allFinite(a, off, len);
     }
-    for (int i = 0; i < len; i++) {
+    for (int i = off; i < off + len; i++) {
       if (!Float.isFinite(a[i])) {
         return false;
       }

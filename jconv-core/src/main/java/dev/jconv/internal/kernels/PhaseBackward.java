@@ -447,6 +447,7 @@ final class PhaseBackward {
       float[] gwT = gW == null ? null : new float[gwTotal];
       float[] gxs = gX == null ? null : kept(layout, 3, wideFloats);
       float[] padded = kept(layout, 4, padFloats);
+      PackedMatrix[] packed = new PackedMatrix[1];
       int t1 = parallelTasks ? end : tasks;
       for (int t = start; t < t1; t++) {
         int g = t % groups;
@@ -464,8 +465,14 @@ final class PhaseBackward {
         }
         if (gW != null) {
           copyPhases(p, phases, cinG, x, xOff, xs2, true, ww);
-          weightGrad(p, phases, rowsK, xs2, ww, padded, eyF * wg + exF, planeG, chunkCols, col, gwT, g * perGroup,
-              coutG);
+          if (packedGOut && ConvBackwardDirect.finite(x, xOff, cinG * p.h() * p.w(),
+              ConvBackward.useVector ? ConvBackward.VECTOR : null)) {
+            packed[0] = weightGradPacked(p, phases, xs2, ww, padded, eyF * wg + exF, planeG, gwT, g * perGroup,
+                coutG, packed[0]);
+          } else {
+            weightGrad(p, phases, rowsK, xs2, ww, padded, eyF * wg + exF, planeG, chunkCols, col, gwT,
+                g * perGroup, coutG);
+          }
         }
         if (gX != null) {
           inputGrad(phases, tapGroups, g, cinG, padded, planeG, gxs);
@@ -490,6 +497,40 @@ final class PhaseBackward {
     if (gW != null) {
       addWeightGrad(p, phases, total[0], perGroup, gW);
     }
+  }
+
+  /**
+   * Tests and timing turn off the weight gradient with gOut packed once per image
+   * ({@link #weightGradPacked}; {@code false}: the unfolded taps, {@link #weightGrad}).
+   */
+  static boolean packedGOut = true;
+
+  /**
+   * The weight gradient of one (image, group) without unfolding: every tap's GEMM shares one right
+   * operand, the wide gOut transposed ({@code hww x coutG}), packed once here, and reads its left
+   * operand, the tap's shifted rows of the phase planes ({@code cinG x hww}, channels a plane
+   * apart), in place: {@code gwT[tap rows] += phase rows · gOut^T}. The wide rows' extra columns
+   * read input values there, which meet gOut's zero border: the caller checks that the input is
+   * finite (0 * inf would be NaN). res3x3_s2: the unfolding copied 1152 x 812 floats per image.
+   * Returns the packed gOut, for reuse by the next image.
+   */
+  private static PackedMatrix weightGradPacked(ConvParams p, List<Phase> phases, float[] xs, int ww,
+      float[] gOutWide, int gOff, int ldg, float[] gwT, int gwOff, int coutG, PackedMatrix reuse) {
+    int hww = p.outH() * ww;
+    PackedMatrix b = GEMM.packB(true, hww, coutG, gOutWide, gOff, ldg, reuse);
+    int cinG = p.cinPerGroup();
+    for (Phase ph : phases) {
+      Axis ax = ph.ax();
+      int taps = ph.ay().taps() * ax.taps();
+      for (int u = 0; u < ph.ay().taps(); u++) {
+        for (int v = 0; v < ax.taps(); v++) {
+          // Rows (ci, u, v) of the phase's block of gwT: ci * taps + u * axTaps + v.
+          GEMM.sgemmPackedB(false, cinG, xs, ph.planeOff() + u * ww + v, ph.plane(), b, 1f, gwT,
+              gwOff + ph.gwOff() + (u * ax.taps() + v) * coutG, taps * coutG);
+        }
+      }
+    }
+    return b;
   }
 
   /** Per thread: the layout the kept strided scratch was made for, and the arrays. */

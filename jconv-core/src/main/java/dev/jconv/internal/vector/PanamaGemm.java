@@ -163,6 +163,87 @@ final class PanamaGemm {
     run(false, null, 0, 0, a, transB, a.rows, n, a.cols, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
   }
 
+  /**
+   * Packs op(B) as {@link #block} would, every KC step at once: step pc's panels (of the columns
+   * padded to whole panels) from {@code pc * nPad}, panel j of it at {@code pc * nPad + j * kc}.
+   */
+  PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+    int nPad = roundUp(Math.max(n, 1), nr);
+    boolean fits = reuse != null && reuse.owner == this && reuse.rows == k && reuse.cols == n
+        && reuse.data.length - reuse.offset >= nPad * k;
+    // Every element is written below (padding columns as zeros), so reused storage needs no clearing.
+    float[] data = fits ? reuse.data : new float[nPad * k];
+    int off = fits ? reuse.offset : 0;
+    int kcStep = kcStep(k);
+    for (int pc = 0; pc < k; pc += kcStep) {
+      int kc = Math.min(kcStep, k - pc);
+      for (int j0 = 0; j0 < n; j0 += packCols) {
+        packBPanels(transB, b, bOff, ldb, pc, kc, j0, Math.min(packCols, n - j0), data, off + pc * nPad + j0 * kc);
+      }
+    }
+    return fits ? reuse : new PackedMatrix(k, n, data, this);
+  }
+
+  /** C = op(A) B + beta C with B from {@link #packB}; row panels over the threads. */
+  void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, float beta, float[] c,
+      int cOff, int ldc) {
+    assert b.owner == this : "matrix packed by another provider";
+    int k = b.rows;
+    int n = b.cols;
+    if (m <= 0 || n <= 0) {
+      return;
+    }
+    if (k <= 0) {
+      if (beta == 0f) {
+        for (int i = 0; i < m; i++) {
+          java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        }
+      }
+      return;
+    }
+    int rowPanels = (m + MR - 1) / MR;
+    long flops = 2L * m * n * k;
+    int grain = flops < PARALLEL_MIN_FLOPS ? rowPanels : Math.max(1, rowPanels / (4 * Parallel.getNumThreads()));
+    Parallel.forRange(rowPanels, grain, (p0, p1) -> packedBRows(transA, a, aOff, lda, b, Math.min(m, p0 * MR),
+        Math.min(m, p1 * MR), beta, c, cOff, ldc));
+  }
+
+  /** Rows [i0, i1) of {@link #sgemmPackedB}, on the calling thread; i0 a multiple of MR. */
+  private void packedBRows(boolean transA, float[] a, int aOff, int lda, PackedMatrix b, int i0, int i1,
+      float beta, float[] c, int cOff, int ldc) {
+    int k = b.rows;
+    int n = b.cols;
+    int nPad = roundUp(n, nr);
+    int kcStep = kcStep(k);
+    float[][] buf = buffers.get();
+    if (buf[0].length < MR * kcMax) {
+      buf[0] = new float[MR * kcMax];
+    }
+    float[] tile = buf[2];
+    for (int pc = 0; pc < k; pc += kcStep) {
+      int kc = Math.min(kcStep, k - pc);
+      boolean accumulate = pc > 0 || beta != 0f;
+      for (int jc = 0; jc < n; jc += ncMax) {
+        int nc = Math.min(ncMax, n - jc);
+        for (int ic = i0; ic < i1; ic += mcMax) {
+          int mc = Math.min(mcMax, i1 - ic);
+          // A read in place, as in block(); a last panel of fewer than MR rows packed.
+          int full = mc - mc % MR;
+          float[] edge = null;
+          if (full < mc) {
+            packA(transA, a, aOff, lda, ic + full, mc - full, pc, kc, buf[0], 0);
+            edge = buf[0];
+          }
+          int aIdx = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc;
+          int aRow = transA ? 1 : lda;
+          int aStep = transA ? lda : 1;
+          macroKernel(a, aIdx, aRow, aStep, MR * aRow, edge, b.data, b.offset + pc * nPad + jc * kc, mc, nc, kc, c,
+              cOff + ic * ldc + jc, ldc, accumulate, null, 0, tile, null, 0, 0, false, false, pc, jc);
+        }
+      }
+    }
+  }
+
   /** The KC step for depth k: equal steps of at most kcMax. */
   private int kcStep(int k) {
     // Equal KC steps (576 -> 3 x 192, not 256 + 256 + 64): a short last step would pay the load
@@ -289,11 +370,11 @@ final class PanamaGemm {
           float[] bSrc = ic == i0 || direct ? b : null;
           int cBase = cOff + ic * ldc + jc;
           if (packed != null) {
-            macroKernel(packed.data, packed.offset + pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase,
+            macroKernel(packed.data, packed.offset + pc * mPad + ic * kc, 1, MR, MR * kc, null, bp, 0, mc, nc, kc, c, cBase,
                 ldc, accumulate, stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           } else if (transA && lda % CONFLICT_STRIDE == 0) {
             packA(true, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-            macroKernel(ap, 0, 1, MR, MR * kc, null, bp, mc, nc, kc, c, cBase, ldc, accumulate,
+            macroKernel(ap, 0, 1, MR, MR * kc, null, bp, 0, mc, nc, kc, c, cBase, ldc, accumulate,
                 stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           } else {
             // A read in place: the micro-kernel's broadcasts load any address as cheaply as a
@@ -309,7 +390,7 @@ final class PanamaGemm {
             int aIdx = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc;
             int aRow = transA ? 1 : lda;
             int aStep = transA ? lda : 1;
-            macroKernel(a, aIdx, aRow, aStep, MR * aRow, edge, bp, mc, nc, kc, c, cBase, ldc, accumulate,
+            macroKernel(a, aIdx, aRow, aStep, MR * aRow, edge, bp, 0, mc, nc, kc, c, cBase, ldc, accumulate,
                 stepBias, biasOff + ic, tile, bSrc, bOff, ldb, transB, direct, pc, jc);
           }
         }
@@ -324,7 +405,7 @@ final class PanamaGemm {
    * not null.
    */
   private void macroKernel(float[] a, int aIdx, int aRow, int aStep, int aPanel, float[] edge,
-      float[] bp, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean accumulate,
+      float[] bp, int bpOff, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean accumulate,
       float[] bias, int biasIdx, float[] tile, float[] b, int bOff, int ldb, boolean transB,
       boolean directB, int pc, int jc) {
     PanamaKernels kern = kernels;
@@ -335,7 +416,7 @@ final class PanamaGemm {
     for (int jr = 0; jr < nc; jr += nr) {
       int nEdge = Math.min(nr, nc - jr);
       float[] bArr = bp;
-      int bIdx = jr * kc;
+      int bIdx = bpOff + jr * kc;
       int bStep = nr;
       if (direct) {
         if (nEdge == nr) {

@@ -109,10 +109,23 @@ class SgemmTest {
      * sgemmPacked, and A's array is overwritten in between (the packed copy must not see it).
      */
     void check(KernelProvider provider, boolean packed) {
+      check(provider, packed ? 1 : 0);
+    }
+
+    /** Mode 0: sgemm; 1: A through packA and sgemmPacked; 2: B through packB and sgemmPackedB. */
+    void check(KernelProvider provider, int mode) {
+      boolean packed = mode != 0;
       float[] c = c0.clone();
       float[] aCopy = a.clone();
       float[] bCopy = b.clone();
-      if (packed) {
+      if (mode == 2) {
+        float[] scratchB = b.clone();
+        PackedMatrix pb = provider.packB(cs.transB, cs.k, cs.n, scratchB, B_OFF, cs.ldb(), null);
+        assertEquals(cs.k, pb.rows());
+        assertEquals(cs.n, pb.cols());
+        java.util.Arrays.fill(scratchB, Float.NaN);
+        provider.sgemmPackedB(cs.transA, cs.m, a, A_OFF, cs.lda(), pb, cs.beta, c, C_OFF, cs.ldc());
+      } else if (packed) {
         float[] scratchA = a.clone();
         PackedMatrix pa = provider.packA(cs.transA, cs.m, cs.k, scratchA, A_OFF, cs.lda());
         assertEquals(cs.m, pa.rows());
@@ -123,7 +136,8 @@ class SgemmTest {
         provider.sgemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, a, A_OFF, cs.lda(), b, B_OFF,
             cs.ldb(), cs.beta, c, C_OFF, cs.ldc());
       }
-      String where = provider.name() + "/" + provider.vectorBits() + (packed ? " packed " : " ") + cs;
+      String where = provider.name() + "/" + provider.vectorBits() + (mode == 2 ? " packed B " : packed ? " packed " : " ")
+          + cs;
       assertTrue(java.util.Arrays.equals(aCopy, a) && java.util.Arrays.equals(bCopy, b),
           where + ": modified A or B");
       for (int idx = 0; idx < c.length; idx++) {
@@ -272,6 +286,36 @@ class SgemmTest {
       }
     }
     assertEquals(4 * 3 * 4 * providers.size(), checked);
+  }
+
+  @Test
+  void sgemmPackedB_everyNativeProvider_matchesTripleLoop() {
+    // A strided layer's weight gradient packs gOut once for every tap: the same shapes as sgemmPacked,
+    // B's columns in several panels and KC steps, A read in place (transposed or not), beta 0 and 1.
+    List<KernelProvider> providers = KernelProviders.allNative();
+    int checked = 0;
+    long seed = 700;
+    for (int m : new int[] {1, 7, 13, 207}) {
+      for (int n : new int[] {1, 13, 207}) {
+        for (int k : new int[] {1, 13, 300, 777}) {
+          Case cs = new Case(m, n, k, ((m + k) & 1) == 0, (n & 2) == 0, (m & 1) == 0 ? 0f : 1f);
+          Data data = new Data(cs, seed++);
+          for (KernelProvider p : providers) {
+            data.check(p, 2);
+            checked++;
+          }
+        }
+      }
+    }
+    assertEquals(4 * 3 * 4 * providers.size(), checked);
+    // Reused storage: same shape and provider only.
+    for (KernelProvider p : providers) {
+      Case cs = new Case(13, 40, 300, false, false, 0f);
+      Data first = new Data(cs, 990);
+      PackedMatrix pb = p.packB(false, cs.k, cs.n, first.b, Data.B_OFF, cs.ldb(), null);
+      assertTrue(p.packB(false, cs.k, cs.n, first.b, Data.B_OFF, cs.ldb(), pb) == pb, p + " reuses");
+      assertFalse(p.packB(false, cs.k, 7, first.b, Data.B_OFF, cs.ldb(), pb) == pb, p + " another shape");
+    }
   }
 
   @Test
