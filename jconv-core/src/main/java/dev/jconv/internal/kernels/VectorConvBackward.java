@@ -721,142 +721,11 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   public void interleaveRows(float[] src, int s, int ld, float[] dst, int d, int n) {
     int x = 0;
     if (S.length() == 16) {
-      // 16 rows of 16 columns per step, transposed in registers: four rounds of zipping row i with
-      // row i + 8 turn rows into columns (a perfect shuffle applied log2(16) times).
       // A short last block (rows of 14, say) still goes through the registers when its 16 loads stay
       // inside src (they read past the row, into values that are not stored).
       int lastRow = s + 15 * ld;
       for (; x < n && (x + 16 <= n || lastRow + x + 16 <= src.length); x += 16) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s + x);
-        FloatVector r1 = FloatVector.fromArray(S, src, s + ld + x);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld + x);
-        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld + x);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld + x);
-        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld + x);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld + x);
-        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld + x);
-        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ld + x);
-        FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ld + x);
-        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ld + x);
-        FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ld + x);
-        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ld + x);
-        FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ld + x);
-        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ld + x);
-        FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ld + x);
-        FloatVector z0_0 = r0.rearrange(ZIP_LOW, r8);
-        FloatVector z0_1 = r0.rearrange(ZIP_HIGH, r8);
-        FloatVector z0_2 = r1.rearrange(ZIP_LOW, r9);
-        FloatVector z0_3 = r1.rearrange(ZIP_HIGH, r9);
-        FloatVector z0_4 = r2.rearrange(ZIP_LOW, r10);
-        FloatVector z0_5 = r2.rearrange(ZIP_HIGH, r10);
-        FloatVector z0_6 = r3.rearrange(ZIP_LOW, r11);
-        FloatVector z0_7 = r3.rearrange(ZIP_HIGH, r11);
-        FloatVector z0_8 = r4.rearrange(ZIP_LOW, r12);
-        FloatVector z0_9 = r4.rearrange(ZIP_HIGH, r12);
-        FloatVector z0_10 = r5.rearrange(ZIP_LOW, r13);
-        FloatVector z0_11 = r5.rearrange(ZIP_HIGH, r13);
-        FloatVector z0_12 = r6.rearrange(ZIP_LOW, r14);
-        FloatVector z0_13 = r6.rearrange(ZIP_HIGH, r14);
-        FloatVector z0_14 = r7.rearrange(ZIP_LOW, r15);
-        FloatVector z0_15 = r7.rearrange(ZIP_HIGH, r15);
-        FloatVector z1_0 = z0_0.rearrange(ZIP_LOW, z0_8);
-        FloatVector z1_1 = z0_0.rearrange(ZIP_HIGH, z0_8);
-        FloatVector z1_2 = z0_1.rearrange(ZIP_LOW, z0_9);
-        FloatVector z1_3 = z0_1.rearrange(ZIP_HIGH, z0_9);
-        FloatVector z1_4 = z0_2.rearrange(ZIP_LOW, z0_10);
-        FloatVector z1_5 = z0_2.rearrange(ZIP_HIGH, z0_10);
-        FloatVector z1_6 = z0_3.rearrange(ZIP_LOW, z0_11);
-        FloatVector z1_7 = z0_3.rearrange(ZIP_HIGH, z0_11);
-        FloatVector z1_8 = z0_4.rearrange(ZIP_LOW, z0_12);
-        FloatVector z1_9 = z0_4.rearrange(ZIP_HIGH, z0_12);
-        FloatVector z1_10 = z0_5.rearrange(ZIP_LOW, z0_13);
-        FloatVector z1_11 = z0_5.rearrange(ZIP_HIGH, z0_13);
-        FloatVector z1_12 = z0_6.rearrange(ZIP_LOW, z0_14);
-        FloatVector z1_13 = z0_6.rearrange(ZIP_HIGH, z0_14);
-        FloatVector z1_14 = z0_7.rearrange(ZIP_LOW, z0_15);
-        FloatVector z1_15 = z0_7.rearrange(ZIP_HIGH, z0_15);
-        FloatVector z2_0 = z1_0.rearrange(ZIP_LOW, z1_8);
-        FloatVector z2_1 = z1_0.rearrange(ZIP_HIGH, z1_8);
-        FloatVector z2_2 = z1_1.rearrange(ZIP_LOW, z1_9);
-        FloatVector z2_3 = z1_1.rearrange(ZIP_HIGH, z1_9);
-        FloatVector z2_4 = z1_2.rearrange(ZIP_LOW, z1_10);
-        FloatVector z2_5 = z1_2.rearrange(ZIP_HIGH, z1_10);
-        FloatVector z2_6 = z1_3.rearrange(ZIP_LOW, z1_11);
-        FloatVector z2_7 = z1_3.rearrange(ZIP_HIGH, z1_11);
-        FloatVector z2_8 = z1_4.rearrange(ZIP_LOW, z1_12);
-        FloatVector z2_9 = z1_4.rearrange(ZIP_HIGH, z1_12);
-        FloatVector z2_10 = z1_5.rearrange(ZIP_LOW, z1_13);
-        FloatVector z2_11 = z1_5.rearrange(ZIP_HIGH, z1_13);
-        FloatVector z2_12 = z1_6.rearrange(ZIP_LOW, z1_14);
-        FloatVector z2_13 = z1_6.rearrange(ZIP_HIGH, z1_14);
-        FloatVector z2_14 = z1_7.rearrange(ZIP_LOW, z1_15);
-        FloatVector z2_15 = z1_7.rearrange(ZIP_HIGH, z1_15);
-        FloatVector z3_0 = z2_0.rearrange(ZIP_LOW, z2_8);
-        FloatVector z3_1 = z2_0.rearrange(ZIP_HIGH, z2_8);
-        FloatVector z3_2 = z2_1.rearrange(ZIP_LOW, z2_9);
-        FloatVector z3_3 = z2_1.rearrange(ZIP_HIGH, z2_9);
-        FloatVector z3_4 = z2_2.rearrange(ZIP_LOW, z2_10);
-        FloatVector z3_5 = z2_2.rearrange(ZIP_HIGH, z2_10);
-        FloatVector z3_6 = z2_3.rearrange(ZIP_LOW, z2_11);
-        FloatVector z3_7 = z2_3.rearrange(ZIP_HIGH, z2_11);
-        FloatVector z3_8 = z2_4.rearrange(ZIP_LOW, z2_12);
-        FloatVector z3_9 = z2_4.rearrange(ZIP_HIGH, z2_12);
-        FloatVector z3_10 = z2_5.rearrange(ZIP_LOW, z2_13);
-        FloatVector z3_11 = z2_5.rearrange(ZIP_HIGH, z2_13);
-        FloatVector z3_12 = z2_6.rearrange(ZIP_LOW, z2_14);
-        FloatVector z3_13 = z2_6.rearrange(ZIP_HIGH, z2_14);
-        FloatVector z3_14 = z2_7.rearrange(ZIP_LOW, z2_15);
-        FloatVector z3_15 = z2_7.rearrange(ZIP_HIGH, z2_15);
-        int o = d + x * 16;
-        int k = Math.min(16, n - x);
-        if (k > 0) {
-          z3_0.intoArray(dst, o + 0);
-        }
-        if (k > 1) {
-          z3_1.intoArray(dst, o + 16);
-        }
-        if (k > 2) {
-          z3_2.intoArray(dst, o + 32);
-        }
-        if (k > 3) {
-          z3_3.intoArray(dst, o + 48);
-        }
-        if (k > 4) {
-          z3_4.intoArray(dst, o + 64);
-        }
-        if (k > 5) {
-          z3_5.intoArray(dst, o + 80);
-        }
-        if (k > 6) {
-          z3_6.intoArray(dst, o + 96);
-        }
-        if (k > 7) {
-          z3_7.intoArray(dst, o + 112);
-        }
-        if (k > 8) {
-          z3_8.intoArray(dst, o + 128);
-        }
-        if (k > 9) {
-          z3_9.intoArray(dst, o + 144);
-        }
-        if (k > 10) {
-          z3_10.intoArray(dst, o + 160);
-        }
-        if (k > 11) {
-          z3_11.intoArray(dst, o + 176);
-        }
-        if (k > 12) {
-          z3_12.intoArray(dst, o + 192);
-        }
-        if (k > 13) {
-          z3_13.intoArray(dst, o + 208);
-        }
-        if (k > 14) {
-          z3_14.intoArray(dst, o + 224);
-        }
-        if (k > 15) {
-          z3_15.intoArray(dst, o + 240);
-        }
+        transpose16(src, s + x, ld, dst, d + x * 16, 16, Math.min(16, n - x));
       }
     }
     int lanes = S.length();
@@ -871,105 +740,9 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   public void deinterleaveRows(float[] src, int s, float[] dst, int d, int ld, int n) {
     int x = 0;
     if (S.length() == 16) {
-      // A 16 x 16 transpose is its own inverse: the same four zip rounds as interleaveRows.
+      // A 16 x 16 transpose is its own inverse: the same as interleaveRows, strides swapped.
       for (; x + 16 <= n; x += 16) {
-        int i = s + x * 16;
-        FloatVector r0 = FloatVector.fromArray(S, src, i + 0);
-        FloatVector r1 = FloatVector.fromArray(S, src, i + 16);
-        FloatVector r2 = FloatVector.fromArray(S, src, i + 32);
-        FloatVector r3 = FloatVector.fromArray(S, src, i + 48);
-        FloatVector r4 = FloatVector.fromArray(S, src, i + 64);
-        FloatVector r5 = FloatVector.fromArray(S, src, i + 80);
-        FloatVector r6 = FloatVector.fromArray(S, src, i + 96);
-        FloatVector r7 = FloatVector.fromArray(S, src, i + 112);
-        FloatVector r8 = FloatVector.fromArray(S, src, i + 128);
-        FloatVector r9 = FloatVector.fromArray(S, src, i + 144);
-        FloatVector r10 = FloatVector.fromArray(S, src, i + 160);
-        FloatVector r11 = FloatVector.fromArray(S, src, i + 176);
-        FloatVector r12 = FloatVector.fromArray(S, src, i + 192);
-        FloatVector r13 = FloatVector.fromArray(S, src, i + 208);
-        FloatVector r14 = FloatVector.fromArray(S, src, i + 224);
-        FloatVector r15 = FloatVector.fromArray(S, src, i + 240);
-        FloatVector z0_0 = r0.rearrange(ZIP_LOW, r8);
-        FloatVector z0_1 = r0.rearrange(ZIP_HIGH, r8);
-        FloatVector z0_2 = r1.rearrange(ZIP_LOW, r9);
-        FloatVector z0_3 = r1.rearrange(ZIP_HIGH, r9);
-        FloatVector z0_4 = r2.rearrange(ZIP_LOW, r10);
-        FloatVector z0_5 = r2.rearrange(ZIP_HIGH, r10);
-        FloatVector z0_6 = r3.rearrange(ZIP_LOW, r11);
-        FloatVector z0_7 = r3.rearrange(ZIP_HIGH, r11);
-        FloatVector z0_8 = r4.rearrange(ZIP_LOW, r12);
-        FloatVector z0_9 = r4.rearrange(ZIP_HIGH, r12);
-        FloatVector z0_10 = r5.rearrange(ZIP_LOW, r13);
-        FloatVector z0_11 = r5.rearrange(ZIP_HIGH, r13);
-        FloatVector z0_12 = r6.rearrange(ZIP_LOW, r14);
-        FloatVector z0_13 = r6.rearrange(ZIP_HIGH, r14);
-        FloatVector z0_14 = r7.rearrange(ZIP_LOW, r15);
-        FloatVector z0_15 = r7.rearrange(ZIP_HIGH, r15);
-        FloatVector z1_0 = z0_0.rearrange(ZIP_LOW, z0_8);
-        FloatVector z1_1 = z0_0.rearrange(ZIP_HIGH, z0_8);
-        FloatVector z1_2 = z0_1.rearrange(ZIP_LOW, z0_9);
-        FloatVector z1_3 = z0_1.rearrange(ZIP_HIGH, z0_9);
-        FloatVector z1_4 = z0_2.rearrange(ZIP_LOW, z0_10);
-        FloatVector z1_5 = z0_2.rearrange(ZIP_HIGH, z0_10);
-        FloatVector z1_6 = z0_3.rearrange(ZIP_LOW, z0_11);
-        FloatVector z1_7 = z0_3.rearrange(ZIP_HIGH, z0_11);
-        FloatVector z1_8 = z0_4.rearrange(ZIP_LOW, z0_12);
-        FloatVector z1_9 = z0_4.rearrange(ZIP_HIGH, z0_12);
-        FloatVector z1_10 = z0_5.rearrange(ZIP_LOW, z0_13);
-        FloatVector z1_11 = z0_5.rearrange(ZIP_HIGH, z0_13);
-        FloatVector z1_12 = z0_6.rearrange(ZIP_LOW, z0_14);
-        FloatVector z1_13 = z0_6.rearrange(ZIP_HIGH, z0_14);
-        FloatVector z1_14 = z0_7.rearrange(ZIP_LOW, z0_15);
-        FloatVector z1_15 = z0_7.rearrange(ZIP_HIGH, z0_15);
-        FloatVector z2_0 = z1_0.rearrange(ZIP_LOW, z1_8);
-        FloatVector z2_1 = z1_0.rearrange(ZIP_HIGH, z1_8);
-        FloatVector z2_2 = z1_1.rearrange(ZIP_LOW, z1_9);
-        FloatVector z2_3 = z1_1.rearrange(ZIP_HIGH, z1_9);
-        FloatVector z2_4 = z1_2.rearrange(ZIP_LOW, z1_10);
-        FloatVector z2_5 = z1_2.rearrange(ZIP_HIGH, z1_10);
-        FloatVector z2_6 = z1_3.rearrange(ZIP_LOW, z1_11);
-        FloatVector z2_7 = z1_3.rearrange(ZIP_HIGH, z1_11);
-        FloatVector z2_8 = z1_4.rearrange(ZIP_LOW, z1_12);
-        FloatVector z2_9 = z1_4.rearrange(ZIP_HIGH, z1_12);
-        FloatVector z2_10 = z1_5.rearrange(ZIP_LOW, z1_13);
-        FloatVector z2_11 = z1_5.rearrange(ZIP_HIGH, z1_13);
-        FloatVector z2_12 = z1_6.rearrange(ZIP_LOW, z1_14);
-        FloatVector z2_13 = z1_6.rearrange(ZIP_HIGH, z1_14);
-        FloatVector z2_14 = z1_7.rearrange(ZIP_LOW, z1_15);
-        FloatVector z2_15 = z1_7.rearrange(ZIP_HIGH, z1_15);
-        FloatVector z3_0 = z2_0.rearrange(ZIP_LOW, z2_8);
-        FloatVector z3_1 = z2_0.rearrange(ZIP_HIGH, z2_8);
-        FloatVector z3_2 = z2_1.rearrange(ZIP_LOW, z2_9);
-        FloatVector z3_3 = z2_1.rearrange(ZIP_HIGH, z2_9);
-        FloatVector z3_4 = z2_2.rearrange(ZIP_LOW, z2_10);
-        FloatVector z3_5 = z2_2.rearrange(ZIP_HIGH, z2_10);
-        FloatVector z3_6 = z2_3.rearrange(ZIP_LOW, z2_11);
-        FloatVector z3_7 = z2_3.rearrange(ZIP_HIGH, z2_11);
-        FloatVector z3_8 = z2_4.rearrange(ZIP_LOW, z2_12);
-        FloatVector z3_9 = z2_4.rearrange(ZIP_HIGH, z2_12);
-        FloatVector z3_10 = z2_5.rearrange(ZIP_LOW, z2_13);
-        FloatVector z3_11 = z2_5.rearrange(ZIP_HIGH, z2_13);
-        FloatVector z3_12 = z2_6.rearrange(ZIP_LOW, z2_14);
-        FloatVector z3_13 = z2_6.rearrange(ZIP_HIGH, z2_14);
-        FloatVector z3_14 = z2_7.rearrange(ZIP_LOW, z2_15);
-        FloatVector z3_15 = z2_7.rearrange(ZIP_HIGH, z2_15);
-        z3_0.intoArray(dst, d + 0 * ld + x);
-        z3_1.intoArray(dst, d + 1 * ld + x);
-        z3_2.intoArray(dst, d + 2 * ld + x);
-        z3_3.intoArray(dst, d + 3 * ld + x);
-        z3_4.intoArray(dst, d + 4 * ld + x);
-        z3_5.intoArray(dst, d + 5 * ld + x);
-        z3_6.intoArray(dst, d + 6 * ld + x);
-        z3_7.intoArray(dst, d + 7 * ld + x);
-        z3_8.intoArray(dst, d + 8 * ld + x);
-        z3_9.intoArray(dst, d + 9 * ld + x);
-        z3_10.intoArray(dst, d + 10 * ld + x);
-        z3_11.intoArray(dst, d + 11 * ld + x);
-        z3_12.intoArray(dst, d + 12 * ld + x);
-        z3_13.intoArray(dst, d + 13 * ld + x);
-        z3_14.intoArray(dst, d + 14 * ld + x);
-        z3_15.intoArray(dst, d + 15 * ld + x);
+        transpose16(src, s + x * 16, 16, dst, d + x, ld, 16);
       }
     }
     int lanes = S.length();
@@ -977,6 +750,142 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
       for (int l = 0, f = s + x * lanes, o = d + x; l < lanes; l++, o += ld) {
         dst[o] = src[f + l];
       }
+    }
+  }
+
+  /**
+   * Loads 16 vectors {@code src[s + k*ss]}, transposes them in registers (four rounds of zipping
+   * vector i with vector i + 8: a perfect shuffle applied log2(16) times turns rows into columns),
+   * and stores the first {@code count} results at {@code dst[d + k*ds]}. 16 lanes only.
+   */
+  private static void transpose16(float[] src, int s, int ss, float[] dst, int d, int ds, int count) {
+    FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ss);
+    FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ss);
+    FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ss);
+    FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ss);
+    FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ss);
+    FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ss);
+    FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ss);
+    FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ss);
+    FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ss);
+    FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ss);
+    FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ss);
+    FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ss);
+    FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ss);
+    FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ss);
+    FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ss);
+    FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ss);
+    FloatVector z0_0 = r0.rearrange(ZIP_LOW, r8);
+    FloatVector z0_1 = r0.rearrange(ZIP_HIGH, r8);
+    FloatVector z0_2 = r1.rearrange(ZIP_LOW, r9);
+    FloatVector z0_3 = r1.rearrange(ZIP_HIGH, r9);
+    FloatVector z0_4 = r2.rearrange(ZIP_LOW, r10);
+    FloatVector z0_5 = r2.rearrange(ZIP_HIGH, r10);
+    FloatVector z0_6 = r3.rearrange(ZIP_LOW, r11);
+    FloatVector z0_7 = r3.rearrange(ZIP_HIGH, r11);
+    FloatVector z0_8 = r4.rearrange(ZIP_LOW, r12);
+    FloatVector z0_9 = r4.rearrange(ZIP_HIGH, r12);
+    FloatVector z0_10 = r5.rearrange(ZIP_LOW, r13);
+    FloatVector z0_11 = r5.rearrange(ZIP_HIGH, r13);
+    FloatVector z0_12 = r6.rearrange(ZIP_LOW, r14);
+    FloatVector z0_13 = r6.rearrange(ZIP_HIGH, r14);
+    FloatVector z0_14 = r7.rearrange(ZIP_LOW, r15);
+    FloatVector z0_15 = r7.rearrange(ZIP_HIGH, r15);
+    FloatVector z1_0 = z0_0.rearrange(ZIP_LOW, z0_8);
+    FloatVector z1_1 = z0_0.rearrange(ZIP_HIGH, z0_8);
+    FloatVector z1_2 = z0_1.rearrange(ZIP_LOW, z0_9);
+    FloatVector z1_3 = z0_1.rearrange(ZIP_HIGH, z0_9);
+    FloatVector z1_4 = z0_2.rearrange(ZIP_LOW, z0_10);
+    FloatVector z1_5 = z0_2.rearrange(ZIP_HIGH, z0_10);
+    FloatVector z1_6 = z0_3.rearrange(ZIP_LOW, z0_11);
+    FloatVector z1_7 = z0_3.rearrange(ZIP_HIGH, z0_11);
+    FloatVector z1_8 = z0_4.rearrange(ZIP_LOW, z0_12);
+    FloatVector z1_9 = z0_4.rearrange(ZIP_HIGH, z0_12);
+    FloatVector z1_10 = z0_5.rearrange(ZIP_LOW, z0_13);
+    FloatVector z1_11 = z0_5.rearrange(ZIP_HIGH, z0_13);
+    FloatVector z1_12 = z0_6.rearrange(ZIP_LOW, z0_14);
+    FloatVector z1_13 = z0_6.rearrange(ZIP_HIGH, z0_14);
+    FloatVector z1_14 = z0_7.rearrange(ZIP_LOW, z0_15);
+    FloatVector z1_15 = z0_7.rearrange(ZIP_HIGH, z0_15);
+    FloatVector z2_0 = z1_0.rearrange(ZIP_LOW, z1_8);
+    FloatVector z2_1 = z1_0.rearrange(ZIP_HIGH, z1_8);
+    FloatVector z2_2 = z1_1.rearrange(ZIP_LOW, z1_9);
+    FloatVector z2_3 = z1_1.rearrange(ZIP_HIGH, z1_9);
+    FloatVector z2_4 = z1_2.rearrange(ZIP_LOW, z1_10);
+    FloatVector z2_5 = z1_2.rearrange(ZIP_HIGH, z1_10);
+    FloatVector z2_6 = z1_3.rearrange(ZIP_LOW, z1_11);
+    FloatVector z2_7 = z1_3.rearrange(ZIP_HIGH, z1_11);
+    FloatVector z2_8 = z1_4.rearrange(ZIP_LOW, z1_12);
+    FloatVector z2_9 = z1_4.rearrange(ZIP_HIGH, z1_12);
+    FloatVector z2_10 = z1_5.rearrange(ZIP_LOW, z1_13);
+    FloatVector z2_11 = z1_5.rearrange(ZIP_HIGH, z1_13);
+    FloatVector z2_12 = z1_6.rearrange(ZIP_LOW, z1_14);
+    FloatVector z2_13 = z1_6.rearrange(ZIP_HIGH, z1_14);
+    FloatVector z2_14 = z1_7.rearrange(ZIP_LOW, z1_15);
+    FloatVector z2_15 = z1_7.rearrange(ZIP_HIGH, z1_15);
+    FloatVector z3_0 = z2_0.rearrange(ZIP_LOW, z2_8);
+    FloatVector z3_1 = z2_0.rearrange(ZIP_HIGH, z2_8);
+    FloatVector z3_2 = z2_1.rearrange(ZIP_LOW, z2_9);
+    FloatVector z3_3 = z2_1.rearrange(ZIP_HIGH, z2_9);
+    FloatVector z3_4 = z2_2.rearrange(ZIP_LOW, z2_10);
+    FloatVector z3_5 = z2_2.rearrange(ZIP_HIGH, z2_10);
+    FloatVector z3_6 = z2_3.rearrange(ZIP_LOW, z2_11);
+    FloatVector z3_7 = z2_3.rearrange(ZIP_HIGH, z2_11);
+    FloatVector z3_8 = z2_4.rearrange(ZIP_LOW, z2_12);
+    FloatVector z3_9 = z2_4.rearrange(ZIP_HIGH, z2_12);
+    FloatVector z3_10 = z2_5.rearrange(ZIP_LOW, z2_13);
+    FloatVector z3_11 = z2_5.rearrange(ZIP_HIGH, z2_13);
+    FloatVector z3_12 = z2_6.rearrange(ZIP_LOW, z2_14);
+    FloatVector z3_13 = z2_6.rearrange(ZIP_HIGH, z2_14);
+    FloatVector z3_14 = z2_7.rearrange(ZIP_LOW, z2_15);
+    FloatVector z3_15 = z2_7.rearrange(ZIP_HIGH, z2_15);
+    if (count > 0) {
+      z3_0.intoArray(dst, d + 0 * ds);
+    }
+    if (count > 1) {
+      z3_1.intoArray(dst, d + 1 * ds);
+    }
+    if (count > 2) {
+      z3_2.intoArray(dst, d + 2 * ds);
+    }
+    if (count > 3) {
+      z3_3.intoArray(dst, d + 3 * ds);
+    }
+    if (count > 4) {
+      z3_4.intoArray(dst, d + 4 * ds);
+    }
+    if (count > 5) {
+      z3_5.intoArray(dst, d + 5 * ds);
+    }
+    if (count > 6) {
+      z3_6.intoArray(dst, d + 6 * ds);
+    }
+    if (count > 7) {
+      z3_7.intoArray(dst, d + 7 * ds);
+    }
+    if (count > 8) {
+      z3_8.intoArray(dst, d + 8 * ds);
+    }
+    if (count > 9) {
+      z3_9.intoArray(dst, d + 9 * ds);
+    }
+    if (count > 10) {
+      z3_10.intoArray(dst, d + 10 * ds);
+    }
+    if (count > 11) {
+      z3_11.intoArray(dst, d + 11 * ds);
+    }
+    if (count > 12) {
+      z3_12.intoArray(dst, d + 12 * ds);
+    }
+    if (count > 13) {
+      z3_13.intoArray(dst, d + 13 * ds);
+    }
+    if (count > 14) {
+      z3_14.intoArray(dst, d + 14 * ds);
+    }
+    if (count > 15) {
+      z3_15.intoArray(dst, d + 15 * ds);
     }
   }
 
