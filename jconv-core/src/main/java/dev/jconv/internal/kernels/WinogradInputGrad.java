@@ -69,41 +69,12 @@ final class WinogradInputGrad {
   /** Writes the input gradient of {@code p} into {@code gX} (requires {@link #applies}, finite weight and gOut). */
   static void run(ConvParams p, float[] weight, float[] gOut, float[] gX, ConvBackward.WeightKernel vec) {
     Part part = new Part(p, weight, gX, vec);
-    int lanes = vec.lanes();
-    int cout = p.cout();
-    int nbo = cout / lanes;
-    int outH = p.outH();
-    int outW = p.outW();
-    int gh = 4 * part.tY;
-    int gw = 4 * part.tX;
-    int gPlane = gh * gw;
-    float[] g = SCRATCH.get(3, part.images * cout * gPlane);
-    float[] gHat = SCRATCH.get(1, 36 * cout * part.images * part.perImage);
+    float[] g = SCRATCH.get(3, part.images * p.cout() * 16 * part.tY * part.tX);
+    float[] gHat = SCRATCH.get(1, 36 * p.cout() * part.images * part.perImage);
     for (int n0 = 0; n0 < p.n(); n0 += part.images) {
       int nc = Math.min(part.images, p.n() - n0);
-      int t = nc * part.perImage;
-      int first = n0;
-      // gOut, channel-interleaved, with zeros past the output's edge (tiles there read gOut as 0).
-      Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
-        for (int q = q0; q < q1; q++) {
-          WinogradWeightGrad.interleave(vec, gOut, (first * cout + q * lanes) * outH * outW, outH, outW, 0, 0, g,
-              q * gPlane * lanes, gh, gw);
-        }
-      });
-      // Ĝ[e][tile][co] = (A gY A^T)[e], lanes over the output channels.
-      Parallel.forRange(t * nbo, Math.max(1, 1024 / lanes), (j0, j1) -> {
-        float[] tmp = new float[24 * lanes];
-        for (int j = j0; j < j1; j++) {
-          int tile = j / nbo;
-          int cb = j % nbo;
-          int i = tile / part.perImage;
-          int ty = tile % part.perImage / part.tX;
-          int tx = tile % part.tX;
-          vec.winogradGradOutputLanes(g, (((i * nbo + cb) * gh + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes, tmp,
-              gHat, tile * cout + cb * lanes, t * cout);
-        }
-      });
-      part.chunk(first, nc, gHat);
+      WinogradWeightGrad.gradOutputLanes(vec, p, gOut, n0, nc, g, gHat);
+      part.chunk(n0, nc, gHat);
     }
   }
 

@@ -137,17 +137,10 @@ final class WinogradWeightGrad {
       int first = n0;
       if (interleaved) {
         int nbi = cin / lanes;
-        int nbo = cout / lanes;
         Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
           for (int q = q0; q < q1; q++) {
             interleave(vec, x, (first * cin + q * lanes) * p.h() * p.w(), p.h(), p.w(), p.padTop(), p.padLeft(),
                 padded, q * plane * lanes, hp, wp);
-          }
-        });
-        Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
-          for (int q = q0; q < q1; q++) {
-            interleave(vec, gOut, (first * cout + q * lanes) * outH * outW, outH, outW, 0, 0, g,
-                q * gPlane * lanes, 4 * tY, gw);
           }
         });
         Parallel.forRange(t * nbi, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
@@ -162,18 +155,7 @@ final class WinogradWeightGrad {
                 v, tile * cin + cb * lanes, t * cin);
           }
         });
-        Parallel.forRange(t * nbo, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
-          float[] tmp = new float[24 * lanes];
-          for (int j = j0; j < j1; j++) {
-            int tile = j / nbo;
-            int cb = j % nbo;
-            int i = tile / perImage;
-            int ty = tile % perImage / tX;
-            int tx = tile % tX;
-            vec.winogradGradOutputLanes(g, (((i * nbo + cb) * 4 * tY + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes,
-                tmp, u, tile * cout + cb * lanes, t * cout);
-          }
-        });
+        gradOutputLanes(vec, p, gOut, first, nc, g, u);
         gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
         if (inputGrad != null) {
           // u is the input gradient's Ĝ = A gY A^T, in its layout (tile-major, t x cout per e).
@@ -231,6 +213,47 @@ final class WinogradWeightGrad {
         } else {
           filterGradPlain(m, mBase, cin, len, gW, dst);
         }
+      }
+    });
+  }
+
+  /**
+   * {@code u[e][tile][co] = (A gY A^T)[e]} for the tiles of images [first, first + nc) of gOut, with
+   * the Vector API kernel {@code vec} (channels in whole vectors): gOut is copied into {@code g}
+   * channel-interleaved, with zeros past the output's edge (tiles there read gOut as 0), and each
+   * tile's 16 values for {@code lanes} channels are then whole vector loads. The weight gradient's
+   * U, and the input gradient's Ĝ ({@link WinogradInputGrad}).
+   */
+  static void gradOutputLanes(ConvBackward.WeightKernel vec, ConvParams p, float[] gOut, int first, int nc,
+      float[] g, float[] u) {
+    int cout = p.cout();
+    int outH = p.outH();
+    int outW = p.outW();
+    int lanes = vec.lanes();
+    int nbo = cout / lanes;
+    int tY = Math.ceilDiv(outH, 4);
+    int tX = Math.ceilDiv(outW, 4);
+    int perImage = tY * tX;
+    int gh = 4 * tY;
+    int gw = 4 * tX;
+    int gPlane = gh * gw;
+    int t = nc * perImage;
+    Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
+      for (int q = q0; q < q1; q++) {
+        interleave(vec, gOut, (first * cout + q * lanes) * outH * outW, outH, outW, 0, 0, g, q * gPlane * lanes, gh,
+            gw);
+      }
+    });
+    Parallel.forRange(t * nbo, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
+      float[] tmp = new float[24 * lanes];
+      for (int j = j0; j < j1; j++) {
+        int tile = j / nbo;
+        int cb = j % nbo;
+        int i = tile / perImage;
+        int ty = tile % perImage / tX;
+        int tx = tile % tX;
+        vec.winogradGradOutputLanes(g, (((i * nbo + cb) * gh + 4 * ty) * gw + 4 * tx) * lanes, gw * lanes, tmp, u,
+            tile * cout + cb * lanes, t * cout);
       }
     });
   }
