@@ -37,6 +37,22 @@ public final class PackedMatrix {
   }
 
   /**
+   * The {@code count} matrices {@code rows x cols} of {@code owner} packed into {@code data}
+   * {@code stride} floats apart: {@code reuse} when {@code fits} (its storage written again), else new.
+   */
+  static PackedMatrix[] set(int count, int rows, int cols, float[] data, int stride, Object owner,
+      PackedMatrix[] reuse, boolean fits) {
+    if (fits) {
+      return reuse;
+    }
+    PackedMatrix[] set = new PackedMatrix[count];
+    for (int e = 0; e < count; e++) {
+      set[e] = new PackedMatrix(rows, cols, data, e * stride, owner);
+    }
+    return set;
+  }
+
+  /**
    * Whether {@code set} holds {@code count} matrices {@code rows x cols} of {@code owner}, packed
    * together {@code stride} floats apart by a set packing: their storage can be written again.
    */

@@ -147,14 +147,7 @@ final class PanamaGemm {
         }
       }
     });
-    if (fits) {
-      return reuse;
-    }
-    PackedMatrix[] set = new PackedMatrix[count];
-    for (int e = 0; e < count; e++) {
-      set[e] = new PackedMatrix(m, k, data, e * stride, this);
-    }
-    return set;
+    return PackedMatrix.set(count, m, k, data, stride, this, reuse, fits);
   }
 
   void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb, float beta,

@@ -60,14 +60,7 @@ public final class PlainProvider implements KernelProvider {
     // Row-major, as packA(boolean, ...) packs: row i of every matrix at i * k.
     Parallel.forRange(m, Math.ceilDiv(4096, Math.max(1, k)),
         (start, end) -> source.write(start, end - start, 0, k, data, start * k, stride, k, 1));
-    if (fits) {
-      return reuse;
-    }
-    PackedMatrix[] set = new PackedMatrix[count];
-    for (int e = 0; e < count; e++) {
-      set[e] = new PackedMatrix(m, k, data, e * stride, this);
-    }
-    return set;
+    return PackedMatrix.set(count, m, k, data, stride, this, reuse, fits);
   }
 
   @Override

@@ -270,22 +270,29 @@ class SgemmTest {
   void sgemmPacked_everyNativeProvider_matchesTripleLoop() {
     // The same shapes as sgemm but k in {1, 13, 300, 777}: 300 and 777 take several KC steps,
     // whose packed panels sit one after another.
-    List<KernelProvider> providers = KernelProviders.allNative();
+    assertEquals(4 * 3 * 4 * KernelProviders.allNative().size(), checkPackedShapes(1, 500));
+  }
+
+  /**
+   * The shapes of the packed products on every native provider, {@link Data#check(KernelProvider, int)}
+   * in {@code mode}: k in {1, 13, 300, 777} (300 and 777 take several KC steps, whose packed panels sit
+   * one after another), n up to several panels, A transposed or not, beta 0 and 1. Returns the count.
+   */
+  private static int checkPackedShapes(int mode, long seed) {
     int checked = 0;
-    long seed = 500;
     for (int m : new int[] {1, 7, 13, 207}) {
       for (int n : new int[] {1, 13, 207}) {
         for (int k : new int[] {1, 13, 300, 777}) {
           Case cs = new Case(m, n, k, ((m + k) & 1) == 0, (n & 2) == 0, (m & 1) == 0 ? 0f : 1f);
           Data data = new Data(cs, seed++);
-          for (KernelProvider p : providers) {
-            data.check(p, true);
+          for (KernelProvider p : KernelProviders.allNative()) {
+            data.check(p, mode);
             checked++;
           }
         }
       }
     }
-    assertEquals(4 * 3 * 4 * providers.size(), checked);
+    return checked;
   }
 
   @Test
@@ -293,21 +300,7 @@ class SgemmTest {
     // A strided layer's weight gradient packs gOut once for every tap: the same shapes as sgemmPacked,
     // B's columns in several panels and KC steps, A read in place (transposed or not), beta 0 and 1.
     List<KernelProvider> providers = KernelProviders.allNative();
-    int checked = 0;
-    long seed = 700;
-    for (int m : new int[] {1, 7, 13, 207}) {
-      for (int n : new int[] {1, 13, 207}) {
-        for (int k : new int[] {1, 13, 300, 777}) {
-          Case cs = new Case(m, n, k, ((m + k) & 1) == 0, (n & 2) == 0, (m & 1) == 0 ? 0f : 1f);
-          Data data = new Data(cs, seed++);
-          for (KernelProvider p : providers) {
-            data.check(p, 2);
-            checked++;
-          }
-        }
-      }
-    }
-    assertEquals(4 * 3 * 4 * providers.size(), checked);
+    assertEquals(4 * 3 * 4 * providers.size(), checkPackedShapes(2, 700));
     // Reused storage: same shape and provider only.
     for (KernelProvider p : providers) {
       Case cs = new Case(13, 40, 300, false, false, 0f);
