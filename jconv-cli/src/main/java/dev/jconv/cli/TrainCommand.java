@@ -176,8 +176,9 @@ public final class TrainCommand implements Callable<Integer> {
       Training.Epoch last = history.get(history.size() - 1);
       out.printf(Locale.ROOT, "loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(),
           last.testAcc());
-      out.printf(Locale.ROOT, "%.1f examples/sec on cpu (%d threads)%n", totalImages / totalSeconds,
-          Torch.getNumThreads());
+      int threads = Torch.getNumThreads();
+      out.printf(Locale.ROOT, "%.1f examples/sec on cpu (%d %s)%n", totalImages / totalSeconds, threads,
+          threads == 1 ? "thread" : "threads");
       if (t != null) {
         t.printSummary(out, history, Torch.getNumThreads());
       }

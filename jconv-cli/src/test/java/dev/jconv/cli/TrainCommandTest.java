@@ -101,6 +101,7 @@ class TrainCommandTest {
     int t2 = out.indexOf("  PyTorch epoch 2/3: ");
     assertTrue(t1 > 0 && j2 > t1 && t2 > j2, "epochs alternate: " + out);
     assertTrue(out.contains("side by side, 1 thread, epochs alternating (images/s of the median epoch):"), out);
+    assertTrue(out.matches("(?s).*examples/sec on cpu \\(1 thread\\)\n.*"), out);
     assertTrue(out.contains("PyTorch 9.9.9-fake   2.500      0.250     0.200       4.00          3"), out);
     assertTrue(out.matches("(?s).*jconv / PyTorch images/s: [0-9.]+x\n.*"), out);
     String args = Files.readString(tmp.resolve("args.txt"));
