@@ -301,7 +301,7 @@ final class PhaseBackward {
     });
   }
 
-  /** Timing turns the slices per thread off ({@code false}: the whole stack always). */
+  /** By-hand timing (BackwardSwitchesAbMain) turns the slices per thread off ({@code false}: always whole). */
   static boolean sliceByThread = true;
 
   /** Images [n0, n1) of a stack: their phases in (image-major), the stride-1 backward, the gradients out. */
@@ -687,9 +687,9 @@ final class PhaseBackward {
    * and the phase scratch, in rows of width {@code ld}: into the padded planes when {@code in} (from
    * {@code src = x}: element (j, i) of a phase at row {@code j + padLo}, column {@code i + padLo} of its
    * plane), else out of the wide input gradients into {@code dst = gX} (plain stores: phases are
-   * disjoint, and gX is zeroed where they do not cover it). Channel by channel, all phases at once, so that each input plane is
-   * read (or written) while it is in the cache: phase by phase, every cache line of a stride-2 plane
-   * went to memory twice.
+   * disjoint, and gX is zeroed where they do not cover it). Channel by channel, all phases at once,
+   * so that each input plane is read (or written) while it is in the cache: phase by phase, every
+   * cache line of a stride-2 plane went to memory twice.
    */
   private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
       boolean in, int ld) {

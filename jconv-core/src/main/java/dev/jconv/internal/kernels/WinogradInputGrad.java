@@ -30,7 +30,7 @@ final class WinogradInputGrad {
   /** Tests turn the form on or off ({@code null} = by the problem). */
   static Boolean force;
 
-  /** Timing turns off the sharing of the transformed gOut with the weight gradient ({@code false}: each its own). */
+  /** By-hand timing (BackwardSwitchesAbMain) turns off sharing gOut's transform with the weight gradient. */
   static boolean share = true;
 
   /** Tests and timing turn the padded filter rows off ({@code false}: rows of cin floats). */

@@ -69,7 +69,10 @@ final class WinogradWeightGrad {
     return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
   }
 
-  /** Writes the weight gradient of {@code p} into {@code gW}, every element (requires {@link #applies}, finite x and gOut). */
+  /**
+   * Writes the weight gradient of {@code p} into {@code gW}, every element (requires {@link #applies}, finite x and
+   * gOut).
+   */
   static void run(ConvParams p, float[] x, float[] gOut, float[] gW) {
     run(p, x, gOut, gW, null);
   }
@@ -300,7 +303,7 @@ final class WinogradWeightGrad {
   /** Tests compare the channel-interleaved transforms with the gathering ones ({@code false}: gathering). */
   static boolean useLanes = true;
 
-  /** Tests compare the vector last step with the plain one ({@code false}: plain). */
+  /** By-hand timing (BackwardSwitchesAbMain) compares the vector last step with the plain one ({@code false}). */
   static boolean useVectorFilterGrad = true;
 
   /**
