@@ -197,8 +197,10 @@ public final class Conv2dOp {
     }
     float[] out = new float[p.outputLength()];
     if (out.length > 0) {
-      ConvAlgorithm algorithm = ConvSelector.select(p);
-      algorithm.forward(p, Raw.floats(input), Raw.floats(weight), bias == null ? null : Raw.floats(bias), out);
+      float[] xs = Raw.floats(input);
+      float[] ws = Raw.floats(weight);
+      ConvAlgorithm algorithm = ConvSelector.selectFor(p, xs, ws);
+      algorithm.forward(p, xs, ws, bias == null ? null : Raw.floats(bias), out);
     }
     return Raw.wrap(out, shape);
   }

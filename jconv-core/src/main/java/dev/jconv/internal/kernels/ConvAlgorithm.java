@@ -118,6 +118,11 @@ public enum ConvAlgorithm {
       WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
           p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out, false);
     }
+
+    @Override
+    public boolean mixesTiles() {
+      return true;
+    }
   },
   /**
    * Dilated 3x3 stride 1, groups 1: one Winograd convolution per phase of the dilation (see
@@ -138,7 +143,21 @@ public enum ConvAlgorithm {
     public void forwardOnce(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
       DilatedWinograd.forward(p, x, weight, bias, out, false);
     }
+
+    @Override
+    public boolean mixesTiles() {
+      return true;
+    }
   };
+
+  /**
+   * Whether every output depends on sums over whole transformed tiles of the input and weight
+   * (Winograd): an infinity or NaN there spreads NaN over the tile's outputs, where the definition
+   * (and PyTorch) has it reach only the outputs whose taps read it ({@link ConvSelector#selectFor}).
+   */
+  public boolean mixesTiles() {
+    return false;
+  }
 
   /**
    * {@link #forward} with a weight made for this one call (a backward pass's flipped weights):

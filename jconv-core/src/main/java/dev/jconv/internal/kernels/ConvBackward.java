@@ -273,8 +273,14 @@ public final class ConvBackward {
       gW = wideW ? null : gW;
     }
     if (gX != null && ConvBackwardDirect.useInputAsForward(p)) {
-      ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
-      gX = null;
+      if (ConvBackwardDirect.inputGradMixesTiles(p) && !ConvSelector.allFinite(gOut, p.outputLength())) {
+        // Winograd on a gOut with an infinity or NaN would spread NaN over whole tiles: im2col below.
+        Arrays.fill(gX, 0f);
+        xByForward = false;
+      } else {
+        ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
+        gX = null;
+      }
     }
     assert gX == null || !xByForward : "gX was left unzeroed for the forward route";
     if (gX == null && gW == null) {

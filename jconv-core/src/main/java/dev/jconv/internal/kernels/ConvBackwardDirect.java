@@ -92,6 +92,15 @@ final class ConvBackwardDirect {
     return q != null && !Im2colConv.isPointwise(p);
   }
 
+  /**
+   * Whether {@link #inputGrad} runs an algorithm that mixes whole tiles of gOut (Winograd), which
+   * needs a finite gOut to give the definition's infinities and NaN.
+   */
+  static boolean inputGradMixesTiles(ConvParams p) {
+    ConvParams q = inputGradProblem(p);
+    return q != null && inputGradAlgorithm(q).mixesTiles();
+  }
+
   /** The algorithm that runs the input gradient's forward problem {@code q}. */
   static ConvAlgorithm inputGradAlgorithm(ConvParams q) {
     ConvAlgorithm a = ConvSelector.select(q);

@@ -76,6 +76,48 @@ public final class ConvSelector {
     return choose(p);
   }
 
+  /**
+   * {@link #select}, for these operands, so that infinities and NaN reach exactly the outputs the
+   * definition (and PyTorch) says:
+   * <ul>
+   *   <li>an infinite or NaN weight on a padded layer takes the reference, which skips the padding
+   *       as PyTorch's direct kernels do: the fast forms multiply the weight by padding zeros (NaN
+   *       at the border where PyTorch has numbers); without padding, im2col where the choice mixes
+   *       whole tiles;
+   *   <li>an infinite or NaN input takes im2col where the choice mixes whole tiles ({@link
+   *       ConvAlgorithm#mixesTiles}): a 32-channel 3x3 layer with one infinite pixel gave 768 NaN and
+   *       32 infinities through Winograd, where PyTorch and im2col give 288 infinities.
+   * </ul>
+   * The checks are passes over the weight, and over the input for Winograd, over the threads.
+   */
+  public static ConvAlgorithm selectFor(ConvParams p, float[] x, float[] weight) {
+    ConvAlgorithm a = select(p);
+    boolean padded = p.padTop() > 0 || p.padLeft() > 0 || p.padBottom() > 0 || p.padRight() > 0;
+    if (!allFinite(weight, p.weightLength())) {
+      return padded ? ConvAlgorithm.REFERENCE : a.mixesTiles() ? ConvAlgorithm.IM2COL_GEMM : a;
+    }
+    if (a.mixesTiles() && !allFinite(x, p.inputLength())) {
+      return ConvAlgorithm.IM2COL_GEMM;
+    }
+    return a;
+  }
+
+  /** Whether {@code a[0, len)} is free of NaN and infinities: chunks over the threads, vector kernel when present. */
+  public static boolean allFinite(float[] a, int len) {
+    ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
+    java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
+    int chunk = 1 << 16;
+    dev.jconv.internal.parallel.Parallel.forRange(Math.ceilDiv(len, chunk), 1, (c0, c1) -> {
+      for (int c = c0; c < c1 && finite.get(); c++) {
+        int off = c * chunk;
+        if (!ConvBackwardDirect.finite(a, off, Math.min(chunk, len - off), vec)) {
+          finite.set(false);
+        }
+      }
+    });
+    return finite.get();
+  }
+
   /** The choice without the system property, exposed so tests can pin the thresholds. */
   static ConvAlgorithm choose(ConvParams p) {
     if (p.flops() < TINY_FLOPS) {

@@ -193,7 +193,8 @@ final class PhaseBackward {
       // Alone, the input gradient as a forward convolution (dilated Winograd, phase by phase) ran 5%
       // faster than the stacked phases (both copy gOut in and the gradient out); with the weight
       // gradient, the stacked phases share gOut's copy and ran 7% faster for both (the suite's layer).
-      if (gX != null && gW == null && force == null && finiteWeight && ConvBackwardDirect.useInputAsForward(p)) {
+      if (gX != null && gW == null && force == null && finiteWeight && ConvBackwardDirect.useInputAsForward(p)
+          && (!ConvBackwardDirect.inputGradMixesTiles(p) || ConvSelector.allFinite(gOut, p.outputLength()))) {
         ConvBackwardDirect.inputGrad(p, weight, gOut, gX);
         gX = null;
       }
