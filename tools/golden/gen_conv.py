@@ -472,6 +472,28 @@ def main():
         add_module_error("stride 0", "forward", 3, 6, 3, ["non-positive stride is not supported"], xs=[1, 3, 5, 5],
                          stride=0)
 
+        # ---- infinities and NaN (layers jconv would run with Winograd, which mixes whole tiles) ----
+        torch.manual_seed(4321)
+        x = R(2, 16, 8, 9)
+        x[0, 0, 3, 4] = float("inf")
+        add_f("non-finite: inf input, 16-channel 3x3", x, randn(16, 16, 3, 3) * 0.1, randn(16), padding=1)
+        x = R(2, 16, 8, 9)
+        x[0, 0, 3, 4] = float("inf")
+        x[0, 1, 3, 4] = float("-inf")
+        add_f("non-finite: +inf and -inf inputs, 16-channel 3x3", x, randn(16, 16, 3, 3) * 0.1, padding=1)
+        x = R(1, 16, 8, 8)
+        x[0, 5, 0, 7] = float("nan")
+        add_f("non-finite: NaN input, 16-channel 3x3", x, randn(16, 16, 3, 3) * 0.1, padding=1)
+        x = R(1, 16, 12, 13)
+        x[0, 3, 6, 6] = float("inf")
+        add_f("non-finite: inf input, dilated 3x3", x, randn(16, 16, 3, 3) * 0.1, padding=2, dilation=2)
+        w = randn(6, 1, 5, 5) * 0.2
+        w[0, 0, 0, 0] = float("inf")
+        add_f("non-finite: inf weight, lenet1-like padded", R(2, 1, 28, 28), w, randn(6), padding=2)
+        w = randn(16, 16, 3, 3) * 0.1
+        w[3, 4, 1, 2] = float("-inf")
+        add_f("non-finite: -inf weight, 16-channel 3x3 padded", R(1, 16, 8, 8), w, padding=1)
+
 
 if __name__ == "__main__":
     main()

@@ -134,11 +134,14 @@ public final class ConvGolden {
     double[] g = got.toDoubleArray();
     double scale = 1;
     for (double v : e) {
-      scale = Math.max(scale, Math.abs(v));
+      scale = Double.isFinite(v) ? Math.max(scale, Math.abs(v)) : scale;
     }
     for (int i = 0; i < e.length; i++) {
+      // NaN where PyTorch has NaN, the same infinity where it has one, else within the tolerance.
       double tol = rtol * Math.abs(e[i]) + atol * scale;
-      if (!(Math.abs(g[i] - e[i]) <= tol)) {
+      boolean ok = Double.isNaN(e[i]) ? Double.isNaN(g[i])
+          : Double.isInfinite(e[i]) ? g[i] == e[i] : Math.abs(g[i] - e[i]) <= tol;
+      if (!ok) {
         fail(what + ": element " + i + " is " + g[i] + ", PyTorch gives " + e[i] + " (tolerance " + tol + ")");
       }
     }

@@ -1,5 +1,6 @@
 package dev.jconv.internal.kernels;
 
+import dev.jconv.internal.parallel.Parallel;
 import java.util.Locale;
 
 /**
@@ -77,24 +78,28 @@ public final class ConvSelector {
   }
 
   /**
-   * {@link #select}, for these operands, so that infinities and NaN reach exactly the outputs the
-   * definition (and PyTorch) says:
+   * {@link #select}, for these operands, so that infinities and NaN reach exactly the outputs they
+   * reach in PyTorch:
    * <ul>
-   *   <li>an infinite or NaN weight on a padded layer takes the reference, which skips the padding
-   *       as PyTorch's direct kernels do: the fast forms multiply the weight by padding zeros (NaN
-   *       at the border where PyTorch has numbers); without padding, im2col where the choice mixes
-   *       whole tiles;
    *   <li>an infinite or NaN input takes im2col where the choice mixes whole tiles ({@link
    *       ConvAlgorithm#mixesTiles}): a 32-channel 3x3 layer with one infinite pixel gave 768 NaN and
-   *       32 infinities through Winograd, where PyTorch and im2col give 288 infinities.
+   *       32 infinities through Winograd, where PyTorch and im2col give 288 infinities;
+   *   <li>an infinite or NaN weight on a padded layer meets the padding's zeros (NaN) in PyTorch's
+   *       own im2col kernel but not in its oneDNN one, which skips the padding; PyTorch picks between
+   *       them by the shapes ({@link #pytorchUsesOneDnn}), and so does jconv: im2col, or the
+   *       reference, which skips the padding too. Without padding, im2col where the choice mixes
+   *       whole tiles.
    * </ul>
-   * The checks are passes over the weight, and over the input for Winograd, over the threads.
+   * The checks are passes over the weight, and over the input for Winograd layers, over the threads.
    */
   public static ConvAlgorithm selectFor(ConvParams p, float[] x, float[] weight) {
     ConvAlgorithm a = select(p);
     boolean padded = p.padTop() > 0 || p.padLeft() > 0 || p.padBottom() > 0 || p.padRight() > 0;
     if (!allFinite(weight, p.weightLength())) {
-      return padded ? ConvAlgorithm.REFERENCE : a.mixesTiles() ? ConvAlgorithm.IM2COL_GEMM : a;
+      if (padded) {
+        return pytorchUsesOneDnn(p) ? ConvAlgorithm.REFERENCE : ConvAlgorithm.IM2COL_GEMM;
+      }
+      return a.mixesTiles() ? ConvAlgorithm.IM2COL_GEMM : a;
     }
     if (a.mixesTiles() && !allFinite(x, p.inputLength())) {
       return ConvAlgorithm.IM2COL_GEMM;
@@ -102,12 +107,27 @@ public final class ConvSelector {
     return a;
   }
 
+  /**
+   * Whether PyTorch 1.13 runs this float32 forward with oneDNN (mkldnn) rather than its own im2col
+   * kernel: {@code ConvParams::use_mkldnn} in ATen's Convolution.cpp, for a CPU tensor that is not
+   * transposed. Only non-finite weights on padded layers tell the two apart.
+   */
+  static boolean pytorchUsesOneDnn(ConvParams p) {
+    boolean strided = p.strideH() > 1 || p.strideW() > 1;
+    boolean dilated = p.dilationH() > 1 || p.dilationW() > 1;
+    boolean notOneByOneSingleThread = strided || dilated || p.n() >= 16 || p.kw() != 1 || p.kh() != 1
+        || Parallel.getNumThreads() > 1;
+    boolean notNativeFaster = p.groups() > 1 || (p.kw() > 3 && p.kh() > 3) || p.n() > 1
+        || (long) p.n() * p.cin() * p.h() * p.w() > 20480;
+    return notOneByOneSingleThread && notNativeFaster;
+  }
+
   /** Whether {@code a[0, len)} is free of NaN and infinities: chunks over the threads, vector kernel when present. */
   public static boolean allFinite(float[] a, int len) {
     ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
     java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
     int chunk = 1 << 16;
-    dev.jconv.internal.parallel.Parallel.forRange(Math.ceilDiv(len, chunk), 1, (c0, c1) -> {
+    Parallel.forRange(Math.ceilDiv(len, chunk), 1, (c0, c1) -> {
       for (int c = c0; c < c1 && finite.get(); c++) {
         int off = c * chunk;
         if (!ConvBackwardDirect.finite(a, off, Math.min(chunk, len - off), vec)) {

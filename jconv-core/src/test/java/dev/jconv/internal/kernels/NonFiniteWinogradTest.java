@@ -118,6 +118,15 @@ class NonFiniteWinogradTest {
     assertEquals(0, nan);
     assertTrue(finiteBorder >= 2 * 28 - 1, "border outputs finite: " + finiteBorder);
     assertTrue(Float.isInfinite(out[5 * 28 + 5]), "an inside output meets the infinite tap");
+    // PyTorch's own im2col kernel takes a single image of 32 x 8 x 8 with a 3x3 kernel (no oneDNN):
+    // there an infinite weight meets the padding's zeros, NaN, and jconv runs im2col too (golden
+    // cases "non-finite: ... weight" in the conv golden files check both against PyTorch).
+    ConvParams single = new ConvParams(1, 32, 8, 8, 32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8, 8);
+    assertTrue(ConvSelector.pytorchUsesOneDnn(lenet1));
+    assertTrue(!ConvSelector.pytorchUsesOneDnn(single));
+    float[] ws = random(single.weightLength(), 23);
+    ws[7] = Float.NEGATIVE_INFINITY;
+    assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvSelector.selectFor(single, random(single.inputLength(), 24), ws));
   }
 
   @Test
