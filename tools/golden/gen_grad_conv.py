@@ -65,6 +65,11 @@ CONFIGS = [
     (None, 3, 6, 6, 2, 3, 3, 1, 2, 1, 1, True, "replicate", True),
     (2, 4, 9, 9, 4, 3, 3, 2, 1, 2, 2, True, "zeros", True),      # everything at once
     (4, 8, 10, 10, 8, 3, 3, 1, 1, 1, 1, True, "zeros", True),    # enough tasks for the parallel path
+    # jconv's fast backward forms: channels in whole vectors take both gradients in the Winograd domain
+    # (partial tiles here), dilated ones on their stacked phases, strided ones with gOut packed per image.
+    (2, 32, 10, 11, 32, 3, 3, 1, 1, 1, 1, True, "zeros", True),
+    (1, 32, 12, 13, 32, 3, 3, 1, 2, 2, 1, False, "zeros", True),
+    (1, 16, 11, 10, 16, 3, 3, 2, 1, 1, 1, True, "zeros", True),
 ]
 
 
