@@ -109,12 +109,22 @@ public enum ConvAlgorithm {
 
     @Override
     public void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
+      if (WinogradForwardLanes.applies(p, vec)) {
+        WinogradForwardLanes.forward(p, x, weight, bias, out, true, vec);
+        return;
+      }
       WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
           p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out, true);
     }
 
     @Override
     public void forwardOnce(ConvParams p, float[] x, float[] weight, float[] bias, float[] out) {
+      ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
+      if (WinogradForwardLanes.applies(p, vec)) {
+        WinogradForwardLanes.forward(p, x, weight, bias, out, false, vec);
+        return;
+      }
       WinogradConv.forward(KernelProviders.get(), p.n(), p.cin(), p.h(), p.w(), p.cout(),
           p.padTop(), p.padLeft(), p.outH(), p.outW(), x, weight, bias, out, false);
     }

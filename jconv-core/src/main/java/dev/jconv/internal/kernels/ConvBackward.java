@@ -138,10 +138,21 @@ public final class ConvBackward {
 
     /**
      * F(4x4, 3x3)'s filter transform {@code G g G^T} of {@link #lanes()} filters at once: filter l's
-     * taps are {@code w[wOff + 9l + k]}, its 36 values go to {@code u[uOff + e*uStride + l]} (the
-     * arithmetic of {@code WinogradConv.transformFilters}). {@code tmp}: 27 * lanes floats.
+     * taps are {@code w[wOff + fs*l + k]}, its 36 values go to {@code u[uOff + e*uStride + l]} (the
+     * arithmetic of {@code WinogradConv.transformFilters}). Filter l starts {@code fs} floats after
+     * filter l - 1 (9 for consecutive input channels, 9 cin for consecutive output channels).
+     * {@code tmp}: 27 * lanes floats.
      */
-    void winogradFiltersLanes(float[] w, int wOff, float[] tmp, float[] u, int uOff, int uStride);
+    void winogradFiltersLanes(float[] w, int wOff, int fs, float[] tmp, float[] u, int uOff, int uStride);
+
+    /**
+     * F(4x4, 3x3)'s output transform {@code A^T M A} (6x6 to 4x4) of one tile for {@link #lanes()}
+     * channels, {@code M_l[r][c] = m[mOff + (6r + c)*eStride + l]}, plus {@code bias[biasOff + l]}
+     * (when not null), into a channel-interleaved block: {@code dst[base + r*ld + c*lanes + l]}.
+     * {@code tmp}: 24 * lanes floats.
+     */
+    void winogradOutputLanes(float[] m, int mOff, int eStride, float[] tmp, float[] bias, int biasOff, float[] dst,
+        int base, int ld);
   }
 
   static final WeightKernel VECTOR = loadVector();

@@ -954,13 +954,13 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
   }
 
   @Override
-  public void winogradFiltersLanes(float[] w, int wOff, float[] tmp, float[] u, int uOff, int uStride) {
-    // Filter l's taps are 9 floats apart from filter l - 1's: transposed through tmp by plain copies
+  public void winogradFiltersLanes(float[] w, int wOff, int fs, float[] tmp, float[] u, int uOff, int uStride) {
+    // Filter l's taps are fs floats apart from filter l - 1's: transposed through tmp by plain copies
     // (hardware gathers, one vector per tap, took twice the time of the scalar transform).
     int lanes = S.length();
     for (int l = 0; l < lanes; l++) {
       for (int k = 0; k < 9; k++) {
-        tmp[k * lanes + l] = w[wOff + 9 * l + k];
+        tmp[k * lanes + l] = w[wOff + fs * l + k];
       }
     }
     FloatVector w0 = FloatVector.fromArray(S, tmp, 0);
@@ -1029,5 +1029,52 @@ final class VectorConvBackward implements ConvBackward.WeightKernel {
     c.add(d).intoArray(out, o + 3 * os);
     c.sub(d).intoArray(out, o + 4 * os);
     g2.intoArray(out, o + 5 * os);
+  }
+
+  @Override
+  public void winogradOutputLanes(float[] m, int mOff, int eStride, float[] tmp, float[] bias, int biasOff,
+      float[] dst, int base, int ld) {
+    int lanes = S.length();
+    // A^T along the columns (column c: M[r][c], r = 0..5) into tmp[(6k + c)*lanes], k < 4 ...
+    for (int c = 0; c < 6; c++) {
+      outputColumn(m, mOff + c * eStride, 6 * eStride, tmp, c * lanes, 6 * lanes, null, 0);
+    }
+    // ... then along the rows, with the bias, into the block.
+    for (int r = 0; r < 4; r++) {
+      outputColumn(tmp, 6 * r * lanes, lanes, dst, base + r * ld, lanes, bias, biasOff);
+    }
+  }
+
+  /**
+   * A^T (4x6) applied to the 6 vectors in[i + k*is]: result k goes to out[o + k*os], plus the bias
+   * vector at {@code bias[biasOff]} when not null (added last, as the providers' output and
+   * scatter do). Arrays in and out: vectors passed between methods C2 does not inline are boxed.
+   */
+  private static void outputColumn(float[] in, int i, int is, float[] out, int o, int os, float[] bias, int biasOff) {
+    FloatVector m0 = FloatVector.fromArray(S, in, i);
+    FloatVector m1 = FloatVector.fromArray(S, in, i + is);
+    FloatVector m2 = FloatVector.fromArray(S, in, i + 2 * is);
+    FloatVector m3 = FloatVector.fromArray(S, in, i + 3 * is);
+    FloatVector m4 = FloatVector.fromArray(S, in, i + 4 * is);
+    FloatVector m5 = FloatVector.fromArray(S, in, i + 5 * is);
+    FloatVector sum12 = m1.add(m2);
+    FloatVector dif12 = m1.sub(m2);
+    FloatVector sum34 = m3.add(m4);
+    FloatVector dif34 = m3.sub(m4);
+    FloatVector y0 = m0.add(sum12).add(sum34);
+    FloatVector y1 = dif12.add(dif34.mul(2f));
+    FloatVector y2 = sum12.add(sum34.mul(4f));
+    FloatVector y3 = dif12.add(dif34.mul(8f)).add(m5);
+    if (bias != null) {
+      FloatVector b = FloatVector.fromArray(S, bias, biasOff);
+      y0 = y0.add(b);
+      y1 = y1.add(b);
+      y2 = y2.add(b);
+      y3 = y3.add(b);
+    }
+    y0.intoArray(out, o);
+    y1.intoArray(out, o + os);
+    y2.intoArray(out, o + 2 * os);
+    y3.intoArray(out, o + 3 * os);
   }
 }

@@ -127,7 +127,7 @@ final class WinogradInputGrad {
         float[] tmp = new float[27 * lanes];
         for (int co = c0; co < c1; co++) {
           for (int cb = 0; cb < nbi; cb++) {
-            vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, tmp, u, co * ld + cb * lanes, step);
+            vec.winogradFiltersLanes(weight, (co * cin + cb * lanes) * 9, 9, tmp, u, co * ld + cb * lanes, step);
           }
         }
       });

@@ -203,7 +203,7 @@ class WinogradInputGradTest {
     float[] got = new float[36 * step];
     for (int co = 0; co < cout; co++) {
       for (int cb = 0; cb < 2; cb++) {
-        vec.winogradFiltersLanes(w, (co * cin + cb * lanes) * 9, new float[27 * lanes], got, co * cin + cb * lanes, step);
+        vec.winogradFiltersLanes(w, (co * cin + cb * lanes) * 9, 9, new float[27 * lanes], got, co * cin + cb * lanes, step);
       }
     }
     for (int e = 0; e < 36; e++) {
