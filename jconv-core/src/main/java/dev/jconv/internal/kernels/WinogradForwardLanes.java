@@ -81,7 +81,6 @@ final class WinogradForwardLanes {
       transformFilters(vec, weight, cout, cin, u, uStride);
     }
     int lanes = vec.lanes();
-    int nbi = cin / lanes;
     int nbo = cout / lanes;
     int outH = p.outH();
     int outW = p.outW();
@@ -107,24 +106,7 @@ final class WinogradForwardLanes {
       int nc = Math.min(images, p.n() - n0);
       int t = nc * perImage;
       int first = n0;
-      Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
-        for (int q = q0; q < q1; q++) {
-          WinogradWeightGrad.interleave(vec, x, (first * cin + q * lanes) * p.h() * p.w(), p.h(), p.w(), p.padTop(),
-              p.padLeft(), padded, q * plane * lanes, hp, wp);
-        }
-      });
-      Parallel.forRange(t * nbi, Math.max(1, 1024 / lanes), (j0, j1) -> {
-        float[] tmp = new float[36 * lanes];
-        for (int j = j0; j < j1; j++) {
-          int tile = j / nbi;
-          int cb = j % nbi;
-          int i = tile / perImage;
-          int ty = tile % perImage / tX;
-          int tx = tile % tX;
-          vec.winogradInputLanes(padded, (((i * nbi + cb) * hp + 4 * ty) * wp + 4 * tx) * lanes, wp * lanes, tmp, v,
-              tile * cin + cb * lanes, t * cin);
-        }
-      });
+      WinogradWeightGrad.inputLanes(vec, p, x, first, nc, padded, v);
       // M[e] = V[e] · U[e]^T: the 36 GEMMs shared out whole among the threads.
       Parallel.forRange(36, 1, (e0, e1) -> {
         for (int e = e0; e < e1; e++) {

@@ -139,25 +139,7 @@ final class WinogradWeightGrad {
       int t = nc * perImage;
       int first = n0;
       if (interleaved) {
-        int nbi = cin / lanes;
-        Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
-          for (int q = q0; q < q1; q++) {
-            interleave(vec, x, (first * cin + q * lanes) * p.h() * p.w(), p.h(), p.w(), p.padTop(), p.padLeft(),
-                padded, q * plane * lanes, hp, wp);
-          }
-        });
-        Parallel.forRange(t * nbi, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
-          float[] tmp = new float[36 * lanes];
-          for (int j = j0; j < j1; j++) {
-            int tile = j / nbi;
-            int cb = j % nbi;
-            int i = tile / perImage;
-            int ty = tile % perImage / tX;
-            int tx = tile % tX;
-            vec.winogradInputLanes(padded, (((i * nbi + cb) * hp + 4 * ty) * wp + 4 * tx) * lanes, wp * lanes, tmp,
-                v, tile * cin + cb * lanes, t * cin);
-          }
-        });
+        inputLanes(vec, p, x, first, nc, padded, v);
         gradOutputLanes(vec, p, gOut, first, nc, g, u);
         gemms(cout, cin, t, u, v, n0 == 0 ? 0f : 1f, m);
         if (inputGrad != null) {
@@ -216,6 +198,45 @@ final class WinogradWeightGrad {
         } else {
           filterGradPlain(m, mBase, cin, len, gW, dst);
         }
+      }
+    });
+  }
+
+  /**
+   * {@code v[e][tile][ci] = (B^T d B)[e]} for the tiles of images [first, first + nc) of the input
+   * {@code x}, with the Vector API kernel {@code vec} (channels in whole vectors): x is copied into
+   * {@code padded} channel-interleaved, with its padding, and each tile's 36 values for {@code lanes}
+   * channels are then whole vector loads. The weight gradient's V, and the forward's
+   * ({@link WinogradForwardLanes}).
+   */
+  static void inputLanes(ConvBackward.WeightKernel vec, ConvParams p, float[] x, int first, int nc, float[] padded,
+      float[] v) {
+    int cin = p.cin();
+    int lanes = vec.lanes();
+    int nbi = cin / lanes;
+    int tY = Math.ceilDiv(p.outH(), 4);
+    int tX = Math.ceilDiv(p.outW(), 4);
+    int perImage = tY * tX;
+    int hp = 4 * tY + 2;
+    int wp = 4 * tX + 2;
+    int plane = hp * wp;
+    int t = nc * perImage;
+    Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
+      for (int q = q0; q < q1; q++) {
+        interleave(vec, x, (first * cin + q * lanes) * p.h() * p.w(), p.h(), p.w(), p.padTop(), p.padLeft(), padded,
+            q * plane * lanes, hp, wp);
+      }
+    });
+    Parallel.forRange(t * nbi, Math.max(1, TRANSFORM_GRAIN / lanes), (j0, j1) -> {
+      float[] tmp = new float[36 * lanes];
+      for (int j = j0; j < j1; j++) {
+        int tile = j / nbi;
+        int cb = j % nbi;
+        int i = tile / perImage;
+        int ty = tile % perImage / tX;
+        int tx = tile % tX;
+        vec.winogradInputLanes(padded, (((i * nbi + cb) * hp + 4 * ty) * wp + 4 * tx) * lanes, wp * lanes, tmp, v,
+            tile * cin + cb * lanes, t * cin);
       }
     });
   }
