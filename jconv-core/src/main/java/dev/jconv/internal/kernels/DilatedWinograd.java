@@ -43,10 +43,45 @@ final class DilatedWinograd {
     forward(p, x, weight, bias, out, true);
   }
 
-  /** {@link #forward}; {@code reused} as in {@code WinogradConv.forward}: false keeps the filters out of the cache. */
+  /**
+   * {@link #forward}; {@code reused} as in {@code WinogradConv.forward}: false keeps the filters out
+   * of the cache. Stacks whose channels fill whole vectors run {@link WinogradForwardLanes} (reused weights).
+   */
   static void forward(ConvParams p, float[] x, float[] weight, float[] bias, float[] out, boolean reused) {
-    forward(p, x, () -> WinogradConv.filters(KernelProviders.get(), weight, p.cout(), p.cin(), reused),
-        bias, out);
+    ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
+    Filters old = new Filters(() -> WinogradConv.filters(KernelProviders.get(), weight, p.cout(), p.cin(), reused));
+    forward(p, x, (images, sh, sw, rowsOut, colsOut, sub, b, y) -> {
+      ConvParams q = new ConvParams(images, p.cin(), sh, sw, p.cout(), 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, rowsOut,
+          colsOut);
+      // One-off weights keep the old route: the lanes filters would be made again for every stack.
+      if (reused && WinogradForwardLanes.applies(q, vec)) {
+        WinogradForwardLanes.forward(q, sub, weight, b, y, true, vec);
+      } else {
+        WinogradConv.forward(old.get(), images, sh, sw, 0, 0, rowsOut, colsOut, sub, b, y);
+      }
+    }, bias, out);
+  }
+
+  /** One stacked, undilated, unpadded convolution: {@code images} of {@code sh x sw} into {@code y}. */
+  private interface StackConv {
+    void run(int images, int sh, int sw, int rowsOut, int colsOut, float[] sub, float[] bias, float[] y);
+  }
+
+  /** The old route's filters, made on first use (by whichever thread asks first). */
+  private static final class Filters {
+    private final java.util.function.Supplier<WinogradConv.Filters> make;
+    private WinogradConv.Filters made;
+
+    Filters(java.util.function.Supplier<WinogradConv.Filters> make) {
+      this.make = make;
+    }
+
+    synchronized WinogradConv.Filters get() {
+      if (made == null) {
+        made = make.get();
+      }
+      return made;
+    }
   }
 
   /**
@@ -55,13 +90,13 @@ final class DilatedWinograd {
    * degrees, read in place (one-off filters); no bias.
    */
   static void forwardFlipped(ConvParams p, float[] x, float[] weight, float[] out) {
-    forward(p, x, () -> WinogradConv.flippedFilters(KernelProviders.get(), weight, p.cout(), p.cin()),
-        null, out);
+    Filters flipped = new Filters(() -> WinogradConv.flippedFilters(KernelProviders.get(), weight, p.cout(), p.cin()));
+    forward(p, x, (images, sh, sw, rowsOut, colsOut, sub, b, y) -> WinogradConv.forward(flipped.get(), images, sh, sw,
+        0, 0, rowsOut, colsOut, sub, b, y), null, out);
   }
 
-  /** The forward with the filters from {@code filtersOf}, asked only when there is work. */
-  private static void forward(ConvParams p, float[] x,
-      java.util.function.Supplier<WinogradConv.Filters> filtersOf, float[] bias, float[] out) {
+  /** The forward, each stack of phases convolved by {@code conv} (which makes its filters only when there is work). */
+  private static void forward(ConvParams p, float[] x, StackConv conv, float[] bias, float[] out) {
     assert supports(p);
     int n = p.n();
     int cin = p.cin();
@@ -71,7 +106,6 @@ final class DilatedWinograd {
     if (n == 0 || cout == 0 || p.outH() == 0 || p.outW() == 0) {
       return;
     }
-    WinogradConv.Filters filters = filtersOf.get();
     // Phases of one shape (all of them when the dilation divides the output) form one problem.
     java.util.Map<Long, java.util.List<int[]>> shapes = new java.util.LinkedHashMap<>();
     for (int a = 0; a < Math.min(dh, p.outH()); a++) {
@@ -95,15 +129,15 @@ final class DilatedWinograd {
         int chunk = (int) Math.max(1, Math.min(n, CHUNK_FLOATS / perImage));
         Parallel.forRange(n, 1, (i0, i1) -> {
           for (int i = i0; i < i1; i += chunk) {
-            stack(p, x, filters, bias, out, members, i, Math.min(i1, i + chunk));
+            stack(p, x, conv, bias, out, members, i, Math.min(i1, i + chunk));
           }
         });
       } else if (n * perImage <= Integer.MAX_VALUE) {
-        stack(p, x, filters, bias, out, members, 0, n);
+        stack(p, x, conv, bias, out, members, 0, n);
       } else {
         // The stacked copies would not fit an array (each phase rounds up): phase by phase.
         for (int[] m : members) {
-          stack(p, x, filters, bias, out, java.util.List.of(m), 0, n);
+          stack(p, x, conv, bias, out, java.util.List.of(m), 0, n);
         }
       }
     }
@@ -117,7 +151,7 @@ final class DilatedWinograd {
    * of images [n0, n1), stacked as {@code (n1 - n0) * members} images (image-major) of one
    * undilated convolution. Inside a parallel region, its steps run on the calling thread.
    */
-  private static void stack(ConvParams p, float[] x, WinogradConv.Filters filters, float[] bias, float[] out,
+  private static void stack(ConvParams p, float[] x, StackConv conv, float[] bias, float[] out,
       java.util.List<int[]> members, int n0, int n1) {
     int dh = p.dilationH();
     int dw = p.dilationW();
@@ -175,7 +209,7 @@ final class DilatedWinograd {
     // Winograd writes every element of y.
     int yPlane = rowsOut * colsOut;
     float[] y = scratch(1, images * ms * cout * yPlane);
-    WinogradConv.forward(filters, images * ms, sh, sw, 0, 0, rowsOut, colsOut, sub, bias, y);
+    conv.run(images * ms, sh, sw, rowsOut, colsOut, sub, bias, y);
     int outH = p.outH();
     int outW = p.outW();
     Parallel.forRange(images * cout, 1, (start, end) -> {

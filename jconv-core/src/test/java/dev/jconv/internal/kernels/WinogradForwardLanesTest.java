@@ -85,6 +85,51 @@ class WinogradForwardLanesTest {
   }
 
   @Test
+  void dilated_stacksOfPhases_takeTheLanes_andMatchTheReference() {
+    // DilatedWinograd stacks the phases as images of one undilated problem; with channels in whole
+    // vectors that problem runs here. n = 4 gives each thread its own images at 2 threads, n = 1 one stack.
+    ConvParams[] cases = {
+      new ConvParams(4, 32, 13, 12, 16, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 13, 12),
+      new ConvParams(1, 16, 17, 15, 32, 1, 3, 3, 1, 1, 3, 1, 3, 1, 3, 1, 17, 15),
+    };
+    int before = Parallel.getNumThreads();
+    int checked = 0;
+    try {
+      for (int threads : new int[] {1, 2}) {
+        Parallel.setNumThreads(threads);
+        for (ConvParams p : cases) {
+          assertTrue(ConvAlgorithm.DILATED_WINOGRAD.supports(p), p.toString());
+          Random r = new Random(p.hashCode());
+          float[] x = random(r, p.inputLength());
+          float[] w = random(r, p.weightLength());
+          float[] b = random(r, p.cout());
+          float[] want = new float[p.outputLength()];
+          ConvReference.forward(p, x, w, b, want);
+          for (boolean lanes : new boolean[] {true, false}) {
+            WinogradForwardLanes.enabled = lanes;
+            float[] got = new float[p.outputLength()];
+            Arrays.fill(got, Float.NaN);
+            ConvAlgorithm.DILATED_WINOGRAD.forward(p, x, w, b, got);
+            double largest = 0;
+            for (float v : want) {
+              largest = Math.max(largest, Math.abs(v));
+            }
+            for (int i = 0; i < want.length; i++) {
+              assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])) + 2e-5 * largest,
+                  p + " threads " + threads + " lanes " + lanes + " [" + i + "]");
+            }
+            checked++;
+          }
+        }
+      }
+    } finally {
+      WinogradForwardLanes.enabled = true;
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(8, checked);
+  }
+
+  @Test
   void cachedFilters_followTheWeight_whenItChangesInPlace() {
     ConvParams p = params(2, 32, 10, 10, 32, 1, 1, 1, 1);
     Random r = new Random(3);
