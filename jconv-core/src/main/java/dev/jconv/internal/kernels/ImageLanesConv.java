@@ -37,7 +37,7 @@ final class ImageLanesConv {
     float[] out = new float[0];
     /** The unpadded transpose of a padded layer's group, before its rows move into {@link #in}. */
     float[] flat = new float[0];
-    /** The (cin, hp, wp, top, left, lanes) whose zero borders {@link #in} holds, or null. */
+    /** The (cin, hp, wp, top, left, bottom, right, lanes) whose zero borders {@link #in} holds, or null. */
     long[] bordered;
   }
 
@@ -90,7 +90,9 @@ final class ImageLanesConv {
     // A kernel row's taps read neighbouring pixels unless the width is dilated.
     int runs = p.dilationW() == 1 ? p.kw() : 1;
     float[] b = bias != null ? bias : new float[cout];
-    long[] layout = {cin, hp, wp, p.padTop(), p.padLeft(), lanes};
+    // Everything the zero borders depend on: with (hp, top) alone, an input one row shorter with one
+    // more row of bottom padding would find the last call's data where its border should be zero.
+    long[] layout = {cin, hp, wp, p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), lanes};
     int groups = (n + lanes - 1) / lanes;
     // Groups are claimed one at a time rather than split evenly in advance: on a busy machine a
     // thread that starts late (or is descheduled) then takes fewer groups instead of holding up
