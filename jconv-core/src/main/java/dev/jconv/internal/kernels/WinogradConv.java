@@ -148,66 +148,31 @@ public final class WinogradConv {
   private static final ThreadLocal<PackedMatrix[]> ONE_OFF = ThreadLocal.withInitial(() -> new PackedMatrix[E]);
 
   /**
-   * Transformed filters of recent weight arrays, so that inference, which passes the same weights
-   * on every call, transforms them once (1-4 ms saved per call on 256-channel layers). An entry is
-   * used only while the array's contents are still equal, element for element, to a copy taken
-   * when it was made: a weight updated in place (training) is transformed again, never served
-   * stale. Keys are weak (a dropped layer's entry goes with it) and the entries together hold at
-   * most {@link #BUDGET_FLOATS} floats.
+   * Transformed, packed filters of recent weight arrays ({@link WeightCache}: kept while the
+   * array's contents are unchanged), so that inference, which passes the same weights on every
+   * call, transforms them once (1-4 ms saved per call on 256-channel layers); at most
+   * {@link #BUDGET_FLOATS} floats.
    */
   static final class FilterCache {
     static final long BUDGET_FLOATS = 16L << 20;
 
-    private record Entry(KernelProvider kernels, int cout, int cin, float[] copy, Filters filters,
-        long floats) {}
-
-    private static final java.util.Map<float[], Entry> ENTRIES = new java.util.WeakHashMap<>();
-    private static long held;
+    private static final WeightCache<Filters> CACHE = new WeightCache<>(BUDGET_FLOATS);
 
     private FilterCache() {}
 
     /** How many weight arrays have filters kept (for tests). */
     static int size() {
-      synchronized (ENTRIES) {
-        return ENTRIES.size();
-      }
+      return CACHE.size();
     }
 
     /** Drops every entry (for tests that count entries). */
     static void clear() {
-      synchronized (ENTRIES) {
-        ENTRIES.clear();
-        held = 0;
-      }
+      CACHE.clear();
     }
 
     static Filters get(KernelProvider kernels, float[] weight, int cout, int cin) {
-      int len = cout * cin * 9;
-      synchronized (ENTRIES) {
-        Entry e = ENTRIES.get(weight);
-        if (e != null && e.kernels == kernels && e.cout == cout && e.cin == cin
-            && java.util.Arrays.equals(e.copy, 0, len, weight, 0, len)) {
-          return e.filters;
-        }
-      }
-      Filters f = prepare(kernels, weight, cout, cin);
-      long floats = len + (long) E * planeStride(cout * cin);
-      synchronized (ENTRIES) {
-        Entry old = ENTRIES.remove(weight);
-        if (old != null) {
-          held -= old.floats;
-        }
-        if (held + floats > BUDGET_FLOATS) {
-          // Collected keys leave their floats counted until this clear; the budget is a bound.
-          ENTRIES.clear();
-          held = 0;
-        }
-        if (floats <= BUDGET_FLOATS) {
-          ENTRIES.put(weight, new Entry(kernels, cout, cin, java.util.Arrays.copyOf(weight, len), f, floats));
-          held += floats;
-        }
-      }
-      return f;
+      return CACHE.get(weight, cout * cin * 9, java.util.List.of(kernels, cout, cin),
+          () -> prepare(kernels, weight, cout, cin), (long) E * planeStride(cout * cin));
     }
   }
 

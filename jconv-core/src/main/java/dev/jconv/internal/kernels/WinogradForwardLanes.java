@@ -75,7 +75,11 @@ final class WinogradForwardLanes {
     int uStride = WinogradConv.planeStride(cin * ld);
     float[] u;
     if (reused) {
-      u = Cache.get(vec, weight, cout, cin, 36 * uStride, uStride);
+      u = CACHE.get(weight, cout * cin * 9, java.util.List.of(vec, cout, cin), () -> {
+        float[] made = new float[36 * uStride];
+        transformFilters(vec, weight, cout, cin, made, uStride);
+        return made;
+      }, 36L * uStride);
     } else {
       u = SCRATCH.get(0, 36 * uStride);
       transformFilters(vec, weight, cout, cin, u, uStride);
@@ -138,46 +142,6 @@ final class WinogradForwardLanes {
     }
   }
 
-  /**
-   * Transformed filters of recent weight arrays, as {@link WinogradConv.FilterCache} keeps the packed
-   * ones: used only while the array's contents equal a copy taken when they were made; weak keys; at
-   * most {@link WinogradConv.FilterCache#BUDGET_FLOATS} floats in all.
-   */
-  private static final class Cache {
-    private record Entry(ConvBackward.WeightKernel vec, int cout, int cin, float[] copy, float[] u, long floats) {}
-
-    private static final java.util.Map<float[], Entry> ENTRIES = new java.util.WeakHashMap<>();
-    private static long held;
-
-    private Cache() {}
-
-    static float[] get(ConvBackward.WeightKernel vec, float[] weight, int cout, int cin, int length, int uStride) {
-      int len = cout * cin * 9;
-      synchronized (ENTRIES) {
-        Entry e = ENTRIES.get(weight);
-        if (e != null && e.vec == vec && e.cout == cout && e.cin == cin && e.u.length >= length
-            && java.util.Arrays.equals(e.copy, 0, len, weight, 0, len)) {
-          return e.u;
-        }
-      }
-      float[] u = new float[length];
-      transformFilters(vec, weight, cout, cin, u, uStride);
-      long floats = len + (long) length;
-      synchronized (ENTRIES) {
-        Entry old = ENTRIES.remove(weight);
-        if (old != null) {
-          held -= old.floats;
-        }
-        if (held + floats > WinogradConv.FilterCache.BUDGET_FLOATS) {
-          ENTRIES.clear();
-          held = 0;
-        }
-        if (floats <= WinogradConv.FilterCache.BUDGET_FLOATS) {
-          ENTRIES.put(weight, new Entry(vec, cout, cin, java.util.Arrays.copyOf(weight, len), u, floats));
-          held += floats;
-        }
-      }
-      return u;
-    }
-  }
+  /** Transformed filters (U^T) of recent weight arrays, as {@link WinogradConv.FilterCache} keeps the packed ones. */
+  private static final WeightCache<float[]> CACHE = new WeightCache<>(WinogradConv.FilterCache.BUDGET_FLOATS);
 }
