@@ -187,9 +187,20 @@ final class ConvBackwardDirect {
     return a != ConvAlgorithm.WINOGRAD && a != ConvAlgorithm.DILATED_WINOGRAD && a != ConvAlgorithm.DEPTHWISE;
   }
 
-  /** Whether {@code a[0, len)} is free of NaN and infinities (with the vector kernel when there is one). */
+  /** Whether {@code a[0, len)} is free of NaN and infinities: chunks over the threads, the vector kernel when given. */
   static boolean finite(float[] a, int len, ConvBackward.WeightKernel vec) {
-    return finite(a, 0, len, vec);
+    // Chunks over the threads: a whole input or gOut is up to tens of MB.
+    java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
+    int chunk = 1 << 16;
+    dev.jconv.internal.parallel.Parallel.forRange(Math.ceilDiv(len, chunk), 1, (c0, c1) -> {
+      for (int c = c0; c < c1 && finite.get(); c++) {
+        int off = c * chunk;
+        if (!finite(a, off, Math.min(chunk, len - off), vec)) {
+          finite.set(false);
+        }
+      }
+    });
+    return finite.get();
   }
 
   /** Whether {@code a[off, off + len)} is free of NaN and infinities. */

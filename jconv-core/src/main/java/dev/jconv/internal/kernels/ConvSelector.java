@@ -122,20 +122,9 @@ public final class ConvSelector {
     return notOneByOneSingleThread && notNativeFaster;
   }
 
-  /** Whether {@code a[0, len)} is free of NaN and infinities: chunks over the threads, vector kernel when present. */
+  /** Whether {@code a[0, len)} is free of NaN and infinities ({@link ConvBackwardDirect#finite}, the active kernel). */
   public static boolean allFinite(float[] a, int len) {
-    ConvBackward.WeightKernel vec = ConvBackward.useVector ? ConvBackward.VECTOR : null;
-    java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
-    int chunk = 1 << 16;
-    Parallel.forRange(Math.ceilDiv(len, chunk), 1, (c0, c1) -> {
-      for (int c = c0; c < c1 && finite.get(); c++) {
-        int off = c * chunk;
-        if (!ConvBackwardDirect.finite(a, off, Math.min(chunk, len - off), vec)) {
-          finite.set(false);
-        }
-      }
-    });
-    return finite.get();
+    return ConvBackwardDirect.finite(a, len, ConvBackward.useVector ? ConvBackward.VECTOR : null);
   }
 
   /** The choice without the system property, exposed so tests can pin the thresholds. */
