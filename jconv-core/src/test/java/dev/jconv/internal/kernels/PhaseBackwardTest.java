@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jconv.internal.parallel.Parallel;
 import java.util.HashSet;
@@ -308,24 +307,9 @@ class PhaseBackwardTest {
     }
   }
 
-  /**
-   * Element by element: NaN for NaN, the same infinity, else within a tolerance. Winograd's error (the
-   * dilated phases take it) scales with the largest magnitude, hence the second term.
-   */
+  /** Within Winograd's tolerance (the dilated phases take it): {@link WinogradTolerance}. */
   private static void compare(double[] ref, float[] got, String what) {
-    double max = 0;
-    for (double v : ref) {
-      max = Double.isFinite(v) ? Math.max(max, Math.abs(v)) : max;
-    }
-    for (int i = 0; i < ref.length; i++) {
-      double e = ref[i];
-      float g = got[i];
-      boolean ok = Double.isNaN(e) ? Float.isNaN(g)
-          : Double.isInfinite(e) ? e == g : Math.abs(g - e) <= 1e-4 * (1 + Math.abs(e)) + 2e-5 * max;
-      if (!ok) {
-        fail(what + " [" + i + "] is " + g + ", expected " + e);
-      }
-    }
+    WinogradTolerance.assertClose(ref, got, 2e-5, what);
   }
 
   private static float[] nans(int length) {

@@ -35,13 +35,7 @@ class WinogradForwardLanesTest {
     } else {
       ConvAlgorithm.WINOGRAD.forwardOnce(p, x, w, b, got);
     }
-    double largest = 0;
-    for (float v : want) {
-      largest = Math.max(largest, Math.abs(v));
-    }
-    for (int i = 0; i < want.length; i++) {
-      assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])) + 2e-5 * largest, what + " [" + i + "]");
-    }
+    WinogradTolerance.assertClose(want, got, 2e-5, what);
   }
 
   @Test
@@ -110,14 +104,7 @@ class WinogradForwardLanesTest {
             float[] got = new float[p.outputLength()];
             Arrays.fill(got, Float.NaN);
             ConvAlgorithm.DILATED_WINOGRAD.forward(p, x, w, b, got);
-            double largest = 0;
-            for (float v : want) {
-              largest = Math.max(largest, Math.abs(v));
-            }
-            for (int i = 0; i < want.length; i++) {
-              assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])) + 2e-5 * largest,
-                  p + " threads " + threads + " lanes " + lanes + " [" + i + "]");
-            }
+            WinogradTolerance.assertClose(want, got, 2e-5, p + " threads " + threads + " lanes " + lanes);
             checked++;
           }
         }

@@ -22,17 +22,7 @@ class WinogradInputGradTest {
     float[] gx = new float[p.inputLength()];
     Arrays.fill(gx, Float.NaN);
     ConvBackward.backward(p, d[0], d[1], d[2], gx, null, null);
-    double largest = 0;
-    for (double v : ref) {
-      largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
-    }
-    for (int i = 0; i < ref.length; i++) {
-      if (Double.isNaN(ref[i]) || Double.isInfinite(ref[i])) {
-        assertEquals(ref[i], gx[i], what + " grad input [" + i + "]");
-      } else {
-        assertEquals(ref[i], gx[i], 1e-4 * (1 + Math.abs(ref[i])) + 2e-5 * largest, what + " grad input [" + i + "]");
-      }
-    }
+    WinogradTolerance.assertClose(ref, gx, 2e-5, what + " grad input");
   }
 
   @Test
@@ -118,15 +108,8 @@ class WinogradInputGradTest {
     assertEquals(4 * cases.length, checked);
   }
 
-  /** Within Winograd's error, which scales with the largest value. */
   private static void compare(double[] ref, float[] got, String what) {
-    double largest = 0;
-    for (double v : ref) {
-      largest = Math.max(largest, Math.abs(v));
-    }
-    for (int i = 0; i < ref.length; i++) {
-      assertEquals(ref[i], got[i], 1e-4 * (1 + Math.abs(ref[i])) + 2e-5 * largest, what + " [" + i + "]");
-    }
+    WinogradTolerance.assertClose(ref, got, 2e-5, what);
   }
 
   @Test

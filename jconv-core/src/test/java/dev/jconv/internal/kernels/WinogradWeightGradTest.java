@@ -26,15 +26,7 @@ class WinogradWeightGradTest {
     float[] gw = new float[w.length];
     java.util.Arrays.fill(gw, Float.NaN);
     ConvBackward.backward(p, x, w, g, null, gw, null);
-    // Winograd's rounding error scales with the transformed tiles, so with the whole gradient's
-    // size, not with each element's: an element that nearly cancels gets the error of a large one.
-    double largest = 0;
-    for (double v : ref) {
-      largest = Math.max(largest, Math.abs(v));
-    }
-    for (int i = 0; i < ref.length; i++) {
-      assertEquals(ref[i], gw[i], 1e-4 * (1 + Math.abs(ref[i])) + 1e-5 * largest, what + " grad weight [" + i + "]");
-    }
+    WinogradTolerance.assertClose(ref, gw, 1e-5, what + " grad weight");
   }
 
   @Test
