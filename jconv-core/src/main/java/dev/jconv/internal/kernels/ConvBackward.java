@@ -206,15 +206,15 @@ public final class ConvBackward {
     // convolution (every algorithm's forward overwrites its output: ConvAlgorithmsTest fills it with
     // NaN first), so zeroing gX before would be a wasted pass on one thread (12.8 MB on dw3x3_112).
     // So is the Winograd adjoint's (WinogradInputGrad), which writes every element too.
-    boolean xByWinograd = gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && WinogradInputGrad.applies(p, wide);
-    boolean wWinograd = gWAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && WinogradWeightGrad.applies(p);
-    boolean xByForward = xByWinograd || gXAll != null && p.n() > 0 && p.cout() > 0 && hw > 0 && p.strideH() == 1
-        && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+    boolean work = p.n() > 0 && p.cout() > 0 && hw > 0;
+    boolean xByWinograd = gXAll != null && work && WinogradInputGrad.applies(p, wide);
+    boolean wWinograd = gWAll != null && work && WinogradWeightGrad.applies(p);
+    boolean xByForward = xByWinograd || gXAll != null && work && p.strideH() == 1 && p.strideW() == 1
+        && p.dilationH() == 1 && p.dilationW() == 1
         && !ConvBackwardDirect.useWideInput(p, wide) && ConvBackwardDirect.useInputAsForward(p);
     // Likewise the phase forms of strided and dilated layers, when every input element lies in a
     // phase (res3x3_s2, dilated: 12.8 MB each); should they decline the problem, gX is zeroed then.
-    boolean xByPhases = gXAll != null && !xByForward && p.n() > 0 && p.cout() > 0 && hw > 0
-        && PhaseBackward.coversInput(p);
+    boolean xByPhases = gXAll != null && !xByForward && work && PhaseBackward.coversInput(p);
     if (gXAll != null && !xByForward && !xByPhases) {
       Arrays.fill(gXAll, 0f);
     }
@@ -225,7 +225,7 @@ public final class ConvBackward {
     if (gWAll != null && !wByWinograd) {
       Arrays.fill(gWAll, 0f);
     }
-    if ((gXAll == null && gWAll == null) || p.n() == 0 || p.cout() == 0 || hw == 0) {
+    if ((gXAll == null && gWAll == null) || !work) {
       return false;
     }
     // Strided or dilated: stride-1 undilated problems on the input's phases, which take the forms below.

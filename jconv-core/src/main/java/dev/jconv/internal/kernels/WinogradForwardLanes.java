@@ -28,16 +28,7 @@ final class WinogradForwardLanes {
 
   /** Whether {@link #forward} computes {@code p} with the vector kernel {@code vec}. */
   static boolean applies(ConvParams p, ConvBackward.WeightKernel vec) {
-    if (!enabled || vec == null) {
-      return false;
-    }
-    int lanes = vec.lanes();
-    int tiles = Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
-    return WinogradConv.supports(p.kh(), p.kw(), p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), p.groups())
-        && p.cin() % lanes == 0 && p.cout() % lanes == 0
-        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles, WinogradWeightGrad.MIN_TILES)
-            <= WinogradWeightGrad.MAX_SCRATCH_FLOATS
-        && 36L * p.cin() * (p.cout() + 16) <= Integer.MAX_VALUE / 2;
+    return enabled && WinogradWeightGrad.fits(p) && WinogradWeightGrad.fitsLanes(p, vec);
   }
 
   /** Row length of U^T: cout, padded by one cache line when an even number of them (as WinogradInputGrad's). */

@@ -44,21 +44,13 @@ final class WinogradInputGrad {
     if (vec == null || Boolean.FALSE.equals(force)) {
       return false;
     }
-    int lanes = vec.lanes();
-    boolean shape = p.kh() == 3 && p.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
-        && p.dilationW() == 1 && p.groups() == 1 && p.cin() % lanes == 0 && p.cout() % lanes == 0
-        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles(p), WinogradWeightGrad.MIN_TILES)
-            <= WinogradWeightGrad.MAX_SCRATCH_FLOATS
-        && 36L * p.cin() * p.cout() <= Integer.MAX_VALUE / 2;
+    boolean shape = WinogradWeightGrad.fits(p) && WinogradWeightGrad.fitsLanes(p, vec);
     if (force != null) {
       return shape;
     }
     return shape && p.cin() >= MIN_CHANNELS && p.cout() >= MIN_CHANNELS;
   }
 
-  private static int tiles(ConvParams p) {
-    return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
-  }
 
   /**
    * Work arrays kept per calling thread: the transformed filters, Ĝ, Z, the interleaved gOut and the

@@ -49,13 +49,30 @@ final class WinogradWeightGrad {
 
   /** Whether {@link #run} computes the weight gradient of {@code p}. */
   static boolean applies(ConvParams p) {
-    boolean shape = p.kh() == 3 && p.kw() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
-        && p.dilationW() == 1 && p.groups() == 1
-        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles(p), MIN_TILES) <= MAX_SCRATCH_FLOATS;
+    boolean shape = fits(p);
     if (force != null) {
       return force && shape;
     }
     return shape && p.cin() >= MIN_CHANNELS && p.cout() >= MIN_CHANNELS;
+  }
+
+  /**
+   * Whether {@code p} is a layer the Winograd forms of this package take (3x3, stride 1, undilated,
+   * ungrouped) with a chunk's transformed data within {@link #MAX_SCRATCH_FLOATS}: the weight
+   * gradient, {@link WinogradInputGrad} and {@link WinogradForwardLanes}.
+   */
+  static boolean fits(ConvParams p) {
+    return WinogradConv.supports(p.kh(), p.kw(), p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), p.groups())
+        && 36L * Math.max(p.cin(), p.cout()) * Math.max(tiles(p), MIN_TILES) <= MAX_SCRATCH_FLOATS;
+  }
+
+  /**
+   * Whether the channels of {@code p} fill whole vectors of {@code vec} (which the channel-interleaved
+   * forms need) and the 36 transformed filter planes, rows padded by a cache line, fit an array.
+   */
+  static boolean fitsLanes(ConvParams p, ConvBackward.WeightKernel vec) {
+    return vec != null && p.cin() % vec.lanes() == 0 && p.cout() % vec.lanes() == 0
+        && 36L * (p.cin() + 16) * (p.cout() + 16) <= Integer.MAX_VALUE / 2;
   }
 
   /** Images per chunk: the transforms' output of a chunk stays in cache for its GEMMs. */
