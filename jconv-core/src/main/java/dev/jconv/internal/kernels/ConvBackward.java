@@ -284,7 +284,9 @@ public final class ConvBackward {
       gW = wideW ? null : gW;
     }
     if (gX != null && ConvBackwardDirect.useInputAsForward(p)) {
-      if (ConvBackwardDirect.inputGradMixesTiles(p) && !ConvSelector.allFinite(gOut, p.outputLength())) {
+      // gOut was checked above when a Winograd form could have taken either gradient.
+      if (ConvBackwardDirect.inputGradMixesTiles(p)
+          && !(xByWinograd || wWinograd ? finiteGOut : ConvBackwardDirect.finite(gOut, p.outputLength(), wide))) {
         // Winograd on a gOut with an infinity or NaN would spread NaN over whole tiles: im2col below.
         Arrays.fill(gX, 0f);
         xByForward = false;
