@@ -13,7 +13,8 @@ import java.util.Random;
  * their own class loader (own statics, own thread pool, own JIT profile), and the calls alternate,
  * so both see the same machine load; on these shared 2-core machines, runs in separate JVMs a
  * minute apart differed by 2x. Times one suite case's input gradient ({@code -Dmode=input}, the
- * default), weight gradient ({@code weight}) or forward ({@code forward}, the selected algorithm,
+ * default), weight gradient ({@code weight}), all three gradients as the bench times them ({@code both}, the weight
+ * and bias gradients in fresh arrays too) or forward ({@code forward}, the selected algorithm,
  * weights reused) with each build.
  *
  * <pre>
@@ -35,6 +36,8 @@ public final class TwoBuildsAbMain {
     private final float[][] data;
     private final int outLength;
     private final String mode;
+    private int weightLength;
+    private int couts;
     private final Object algorithm;
 
     Build(Path target, String caseName, int threads, String mode) throws Exception {
@@ -59,7 +62,9 @@ public final class TwoBuildsAbMain {
         call = cl.loadClass("dev.jconv.internal.kernels.ConvAlgorithm")
             .getMethod("forward", cp, float[].class, float[].class, float[].class, float[].class);
       } else {
-        outLength = mode.equals("input") ? in : w;
+        outLength = mode.equals("weight") ? w : in;
+        weightLength = w;
+        couts = (int) accessible(cp.getDeclaredMethod("cout")).invoke(params);
         algorithm = null;
         call = accessible(cl.loadClass("dev.jconv.internal.kernels.ConvBackward").getDeclaredMethod("backward", cp,
             float[].class, float[].class, float[].class, float[].class, float[].class, float[].class));
@@ -78,6 +83,8 @@ public final class TwoBuildsAbMain {
       switch (mode) {
         case "forward" -> call.invoke(algorithm, params, data[0], data[1], null, out);
         case "input" -> call.invoke(null, params, data[0], data[1], data[2], out, null, null);
+        case "both" -> call.invoke(null, params, data[0], data[1], data[2], out, new float[weightLength],
+            new float[couts]);
         default -> call.invoke(null, params, data[0], data[1], data[2], null, out, null);
       }
       return (System.nanoTime() - start) / 1e6;
@@ -92,8 +99,8 @@ public final class TwoBuildsAbMain {
     int threads = Integer.getInteger("threads", 2);
     int rounds = Integer.getInteger("rounds", 61);
     String mode = System.getProperty("mode", "input");
-    if (!mode.equals("input") && !mode.equals("weight") && !mode.equals("forward")) {
-      throw new IllegalArgumentException("-Dmode=" + mode + ": expected input, weight or forward");
+    if (!mode.equals("input") && !mode.equals("weight") && !mode.equals("both") && !mode.equals("forward")) {
+      throw new IllegalArgumentException("-Dmode=" + mode + ": expected input, weight, both or forward");
     }
     Build[] b = {new Build(Path.of(args[0]), args[2], threads, mode), new Build(Path.of(args[1]), args[2], threads, mode)};
     long end = System.nanoTime() + 3_000_000_000L;
