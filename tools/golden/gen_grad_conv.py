@@ -111,3 +111,78 @@ with Golden("grad_conv") as g:
                gx=g.array(f"c{i}_gx", xd.grad) if x_grad else None, gw=g.array(f"c{i}_gw", wd.grad),
                gb=g.array(f"c{i}_gb", bd.grad) if bias else None,
                grad_fn=out.grad_fn.name())
+
+
+# ---- infinities and NaN in the backward (area "grad_conv_nonfinite") ----
+# Computed in the input's own dtype, as PyTorch runs it: float32 through convolution_backward with
+# oneDNN enabled (the default), which PyTorch uses or not by the shapes (ConvParams::use_mkldnn);
+# float64 always through its own im2col kernels. The two differ where a non-finite gOut meets the
+# padding's zeros in the weight gradient, or a non-finite weight meets them in the forward: oneDNN
+# skips the padding, im2col multiplies (0 * inf = NaN). Cases with a non-finite input or weight also
+# have the forward's output.
+# (n, cin, h, w, cout, k, stride, padding, dilation,
+#  what: gout_inf | gout_nan | gout_pm (+inf and -inf) | gout_corner (at an output reading padding only) | x_inf | w_inf)
+NONFINITE = [
+    (2, 1, 14, 14, 6, 5, 1, 2, 1, "gout_inf"),     # LeNet conv1-like: oneDNN
+    (2, 16, 8, 9, 16, 3, 1, 1, 1, "gout_inf"),     # padded 3x3: oneDNN
+    (1, 8, 8, 8, 8, 3, 1, 1, 1, "gout_inf"),       # small single image: PyTorch's im2col
+    (2, 16, 8, 8, 16, 3, 1, 1, 1, "gout_nan"),
+    (2, 16, 8, 8, 16, 3, 1, 1, 1, "gout_pm"),      # +inf and -inf in one channel: NaN either way
+    (2, 16, 9, 9, 16, 3, 2, 1, 1, "gout_inf"),     # strided (jconv's phase form)
+    (2, 32, 10, 10, 32, 3, 1, 2, 2, "gout_inf"),   # dilated (jconv's stacked phases)
+    (2, 32, 8, 9, 32, 3, 1, 1, 1, "gout_inf"),     # channels in whole vectors (jconv's Winograd forms)
+    (2, 6, 14, 14, 16, 5, 1, 0, 1, "gout_inf"),    # unpadded: no difference
+    (2, 16, 8, 8, 16, 3, 1, 1, 1, "x_inf"),
+    (2, 1, 14, 14, 6, 5, 1, 2, 1, "w_inf"),
+    (1, 2, 2, 2, 2, 3, 1, 3, 1, "gout_corner"),    # an output that reads padding only: im2col
+    (2, 2, 2, 2, 2, 3, 1, 3, 1, "gout_corner"),    # the same with two images: oneDNN, multiplying the padding
+    # oneDNN multiplies the padding as PyTorch's im2col does beyond some padding (its direct kernels
+    # refuse it): in the weight gradient from padding >= k (undilated) or > extent / 2 (dilated), in
+    # the forward where an output reads padding only.
+    (2, 16, 8, 8, 16, 3, 1, 3, 1, "gout_inf"),
+    (2, 16, 8, 8, 16, 3, 1, 2, 1, "gout_inf"),
+    (2, 16, 10, 10, 16, 3, 1, 3, 2, "gout_inf"),
+    (2, 16, 10, 10, 16, 3, 1, 3, 3, "gout_inf"),
+    (2, 16, 8, 8, 16, 3, 1, 3, 1, "w_inf"),
+    (2, 16, 10, 10, 16, 3, 1, 3, 2, "w_inf"),
+    (2, 16, 10, 10, 16, 3, 1, 5, 2, "w_inf"),
+]
+
+torch.manual_seed(99)
+with Golden("grad_conv_nonfinite") as g:
+    for i, (n, cin, h, w, cout, k, stride, padding, dilation, what) in enumerate(NONFINITE):
+        x = torch.randn(n, cin, h, w)
+        wt = torch.randn(cout, cin, k, k) * 0.3
+        oh = (h + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+        ow = (w + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+        gout = torch.randn(n, cout, oh, ow)
+        if what == "gout_inf":
+            gout[0, 1 % cout, 0, 0] = float("inf")
+            gout[n - 1, 0, oh - 1, ow // 2] = float("-inf")
+        elif what == "gout_nan":
+            gout[0, 2, 0, ow - 1] = float("nan")
+        elif what == "gout_pm":
+            gout[0, 3, 0, 0] = float("inf")
+            gout[1, 3, oh - 1, ow - 1] = float("-inf")
+        elif what == "gout_corner":
+            gout[0, 1, 0, 0] = float("inf")
+        elif what == "x_inf":
+            x[0, 0, 0, 0] = float("inf")
+            x[1, 5, 3, 4] = float("-inf")
+        elif what == "w_inf":
+            wt[0, 0, 0, 0] = float("inf")
+        grads = {}
+        for dtype in (torch.float32, torch.float64):
+            gi, gw, gb = torch.ops.aten.convolution_backward(
+                gout.to(dtype), x.to(dtype), wt.to(dtype), [cout], [stride, stride], [padding, padding],
+                [dilation, dilation], False, [0, 0], 1, [True, True, True])
+            tag = "32" if dtype == torch.float32 else "64"
+            if what in ("x_inf", "w_inf"):
+                grads["out" + tag] = g.array(f"n{i}_out{tag}", F.conv2d(
+                    x.to(dtype), wt.to(dtype), stride=stride, padding=padding, dilation=dilation))
+            grads["gx" + tag] = g.array(f"n{i}_gx{tag}", gi)
+            grads["gw" + tag] = g.array(f"n{i}_gw{tag}", gw)
+            grads["gb" + tag] = g.array(f"n{i}_gb{tag}", gb)
+        g.case(name=f"nonfinite{i}_{what}", kernel=k, stride=stride, padding=padding, dilation=dilation,
+               x=g.array(f"n{i}_x", x), w=g.array(f"n{i}_w", wt), gout=g.array(f"n{i}_gout", gout),
+               threads=torch.get_num_threads(), **grads)

@@ -192,6 +192,10 @@ public final class ConvBackward {
     if (!gradients(p, x, weight, gOut, gXAll, gWAll, fold ? gB : null) && fold) {
       biasGrad(p, gOut, gB);
     }
+    if (gWAll != null && p.n() > 0 && p.cout() > 0 && p.outH() > 0 && p.outW() > 0) {
+      // A non-finite gOut: PyTorch's NaN, no more and no fewer (the forms above multiply zeros of their own).
+      PaddingNaN.weightGrad(p, x, gOut, gB, gWAll);
+    }
   }
 
   /**

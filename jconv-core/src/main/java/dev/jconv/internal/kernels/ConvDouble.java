@@ -29,6 +29,19 @@ public final class ConvDouble {
         });
       }
     });
+    if (PaddingNaN.padded(p) && outPlane > 0) {
+      // PyTorch convolves float64 with its im2col kernel, whose padding zeros meet a non-finite
+      // weight (0 * inf = NaN); the loops above skip the padding.
+      boolean finite = true;
+      for (int i = 0; i < p.weightLength() && finite; i++) {
+        finite = Double.isFinite(w[i]);
+      }
+      if (!finite) {
+        for (int i : PaddingNaN.forwardNaN(p, i -> !Double.isFinite(w[i]))) {
+          out[i] = Double.NaN;
+        }
+      }
+    }
   }
 
   /**
@@ -83,6 +96,15 @@ public final class ConvDouble {
           }
         }
         gB[co] = s;
+      }
+    }
+    if (gW != null && PaddingNaN.padded(p) && p.n() > 0 && outPlane > 0) {
+      // PyTorch convolves float64 with its im2col kernels, which meet the padding's zeros (0 * inf).
+      java.util.function.IntPredicate nonFinite = i -> !Double.isFinite(gOut[i]);
+      boolean[] rows = PaddingNaN.nonFiniteRows(p, nonFinite, gB == null ? null : co -> !Double.isFinite(gB[co]),
+          i -> !Double.isFinite(gW[i]));
+      for (int i : PaddingNaN.weightGradNaN(p, rows, nonFinite)) {
+        gW[i] = Double.NaN;
       }
     }
   }

@@ -97,7 +97,7 @@ public final class ConvSelector {
     boolean padded = p.padTop() > 0 || p.padLeft() > 0 || p.padBottom() > 0 || p.padRight() > 0;
     if (!allFinite(weight, p.weightLength())) {
       if (padded) {
-        return pytorchUsesOneDnn(p) ? ConvAlgorithm.REFERENCE : ConvAlgorithm.IM2COL_GEMM;
+        return PaddingNaN.forwardSkipsPadding(p) ? ConvAlgorithm.REFERENCE : ConvAlgorithm.IM2COL_GEMM;
       }
       return a.mixesTiles() ? ConvAlgorithm.IM2COL_GEMM : a;
     }
