@@ -235,40 +235,23 @@ final class PaddingNaN {
     }
   }
 
-  /** Rows {@code co} of gW ({@code rows[co]}) as the definition's sums (in double), skipping the padding. */
+  /**
+   * Rows {@code co} of gW ({@code rows[co]}) as the definition's sums, skipping the padding
+   * ({@link ConvReference#weightGrad}, in double), a row per task.
+   */
   private static void definitionRows(ConvParams p, float[] x, float[] gOut, boolean[] rows, float[] gW) {
-    int cinG = p.cinPerGroup();
-    int coutG = p.coutPerGroup();
-    int plane = p.outH() * p.outW();
-    Parallel.forRange(p.cout() * cinG, 1, (s0, s1) -> {
-      for (int s = s0; s < s1; s++) {
-        int co = s / cinG;
-        int ci = s % cinG;
+    int taps = p.patchSize();
+    Parallel.forRange(p.cout(), 1, (c0, c1) -> {
+      double[] sum = new double[taps];
+      double[] magnitude = new double[taps];
+      for (int co = c0; co < c1; co++) {
         if (!rows[co]) {
           continue;
         }
-        int cx = co / coutG * cinG + ci;
-        for (int ky = 0; ky < p.kh(); ky++) {
-          for (int kx = 0; kx < p.kw(); kx++) {
-            double sum = 0;
-            for (int n = 0; n < p.n(); n++) {
-              int o = (n * p.cout() + co) * plane;
-              int xc = (n * p.cin() + cx) * p.h() * p.w();
-              for (int oy = 0; oy < p.outH(); oy++) {
-                int iy = oy * p.strideH() - p.padTop() + ky * p.dilationH();
-                if (iy < 0 || iy >= p.h()) {
-                  continue;
-                }
-                for (int ox = 0; ox < p.outW(); ox++) {
-                  int ix = ox * p.strideW() - p.padLeft() + kx * p.dilationW();
-                  if (ix >= 0 && ix < p.w()) {
-                    sum += (double) gOut[o + oy * p.outW() + ox] * x[xc + iy * p.w() + ix];
-                  }
-                }
-              }
-            }
-            gW[((co * cinG) + ci) * p.kh() * p.kw() + ky * p.kw() + kx] = (float) sum;
-          }
+        java.util.Arrays.fill(sum, 0);
+        ConvReference.weightGrad(p, x, gOut, co, sum, magnitude, 0);
+        for (int t = 0; t < taps; t++) {
+          gW[co * taps + t] = (float) sum[t];
         }
       }
     });

@@ -71,15 +71,7 @@ class ConcurrentCallersTest {
     float[] want = new float[p.outputLength()];
     ConvReference.forward(p, x, w, null, want);
     float[] size = new float[p.outputLength()];
-    float[] ax = x.clone();
-    float[] aw = w.clone();
-    for (int i = 0; i < ax.length; i++) {
-      ax[i] = Math.abs(ax[i]);
-    }
-    for (int i = 0; i < aw.length; i++) {
-      aw[i] = Math.abs(aw[i]);
-    }
-    ConvReference.forward(p, ax, aw, null, size);
+    ConvReference.forward(p, ConvAlgorithmsTest.abs(x), ConvAlgorithmsTest.abs(w), null, size);
     double[] ref = new double[want.length];
     double[] mag = new double[want.length];
     for (int i = 0; i < ref.length; i++) {

@@ -257,7 +257,8 @@ class ConvAlgorithmsTest {
     return v;
   }
 
-  private static float[] abs(float[] v) {
+  /** |v| elementwise (for the magnitudes that scale a tolerance). */
+  static float[] abs(float[] v) {
     float[] a = new float[v.length];
     for (int i = 0; i < v.length; i++) {
       a[i] = Math.abs(v[i]);

@@ -46,14 +46,6 @@ class WideChannelsPropertyTest {
     return d;
   }
 
-  private static float[] abs(float[] v) {
-    float[] a = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      a[i] = Math.abs(v[i]);
-    }
-    return a;
-  }
-
   private static float[] gaussian(SplittableRandom r, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
@@ -135,7 +127,7 @@ class WideChannelsPropertyTest {
       float[] want = new float[p.outputLength()];
       ConvReference.forward(p, x, weight, bias, want);
       float[] size = new float[p.outputLength()];
-      ConvReference.forward(p, abs(x), abs(weight), abs(bias), size);
+      ConvReference.forward(p, ConvAlgorithmsTest.abs(x), ConvAlgorithmsTest.abs(weight), ConvAlgorithmsTest.abs(bias), size);
       double[] ref = widen(want);
       double[] magnitude = widen(size);
       for (ConvAlgorithm alg : ConvAlgorithm.values()) {
