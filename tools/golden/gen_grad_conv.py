@@ -120,7 +120,7 @@ with Golden("grad_conv") as g:
 # padding's zeros in the weight gradient, or a non-finite weight meets them in the forward: oneDNN
 # skips the padding, im2col multiplies (0 * inf = NaN). Cases with a non-finite input or weight also
 # have the forward's output.
-# (n, cin, h, w, cout, k, stride, padding, dilation,
+# (n, cin, h, w, cout, k, stride, padding, dilation, [groups,]
 #  what: gout_inf | gout_nan | gout_pm (+inf and -inf) | gout_corner (at an output reading padding only) | x_inf | w_inf)
 NONFINITE = [
     (2, 1, 14, 14, 6, 5, 1, 2, 1, "gout_inf"),     # LeNet conv1-like: oneDNN
@@ -146,13 +146,17 @@ NONFINITE = [
     (2, 16, 8, 8, 16, 3, 1, 3, 1, "w_inf"),
     (2, 16, 10, 10, 16, 3, 1, 3, 2, "w_inf"),
     (2, 16, 10, 10, 16, 3, 1, 5, 2, "w_inf"),
+    (2, 16, 8, 8, 16, 5, 1, 2, 1, "gout_inf", 16),  # depthwise 5x5: oneDNN multiplies from padding 2
+    (2, 16, 8, 8, 16, 3, 1, 1, 1, "gout_inf", 16),  # depthwise 3x3, padding 1: skipped
+    (2, 16, 8, 8, 16, 3, 1, 2, 1, "gout_inf", 4),   # 4 channels per group, padding 2
 ]
 
 torch.manual_seed(99)
 with Golden("grad_conv_nonfinite") as g:
-    for i, (n, cin, h, w, cout, k, stride, padding, dilation, what) in enumerate(NONFINITE):
+    for i, (n, cin, h, w, cout, k, stride, padding, dilation, what, *rest) in enumerate(NONFINITE):
+        groups = rest[0] if rest else 1
         x = torch.randn(n, cin, h, w)
-        wt = torch.randn(cout, cin, k, k) * 0.3
+        wt = torch.randn(cout, cin // groups, k, k) * 0.3
         oh = (h + 2 * padding - dilation * (k - 1) - 1) // stride + 1
         ow = (w + 2 * padding - dilation * (k - 1) - 1) // stride + 1
         gout = torch.randn(n, cout, oh, ow)
@@ -175,14 +179,14 @@ with Golden("grad_conv_nonfinite") as g:
         for dtype in (torch.float32, torch.float64):
             gi, gw, gb = torch.ops.aten.convolution_backward(
                 gout.to(dtype), x.to(dtype), wt.to(dtype), [cout], [stride, stride], [padding, padding],
-                [dilation, dilation], False, [0, 0], 1, [True, True, True])
+                [dilation, dilation], False, [0, 0], groups, [True, True, True])
             tag = "32" if dtype == torch.float32 else "64"
             if what in ("x_inf", "w_inf"):
                 grads["out" + tag] = g.array(f"n{i}_out{tag}", F.conv2d(
-                    x.to(dtype), wt.to(dtype), stride=stride, padding=padding, dilation=dilation))
+                    x.to(dtype), wt.to(dtype), stride=stride, padding=padding, dilation=dilation, groups=groups))
             grads["gx" + tag] = g.array(f"n{i}_gx{tag}", gi)
             grads["gw" + tag] = g.array(f"n{i}_gw{tag}", gw)
             grads["gb" + tag] = g.array(f"n{i}_gb{tag}", gb)
-        g.case(name=f"nonfinite{i}_{what}", kernel=k, stride=stride, padding=padding, dilation=dilation,
+        g.case(name=f"nonfinite{i}_{what}", kernel=k, stride=stride, padding=padding, dilation=dilation, groups=groups,
                x=g.array(f"n{i}_x", x), w=g.array(f"n{i}_w", wt), gout=g.array(f"n{i}_gout", gout),
                threads=torch.get_num_threads(), **grads)

@@ -69,7 +69,7 @@ class ConvGradNonFiniteGoldenTest {
       Tensor b = bias ? Torch.zeros(w.shapeArray()[0]).to(dtype).setRequiresGrad(true) : null;
       Tensor gout = array(c.get("gout").asText(), dtype);
       Tensor out = F.conv2d(x, w, new Conv2dFuncOptions().bias(b).stride(c.get("stride").asInt())
-          .padding(c.get("padding").asInt()).dilation(c.get("dilation").asInt()));
+          .padding(c.get("padding").asInt()).dilation(c.get("dilation").asInt()).groups(c.get("groups").asInt()));
       out.backward(gout);
       double tol = dtype == DType.FLOAT32 ? 2e-4 : 1e-10;
       if (c.hasNonNull("out" + tag)) {

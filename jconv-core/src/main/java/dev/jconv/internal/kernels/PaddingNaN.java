@@ -93,21 +93,30 @@ final class PaddingNaN {
 
   /**
    * Whether PyTorch's float32 weight gradient of {@code p} skips the padding: with oneDNN, below a
-   * padding of k (undilated layers) or of more than half the dilated kernel's extent (dilated ones);
-   * from there oneDNN multiplies the padding too (measured on PyTorch 1.13 for kernels 2, 3 and 5,
-   * dilations 1 to 4, paddings from 0 to the extent + 1). PyTorch pads symmetrically: the smaller of
-   * the two sides (the larger one of 'same' with an even kernel is a real zero there).
+   * padding of k (undilated layers) or of more than half the dilated kernel's extent (dilated ones),
+   * or of 2 for groups of under 8 input channels; from there oneDNN multiplies the padding too
+   * (measured on PyTorch 1.13 for kernels 1 to 7, dilations 1 to 4, paddings from 0 to the extent +
+   * 1). Grouped layers with 8 or more input channels per group take the ungrouped rule, which they
+   * follow only in part (oneDNN picks among its kernels by the channels per group too). PyTorch pads
+   * symmetrically: the smaller of the two sides (the larger one of 'same' with an even kernel is a
+   * real zero there).
    */
   static boolean weightGradSkipsPadding(ConvParams p) {
     if (!ConvSelector.pytorchUsesOneDnn(p)) {
       return false;
     }
     boolean dilated = p.dilationH() > 1 || p.dilationW() > 1;
-    return !multipliesPadding(Math.min(p.padTop(), p.padBottom()), p.kh(), p.dilationH(), dilated)
-        && !multipliesPadding(Math.min(p.padLeft(), p.padRight()), p.kw(), p.dilationW(), dilated);
+    boolean fewPerGroup = p.groups() > 1 && p.cinPerGroup() < 8;
+    return !multipliesPadding(Math.min(p.padTop(), p.padBottom()), p.kh(), p.dilationH(), dilated, fewPerGroup)
+        && !multipliesPadding(Math.min(p.padLeft(), p.padRight()), p.kw(), p.dilationW(), dilated, fewPerGroup);
   }
 
-  private static boolean multipliesPadding(int pad, int k, int d, boolean dilated) {
+  private static boolean multipliesPadding(int pad, int k, int d, boolean dilated, boolean fewPerGroup) {
+    if (fewPerGroup) {
+      // Depthwise and other groups of under 8 input channels: from a padding of 2 whatever the kernel
+      // (measured for 1 and 4 channels per group, kernels 3 to 7, dilations 1 and 2).
+      return pad >= 2;
+    }
     return dilated ? pad > (d * (k - 1) + 1) / 2 : pad >= k;
   }
 
