@@ -84,6 +84,18 @@ OPS = {
     "chain_mlp": lambda x, a: F.cross_entropy(
         F.linear(F.linear(x[0], x[1], x[2]).tanh(), x[3], x[4]), x[5]),
     "chain_square_twice": lambda x, a: (x[0] * x[0] * x[0]).mean() + x[0].sum(),
+    # in place, recorded as PyTorch records add_ and the like (on computed tensors; a buffer gets a history)
+    "iadd": lambda x, a: (x[0] * 1.5).add_(x[1]),
+    "iadd_alpha": lambda x, a: (x[0] * 1.5).add_(x[1], alpha=a["s"]),
+    "isub": lambda x, a: (x[0] + 0.5).sub_(x[1]),
+    "imul": lambda x, a: (x[0] + 1.0).mul_(x[1]),
+    "idiv": lambda x, a: (x[0] * 2.0).div_(x[1]),
+    "iadd_s": lambda x, a: (x[0] * 1.0).add_(a["s"]),
+    "isub_s": lambda x, a: (x[0] * 1.0).sub_(a["s"]),
+    "imul_s": lambda x, a: (x[0] * 1.0).mul_(a["s"]),
+    "idiv_s": lambda x, a: (x[0] * 1.0).div_(a["s"]),
+    "ibuffer": lambda x, a: x[1].clone().add_(x[0]),
+    "ichain": lambda x, a: ((x[0] * x[1]).mul_(x[1]).add_(x[0]).sub_(0.25) * 2.0).sum(),
 }
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -264,6 +276,18 @@ with Golden("grad") as g:
     case(g, "chain_mlp", [r(8, 6), r(5, 6), r(5), r(3, 5), r(3), torch.tensor([0, 1, 2, 1, 0, 2, 2, 1])],
          dtype="float32", upstream=False)
     case(g, "chain_square_twice", [r(3, 2)], upstream=False)
+    for dtype in ("float64", "float32"):
+        case(g, "iadd", [r(2, 3), r(3)], dtype=dtype)
+        case(g, "iadd_alpha", [r(2, 3), r(2, 3)], args={"s": -0.5}, dtype=dtype)
+        case(g, "isub", [r(2, 3), r(2, 1)], dtype=dtype)
+        case(g, "imul", [r(2, 3), r(2, 3)], dtype=dtype)
+        case(g, "idiv", [r(4), pos(4)], dtype=dtype)
+        case(g, "iadd_s", [r(3)], args={"s": 2.5}, dtype=dtype)
+        case(g, "isub_s", [r(3)], args={"s": 2.5}, dtype=dtype)
+        case(g, "imul_s", [r(3)], args={"s": -1.5}, dtype=dtype)
+        case(g, "idiv_s", [r(3)], args={"s": 4.0}, dtype=dtype)
+        case(g, "ibuffer", [r(2, 3), r(2, 3)], grad=[True, False], dtype=dtype)
+        case(g, "ichain", [r(2, 3), r(2, 3)], dtype=dtype, upstream=False)
 
     # errors
     def leaf():
@@ -282,6 +306,12 @@ with Golden("grad") as g:
         b.mul_(2)
         y.backward()
 
+    def inplace_saved_output():
+        a = leaf()
+        y = a.sigmoid()
+        y.mul_(2)
+        y.sum().backward()
+
     errors = {
         "backward_nonScalar": lambda: (leaf() * 2).backward(),
         "backward_noGrad": lambda: torch.rand(3).sum().backward(),
@@ -289,6 +319,7 @@ with Golden("grad") as g:
         "inPlace_leafRequiringGrad": lambda: leaf().add_(1),
         "backward_twice": backward_twice,
         "backward_savedModifiedInPlace": inplace_saved,
+        "backward_savedOutputModifiedInPlace": inplace_saved_output,
         "requiresGrad_nonLeafOff": lambda: (leaf() * 2).requires_grad_(False),
         "crossEntropy_batchMismatch": lambda: F.cross_entropy(torch.rand(2, 3), torch.tensor([0, 1, 2])),
         "crossEntropy_targetOutOfBounds": lambda: F.cross_entropy(torch.rand(2, 3), torch.tensor([0, 5])),

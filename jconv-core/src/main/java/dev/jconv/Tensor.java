@@ -48,8 +48,10 @@ public final class Tensor {
   private final Object storage;
 
   /**
-   * How many times the storage was changed in place; one counter shared by all views of a storage, so
-   * a node can tell that a tensor it saved for backward was overwritten.
+   * How many times the storage was changed in place ({@code [0]}); one counter shared by all views of a
+   * storage, so a node can tell that a tensor it saved for backward was overwritten. {@code [1]}: how
+   * many views of the storage were recorded for autograd (an in-place change of one of them is not
+   * recorded: jconv would have to rewrite the other's history, as PyTorch's CopySlices does).
    */
   private final int[] version;
 
@@ -60,7 +62,7 @@ public final class Tensor {
   private Node gradAccumulator;
 
   Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage) {
-    this(dtype, shape, strides, offset, storage, new int[1]);
+    this(dtype, shape, strides, offset, storage, new int[2]);
   }
 
   private Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version) {
@@ -1351,6 +1353,9 @@ public final class Tensor {
   }
 
   private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
+    if (GradMode.isEnabled() && (requiresGrad || (!wrapped && other.requiresGrad))) {
+      return recordedInPlace(op, other, wrapped);
+    }
     beforeInPlace(wrapped ? null : other);
     DType common = computeType(this, other, wrapped);
     DType rt = resultType(op, dtype, other.dtype, common);
@@ -1377,6 +1382,72 @@ public final class Tensor {
     }
     binaryLoop(op, this, other, this, shape, integral);
     return this;
+  }
+
+  /**
+   * An in-place {@code + - * /} recorded for autograd, as PyTorch records {@code add_} and the like: the
+   * result's grad_fn is the operation's node ({@code AddBackward0}, ...), whose input is this tensor's
+   * history before the change. The values before are kept (a copy) where the backward needs them
+   * ({@code mul_}, {@code div_}); nodes that saved this tensor see its version change and refuse to run,
+   * as in PyTorch. Refused: a leaf that requires grad (PyTorch's error), and a tensor whose storage a
+   * recorded view shares (PyTorch rewrites the view's or base's history; jconv does not).
+   */
+  private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
+    if (requiresGrad && gradFn == null) {
+      throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
+          + "operation.");
+    }
+    if (version[1] > 0) {
+      throw new IllegalArgumentException("jconv does not record in-place operations on views: this tensor "
+          + "shares its storage with a view taken while recording (view, reshape, t, slice, ...). Use the "
+          + "out-of-place form (e.g. add instead of addInPlace).");
+    }
+    int[] outShape = broadcastShapes(shape, other.shape);
+    if (!Arrays.equals(outShape, shape)) {
+      throw new IllegalArgumentException("output with shape " + shapeText(shape)
+          + " doesn't match the broadcast shape " + shapeText(outShape));
+    }
+    DType common = computeType(this, other, wrapped);
+    DType rt = resultType(op, dtype, other.dtype, common);
+    if (rt != dtype && castKind(rt) > castKind(dtype)) {
+      throw new IllegalArgumentException("result type " + pyTypeName(rt)
+          + " can't be cast to the desired output type " + pyTypeName(dtype));
+    }
+    // The values before the change, carrying this tensor's history: the recorded out-of-place operation
+    // on them is the in-place one's node.
+    Tensor before = detach().cloneTensor();
+    if (requiresGrad) {
+      AutogradAccess.setGradFn(before, gradFn);
+    }
+    Tensor result;
+    if (wrapped) {
+      double v = other.toDoubleArray()[0];
+      result = switch (op) {
+        case ADD -> before.add(v);
+        case SUB -> before.sub(v);
+        case MUL -> before.mul(v);
+        case DIV -> before.div(v);
+        default -> throw new IllegalStateException(op.toString());
+      };
+    } else {
+      result = switch (op) {
+        case ADD -> before.add(other);
+        case SUB -> before.sub(other);
+        case MUL -> before.mul(other);
+        case DIV -> before.div(other);
+        default -> throw new IllegalStateException(op.toString());
+      };
+    }
+    try (var g = dev.jconv.autograd.NoGrad.enter()) {
+      copyInPlace(result);
+    }
+    AutogradAccess.setGradFn(this, result.gradFn);
+    return this;
+  }
+
+  /** Counts a view of this tensor's storage recorded for autograd (see {@link #version}). */
+  private void markRecordedView() {
+    version[1]++;
   }
 
   /** bool < integer < floating point: a result may be cast only down to an equal or higher kind. */
@@ -2071,8 +2142,9 @@ public final class Tensor {
   /**
    * Checks an in-place change against autograd, as PyTorch does, then counts it in the version. A
    * leaf that requires grad may be changed only with recording off ({@code NoGrad}, as optimizers
-   * do); jconv does not record in-place operations, so it refuses them on computed tensors that
-   * require grad, and from a source that requires grad, while recording.
+   * do). jconv records {@code + - * /} in place ({@link #recordedInPlace}); it refuses the others
+   * ({@code fill}, {@code zero}, {@code copy}) on computed tensors that require grad, and from a
+   * source that requires grad, while recording.
    */
   private void beforeInPlace(Tensor source) {
     if (GradMode.isEnabled()) {
@@ -2081,9 +2153,10 @@ public final class Tensor {
             + "operation.");
       }
       if (requiresGrad || (source != null && source.requiresGrad)) {
-        throw new IllegalArgumentException("jconv does not record in-place operations for autograd: this "
+        throw new IllegalArgumentException("jconv records only + - * / in place for autograd: this "
             + (requiresGrad ? "tensor" : "operation's source") + " requires grad. Use the out-of-place form "
-            + "(e.g. add instead of addInPlace), or NoGrad.enter() if no gradient should flow.");
+            + "(e.g. a new tensor instead of fillInPlace or copyInPlace), or NoGrad.enter() if no gradient "
+            + "should flow.");
       }
     }
     version[0]++;
@@ -2121,6 +2194,11 @@ public final class Tensor {
     @Override
     public void setGradAccumulator(Tensor t, Node accumulator) {
       t.gradAccumulator = accumulator;
+    }
+
+    @Override
+    public void markRecordedView(Tensor t) {
+      t.markRecordedView();
     }
   }
 

@@ -153,7 +153,18 @@ public abstract class Node {
   /** Makes this node the grad_fn of {@code output} (which then requires grad); returns {@code output}. */
   protected final Tensor record(Tensor output) {
     AutogradAccess.setGradFn(output, this);
+    if (isView()) {
+      AutogradAccess.markRecordedView(output);
+    }
     return output;
+  }
+
+  /**
+   * Whether this node's output shares its input's storage (a view: reshape, transpose, slice, ...).
+   * An in-place change of such a storage is not recorded ({@link Tensor#addInPlace(Tensor)}).
+   */
+  protected boolean isView() {
+    return false;
   }
 
   /** The tensor itself if it does not require grad, else a detached alias (same storage). */

@@ -19,6 +19,9 @@ public final class AutogradAccess {
     Node gradAccumulator(Tensor t);
 
     void setGradAccumulator(Tensor t, Node accumulator);
+
+    /** Notes that {@code t} is a view recorded for autograd (its storage is then shared in the graph). */
+    void markRecordedView(Tensor t);
   }
 
   private static volatile Access access;
@@ -53,5 +56,9 @@ public final class AutogradAccess {
 
   public static void setGradAccumulator(Tensor t, Node accumulator) {
     access().setGradAccumulator(t, accumulator);
+  }
+
+  public static void markRecordedView(Tensor t) {
+    access().markRecordedView(t);
   }
 }

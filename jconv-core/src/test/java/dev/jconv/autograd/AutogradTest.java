@@ -94,8 +94,33 @@ class AutogradTest {
   void inPlace_fromASourceThatRequiresGrad_isRefusedNotSilentlyDetached() {
     Tensor w = vec(1, 2).setRequiresGrad(true);
     Tensor buf = Torch.zeros(2);
+    // copy_, fill_ and zero_ are not recorded: refused rather than losing the gradient.
     assertThrows(IllegalArgumentException.class, () -> buf.copyInPlace(w));
-    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).mulInPlace(2.0));
+    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).fillInPlace(2.0));
+    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).zeroInPlace());
+  }
+
+  @Test
+  void inPlaceArithmetic_isRecorded_butNotOnARecordedView() {
+    Tensor w = vec(1, 2).setRequiresGrad(true);
+    Tensor y = w.mul(2.0);
+    assertSame(y, y.mulInPlace(3.0));
+    assertEquals("MulBackward0", y.gradFn().name());
+    assertEquals(1, y.version());
+    y.sum().backward();
+    assertArrayEquals(new double[] {6, 6}, w.grad().toDoubleArray());
+    // A view recorded while recording shares the storage: changing either in place would leave the
+    // other's history stale (PyTorch rewrites it; jconv refuses).
+    Tensor z = w.mul(2.0);
+    Tensor v = z.view(2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.addInPlace(1.0));
+    assertTrue(e.getMessage().contains("views"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> z.addInPlace(1.0));
+    assertEquals(0, z.version(), "a refused change changes nothing");
+    try (var g = NoGrad.enter()) {
+      z.addInPlace(1.0); // not recorded: allowed, as in PyTorch
+    }
+    assertArrayEquals(new double[] {3, 5}, v.toDoubleArray());
   }
 
   @Test

@@ -98,6 +98,18 @@ class GradGoldenTest {
     OPS.put("chain_sigmoid_mul", (x, a) -> x.get(0).mul(x.get(1)).sigmoid().add(x.get(0)).sum());
     OPS.put("chain_mlp", (x, a) -> F.crossEntropy(
         F.linear(F.linear(x.get(0), x.get(1), x.get(2)).tanh(), x.get(3), x.get(4)), x.get(5)));
+    OPS.put("iadd", (x, a) -> x.get(0).mul(1.5).addInPlace(x.get(1)));
+    OPS.put("iadd_alpha", (x, a) -> x.get(0).mul(1.5).addInPlace(x.get(1), a.get("s").asDouble()));
+    OPS.put("isub", (x, a) -> x.get(0).add(0.5).subInPlace(x.get(1)));
+    OPS.put("imul", (x, a) -> x.get(0).add(1.0).mulInPlace(x.get(1)));
+    OPS.put("idiv", (x, a) -> x.get(0).mul(2.0).divInPlace(x.get(1)));
+    OPS.put("iadd_s", (x, a) -> x.get(0).mul(1.0).addInPlace(a.get("s").asDouble()));
+    OPS.put("isub_s", (x, a) -> x.get(0).mul(1.0).subInPlace(a.get("s").asDouble()));
+    OPS.put("imul_s", (x, a) -> x.get(0).mul(1.0).mulInPlace(a.get("s").asDouble()));
+    OPS.put("idiv_s", (x, a) -> x.get(0).mul(1.0).divInPlace(a.get("s").asDouble()));
+    OPS.put("ibuffer", (x, a) -> x.get(1).cloneTensor().addInPlace(x.get(0)));
+    OPS.put("ichain", (x, a) -> x.get(0).mul(x.get(1)).mulInPlace(x.get(1)).addInPlace(x.get(0)).subInPlace(0.25)
+        .mul(2.0).sum());
     OPS.put("chain_square_twice", (x, a) -> x.get(0).mul(x.get(0)).mul(x.get(0)).mean().add(x.get(0).sum()));
   }
 
@@ -198,6 +210,11 @@ class GradGoldenTest {
       Tensor y = a.mul(b).sum();
       b.mulInPlace(2.0);
       y.backward();
+    });
+    ERRORS.put("backward_savedOutputModifiedInPlace", () -> {
+      Tensor y = leaf().sigmoid();
+      y.mulInPlace(2.0);
+      y.sum().backward();
     });
     ERRORS.put("requiresGrad_nonLeafOff", () -> leaf().mul(2.0).setRequiresGrad(false));
     ERRORS.put("crossEntropy_batchMismatch", () -> F.crossEntropy(Torch.rand(2, 3), Torch.tensor(new long[] {0, 1, 2})));

@@ -14,6 +14,11 @@ public final class ViewOps {
 
   /** view / reshape / flatten / squeeze: the gradient is reshaped back to the input's shape. */
   public static final class Reshape extends Node {
+    @Override
+    protected boolean isView() {
+      return true;
+    }
+
     private final int[] shape;
 
     /** {@code a.view(shape)}. */
@@ -59,6 +64,11 @@ public final class ViewOps {
 
   /** {@code a.unsqueeze(dim)}. */
   public static final class Unsqueeze extends Node {
+    @Override
+    protected boolean isView() {
+      return true;
+    }
+
     private final int dim;
 
     public static Tensor apply(Tensor a, int dim) {
@@ -80,6 +90,11 @@ public final class ViewOps {
 
   /** {@code a.t()} (TBackward0), {@code a.transpose(d0, d1)} and {@code a.permute(dims)}. */
   public static final class Permute extends Node {
+    @Override
+    protected boolean isView() {
+      return true;
+    }
+
     private final int[] inverse;
 
     public static Tensor t(Tensor a) {
@@ -134,6 +149,11 @@ public final class ViewOps {
 
   /** {@code a.expand(shape)}: the gradient is summed over the broadcast dimensions. */
   public static final class Expand extends Node {
+    @Override
+    protected boolean isView() {
+      return true;
+    }
+
     private final int[] shape;
 
     public static Tensor apply(Tensor a, int[] newShape) {
@@ -153,6 +173,11 @@ public final class ViewOps {
 
   /** {@code narrow} and {@code slice} (SliceBackward0) and {@code select} (SelectBackward0). */
   public static final class Slice extends Node {
+    @Override
+    protected boolean isView() {
+      return true;
+    }
+
     private final int[] shape;
     private final int dim;
     private final int start;
