@@ -1356,18 +1356,9 @@ public final class Tensor {
     if (GradMode.isEnabled() && (requiresGrad || (!wrapped && other.requiresGrad))) {
       return recordedInPlace(op, other, wrapped);
     }
+    DType rt = checkInPlace(op, other, wrapped);
     beforeInPlace(wrapped ? null : other);
     DType common = computeType(this, other, wrapped);
-    DType rt = resultType(op, dtype, other.dtype, common);
-    if (rt != dtype && castKind(rt) > castKind(dtype)) {
-      throw new IllegalArgumentException("result type " + pyTypeName(rt)
-          + " can't be cast to the desired output type " + pyTypeName(dtype));
-    }
-    int[] outShape = broadcastShapes(shape, other.shape);
-    if (!Arrays.equals(outShape, shape)) {
-      throw new IllegalArgumentException("output with shape " + shapeText(shape)
-          + " doesn't match the broadcast shape " + shapeText(outShape));
-    }
     DType computeIn = op == Arith.DIV ? rt : common;
     boolean integral = computeIn == DType.INT64 || computeIn == DType.BOOL;
     if (other.dtype != computeIn) {
@@ -1402,17 +1393,7 @@ public final class Tensor {
           + "shares its storage with a view taken while recording (view, reshape, t, slice, ...). Use the "
           + "out-of-place form (e.g. add instead of addInPlace).");
     }
-    int[] outShape = broadcastShapes(shape, other.shape);
-    if (!Arrays.equals(outShape, shape)) {
-      throw new IllegalArgumentException("output with shape " + shapeText(shape)
-          + " doesn't match the broadcast shape " + shapeText(outShape));
-    }
-    DType common = computeType(this, other, wrapped);
-    DType rt = resultType(op, dtype, other.dtype, common);
-    if (rt != dtype && castKind(rt) > castKind(dtype)) {
-      throw new IllegalArgumentException("result type " + pyTypeName(rt)
-          + " can't be cast to the desired output type " + pyTypeName(dtype));
-    }
+    checkInPlace(op, other, wrapped);
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
     // on them is the in-place one's node.
     Tensor before = detach().cloneTensor();
@@ -1443,6 +1424,24 @@ public final class Tensor {
     }
     AutogradAccess.setGradFn(this, result.gradFn);
     return this;
+  }
+
+  /**
+   * PyTorch's checks of {@code this op= other} before anything changes: the result type must cast to
+   * this tensor's, and {@code other} must broadcast to its shape. Returns the result type.
+   */
+  private DType checkInPlace(Arith op, Tensor other, boolean wrapped) {
+    DType rt = resultType(op, dtype, other.dtype, computeType(this, other, wrapped));
+    if (rt != dtype && castKind(rt) > castKind(dtype)) {
+      throw new IllegalArgumentException("result type " + pyTypeName(rt)
+          + " can't be cast to the desired output type " + pyTypeName(dtype));
+    }
+    int[] outShape = broadcastShapes(shape, other.shape);
+    if (!Arrays.equals(outShape, shape)) {
+      throw new IllegalArgumentException("output with shape " + shapeText(shape)
+          + " doesn't match the broadcast shape " + shapeText(outShape));
+    }
+    return rt;
   }
 
   /** Counts a view of this tensor's storage recorded for autograd (see {@link #version}). */

@@ -155,6 +155,10 @@ class AutogradTest {
     a.t().addInPlace(1.0);
     assertEquals(2, v.version());
     assertEquals(0, a.add(1.0).version(), "a new tensor starts at 0");
+    // A refused change is no change (PyTorch counts after its checks).
+    assertThrows(IllegalArgumentException.class, () -> a.addInPlace(Torch.zeros(4)));
+    assertThrows(IllegalArgumentException.class, () -> Torch.zeros(DType.INT64, 2).addInPlace(0.5));
+    assertEquals(2, a.version());
   }
 
   @Test
