@@ -16,8 +16,9 @@ import net.jqwik.api.constraints.IntRange;
  * forms, the image-lanes forward. Forward through every algorithm that supports the problem and
  * through the selector; backward through {@link ConvBackward#backward}; on 1 or 2 threads, with the
  * kept scratch handed out full of NaN ({@link ThreadScratch#poison}), so that a read of scratch no
- * call wrote shows. Half the tries put infinities or NaN into the input, which must reach exactly
- * the outputs and weight gradients the definition gives them.
+ * call wrote shows. Three tries in four put infinities or NaN into the input, the weight or the
+ * output gradient (the latter two on unpadded layers), which must reach exactly the outputs and
+ * gradients the definition gives them.
  */
 class WideChannelsPropertyTest {
 
@@ -123,11 +124,15 @@ class WideChannelsPropertyTest {
     float[] weight = gaussian(r, p.weightLength());
     float[] bias = gaussian(r, p.cout());
     float[] g = gaussian(r, p.outputLength());
-    // Infinities and NaN in the input, where the definition and PyTorch agree (the padding does not
-    // meet them): the fast forms must keep them where they belong (Winograd would spread them).
+    // Infinities and NaN where the definition and PyTorch agree: in the input, and, on unpadded layers
+    // (where PyTorch's kernels differ only by the padding's zeros; see PaddingNaN), in the weight or
+    // the output gradient. The fast forms must keep them where they belong (Winograd would spread
+    // them, forms with zeros of their own would make NaN).
     float[] special = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
-    for (int i = 0; i < (nonFinite == 3 ? 0 : nonFinite); i++) {
-      x[r.nextInt(x.length)] = special[r.nextInt(special.length)];
+    boolean padded = pt + pl + pb + pr > 0;
+    float[] target = nonFinite == 1 || padded ? x : nonFinite == 2 ? weight : g;
+    for (int i = 0; nonFinite > 0 && i < 1 + r.nextInt(2); i++) {
+      target[r.nextInt(target.length)] = special[r.nextInt(special.length)];
     }
 
     int before = Parallel.getNumThreads();
@@ -142,9 +147,11 @@ class WideChannelsPropertyTest {
       double[] ref = widen(want);
       double[] magnitude = widen(size);
       boolean finiteInput = ConvSelector.allFinite(x, x.length);
+      boolean finiteWeight = ConvSelector.allFinite(weight, weight.length);
       for (ConvAlgorithm alg : ConvAlgorithm.values()) {
-        // A non-finite input only through the algorithms that keep it to the outputs it reaches.
-        if (alg.supports(p) && (finiteInput || !alg.mixesTiles())) {
+        // A non-finite input through the algorithms that do not mix tiles; a non-finite weight only
+        // through the selector (which picks an algorithm that keeps it where it belongs).
+        if (alg.supports(p) && finiteWeight && (finiteInput || !alg.mixesTiles())) {
           float[] out = nans(p.outputLength());
           alg.forward(p, x, weight, bias, out);
           assertClose(ref, magnitude, out, alg + " forward " + p + " threads " + threads);
