@@ -7,6 +7,7 @@ import dev.jconv.internal.Raw;
 import dev.jconv.internal.kernels.ConvAlgorithm;
 import dev.jconv.internal.kernels.ConvParams;
 import dev.jconv.internal.kernels.ConvReference;
+import dev.jconv.internal.kernels.ConvSelector;
 import dev.jconv.internal.shape.ConvShapes;
 import java.util.SplittableRandom;
 import net.jqwik.api.Assume;
@@ -72,16 +73,28 @@ class ConvPropertyTest {
       if (alg.supports(p)) {
         float[] out = new float[p.outputLength()];
         alg.forward(p, xs, ws, bs, out);
-        assertWithin(alg + " " + p, expected, magnitude, p.patchSize(), out);
+        assertWithin(alg + " " + p, expected, magnitude, p.patchSize(), alg.mixesTiles(), out);
       }
     }
     // And what F.conv2d returned, through whichever algorithm the selector chose.
-    assertWithin("F.conv2d " + p, expected, magnitude, p.patchSize(), Raw.floats(y));
+    assertWithin("F.conv2d " + p, expected, magnitude, p.patchSize(), ConvSelector.select(p).mixesTiles(),
+        Raw.floats(y));
   }
 
-  private static void assertWithin(String what, float[] expected, float[] magnitude, int k, float[] got) {
+  /**
+   * Within the rounding of a float sum of k terms of the element's magnitude; for Winograd
+   * ({@code tiles}), whose transforms round values of the whole tile's size, also within
+   * {@code 2e-5} of the largest output (WinogradTolerance's spread: a 3x3 dilated layer of one input
+   * channel was off by 2.1e-6 where the sum's bound was 1.8e-6).
+   */
+  private static void assertWithin(String what, float[] expected, float[] magnitude, int k, boolean tiles,
+      float[] got) {
+    double largest = 0;
+    for (float e : expected) {
+      largest = Math.max(largest, Math.abs(e));
+    }
     for (int i = 0; i < expected.length; i++) {
-      double tol = 2.0 * (k + 2) * Math.ulp(1f) * magnitude[i] + 1e-30;
+      double tol = 2.0 * (k + 2) * Math.ulp(1f) * magnitude[i] + 1e-30 + (tiles ? 2e-5 * largest : 0);
       if (!(Math.abs(got[i] - expected[i]) <= tol)) {
         throw new AssertionError(what + ": element " + i + " is " + got[i] + ", reference " + expected[i]);
       }
