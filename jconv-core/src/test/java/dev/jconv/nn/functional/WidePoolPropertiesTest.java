@@ -22,8 +22,9 @@ import net.jqwik.api.constraints.IntRange;
  * Pooling against {@link PoolReference} on many planes (up to 48, so that the kernels that take
  * several planes at once, such as the global average's 16-plane blocks, run) and maps of up to 40,
  * with infinities of both signs and NaN among the values: they must land exactly where the
- * reference puts them (PyTorch's rules: NaN wins a max window; inf - inf is NaN in a sum). On 1 and
- * 2 threads.
+ * reference puts them (PyTorch's rules: NaN wins a max window; inf - inf is NaN in a sum). The
+ * backward too: the max pools' gradients routed to their recorded indices, the average pools'
+ * through the adjoint identity. On 1 and 2 threads.
  */
 class WidePoolPropertiesTest {
 
@@ -58,6 +59,55 @@ class WidePoolPropertiesTest {
     }
   }
 
+  /**
+   * Checks the max pools' backward: each output's gradient added at its recorded index, within a
+   * float sum's rounding of the gradients that meet there (an upsampling adaptive pool sends many).
+   */
+  private static void assertRouted(long[] idx, float[] g, int planes, int inPlane, float[] got, String what) {
+    double[] gx = new double[planes * inPlane];
+    double[] size = new double[gx.length];
+    int outPlane = idx.length / planes;
+    for (int i = 0; i < idx.length; i++) {
+      int at = i / outPlane * inPlane + (int) idx[i];
+      gx[at] += g[i];
+      size[at] += Math.abs(g[i]);
+    }
+    for (int i = 0; i < gx.length; i++) {
+      if (!(Math.abs(got[i] - gx[i]) <= 1e-6 * (1 + Math.abs(gx[i])) + 1e-6 * size[i])) {
+        fail(what + " [" + i + "] is " + got[i] + ", expected " + gx[i]);
+      }
+    }
+  }
+
+  /**
+   * The average pools' backward through the adjoint identity {@code <pool(u), g> = <u, gradInput(g)>}
+   * for random u (the pools are linear); both sides in double.
+   */
+  private static void assertAdjoint(java.util.function.UnaryOperator<Tensor> pool, int[] shape, SplittableRandom r,
+      String what) {
+    Tensor u = Torch.fromFlat(data(r, shape[0] * shape[1] * shape[2] * shape[3], 0), shape).setRequiresGrad(true);
+    Tensor y = pool.apply(u);
+    float[] g = data(r, (int) y.numel(), 0);
+    y.backward(Torch.fromFlat(g, y.shapeArray()));
+    double lhs = 0;
+    double scale = 0;
+    float[] ys = y.detach().toFloatArray();
+    for (int i = 0; i < ys.length; i++) {
+      lhs += (double) ys[i] * g[i];
+      scale += Math.abs((double) ys[i] * g[i]);
+    }
+    double rhs = 0;
+    float[] us = u.detach().toFloatArray();
+    float[] gx = u.grad().toFloatArray();
+    for (int i = 0; i < us.length; i++) {
+      rhs += (double) us[i] * gx[i];
+      scale += Math.abs((double) us[i] * gx[i]);
+    }
+    if (!(Math.abs(lhs - rhs) <= 1e-5 * (1 + scale))) {
+      fail(what + ": <pool(u), g> = " + lhs + " but <u, gradInput(g)> = " + rhs);
+    }
+  }
+
   @Property(tries = 80)
   void pooling_onManyPlanes_withInfinitiesAndNaN_matchesTheReference(
       @ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 16) int c,
@@ -88,6 +138,15 @@ class WidePoolPropertiesTest {
       Tensor.ValuesIndices m = F.maxPool2dWithIndices(x, MaxPool2dOptions.of(k).stride(s).padding(p).ceilMode(ceil));
       assertSame(ref, m.values().toFloatArray(), 0, "maxPool2d" + what);
       assertArrayEquals(idx, m.indices().toLongArray(), "maxPool2d indices" + what);
+      // its backward routes each gradient to the recorded index
+      Tensor xg = Torch.fromFlat(xs.clone(), n, c, h, w).setRequiresGrad(true);
+      Tensor my = F.maxPool2d(xg, MaxPool2dOptions.of(k).stride(s).padding(p).ceilMode(ceil));
+      float[] gm = data(r, (int) my.numel(), 0);
+      my.backward(Torch.fromFlat(gm, my.shapeArray()));
+      assertRouted(idx, gm, planes, h * w, xg.grad().toFloatArray(), "maxPool2d backward" + what);
+      assertAdjoint(u -> F.avgPool2d(u, AvgPool2dOptions.of(k).stride(s).padding(p).ceilMode(ceil)
+          .countIncludePad(includePad)), new int[] {n, c, h, w}, r, "avgPool2d backward" + what);
+      assertAdjoint(u -> F.adaptiveAvgPool2d(u, oh, ow), new int[] {n, c, h, w}, r, "adaptiveAvgPool2d backward" + what);
       // average
       Pool2dParams ap = Pool2dParams.avg(planes, h, w, (int) poh, (int) pow, k, k, s, s, p, p, includePad, 0);
       double[] avg = new double[planes * ap.outPlane()];
@@ -107,6 +166,12 @@ class WidePoolPropertiesTest {
         Tensor.ValuesIndices am = F.adaptiveMaxPool2dWithIndices(x, dev.jconv.nn.AdaptiveMaxPool2dOptions.of(o[0], o[1]));
         assertSame(amax, am.values().toFloatArray(), 0, "adaptiveMaxPool2d " + o[0] + "x" + o[1] + what);
         assertArrayEquals(aidx, am.indices().toLongArray(), "adaptiveMaxPool2d indices" + what);
+        Tensor xa = Torch.fromFlat(xs.clone(), n, c, h, w).setRequiresGrad(true);
+        Tensor ay = F.adaptiveMaxPool2d(xa, dev.jconv.nn.AdaptiveMaxPool2dOptions.of(o[0], o[1]));
+        float[] ga = data(r, (int) ay.numel(), 0);
+        ay.backward(Torch.fromFlat(ga, ay.shapeArray()));
+        assertRouted(aidx, ga, planes, h * w, xa.grad().toFloatArray(),
+            "adaptiveMaxPool2d backward " + o[0] + "x" + o[1] + what);
       }
     } finally {
       Parallel.setNumThreads(before);
