@@ -1,7 +1,7 @@
 """Golden gradients from PyTorch for jconv's autograd (area "grad").
 
 Each case runs one operation on inputs (some requiring grad), records the output, the name of its
-grad_fn, an upstream gradient (absent for scalar outputs: then backward() is called without one)
+grad_fn (as the repr prints it: copy_'s name() is "torch::autograd::CopyBackwards", its repr <CopyBackwards>), an upstream gradient (absent for scalar outputs: then backward() is called without one)
 and the gradient PyTorch computes for every input that requires grad. Error cases record PyTorch's
 message for misuse of autograd and of the losses.
 
@@ -96,6 +96,10 @@ OPS = {
     "idiv_s": lambda x, a: (x[0] * 1.0).div_(a["s"]),
     "ibuffer": lambda x, a: x[1].clone().add_(x[0]),
     "ichain": lambda x, a: ((x[0] * x[1]).mul_(x[1]).add_(x[0]).sub_(0.25) * 2.0).sum(),
+    "izero": lambda x, a: (x[0] * 2.0).zero_().add_(x[1]),
+    "ifill": lambda x, a: (x[0] * 2.0).fill_(a["s"]).mul_(x[1]),
+    "icopy": lambda x, a: (x[0] * 2.0).copy_(x[1]),
+    "icopy_buffer": lambda x, a: torch.zeros_like(x[0]).copy_(x[1]) * x[0],
 }
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -130,7 +134,8 @@ def case(g, op, inputs, grad=None, args=None, dtype="float64", name=None, upstre
         out.backward(go)
     grads = [g.array(f"g{idx}_grad{i}", t.grad) if r else None for i, (t, r) in enumerate(zip(xs, grad))]
     g.case(name=name or f"{op}_{idx}", op=op, dtype=dtype, inputs=files, requires_grad=grad, args=args,
-           out=g.array(f"g{idx}_out", out), grad_fn=out.grad_fn.name(), grad_out=grad_out, grads=grads)
+           out=g.array(f"g{idx}_out", out), grad_fn=out.grad_fn.name().replace("torch::autograd::", ""),
+           grad_out=grad_out, grads=grads)
 
 
 def r(*shape):
@@ -288,6 +293,10 @@ with Golden("grad") as g:
         case(g, "idiv_s", [r(3)], args={"s": 4.0}, dtype=dtype)
         case(g, "ibuffer", [r(2, 3), r(2, 3)], grad=[True, False], dtype=dtype)
         case(g, "ichain", [r(2, 3), r(2, 3)], dtype=dtype, upstream=False)
+        case(g, "izero", [r(2, 3), r(3)], dtype=dtype)
+        case(g, "ifill", [r(2, 3), r(2, 3)], args={"s": 1.5}, dtype=dtype)
+        case(g, "icopy", [r(2, 3), r(3)], dtype=dtype)
+        case(g, "icopy_buffer", [r(2, 3), r(2, 3)], dtype=dtype)
 
     # errors
     def leaf():

@@ -5,6 +5,7 @@ import dev.jconv.autograd.GradMode;
 import dev.jconv.autograd.Node;
 import dev.jconv.internal.AutogradAccess;
 import dev.jconv.internal.Raw;
+import dev.jconv.internal.autograd.InPlaceOps;
 import dev.jconv.internal.autograd.MatmulOps;
 import dev.jconv.internal.autograd.PointwiseOps;
 import dev.jconv.internal.autograd.ReductionOps;
@@ -1384,15 +1385,7 @@ public final class Tensor {
    * recorded view shares (PyTorch rewrites the view's or base's history; jconv does not).
    */
   private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
-    if (requiresGrad && gradFn == null) {
-      throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
-          + "operation.");
-    }
-    if (version[1] > 0) {
-      throw new IllegalArgumentException("jconv does not record in-place operations on views: this tensor "
-          + "shares its storage with a view taken while recording (view, reshape, t, slice, ...). Use the "
-          + "out-of-place form (e.g. add instead of addInPlace).");
-    }
+    checkRecordable();
     checkInPlace(op, other, wrapped);
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
     // on them is the in-place one's node.
@@ -1442,6 +1435,35 @@ public final class Tensor {
           + " doesn't match the broadcast shape " + shapeText(outShape));
     }
     return rt;
+  }
+
+  /**
+   * Refuses to record an in-place change of this tensor as PyTorch does (a leaf that requires grad)
+   * and where jconv cannot (a storage shared with a recorded view); returns this tensor.
+   */
+  private Tensor checkRecordable() {
+    if (requiresGrad && gradFn == null) {
+      throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
+          + "operation.");
+    }
+    if (version[1] > 0) {
+      throw new IllegalArgumentException("jconv does not record in-place operations on views: this tensor "
+          + "shares its storage with a view taken while recording (view, reshape, t, slice, ...). Use the "
+          + "out-of-place form (e.g. add instead of addInPlace).");
+    }
+    return this;
+  }
+
+  /**
+   * {@code change} (an in-place overwrite) unrecorded, then {@code node}, made from this tensor's
+   * history before it, as its grad_fn.
+   */
+  private Tensor recordedOverwrite(Node node, Runnable change) {
+    try (var g = dev.jconv.autograd.NoGrad.enter()) {
+      change.run();
+    }
+    AutogradAccess.setGradFn(this, node);
+    return this;
   }
 
   /** Counts a view of this tensor's storage recorded for autograd (see {@link #version}). */
@@ -1505,6 +1527,9 @@ public final class Tensor {
 
   /** Sets every element to {@code value}, PyTorch's {@code fill_} ({@code X[:, 2:6] = 0} on a slice). */
   public Tensor fillInPlace(double value) {
+    if (GradMode.isEnabled() && requiresGrad) {
+      return recordedOverwrite(new InPlaceOps.Fill("FillBackward2", checkRecordable()), () -> fillInPlace(value));
+    }
     beforeInPlace(null);
     if (dtype == DType.FLOAT32 && isContiguous()) {
       java.util.Arrays.fill((float[]) storage, offset, offset + numel(), (float) value);
@@ -1519,17 +1544,24 @@ public final class Tensor {
 
   /** Sets every element to zero. Modifies this tensor. */
   public Tensor zeroInPlace() {
+    if (GradMode.isEnabled() && requiresGrad) {
+      return recordedOverwrite(new InPlaceOps.Fill("ZeroBackward0", checkRecordable()), () -> fillInPlace(0));
+    }
     return fillInPlace(0);
   }
 
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor: {@code copy_}. */
   public Tensor copyInPlace(Tensor src) {
-    beforeInPlace(src);
     int[] outShape = broadcastShapes(shape, src.shape);
     if (!Arrays.equals(outShape, shape)) {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
     }
+    if (GradMode.isEnabled() && (requiresGrad || src.requiresGrad)) {
+      checkRecordable();
+      return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
+    }
+    beforeInPlace(src);
     if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
         && src.isContiguous()) {
       // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.
@@ -2141,9 +2173,10 @@ public final class Tensor {
   /**
    * Checks an in-place change against autograd, as PyTorch does, then counts it in the version. A
    * leaf that requires grad may be changed only with recording off ({@code NoGrad}, as optimizers
-   * do). jconv records {@code + - * /} in place ({@link #recordedInPlace}); it refuses the others
-   * ({@code fill}, {@code zero}, {@code copy}) on computed tensors that require grad, and from a
-   * source that requires grad, while recording.
+   * do). jconv records the whole-tensor in-place operations ({@code + - * /}: {@link #recordedInPlace};
+   * {@code fill}, {@code zero}, {@code copy}: {@link #recordedOverwrite}) and only checks here what
+   * they leave: setting single elements ({@code set}), which it refuses on tensors that require
+   * grad, and from a value that requires grad, while recording.
    */
   private void beforeInPlace(Tensor source) {
     if (GradMode.isEnabled()) {
@@ -2152,9 +2185,9 @@ public final class Tensor {
             + "operation.");
       }
       if (requiresGrad || (source != null && source.requiresGrad)) {
-        throw new IllegalArgumentException("jconv records only + - * / in place for autograd: this "
-            + (requiresGrad ? "tensor" : "operation's source") + " requires grad. Use the out-of-place form "
-            + "(e.g. a new tensor instead of fillInPlace or copyInPlace), or NoGrad.enter() if no gradient "
+        throw new IllegalArgumentException("jconv does not record setting single elements for autograd: this "
+            + (requiresGrad ? "tensor" : "value") + " requires grad. Use the whole-tensor in-place forms (e.g. "
+            + "copyInPlace, fillInPlace on a new tensor) or out-of-place ones, or NoGrad.enter() if no gradient "
             + "should flow.");
       }
     }

@@ -91,13 +91,16 @@ class AutogradTest {
   }
 
   @Test
-  void inPlace_fromASourceThatRequiresGrad_isRefusedNotSilentlyDetached() {
+  void settingAnElement_fromOrOfAGradTensor_isRefusedNotSilentlyDetached() {
     Tensor w = vec(1, 2).setRequiresGrad(true);
     Tensor buf = Torch.zeros(2);
-    // copy_, fill_ and zero_ are not recorded: refused rather than losing the gradient.
-    assertThrows(IllegalArgumentException.class, () -> buf.copyInPlace(w));
-    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).fillInPlace(2.0));
-    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).zeroInPlace());
+    // Element assignment is not recorded: refused rather than losing the gradient.
+    assertThrows(IllegalArgumentException.class, () -> buf.set(w.sum(), 0));
+    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).set(2.0, 0));
+    // The whole-tensor forms are recorded (golden cases in GradGoldenTest).
+    assertEquals("CopyBackwards", buf.copyInPlace(w).gradFn().name());
+    assertEquals("FillBackward2", w.mul(2.0).fillInPlace(2.0).gradFn().name());
+    assertEquals("ZeroBackward0", w.mul(2.0).zeroInPlace().gradFn().name());
   }
 
   @Test

@@ -110,6 +110,10 @@ class GradGoldenTest {
     OPS.put("ibuffer", (x, a) -> x.get(1).cloneTensor().addInPlace(x.get(0)));
     OPS.put("ichain", (x, a) -> x.get(0).mul(x.get(1)).mulInPlace(x.get(1)).addInPlace(x.get(0)).subInPlace(0.25)
         .mul(2.0).sum());
+    OPS.put("izero", (x, a) -> x.get(0).mul(2.0).zeroInPlace().addInPlace(x.get(1)));
+    OPS.put("ifill", (x, a) -> x.get(0).mul(2.0).fillInPlace(a.get("s").asDouble()).mulInPlace(x.get(1)));
+    OPS.put("icopy", (x, a) -> x.get(0).mul(2.0).copyInPlace(x.get(1)));
+    OPS.put("icopy_buffer", (x, a) -> Torch.zerosLike(x.get(0)).copyInPlace(x.get(1)).mul(x.get(0)));
     OPS.put("chain_square_twice", (x, a) -> x.get(0).mul(x.get(0)).mul(x.get(0)).mean().add(x.get(0).sum()));
   }
 
