@@ -1557,11 +1557,13 @@ public final class Tensor {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
     }
-    if (GradMode.isEnabled() && (requiresGrad || src.requiresGrad)) {
+    // Into an integer tensor nothing is recorded (it cannot require grad), as in PyTorch.
+    boolean floating = dtype.isFloatingPoint();
+    if (GradMode.isEnabled() && (requiresGrad || (src.requiresGrad && floating))) {
       checkRecordable();
       return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
     }
-    beforeInPlace(src);
+    beforeInPlace(floating ? src : null);
     if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
         && src.isContiguous()) {
       // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.

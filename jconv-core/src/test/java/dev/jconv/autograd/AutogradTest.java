@@ -101,6 +101,10 @@ class AutogradTest {
     assertEquals("CopyBackwards", buf.copyInPlace(w).gradFn().name());
     assertEquals("FillBackward2", w.mul(2.0).fillInPlace(2.0).gradFn().name());
     assertEquals("ZeroBackward0", w.mul(2.0).zeroInPlace().gradFn().name());
+    // An integer tensor cannot require grad: a copy into it is not recorded (PyTorch: no grad_fn).
+    Tensor ints = Torch.zeros(DType.INT64, 2).copyInPlace(w);
+    assertFalse(ints.requiresGrad());
+    assertNull(ints.gradFn());
   }
 
   @Test
