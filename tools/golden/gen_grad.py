@@ -18,6 +18,21 @@ import torch.nn.functional as F  # noqa: E402
 
 torch.manual_seed(7)
 
+def set_item(t, index, value):
+    t[index] = value
+    return t
+
+
+def corr2d(X, K):
+    """The book's corr2d: the output built element by element (Y[i, j] = ...), differentiable in K."""
+    h, w = K.shape
+    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1), dtype=X.dtype)
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
+    return Y
+
+
 # op name -> function of the input tensors and the case's args (mirrored by GradGoldenTest.OPS)
 OPS = {
     "add": lambda x, a: x[0] + x[1],
@@ -100,6 +115,8 @@ OPS = {
     "ifill": lambda x, a: (x[0] * 2.0).fill_(a["s"]).mul_(x[1]),
     "icopy": lambda x, a: (x[0] * 2.0).copy_(x[1]),
     "icopy_buffer": lambda x, a: torch.zeros_like(x[0]).copy_(x[1]) * x[0],
+    "iset": lambda x, a: set_item(x[0] * 2.0, (0, 1), 5.0),
+    "icorr2d": lambda x, a: corr2d(x[0], x[1]),
 }
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -297,6 +314,8 @@ with Golden("grad") as g:
         case(g, "ifill", [r(2, 3), r(2, 3)], args={"s": 1.5}, dtype=dtype)
         case(g, "icopy", [r(2, 3), r(3)], dtype=dtype)
         case(g, "icopy_buffer", [r(2, 3), r(2, 3)], dtype=dtype)
+        case(g, "iset", [r(2, 3)], dtype=dtype)
+        case(g, "icorr2d", [r(4, 5), r(2, 3)], grad=[False, True], dtype=dtype)
 
     # errors
     def leaf():

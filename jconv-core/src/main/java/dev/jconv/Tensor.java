@@ -286,6 +286,9 @@ public final class Tensor {
    * this tensor (and its views).
    */
   public Tensor set(double value, int... index) {
+    if (GradMode.isEnabled() && requiresGrad) {
+      return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
+    }
     beforeInPlace(null);
     writeDouble(storageIndex(index), value);
     return this;
@@ -293,6 +296,9 @@ public final class Tensor {
 
   /** Sets one element of an integer tensor exactly: {@code X[i, j] = v}. */
   public Tensor set(long value, int... index) {
+    if (GradMode.isEnabled() && requiresGrad) {
+      return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
+    }
     beforeInPlace(null);
     writeLong(storageIndex(index), value);
     return this;
@@ -300,11 +306,18 @@ public final class Tensor {
 
   /** Sets one element from a one-element tensor: {@code Y[i, j] = (X[..] * K).sum()}. */
   public Tensor set(Tensor value, int... index) {
-    beforeInPlace(value);
     if (value.numel() != 1) {
       throw new IllegalArgumentException("a tensor with " + value.numel()
           + " elements cannot be converted to a scalar (shape " + Arrays.toString(value.shape) + ")");
     }
+    // Into an integer tensor nothing is recorded (it cannot require grad), as in PyTorch.
+    boolean floating = dtype.isFloatingPoint();
+    if (GradMode.isEnabled() && (requiresGrad || (value.requiresGrad && floating))) {
+      checkRecordable();
+      storageIndex(index); // a wrong index is refused before anything is recorded
+      return recordedOverwrite(new InPlaceOps.SetElement(this, value, index), () -> set(value, index));
+    }
+    beforeInPlace(floating ? value : null);
     int si = storageIndex(index);
     if (value.dtype == DType.INT64 && dtype == DType.INT64) {
       writeLong(si, value.readLong(value.offset));
@@ -2175,10 +2188,9 @@ public final class Tensor {
   /**
    * Checks an in-place change against autograd, as PyTorch does, then counts it in the version. A
    * leaf that requires grad may be changed only with recording off ({@code NoGrad}, as optimizers
-   * do). jconv records the whole-tensor in-place operations ({@code + - * /}: {@link #recordedInPlace};
-   * {@code fill}, {@code zero}, {@code copy}: {@link #recordedOverwrite}) and only checks here what
-   * they leave: setting single elements ({@code set}), which it refuses on tensors that require
-   * grad, and from a value that requires grad, while recording.
+   * do). The in-place operations record themselves while recording ({@code + - * /}:
+   * {@link #recordedInPlace}; {@code fill}, {@code zero}, {@code copy}, {@code set}:
+   * {@link #recordedOverwrite}) before they get here.
    */
   private void beforeInPlace(Tensor source) {
     if (GradMode.isEnabled()) {
@@ -2187,10 +2199,8 @@ public final class Tensor {
             + "operation.");
       }
       if (requiresGrad || (source != null && source.requiresGrad)) {
-        throw new IllegalArgumentException("jconv does not record setting single elements for autograd: this "
-            + (requiresGrad ? "tensor" : "value") + " requires grad. Use the whole-tensor in-place forms (e.g. "
-            + "copyInPlace, fillInPlace on a new tensor) or out-of-place ones, or NoGrad.enter() if no gradient "
-            + "should flow.");
+        // Every public in-place operation records itself before it gets here.
+        throw new IllegalStateException("an in-place operation on a tensor in the autograd graph was not recorded");
       }
     }
     version[0]++;

@@ -91,21 +91,25 @@ class AutogradTest {
   }
 
   @Test
-  void settingAnElement_fromOrOfAGradTensor_isRefusedNotSilentlyDetached() {
+  void wholeTensorAndElementInPlaceForms_areRecorded() {
     Tensor w = vec(1, 2).setRequiresGrad(true);
     Tensor buf = Torch.zeros(2);
-    // Element assignment is not recorded: refused rather than losing the gradient.
-    assertThrows(IllegalArgumentException.class, () -> buf.set(w.sum(), 0));
-    assertThrows(IllegalArgumentException.class, () -> w.mul(2.0).set(2.0, 0));
-    // The whole-tensor forms are recorded (golden cases in GradGoldenTest).
     assertEquals("CopyBackwards", buf.copyInPlace(w).gradFn().name());
     assertEquals("FillBackward2", w.mul(2.0).fillInPlace(2.0).gradFn().name());
     assertEquals("ZeroBackward0", w.mul(2.0).zeroInPlace().gradFn().name());
+    assertEquals("CopySlices", Torch.zeros(2).set(w.sum(), 0).gradFn().name());
+    assertEquals("CopySlices", w.mul(2.0).set(2.0, 0).gradFn().name());
     // An integer tensor cannot require grad: a copy into it is not recorded (PyTorch: no grad_fn).
     Tensor ints = Torch.zeros(DType.INT64, 2).copyInPlace(w);
     assertFalse(ints.requiresGrad());
     assertNull(ints.gradFn());
+    // A wrong index is refused before anything is recorded.
+    Tensor y = w.mul(2.0);
+    assertThrows(RuntimeException.class, () -> y.set(w.sum(), 5));
+    assertEquals("MulBackward0", y.gradFn().name());
+    assertEquals(0, y.version());
   }
+
 
   @Test
   void inPlaceArithmetic_isRecorded_butNotOnARecordedView() {

@@ -5,8 +5,8 @@ import dev.jconv.Torch;
 import dev.jconv.autograd.Node;
 
 /**
- * The nodes of in-place operations that overwrite a tensor whatever it held: {@code zero_},
- * {@code fill_} and {@code copy_}. Their backward sends zeros to the tensor's history before the
+ * The nodes of in-place operations that overwrite a tensor (or an element) whatever it held:
+ * {@code zero_}, {@code fill_}, {@code copy_} and setting one element. Their backward sends zeros to the tensor's history before the
  * change (its old values no longer matter) and, for {@code copy_}, the gradient to the source. The
  * arithmetic ones ({@code add_}, ...) reuse the out-of-place nodes (see
  * {@link Tensor#addInPlace(Tensor)}).
@@ -23,6 +23,33 @@ public final class InPlaceOps {
     @Override
     protected Tensor[] backward(Tensor g) {
       return new Tensor[] {needsInputGrad(0) ? Torch.zerosLike(g) : null};
+    }
+  }
+
+  /**
+   * Setting one element, {@code Y[i, j] = v} ({@code CopySlices}): the tensor's old history gets the
+   * gradient without that element, the value (when it is a tensor) the element's gradient. The book's
+   * corr2d builds its output this way.
+   */
+  public static final class SetElement extends Node {
+    private final int[] index;
+    private final int[] valueShape;
+
+    public SetElement(Tensor self, Tensor value, int[] index) {
+      super("CopySlices", self, value);
+      this.index = index.clone();
+      this.valueShape = value == null ? null : value.shapeArray();
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      Tensor toSelf = null;
+      if (needsInputGrad(0)) {
+        toSelf = g.cloneTensor();
+        toSelf.set(0.0, index);
+      }
+      Tensor toValue = needsInputGrad(1) ? Torch.full(g.dtype(), g.getDouble(index), valueShape) : null;
+      return new Tensor[] {toSelf, toValue};
     }
   }
 
