@@ -26,7 +26,7 @@ def set_item(t, index, value):
 def corr2d(X, K):
     """The book's corr2d: the output built element by element (Y[i, j] = ...), differentiable in K."""
     h, w = K.shape
-    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1), dtype=X.dtype)
+    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
     for i in range(Y.shape[0]):
         for j in range(Y.shape[1]):
             Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
@@ -117,6 +117,7 @@ OPS = {
     "icopy_buffer": lambda x, a: torch.zeros_like(x[0]).copy_(x[1]) * x[0],
     "iset": lambda x, a: set_item(x[0] * 2.0, (0, 1), 5.0),
     "icorr2d": lambda x, a: corr2d(x[0], x[1]),
+    "corr2d": lambda x, a: corr2d(x[0], x[1]),
 }
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -316,6 +317,7 @@ with Golden("grad") as g:
         case(g, "icopy_buffer", [r(2, 3), r(2, 3)], dtype=dtype)
         case(g, "iset", [r(2, 3)], dtype=dtype)
         case(g, "icorr2d", [r(4, 5), r(2, 3)], grad=[False, True], dtype=dtype)
+        case(g, "corr2d", [r(5, 4), r(3, 2)], dtype=dtype)
 
     # errors
     def leaf():

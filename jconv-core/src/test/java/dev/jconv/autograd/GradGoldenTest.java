@@ -116,6 +116,7 @@ class GradGoldenTest {
     OPS.put("icopy_buffer", (x, a) -> Torch.zerosLike(x.get(0)).copyInPlace(x.get(1)).mul(x.get(0)));
     OPS.put("iset", (x, a) -> x.get(0).mul(2.0).set(5.0, 0, 1));
     OPS.put("icorr2d", (x, a) -> corr2d(x.get(0), x.get(1)));
+    OPS.put("corr2d", (x, a) -> F.corr2d(x.get(0), x.get(1)));
     OPS.put("chain_square_twice", (x, a) -> x.get(0).mul(x.get(0)).mul(x.get(0)).mean().add(x.get(0).sum()));
   }
 
@@ -123,7 +124,7 @@ class GradGoldenTest {
   private static Tensor corr2d(Tensor x, Tensor k) {
     int h = k.size(0);
     int w = k.size(1);
-    Tensor y = Torch.zeros(x.dtype(), x.size(0) - h + 1, x.size(1) - w + 1);
+    Tensor y = Torch.zeros(x.size(0) - h + 1, x.size(1) - w + 1);
     for (int i = 0; i < y.size(0); i++) {
       for (int j = 0; j < y.size(1); j++) {
         y.set(x.slice(0, i, i + h).slice(1, j, j + w).mul(k).sum(), i, j);

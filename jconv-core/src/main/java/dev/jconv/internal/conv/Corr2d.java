@@ -13,6 +13,23 @@ public final class Corr2d {
    * writes into {@code torch.zeros}: each sum is formed in the inputs' type (integers exactly,
    * floating point in double) and rounded to float once.
    */
+  /**
+   * The book's loop itself, {@code Y[i, j] = (X[i:i+h, j:j+w] * K).sum()} into float32 zeros, through
+   * the recorded operations: with X or K requiring grad, the result carries PyTorch's history
+   * ({@code grad_fn=<CopySlices>}) and gradients, where the loops below would drop them.
+   */
+  private static Tensor recorded(Tensor x, Tensor k, int oh, int ow) {
+    int kh = k.size(0);
+    int kw = k.size(1);
+    Tensor y = dev.jconv.Torch.zeros(oh, ow);
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        y.set(x.slice(0, i, i + kh).slice(1, j, j + kw).mul(k).sum(), i, j);
+      }
+    }
+    return y;
+  }
+
   public static Tensor corr2d(Tensor x, Tensor k) {
     if (x.dim() != 2 || k.dim() != 2) {
       throw new IllegalArgumentException("corr2d expects 2-D X and K, but got X of size " + Conv2dOp.shape(x.shapeArray())
@@ -28,6 +45,9 @@ public final class Corr2d {
       // The book's torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1)) fails this way.
       throw new IllegalArgumentException("Trying to create tensor with negative dimension " + (oh < 0 ? oh : ow)
           + ": [" + oh + ", " + ow + "]");
+    }
+    if (dev.jconv.autograd.Node.isRecording(x, k)) {
+      return recorded(x, k, oh, ow);
     }
     float[] out = new float[oh * ow];
     boolean integral = !x.dtype().isFloatingPoint() && !k.dtype().isFloatingPoint();
