@@ -41,6 +41,7 @@ class InPlacePropertyTest {
       case 5 -> inPlace ? y.mulInPlace(s) : y.mul(s);
       case 6 -> inPlace ? y.fillInPlace(s) : y.mul(0.0).add(s);
       case 7 -> inPlace ? y.copyInPlace(other) : other.expand(y.shapeArray()).cloneTensor();
+      case 9 -> inPlace ? y.zeroInPlace() : y.mul(0.0);
       default -> {
         if (inPlace) {
           yield y.set(other.sum(), index);
@@ -64,7 +65,7 @@ class InPlacePropertyTest {
     double[] scalars = new double[steps];
     int[][] indices = new int[steps][];
     for (int i = 0; i < steps; i++) {
-      kinds[i] = r.nextInt(9);
+      kinds[i] = r.nextInt(10);
       scalars[i] = r.nextDouble() * 2 - 1;
       indices[i] = new int[] {r.nextInt(rows), r.nextInt(cols)};
     }
