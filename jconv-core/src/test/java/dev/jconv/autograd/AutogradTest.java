@@ -132,6 +132,10 @@ class AutogradTest {
       z.addInPlace(1.0); // not recorded: allowed, as in PyTorch
     }
     assertArrayEquals(new double[] {3, 5}, v.toDoubleArray());
+    // A reshape that has to copy is not a view of anything a caller holds: in place is recorded.
+    Tensor m = w.reshape(2, 1).mul(w.reshape(1, 2)).t().reshape(4);
+    assertEquals("UnsafeViewBackward0", m.gradFn().name());
+    assertEquals("AddBackward0", m.addInPlace(1.0).gradFn().name());
   }
 
   @Test

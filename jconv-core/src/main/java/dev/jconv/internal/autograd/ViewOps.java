@@ -14,9 +14,10 @@ public final class ViewOps {
 
   /** view / reshape / flatten / squeeze: the gradient is reshaped back to the input's shape. */
   public static final class Reshape extends Node {
+    /** A view, except the reshape of a copy made for it (UnsafeView: nothing else holds the copy). */
     @Override
     protected boolean isView() {
-      return true;
+      return !name().equals("UnsafeViewBackward0");
     }
 
     private final int[] shape;
