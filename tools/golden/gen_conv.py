@@ -23,7 +23,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, corr2d  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -31,14 +31,6 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 
-def corr2d(X, K):
-    """The book's (d2l, section 7.2) cross-correlation, verbatim."""
-    h, w = K.shape
-    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
-    for i in range(Y.shape[0]):
-        for j in range(Y.shape[1]):
-            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
-    return Y
 
 
 def pattern(shape, seed):

@@ -11,7 +11,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, corr2d  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -23,14 +23,6 @@ def set_item(t, index, value):
     return t
 
 
-def corr2d(X, K):
-    """The book's corr2d: the output built element by element (Y[i, j] = ...), differentiable in K."""
-    h, w = K.shape
-    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
-    for i in range(Y.shape[0]):
-        for j in range(Y.shape[1]):
-            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
-    return Y
 
 
 # op name -> function of the input tensors and the case's args (mirrored by GradGoldenTest.OPS)

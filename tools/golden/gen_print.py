@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden  # noqa: E402
+from golden_common import Golden, corr2d  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -34,14 +34,6 @@ def caller_suffixes(t):
     return []
 
 
-def corr2d(X, K):
-    """D2L's cross-correlation, as in the book."""
-    h, w = K.shape
-    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
-    for i in range(Y.shape[0]):
-        for j in range(Y.shape[1]):
-            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
-    return Y
 
 
 def pool2d(X, pool_size, mode="max"):

@@ -73,3 +73,14 @@ def error_message(fn):
     except Exception as e:  # noqa: BLE001 - we record whatever PyTorch raises
         return f"{type(e).__name__}: {e}"
     return None
+
+
+def corr2d(X, K):
+    """The book's (d2l, section 7.2) cross-correlation, verbatim: Y built element by element in
+    torch.zeros' float32 (differentiable in X and K through the element assignments)."""
+    h, w = K.shape
+    Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
+    return Y
