@@ -41,7 +41,7 @@ class PoolPropertiesTest {
     return x;
   }
 
-  private static double[] doubles(float[] f) {
+  static double[] doubles(float[] f) {
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {
       d[i] = f[i];

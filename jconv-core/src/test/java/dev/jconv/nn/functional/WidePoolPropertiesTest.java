@@ -40,14 +40,6 @@ class WidePoolPropertiesTest {
     return x;
   }
 
-  private static double[] doubles(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
-  }
-
   private static void assertSame(double[] expected, float[] actual, double rel, String what) {
     for (int i = 0; i < expected.length; i++) {
       double e = expected[i];
@@ -125,7 +117,7 @@ class WidePoolPropertiesTest {
     SplittableRandom r = new SplittableRandom(seed);
     float[] xs = data(r, planes * h * w, specials);
     Tensor x = Torch.fromFlat(xs, n, c, h, w);
-    double[] xd = doubles(xs);
+    double[] xd = PoolPropertiesTest.doubles(xs);
     String what = " n" + n + " c" + c + " " + h + "x" + w + " k" + k + " s" + s + " p" + p + " threads " + threads;
     int before = Parallel.getNumThreads();
     try {
@@ -191,7 +183,7 @@ class WidePoolPropertiesTest {
     SplittableRandom r = new SplittableRandom(seed);
     float[] xs = data(r, planes * h * w, specials);
     double[] ref = new double[planes];
-    PoolReference.adaptiveAvgPool(doubles(xs), new AdaptivePool2dParams(planes, h, w, 1, 1), ref);
+    PoolReference.adaptiveAvgPool(PoolPropertiesTest.doubles(xs), new AdaptivePool2dParams(planes, h, w, 1, 1), ref);
     int before = Parallel.getNumThreads();
     try {
       Parallel.setNumThreads(threads);
