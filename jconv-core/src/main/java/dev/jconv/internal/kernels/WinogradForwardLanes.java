@@ -79,15 +79,13 @@ final class WinogradForwardLanes {
     int nbo = cout / lanes;
     int outH = p.outH();
     int outW = p.outW();
-    int tY = Math.ceilDiv(outH, 4);
-    int tX = Math.ceilDiv(outW, 4);
-    int perImage = tY * tX;
-    int hp = 4 * tY + 2;
-    int wp = 4 * tX + 2;
-    int plane = hp * wp;
-    int gh = 4 * tY;
-    int gw = 4 * tX;
-    int oPlane = gh * gw;
+    WinogradWeightGrad.Tiles grid = WinogradWeightGrad.Tiles.of(p);
+    int tY = grid.tY();
+    int tX = grid.tX();
+    int perImage = grid.perImage();
+    int plane = grid.plane();
+    int gw = grid.gw();
+    int oPlane = grid.gh() * gw;
     // Chunks of images as the weight gradient cuts them, times the threads: each thread's share of a
     // chunk's transforms then stays about the size that fits its cache, and a chunk's parallel steps
     // have work enough for every thread (res3x3_56, one image a chunk: no faster on 2 threads than 1).

@@ -61,8 +61,8 @@ final class WinogradInputGrad {
   /** Writes the input gradient of {@code p} into {@code gX} (requires {@link #applies}, finite weight and gOut). */
   static void run(ConvParams p, float[] weight, float[] gOut, float[] gX, ConvBackward.WeightKernel vec) {
     Part part = new Part(p, weight, gX, vec);
-    float[] g = SCRATCH.get(3, part.images * p.cout() * 16 * part.tY * part.tX);
-    float[] gHat = SCRATCH.get(1, 36 * p.cout() * part.images * part.perImage);
+    float[] g = SCRATCH.get(3, part.images * p.cout() * 16 * part.grid.perImage());
+    float[] gHat = SCRATCH.get(1, 36 * p.cout() * part.images * part.grid.perImage());
     for (int n0 = 0; n0 < p.n(); n0 += part.images) {
       int nc = Math.min(part.images, p.n() - n0);
       WinogradWeightGrad.gradOutputLanes(vec, p, gOut, n0, nc, g, gHat);
@@ -79,9 +79,7 @@ final class WinogradInputGrad {
     private final ConvParams p;
     private final float[] gX;
     private final ConvBackward.WeightKernel vec;
-    final int tY;
-    final int tX;
-    final int perImage;
+    final WinogradWeightGrad.Tiles grid;
     /** Images per chunk, as {@link WinogradWeightGrad} cuts them. */
     final int images;
     private final int ldu;
@@ -98,11 +96,9 @@ final class WinogradInputGrad {
       int cout = p.cout();
       int lanes = vec.lanes();
       int nbi = cin / lanes;
-      tY = Math.ceilDiv(p.outH(), 4);
-      tX = Math.ceilDiv(p.outW(), 4);
-      perImage = tY * tX;
+      grid = WinogradWeightGrad.Tiles.of(p);
       images = WinogradWeightGrad.chunkImages(p);
-      int maxT = images * perImage;
+      int maxT = images * grid.perImage();
       // U[e] is the GEMMs' B, read in place (not packed) when its rows spread over L1's sets: a row
       // of an even number of 16-float lines is padded by one line.
       ldu = cin % 32 == 0 && padRows ? cin + 16 : cin;
@@ -111,7 +107,7 @@ final class WinogradInputGrad {
       z = SCRATCH.get(2, 36 * cin * maxT);
       // The padded input's gradient: the tiles' 6x6 patches start every 4 pixels, from the padding's
       // top-left corner; 4*tiles + 2 rows and columns hold them all, and the input inside.
-      dx = SCRATCH.get(4, images * cin * (4 * tY + 2) * (4 * tX + 2));
+      dx = SCRATCH.get(4, images * cin * grid.plane());
       float[] u = filters;
       int ld = ldu;
       int step = uStride;
@@ -134,10 +130,12 @@ final class WinogradInputGrad {
       int cout = p.cout();
       int lanes = vec.lanes();
       int nbi = cin / lanes;
-      int t = nc * perImage;
-      int hp = 4 * tY + 2;
-      int wp = 4 * tX + 2;
-      int plane = hp * wp;
+      int tY = grid.tY();
+      int tX = grid.tX();
+      int t = nc * grid.perImage();
+      int hp = grid.hp();
+      int wp = grid.wp();
+      int plane = grid.plane();
       // Z[e] = Ĝ[e] · U[e]: the 36 GEMMs shared out whole among the threads.
       Parallel.forRange(36, 1, (e0, e1) -> {
         for (int e = e0; e < e1; e++) {

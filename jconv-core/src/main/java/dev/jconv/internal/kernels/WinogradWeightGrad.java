@@ -83,7 +83,43 @@ final class WinogradWeightGrad {
   }
 
   private static int tiles(ConvParams p) {
-    return Math.ceilDiv(p.outH(), 4) * Math.ceilDiv(p.outW(), 4);
+    return Tiles.of(p).perImage();
+  }
+
+  /**
+   * The F(4x4, 3x3) tile grid of a layer's output, shared by the Winograd forms of this package:
+   * {@code tY x tX} tiles of 4x4 outputs ({@code perImage} per image), whose 6x6 input patches start
+   * every 4 pixels of a padded plane of {@code hp x wp} (4 per tile + 2), and the output rounded up
+   * to whole tiles, {@code gh x gw}.
+   */
+  record Tiles(int tY, int tX) {
+    static Tiles of(ConvParams p) {
+      return new Tiles(Math.ceilDiv(p.outH(), 4), Math.ceilDiv(p.outW(), 4));
+    }
+
+    int perImage() {
+      return tY * tX;
+    }
+
+    int hp() {
+      return 4 * tY + 2;
+    }
+
+    int wp() {
+      return 4 * tX + 2;
+    }
+
+    int plane() {
+      return hp() * wp();
+    }
+
+    int gh() {
+      return 4 * tY;
+    }
+
+    int gw() {
+      return 4 * tX;
+    }
   }
 
   /**
@@ -104,12 +140,13 @@ final class WinogradWeightGrad {
     int cout = p.cout();
     int outH = p.outH();
     int outW = p.outW();
-    int tY = Math.ceilDiv(outH, 4);
-    int tX = Math.ceilDiv(outW, 4);
-    int perImage = tY * tX;
-    int hp = 4 * tY + 2;
-    int wp = 4 * tX + 2;
-    int plane = hp * wp;
+    Tiles grid = Tiles.of(p);
+    int tY = grid.tY();
+    int tX = grid.tX();
+    int perImage = grid.perImage();
+    int hp = grid.hp();
+    int wp = grid.wp();
+    int plane = grid.plane();
     int images = chunkImages(p);
     int maxT = images * perImage;
     // Every element of v, u and padded is written before it is read, and m's first GEMMs run with
@@ -118,8 +155,8 @@ final class WinogradWeightGrad {
     float[] u = scratch(1, 36 * cout * maxT);
     float[] m = scratch(2, 36 * cout * cin);
     float[] padded = scratch(3, images * cin * plane);
-    int gw = 4 * tX;
-    int gPlane = 4 * tY * gw;
+    int gw = grid.gw();
+    int gPlane = grid.gh() * gw;
     // The output gradient's planes with zeros past the edge (tiles there read gOut as 0): only the
     // inside is ever written, so the zeros stay.
     float[] g = scratch(4, images * cout * gPlane);
@@ -231,12 +268,12 @@ final class WinogradWeightGrad {
     int cin = p.cin();
     int lanes = vec.lanes();
     int nbi = cin / lanes;
-    int tY = Math.ceilDiv(p.outH(), 4);
-    int tX = Math.ceilDiv(p.outW(), 4);
-    int perImage = tY * tX;
-    int hp = 4 * tY + 2;
-    int wp = 4 * tX + 2;
-    int plane = hp * wp;
+    Tiles grid = Tiles.of(p);
+    int tX = grid.tX();
+    int perImage = grid.perImage();
+    int hp = grid.hp();
+    int wp = grid.wp();
+    int plane = grid.plane();
     int t = nc * perImage;
     Parallel.forRange(nc * nbi, 1, (q0, q1) -> {
       for (int q = q0; q < q1; q++) {
@@ -272,11 +309,11 @@ final class WinogradWeightGrad {
     int outW = p.outW();
     int lanes = vec.lanes();
     int nbo = cout / lanes;
-    int tY = Math.ceilDiv(outH, 4);
-    int tX = Math.ceilDiv(outW, 4);
-    int perImage = tY * tX;
-    int gh = 4 * tY;
-    int gw = 4 * tX;
+    Tiles grid = Tiles.of(p);
+    int tX = grid.tX();
+    int perImage = grid.perImage();
+    int gh = grid.gh();
+    int gw = grid.gw();
     int gPlane = gh * gw;
     int t = nc * perImage;
     Parallel.forRange(nc * nbo, 1, (q0, q1) -> {
