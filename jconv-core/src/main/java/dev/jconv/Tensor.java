@@ -1370,9 +1370,9 @@ public final class Tensor {
     if (GradMode.isEnabled() && (requiresGrad || (!wrapped && other.requiresGrad))) {
       return recordedInPlace(op, other, wrapped);
     }
-    DType rt = checkInPlace(op, other, wrapped);
-    beforeInPlace(wrapped ? null : other);
     DType common = computeType(this, other, wrapped);
+    DType rt = checkInPlace(op, other, common);
+    beforeInPlace(wrapped ? null : other);
     DType computeIn = op == Arith.DIV ? rt : common;
     boolean integral = computeIn == DType.INT64 || computeIn == DType.BOOL;
     if (other.dtype != computeIn) {
@@ -1393,16 +1393,18 @@ public final class Tensor {
    * An in-place {@code + - * /} recorded for autograd, as PyTorch records {@code add_} and the like: the
    * result's grad_fn is the operation's node ({@code AddBackward0}, ...), whose input is this tensor's
    * history before the change. The values before are kept (a copy) where the backward needs them
-   * ({@code mul_}, {@code div_}); nodes that saved this tensor see its version change and refuse to run,
+   * ({@code mul_}, {@code div_} by a tensor that requires grad); nodes that saved this tensor see its version change and refuse to run,
    * as in PyTorch. Refused: a leaf that requires grad (PyTorch's error), and a tensor whose storage a
    * recorded view shares (PyTorch rewrites the view's or base's history; jconv does not).
    */
   private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
     checkRecordable();
-    checkInPlace(op, other, wrapped);
+    checkInPlace(op, other, computeType(this, other, wrapped));
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
-    // on them is the in-place one's node.
-    Tensor before = detach().cloneTensor();
+    // on them is the in-place one's node. A copy only where that node keeps them for its backward
+    // (mul and div by a tensor that requires grad); else an alias, read before the change.
+    boolean kept = !wrapped && (op == Arith.MUL || op == Arith.DIV) && other.requiresGrad;
+    Tensor before = kept ? detach().cloneTensor() : detach();
     if (requiresGrad) {
       AutogradAccess.setGradFn(before, gradFn);
     }
@@ -1436,8 +1438,8 @@ public final class Tensor {
    * PyTorch's checks of {@code this op= other} before anything changes: the result type must cast to
    * this tensor's, and {@code other} must broadcast to its shape. Returns the result type.
    */
-  private DType checkInPlace(Arith op, Tensor other, boolean wrapped) {
-    DType rt = resultType(op, dtype, other.dtype, computeType(this, other, wrapped));
+  private DType checkInPlace(Arith op, Tensor other, DType common) {
+    DType rt = resultType(op, dtype, other.dtype, common);
     if (rt != dtype && castKind(rt) > castKind(dtype)) {
       throw new IllegalArgumentException("result type " + pyTypeName(rt)
           + " can't be cast to the desired output type " + pyTypeName(dtype));
