@@ -2188,25 +2188,17 @@ public final class Tensor {
   }
 
   /**
-   * Checks an in-place change against autograd, as PyTorch does, then counts it in the version. A
-   * leaf that requires grad may be changed only with recording off ({@code NoGrad}, as optimizers
-   * do). The in-place operations record themselves while recording ({@code + - * /}:
+   * Counts an in-place change in the version, after the operation's own checks. While recording,
+   * the in-place operations have recorded themselves (or refused) before this ({@code + - * /}:
    * {@link #recordedInPlace}; {@code fill}, {@code zero}, {@code copy}, {@code set}:
-   * {@link #recordedOverwrite}) before they get here.
+   * {@link #recordedOverwrite}); an unrecorded change to a tensor in the graph would be a bug here.
    */
   private void beforeInPlace(Tensor source) {
-    if (GradMode.isEnabled()) {
-      if (requiresGrad && gradFn == null) {
-        throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
-            + "operation.");
-      }
-      if (requiresGrad || (source != null && source.requiresGrad)) {
-        // Every public in-place operation records itself before it gets here.
-        throw new IllegalStateException("an in-place operation on a tensor in the autograd graph was not recorded");
-      }
-    }
+    assert !GradMode.isEnabled() || !(requiresGrad || (source != null && source.requiresGrad))
+        : "an in-place change of a tensor in the autograd graph was not recorded";
     version[0]++;
   }
+
 
 
   // ---------------------------------------------------------------- printing
