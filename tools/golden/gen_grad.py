@@ -25,6 +25,54 @@ def set_item(t, index, value):
 
 
 
+# In-place changes of views (PyTorch rewrites the base's history: CopySlices, AsStridedBackward0).
+def _ret_base(b, change):
+    change(b)
+    return b
+
+
+def iview_mul(x, view):
+    b = x[0] * 1.5
+    v = b[:, 1:3]
+    v.mul_(x[1])
+    return v if view else b
+
+
+def iview_others(x):
+    b = x[0] * 1.0
+    v1 = b[0:2]
+    v2 = b[2:4]
+    v2.mul_(x[1])
+    return v1 * v2.sum()
+
+
+def iview_base(x):
+    b = x[0] * 1.0
+    v = b.view(2, 3)
+    b.add_(x[1])
+    return v * v
+
+
+def iview_nograd_base(x):
+    base = torch.zeros(4, dtype=x[0].dtype)
+    base[1:3].add_(x[0])
+    return base
+
+
+def iview_of_view(x):
+    b = x[0] * 1.0
+    v1 = b[1:5]
+    v1[1:3].mul_(x[1])
+    return v1
+
+
+def iview_set(x):
+    b = x[0] * 2.0
+    v = b[1]
+    v[0] = 5.0
+    return v
+
+
 # op name -> function of the input tensors and the case's args (mirrored by GradGoldenTest.OPS)
 OPS = {
     "add": lambda x, a: x[0] + x[1],
@@ -108,6 +156,19 @@ OPS = {
     "icopy": lambda x, a: (x[0] * 2.0).copy_(x[1]),
     "icopy_buffer": lambda x, a: torch.zeros_like(x[0]).copy_(x[1]) * x[0],
     "iset": lambda x, a: set_item(x[0] * 2.0, (0, 1), 5.0),
+    "iview_mul": lambda x, a: iview_mul(x, False),
+    "iview_mul_view": lambda x, a: iview_mul(x, True),
+    "iview_t_add_s": lambda x, a: _ret_base(x[0] * 2.0, lambda b: b.t()[1].add_(a["s"])),
+    "iview_step_mul": lambda x, a: _ret_base(x[0] * 1.0, lambda b: b[::2].mul_(x[1])),
+    "iview_t_div": lambda x, a: _ret_base(x[0] * 1.0, lambda b: b.t()[1:3].div_(x[1])),
+    "iview_copy": lambda x, a: _ret_base(x[0] * 1.0, lambda b: b[1:3].copy_(x[1])) * x[0],
+    "iview_fill": lambda x, a: _ret_base(x[0] * 2.0, lambda b: b[:, 0].fill_(a["s"])),
+    "iview_zero": lambda x, a: _ret_base(x[0] * 2.0, lambda b: b.select(0, 1).zero_()),
+    "iview_set": lambda x, a: iview_set(x),
+    "iview_others": lambda x, a: iview_others(x),
+    "iview_base": lambda x, a: iview_base(x),
+    "iview_nograd_base": lambda x, a: iview_nograd_base(x),
+    "iview_of_view": lambda x, a: iview_of_view(x),
     "icorr2d": lambda x, a: corr2d(x[0], x[1]),
     "corr2d": lambda x, a: corr2d(x[0], x[1]),
 }
@@ -311,6 +372,22 @@ with Golden("grad") as g:
         case(g, "icorr2d", [r(4, 5), r(2, 3)], grad=[False, True], dtype=dtype)
         case(g, "corr2d", [r(5, 4), r(3, 2)], dtype=dtype)
 
+    # In-place changes of views, after every other case (so that their files keep their names and draws).
+    for dtype in ("float64", "float32"):
+        case(g, "iview_mul", [r(3, 4), r(3, 2)], dtype=dtype)
+        case(g, "iview_mul_view", [r(3, 4), r(2)], dtype=dtype)
+        case(g, "iview_t_add_s", [r(3, 4)], args={"s": 2.5}, dtype=dtype)
+        case(g, "iview_step_mul", [r(5, 2), r(3, 1)], dtype=dtype)
+        case(g, "iview_t_div", [r(3, 4), pos(3)], dtype=dtype)
+        case(g, "iview_copy", [r(4), r(2)], dtype=dtype)
+        case(g, "iview_fill", [r(3, 4)], args={"s": 1.5}, dtype=dtype)
+        case(g, "iview_zero", [r(3, 4)], dtype=dtype)
+        case(g, "iview_set", [r(3, 4)], dtype=dtype)
+        case(g, "iview_others", [r(4), r(2)], dtype=dtype)
+        case(g, "iview_base", [r(6), r(6)], dtype=dtype)
+        case(g, "iview_nograd_base", [r(2)], dtype=dtype)
+        case(g, "iview_of_view", [r(6), r(2)], dtype=dtype)
+
     # errors
     def leaf():
         return torch.rand(3, requires_grad=True)
@@ -334,11 +411,21 @@ with Golden("grad") as g:
         y.mul_(2)
         y.sum().backward()
 
+    def inplace_nograd_view():
+        b = leaf() * 1.0
+        with torch.no_grad():
+            s = b[0:2]
+        s.mul_(2)
+
     errors = {
         "backward_nonScalar": lambda: (leaf() * 2).backward(),
         "backward_noGrad": lambda: torch.rand(3).sum().backward(),
         "backward_shapeMismatch": lambda: (leaf() * 2).backward(torch.ones(2)),
         "inPlace_leafRequiringGrad": lambda: leaf().add_(1),
+        "inPlace_viewOfLeaf": lambda: leaf()[0:2].mul_(2),
+        "inPlace_noGradView": inplace_nograd_view,
+        "inPlace_expandedView": lambda: (leaf() * 1.0)[0:1].expand(3).add_(1),
+        "inPlace_expandedCopy": lambda: torch.zeros(1).expand(3).copy_(torch.ones(3)),
         "backward_twice": backward_twice,
         "backward_savedModifiedInPlace": inplace_saved,
         "backward_savedOutputModifiedInPlace": inplace_saved_output,

@@ -50,11 +50,23 @@ public final class Tensor {
 
   /**
    * How many times the storage was changed in place ({@code [0]}); one counter shared by all views of a
-   * storage, so a node can tell that a tensor it saved for backward was overwritten. {@code [1]}: how
-   * many views of the storage were recorded for autograd (an in-place change of one of them is not
-   * recorded: jconv would have to rewrite the other's history, as PyTorch's CopySlices does).
+   * storage, so a node can tell that a tensor it saved for backward was overwritten.
    */
   private final int[] version;
+
+  /**
+   * For a view: the tensor it views, followed back to the first that is not a view (PyTorch's
+   * {@code _base}); null for other tensors (and for {@link #detach}'s alias).
+   */
+  private Tensor viewBase;
+  /** Whether this view was taken with grad mode on (PyTorch refuses recording in place on one taken in no_grad). */
+  private boolean viewWithGrad;
+  /**
+   * The storage's version when this view's grad_fn was set: after an in-place change of the storage
+   * (through the base or another view) its history is rebuilt from the base's, as PyTorch does
+   * ({@code AsStridedBackward0}).
+   */
+  private int viewVersion;
 
   // Autograd state. A leaf that requires grad accumulates into grad; a computed tensor has a gradFn.
   private boolean requiresGrad;
@@ -63,16 +75,22 @@ public final class Tensor {
   private Node gradAccumulator;
 
   Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage) {
-    this(dtype, shape, strides, offset, storage, new int[2]);
+    this(dtype, shape, strides, offset, storage, new int[1], null);
   }
 
-  private Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version) {
+  /** A tensor on {@code storage}; a view of {@code from} (sharing its version counter) unless null. */
+  private Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version, Tensor from) {
     this.dtype = dtype;
     this.shape = shape;
     this.strides = strides;
     this.offset = offset;
     this.storage = storage;
     this.version = version;
+    if (from != null) {
+      viewBase = from.viewBase != null ? from.viewBase : from;
+      viewWithGrad = GradMode.isEnabled();
+      viewVersion = version[0];
+    }
   }
 
   /** A new contiguous tensor that owns {@code storage}, whose length must equal the shape's numel. */
@@ -286,7 +304,8 @@ public final class Tensor {
    * this tensor (and its views).
    */
   public Tensor set(double value, int... index) {
-    if (GradMode.isEnabled() && requiresGrad) {
+    if (recordsInPlace(null)) {
+      storageIndex(index); // a wrong index is refused before anything is recorded
       return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
     }
     beforeInPlace(null);
@@ -296,7 +315,8 @@ public final class Tensor {
 
   /** Sets one element of an integer tensor exactly: {@code X[i, j] = v}. */
   public Tensor set(long value, int... index) {
-    if (GradMode.isEnabled() && requiresGrad) {
+    if (recordsInPlace(null)) {
+      storageIndex(index); // a wrong index is refused before anything is recorded
       return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
     }
     beforeInPlace(null);
@@ -312,7 +332,7 @@ public final class Tensor {
     }
     // Into an integer tensor nothing is recorded (it cannot require grad), as in PyTorch.
     boolean floating = dtype.isFloatingPoint();
-    if (GradMode.isEnabled() && (requiresGrad || (value.requiresGrad && floating))) {
+    if (recordsInPlace(floating ? value : null)) {
       checkRecordable();
       storageIndex(index); // a wrong index is refused before anything is recorded
       return recordedOverwrite(new InPlaceOps.SetElement(this, value, index), () -> set(value, index));
@@ -559,7 +579,7 @@ public final class Tensor {
       throw new IllegalArgumentException("view size is not compatible with input tensor's size and stride "
           + "(at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
     }
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   /** A tensor with a new shape (a view when possible, else a copy); one dimension may be -1. */
@@ -570,9 +590,11 @@ public final class Tensor {
       return st != null ? ViewOps.Reshape.reshapeAlias(this, ns) : ViewOps.Reshape.reshapeCopy(this, ns);
     }
     if (st != null) {
-      return new Tensor(dtype, ns, st, offset, storage, version);
+      return new Tensor(dtype, ns, st, offset, storage, version, this);
     }
-    return cloneTensor().view(ns);
+    Tensor copy = cloneTensor().view(ns);
+    copy.viewBase = null; // a view of nothing a caller holds, as PyTorch's reshape of a copy
+    return copy;
   }
 
   /** {@code reshape} to the shape of a {@link Size}. */
@@ -711,7 +733,7 @@ public final class Tensor {
     ns[b] = shape[a];
     st[a] = strides[b];
     st[b] = strides[a];
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   /** Reorders the dimensions (a view). */
@@ -736,7 +758,7 @@ public final class Tensor {
       ns[i] = shape[d];
       st[i] = strides[d];
     }
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   /** Inserts a dimension of size 1 at {@code dim} (a view). */
@@ -757,7 +779,7 @@ public final class Tensor {
         j++;
       }
     }
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   /** Removes every dimension of size 1 (a view). */
@@ -780,7 +802,7 @@ public final class Tensor {
         j++;
       }
     }
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   /** Removes dimension {@code dim} if its size is 1 (a view). */
@@ -790,7 +812,7 @@ public final class Tensor {
     }
     int d = wrapDim(dim, shape.length);
     if (shape.length == 0 || shape[d] != 1) {
-      return new Tensor(dtype, shape, strides, offset, storage, version);
+      return new Tensor(dtype, shape, strides, offset, storage, version, this);
     }
     return select(d, 0);
   }
@@ -818,7 +840,7 @@ public final class Tensor {
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return new Tensor(dtype, ns, strides.clone(), offset + s * strides[d], storage, version);
+    return new Tensor(dtype, ns, strides.clone(), offset + s * strides[d], storage, version, this);
   }
 
   /**
@@ -851,7 +873,7 @@ public final class Tensor {
     int[] st = strides.clone();
     ns[d] = len;
     st[d] = strides[d] * step;
-    return new Tensor(dtype, ns, st, offset + (int) s * strides[d], storage, version);
+    return new Tensor(dtype, ns, st, offset + (int) s * strides[d], storage, version, this);
   }
 
   /** Indexing one position of dimension {@code dim}, which disappears (a view): {@code X[:, i]}. */
@@ -877,7 +899,7 @@ public final class Tensor {
         b++;
       }
     }
-    return new Tensor(dtype, ns, st, offset + i * strides[d], storage, version);
+    return new Tensor(dtype, ns, st, offset + i * strides[d], storage, version, this);
   }
 
   /** Indexing the leading dimensions, {@code X[i]} or {@code X[i, j]} (a view). */
@@ -894,7 +916,7 @@ public final class Tensor {
 
   /** A tensor sharing nothing with the autograd graph (same storage): PyTorch's {@code detach()}. */
   public Tensor detach() {
-    return new Tensor(dtype, shape, strides, offset, storage, version);
+    return new Tensor(dtype, shape, strides, offset, storage, version, null);
   }
 
   /** The expansion of this tensor to {@code newShape} by broadcasting (a view with zero strides). */
@@ -933,7 +955,7 @@ public final class Tensor {
       }
     }
     checkedNumel(ns);
-    return new Tensor(dtype, ns, st, offset, storage, version);
+    return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
   // ---------------------------------------------------------------- element-wise arithmetic
@@ -1367,9 +1389,10 @@ public final class Tensor {
   }
 
   private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
-    if (GradMode.isEnabled() && (requiresGrad || (!wrapped && other.requiresGrad))) {
+    if (recordsInPlace(wrapped ? null : other)) {
       return recordedInPlace(op, other, wrapped);
     }
+    checkNoInternalOverlap();
     DType common = computeType(this, other, wrapped);
     DType rt = checkInPlace(op, other, common);
     beforeInPlace(wrapped ? null : other);
@@ -1394,19 +1417,20 @@ public final class Tensor {
    * result's grad_fn is the operation's node ({@code AddBackward0}, ...), whose input is this tensor's
    * history before the change. The values before are kept (a copy) where the backward needs them
    * ({@code mul_}, {@code div_} by a tensor that requires grad); nodes that saved this tensor see its version change and refuse to run,
-   * as in PyTorch. Refused: a leaf that requires grad (PyTorch's error), and a tensor whose storage a
-   * recorded view shares (PyTorch rewrites the view's or base's history; jconv does not).
+   * as in PyTorch. Refused as PyTorch refuses ({@link #checkRecordable}). On a view, the base's history
+   * is rewritten ({@link #rebaseView}).
    */
   private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
     checkRecordable();
+    checkNoInternalOverlap();
     checkInPlace(op, other, computeType(this, other, wrapped));
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
     // on them is the in-place one's node. A copy only where that node keeps them for its backward
     // (mul and div by a tensor that requires grad); else an alias, read before the change.
-    boolean kept = !wrapped && (op == Arith.MUL || op == Arith.DIV) && other.requiresGrad;
+    boolean kept = !wrapped && (op == Arith.MUL || op == Arith.DIV) && other.requiresGrad();
     Tensor before = kept ? detach().cloneTensor() : detach();
-    if (requiresGrad) {
-      AutogradAccess.setGradFn(before, gradFn);
+    if (requiresGrad()) {
+      AutogradAccess.setGradFn(before, gradFn());
     }
     Tensor result;
     if (wrapped) {
@@ -1431,6 +1455,7 @@ public final class Tensor {
       copyInPlace(result);
     }
     AutogradAccess.setGradFn(this, result.gradFn);
+    rebaseView();
     return this;
   }
 
@@ -1453,20 +1478,83 @@ public final class Tensor {
   }
 
   /**
-   * Refuses to record an in-place change of this tensor as PyTorch does (a leaf that requires grad)
-   * and where jconv cannot (a storage shared with a recorded view); returns this tensor.
+   * Whether an in-place change of this tensor (from {@code source}, may be null) is recorded: grad
+   * mode is on and one of them requires grad, or this is a view taken in no_grad mode of a base that
+   * requires grad (which {@link #checkRecordable} then refuses, as PyTorch does).
+   */
+  private boolean recordsInPlace(Tensor source) {
+    return GradMode.isEnabled() && (requiresGrad() || (source != null && source.requiresGrad())
+        || (viewBase != null && !viewWithGrad && viewBase.requiresGrad()));
+  }
+
+  /**
+   * Refuses to record an in-place change of this tensor where PyTorch does, with its words, in its
+   * order: a view taken in no_grad mode, a view of a leaf that requires grad, such a leaf itself;
+   * returns this tensor.
    */
   private Tensor checkRecordable() {
-    if (requiresGrad && gradFn == null) {
+    if (viewBase != null) {
+      if (!viewWithGrad) {
+        throw new IllegalArgumentException("A view was created in no_grad mode and is being modified inplace with "
+            + "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+            + "clarify your code by moving both the view and the inplace either both inside the no_grad block (if "
+            + "you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
+      }
+      if (viewBase.requiresGrad() && viewBase.gradFn() == null) {
+        throw new IllegalArgumentException("a view of a leaf Variable that requires grad is being used in an "
+            + "in-place operation.");
+      }
+    }
+    if (requiresGrad() && gradFn() == null) {
       throw new IllegalArgumentException("a leaf Variable that requires grad is being used in an in-place "
           + "operation.");
     }
-    if (version[1] > 0) {
-      throw new IllegalArgumentException("jconv does not record in-place operations on views: this tensor "
-          + "shares its storage with a view taken while recording (view, reshape, t, slice, ...). Use the "
-          + "out-of-place form (e.g. add instead of addInPlace).");
-    }
     return this;
+  }
+
+  /**
+   * PyTorch's refusal to write through a tensor whose elements share memory (an expanded dimension):
+   * {@code copy_} and the in-place arithmetic would read and write one element many times.
+   */
+  private void checkNoInternalOverlap() {
+    for (int d = 0; d < shape.length; d++) {
+      if (strides[d] == 0 && shape[d] > 1) {
+        throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor "
+            + "refers to a single memory location. Please clone() the tensor before performing the operation.");
+      }
+    }
+  }
+
+  /**
+   * After an in-place change of this view was recorded (its grad_fn is the operation's node), rewrites
+   * the base's history as PyTorch does: the base's grad_fn becomes {@code CopySlices} (its old history,
+   * with the operation's backward applied to this view's part of the gradient), and this view's
+   * {@code AsStridedBackward0} of the base. Other views of the base rebuild theirs when next used
+   * ({@link #refreshView}).
+   */
+  private void rebaseView() {
+    if (viewBase == null) {
+      return;
+    }
+    Tensor base = viewBase;
+    Node slices = dev.jconv.internal.NodeAccess.copySlices(base, this, gradFn);
+    base.gradFn = slices;
+    base.requiresGrad = true;
+    gradFn = dev.jconv.internal.NodeAccess.asStrided(base, this);
+    requiresGrad = true;
+    viewVersion = version[0];
+  }
+
+  /**
+   * A view whose storage was changed in place since its grad_fn was set takes the base's current
+   * history ({@code AsStridedBackward0}), as PyTorch regenerates a view's grad_fn.
+   */
+  private void refreshView() {
+    if (viewBase != null && viewWithGrad && viewVersion != version[0] && viewBase.requiresGrad()) {
+      viewVersion = version[0];
+      gradFn = dev.jconv.internal.NodeAccess.asStrided(viewBase, this);
+      requiresGrad = true;
+    }
   }
 
   /**
@@ -1478,12 +1566,8 @@ public final class Tensor {
       change.run();
     }
     AutogradAccess.setGradFn(this, node);
+    rebaseView();
     return this;
-  }
-
-  /** Counts a view of this tensor's storage recorded for autograd (see {@link #version}). */
-  private void markRecordedView() {
-    version[1]++;
   }
 
   /** bool < integer < floating point: a result may be cast only down to an equal or higher kind. */
@@ -1542,7 +1626,7 @@ public final class Tensor {
 
   /** Sets every element to {@code value}, PyTorch's {@code fill_} ({@code X[:, 2:6] = 0} on a slice). */
   public Tensor fillInPlace(double value) {
-    if (GradMode.isEnabled() && requiresGrad) {
+    if (recordsInPlace(null)) {
       return recordedOverwrite(new InPlaceOps.Fill("FillBackward2", checkRecordable()), () -> fillInPlace(value));
     }
     beforeInPlace(null);
@@ -1559,7 +1643,7 @@ public final class Tensor {
 
   /** Sets every element to zero. Modifies this tensor. */
   public Tensor zeroInPlace() {
-    if (GradMode.isEnabled() && requiresGrad) {
+    if (recordsInPlace(null)) {
       return recordedOverwrite(new InPlaceOps.Fill("ZeroBackward0", checkRecordable()), () -> fillInPlace(0));
     }
     return fillInPlace(0);
@@ -1574,7 +1658,8 @@ public final class Tensor {
     }
     // Into an integer tensor nothing is recorded (it cannot require grad), as in PyTorch.
     boolean floating = dtype.isFloatingPoint();
-    if (GradMode.isEnabled() && (requiresGrad || (src.requiresGrad && floating))) {
+    checkNoInternalOverlap();
+    if (recordsInPlace(floating ? src : null)) {
       checkRecordable();
       return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
     }
@@ -2107,6 +2192,7 @@ public final class Tensor {
 
   /** Whether operations on this tensor are recorded for autograd. */
   public boolean requiresGrad() {
+    refreshView();
     return requiresGrad;
   }
 
@@ -2142,12 +2228,13 @@ public final class Tensor {
    * by the user) and for results computed without recording.
    */
   public Node gradFn() {
+    refreshView();
     return gradFn;
   }
 
   /** Whether this tensor is a leaf of the autograd graph: it was not computed by a recorded operation. */
   public boolean isLeaf() {
-    return gradFn == null;
+    return gradFn() == null;
   }
 
   /**
@@ -2194,7 +2281,7 @@ public final class Tensor {
    * {@link #recordedOverwrite}); an unrecorded change to a tensor in the graph would be a bug here.
    */
   private void beforeInPlace(Tensor source) {
-    assert !GradMode.isEnabled() || !(requiresGrad || (source != null && source.requiresGrad))
+    assert !GradMode.isEnabled() || !(requiresGrad() || (source != null && source.requiresGrad()))
         : "an in-place change of a tensor in the autograd graph was not recorded";
     version[0]++;
   }
@@ -2207,7 +2294,7 @@ public final class Tensor {
   @Override
   public String toString() {
     List<String> suffixes = new ArrayList<>();
-    if (gradFn != null) {
+    if (gradFn() != null) {
       suffixes.add("grad_fn=<" + gradFn.name() + ">");
     } else if (requiresGrad) {
       suffixes.add("requires_grad=True");
@@ -2235,8 +2322,20 @@ public final class Tensor {
     }
 
     @Override
-    public void markRecordedView(Tensor t) {
-      t.markRecordedView();
+    public void linkView(Tensor view, Tensor input) {
+      view.viewBase = input.viewBase != null ? input.viewBase : input;
+      view.viewWithGrad = true;
+      view.viewVersion = view.version[0];
+    }
+
+    @Override
+    public void unlinkView(Tensor t) {
+      t.viewBase = null;
+    }
+
+    @Override
+    public int storageOffset(Tensor t) {
+      return t.offset;
     }
   }
 

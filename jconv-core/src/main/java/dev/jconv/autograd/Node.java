@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public abstract class Node {
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
+  static {
+    dev.jconv.internal.NodeAccess.register(new ViewHistory());
+  }
+
   private final String name;
   /** Per input: the node its gradient flows to, or null when that input does not need one. */
   final Node[] next;
@@ -37,6 +41,9 @@ public abstract class Node {
   final DType[] inputTypes;
   /** Later nodes run first among those ready, as in PyTorch, so gradients add up in PyTorch's order. */
   final long sequenceNr;
+
+  /** A view node's input until {@link #record} links its output to the input's base. */
+  private Tensor viewInput;
 
   private Tensor[] saved = new Tensor[0];
   private int[] savedVersions = new int[0];
@@ -66,6 +73,21 @@ public abstract class Node {
         inputTypes[i] = t.dtype();
       }
     }
+    if (n > 0 && isView()) {
+      viewInput = inputs[0];
+    }
+  }
+
+  /**
+   * A node with the given edges: per input, the node its gradient flows to (null: none), and the
+   * shape and dtype of that gradient ({@link ViewHistory}'s CopySlices takes over another node's).
+   */
+  Node(String name, Node[] next, int[][] inputShapes, DType[] inputTypes) {
+    this.name = name;
+    this.sequenceNr = SEQUENCE.getAndIncrement();
+    this.next = next;
+    this.inputShapes = inputShapes;
+    this.inputTypes = inputTypes;
   }
 
   /** PyTorch's name for this node, e.g. {@code "MulBackward0"}. */
@@ -143,7 +165,7 @@ public abstract class Node {
   }
 
   /** Frees the saved tensors (after a backward without retainGraph). */
-  final void release() {
+  void release() {
     if (saved.length > 0) {
       released = true;
       saved = new Tensor[0];
@@ -153,15 +175,22 @@ public abstract class Node {
   /** Makes this node the grad_fn of {@code output} (which then requires grad); returns {@code output}. */
   protected final Tensor record(Tensor output) {
     AutogradAccess.setGradFn(output, this);
-    if (isView()) {
-      AutogradAccess.markRecordedView(output);
+    if (viewInput != null) {
+      // A view of the input, which in-place changes must see as such (PyTorch's _base).
+      AutogradAccess.linkView(output, viewInput);
+      viewInput = null;
+    } else {
+      // Computed on a detached alias, the output may be a view of a temporary: it views nothing a
+      // caller holds (UnsafeViewBackward0's copy).
+      AutogradAccess.unlinkView(output);
     }
     return output;
   }
 
   /**
-   * Whether this node's output shares its input's storage (a view: reshape, transpose, slice, ...).
-   * An in-place change of such a storage is not recorded ({@link Tensor#addInPlace(Tensor)}).
+   * Whether this node's output shares its input's storage (a view: reshape, transpose, slice, ...):
+   * an in-place change of the output then rewrites its input's base's history, as in PyTorch
+   * ({@link Tensor#addInPlace(Tensor)}).
    */
   protected boolean isView() {
     return false;

@@ -20,8 +20,14 @@ public final class AutogradAccess {
 
     void setGradAccumulator(Tensor t, Node accumulator);
 
-    /** Notes that {@code t} is a view recorded for autograd (its storage is then shared in the graph). */
-    void markRecordedView(Tensor t);
+    /** Makes the recorded view {@code view} a view of {@code input}'s base (or of input itself). */
+    void linkView(Tensor view, Tensor input);
+
+    /** Makes {@code t} a tensor that views nothing (its storage is its own as far as autograd goes). */
+    void unlinkView(Tensor t);
+
+    /** The index of the tensor's first element in its storage. */
+    int storageOffset(Tensor t);
   }
 
   private static volatile Access access;
@@ -58,7 +64,15 @@ public final class AutogradAccess {
     access().setGradAccumulator(t, accumulator);
   }
 
-  public static void markRecordedView(Tensor t) {
-    access().markRecordedView(t);
+  public static void linkView(Tensor view, Tensor input) {
+    access().linkView(view, input);
+  }
+
+  public static void unlinkView(Tensor t) {
+    access().unlinkView(t);
+  }
+
+  public static int storageOffset(Tensor t) {
+    return access().storageOffset(t);
   }
 }

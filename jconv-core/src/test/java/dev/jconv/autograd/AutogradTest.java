@@ -112,7 +112,7 @@ class AutogradTest {
 
 
   @Test
-  void inPlaceArithmetic_isRecorded_butNotOnARecordedView() {
+  void inPlaceArithmetic_isRecorded_andOnAViewRewritesTheBasesHistory() {
     Tensor w = vec(1, 2).setRequiresGrad(true);
     Tensor y = w.mul(2.0);
     assertSame(y, y.mulInPlace(3.0));
@@ -120,22 +120,58 @@ class AutogradTest {
     assertEquals(1, y.version());
     y.sum().backward();
     assertArrayEquals(new double[] {6, 6}, w.grad().toDoubleArray());
-    // A view recorded while recording shares the storage: changing either in place would leave the
-    // other's history stale (PyTorch rewrites it; jconv refuses).
+    // A view changed in place: the base takes CopySlices, the view AsStridedBackward0 (PyTorch's names).
+    w.setGrad(null);
     Tensor z = w.mul(2.0);
     Tensor v = z.view(2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.addInPlace(1.0));
-    assertTrue(e.getMessage().contains("views"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> z.addInPlace(1.0));
-    assertEquals(0, z.version(), "a refused change changes nothing");
+    Tensor first = z.slice(0, 0, 1);
+    assertEquals("ViewBackward0", v.gradFn().name());
+    v.addInPlace(1.0);
+    assertEquals("AsStridedBackward0", v.gradFn().name());
+    assertEquals("CopySlices", z.gradFn().name());
+    // Another view of the base takes the base's new history when next used, as in PyTorch.
+    assertEquals("AsStridedBackward0", first.gradFn().name());
+    z.addInPlace(1.0); // the base itself, with views about: recorded
+    assertEquals("AddBackward0", z.gradFn().name());
+    assertArrayEquals(new double[] {4, 6}, v.toDoubleArray());
+    v.mul(v).sum().backward();
+    assertArrayEquals(new double[] {16, 24}, w.grad().toDoubleArray(), "d(v^2)/dw = 2 v * 2");
+    // PyTorch's refusals: a view of a leaf, and a view taken in no_grad mode of a tensor that requires grad.
+    IllegalArgumentException leafView = assertThrows(IllegalArgumentException.class,
+        () -> w.slice(0, 0, 1).addInPlace(1.0));
+    assertTrue(leafView.getMessage().startsWith("a view of a leaf Variable"), leafView.getMessage());
+    Tensor u = w.mul(2.0);
+    Tensor quiet;
     try (var g = NoGrad.enter()) {
-      z.addInPlace(1.0); // not recorded: allowed, as in PyTorch
+      quiet = u.slice(0, 0, 1);
     }
-    assertArrayEquals(new double[] {3, 5}, v.toDoubleArray());
-    // A reshape that has to copy is not a view of anything a caller holds: in place is recorded.
+    IllegalArgumentException noGradView = assertThrows(IllegalArgumentException.class, () -> quiet.mulInPlace(2.0));
+    assertTrue(noGradView.getMessage().startsWith("A view was created in no_grad mode"), noGradView.getMessage());
+    assertEquals(0, u.version(), "a refused change changes nothing");
+    try (var g = NoGrad.enter()) {
+      quiet.mulInPlace(2.0); // both in no_grad mode: allowed, not recorded, as in PyTorch
+    }
+    assertEquals("MulBackward0", u.gradFn().name());
+    // A reshape that has to copy is not a view of anything a caller holds: in place is recorded on it.
     Tensor m = w.reshape(2, 1).mul(w.reshape(1, 2)).t().reshape(4);
     assertEquals("UnsafeViewBackward0", m.gradFn().name());
     assertEquals("AddBackward0", m.addInPlace(1.0).gradFn().name());
+  }
+
+  @Test
+  void inPlaceWrites_throughElementsThatShareMemory_areRefused() {
+    // PyTorch: copy_ and the arithmetic refuse an expanded tensor; fill_ and zero_ write it.
+    Tensor e = Torch.zeros(1).expand(3);
+    IllegalArgumentException add = assertThrows(IllegalArgumentException.class, () -> e.addInPlace(1.0));
+    assertTrue(add.getMessage().startsWith("unsupported operation: more than one element"), add.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> e.copyInPlace(Torch.ones(3)));
+    assertThrows(IllegalArgumentException.class, () -> e.mulInPlace(Torch.ones(3)));
+    assertEquals(0, e.version());
+    e.fillInPlace(2.0);
+    assertArrayEquals(new double[] {2, 2, 2}, e.toDoubleArray());
+    Tensor single = Torch.zeros(1).expand(1);
+    single.addInPlace(1.0); // a size-1 dimension shares nothing
+    assertArrayEquals(new double[] {1}, single.toDoubleArray());
   }
 
   @Test

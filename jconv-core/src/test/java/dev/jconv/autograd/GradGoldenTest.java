@@ -115,6 +115,36 @@ class GradGoldenTest {
     OPS.put("icopy", (x, a) -> x.get(0).mul(2.0).copyInPlace(x.get(1)));
     OPS.put("icopy_buffer", (x, a) -> Torch.zerosLike(x.get(0)).copyInPlace(x.get(1)).mul(x.get(0)));
     OPS.put("iset", (x, a) -> x.get(0).mul(2.0).set(5.0, 0, 1));
+    // In-place changes of views: the base's history is rewritten (CopySlices, AsStridedBackward0).
+    OPS.put("iview_mul", (x, a) -> iviewMul(x, false));
+    OPS.put("iview_mul_view", (x, a) -> iviewMul(x, true));
+    OPS.put("iview_t_add_s", (x, a) -> changed(x.get(0).mul(2.0), b -> b.t().select(0, 1).addInPlace(a.get("s").asDouble())));
+    OPS.put("iview_step_mul", (x, a) -> changed(x.get(0).mul(1.0), b -> b.slice(0, 0, b.size(0), 2).mulInPlace(x.get(1))));
+    OPS.put("iview_t_div", (x, a) -> changed(x.get(0).mul(1.0), b -> b.t().slice(0, 1, 3).divInPlace(x.get(1))));
+    OPS.put("iview_copy", (x, a) -> changed(x.get(0).mul(1.0), b -> b.slice(0, 1, 3).copyInPlace(x.get(1))).mul(x.get(0)));
+    OPS.put("iview_fill", (x, a) -> changed(x.get(0).mul(2.0), b -> b.select(1, 0).fillInPlace(a.get("s").asDouble())));
+    OPS.put("iview_zero", (x, a) -> changed(x.get(0).mul(2.0), b -> b.select(0, 1).zeroInPlace()));
+    OPS.put("iview_set", (x, a) -> x.get(0).mul(2.0).select(0, 1).set(5.0, 0));
+    OPS.put("iview_others", (x, a) -> {
+      Tensor b = x.get(0).mul(1.0);
+      Tensor v1 = b.slice(0, 0, 2);
+      Tensor v2 = b.slice(0, 2, 4);
+      v2.mulInPlace(x.get(1));
+      return v1.mul(v2.sum());
+    });
+    OPS.put("iview_base", (x, a) -> {
+      Tensor b = x.get(0).mul(1.0);
+      Tensor v = b.view(2, 3);
+      b.addInPlace(x.get(1));
+      return v.mul(v);
+    });
+    OPS.put("iview_nograd_base", (x, a) -> changed(Torch.zeros(x.get(0).dtype(), 4),
+        b -> b.slice(0, 1, 3).addInPlace(x.get(0))));
+    OPS.put("iview_of_view", (x, a) -> {
+      Tensor v1 = x.get(0).mul(1.0).slice(0, 1, 5);
+      v1.slice(0, 1, 3).mulInPlace(x.get(1));
+      return v1;
+    });
     OPS.put("icorr2d", (x, a) -> corr2d(x.get(0), x.get(1)));
     OPS.put("corr2d", (x, a) -> F.corr2d(x.get(0), x.get(1)));
     OPS.put("chain_square_twice", (x, a) -> x.get(0).mul(x.get(0)).mul(x.get(0)).mean().add(x.get(0).sum()));
@@ -206,6 +236,19 @@ class GradGoldenTest {
     }
   }
 
+  /** {@code b} after {@code change} (an in-place change of a view of it). */
+  private static Tensor changed(Tensor b, java.util.function.Consumer<Tensor> change) {
+    change.accept(b);
+    return b;
+  }
+
+  private static Tensor iviewMul(List<Tensor> x, boolean view) {
+    Tensor b = x.get(0).mul(1.5);
+    Tensor v = b.slice(1, 1, 3);
+    v.mulInPlace(x.get(1));
+    return view ? v : b;
+  }
+
   private static Tensor leaf() {
     return Torch.rand(3).setRequiresGrad(true);
   }
@@ -218,6 +261,17 @@ class GradGoldenTest {
     ERRORS.put("backward_noGrad", () -> Torch.rand(3).sum().backward());
     ERRORS.put("backward_shapeMismatch", () -> leaf().mul(2.0).backward(Torch.ones(2)));
     ERRORS.put("inPlace_leafRequiringGrad", () -> leaf().addInPlace(1.0));
+    ERRORS.put("inPlace_viewOfLeaf", () -> leaf().slice(0, 0, 2).mulInPlace(2.0));
+    ERRORS.put("inPlace_noGradView", () -> {
+      Tensor b = leaf().mul(1.0);
+      Tensor s;
+      try (var g = NoGrad.enter()) {
+        s = b.slice(0, 0, 2);
+      }
+      s.mulInPlace(2.0);
+    });
+    ERRORS.put("inPlace_expandedView", () -> leaf().mul(1.0).slice(0, 0, 1).expand(3).addInPlace(1.0));
+    ERRORS.put("inPlace_expandedCopy", () -> Torch.zeros(1).expand(3).copyInPlace(Torch.ones(3)));
     ERRORS.put("backward_twice", () -> {
       Tensor a = leaf();
       Tensor loss = a.mul(a).sum();

@@ -92,4 +92,93 @@ class InPlacePropertyTest {
     assertArrayEquals(go[1], go[0], 1e-12, what + ": gradient of the other operand");
     assertEquals(values[0].length, rows * cols);
   }
+
+  /** View {@code kind} of a {@code rows x cols} tensor (the parameters drawn from {@code a}, {@code b}). */
+  private static Tensor view(int kind, Tensor t, int a, int b) {
+    int rows = t.size(0);
+    int cols = t.size(1);
+    return switch (kind) {
+      case 0 -> t.slice(0, a % rows, a % rows + 1 + b % (rows - a % rows)); // rows [r0, r1)
+      case 1 -> t.slice(1, a % cols, cols, 2); // every other column
+      case 2 -> t.t().select(0, a % cols); // a column, through a transpose
+      case 3 -> t.select(0, a % rows); // a row
+      default -> t.slice(0, a % rows, rows).slice(1, b % cols, cols); // a view of a view
+    };
+  }
+
+  /** Step {@code kind} on the view {@code v}, in place, or as a new tensor of the view's values after it. */
+  private static Tensor viewStep(int kind, Tensor v, Tensor other, double s, boolean inPlace) {
+    Tensor o = other.expand(v.shapeArray());
+    return switch (kind) {
+      case 0 -> inPlace ? v.addInPlace(o) : v.add(o);
+      case 1 -> inPlace ? v.mulInPlace(o) : v.mul(o);
+      case 2 -> inPlace ? v.divInPlace(o.abs().add(0.5)) : v.div(o.abs().add(0.5));
+      case 3 -> inPlace ? v.addInPlace(s) : v.add(s);
+      case 4 -> inPlace ? v.mulInPlace(s) : v.mul(s);
+      case 5 -> inPlace ? v.fillInPlace(s) : v.mul(0.0).add(s);
+      case 6 -> inPlace ? v.zeroInPlace() : v.mul(0.0);
+      default -> inPlace ? v.copyInPlace(o) : o.mul(1.0);
+    };
+  }
+
+  /**
+   * In-place steps on views of a computed tensor (slices, a step, a transposed column, a row, a view
+   * of a view; arithmetic, fill, zero, copy), whose base's history is rewritten (CopySlices and
+   * AsStridedBackward0), give the values and gradients of the same steps written out of place, each
+   * view's new values set element by element into a new tensor (the element setter's node, which
+   * golden cases check separately). The loss reads the base and the last view after the steps.
+   */
+  @Property(tries = 300)
+  void inPlaceStepsOnViews_matchTheirOutOfPlaceTwins(@ForAll @IntRange(min = 1, max = 3) int steps,
+      @ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 5) int cols,
+      @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Tensor x0 = randn(r, rows, cols);
+    Tensor o0 = randn(r, 1);
+    int[] views = new int[steps];
+    int[] kinds = new int[steps];
+    int[][] params = new int[steps][];
+    double[] scalars = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      views[i] = r.nextInt(5);
+      kinds[i] = r.nextInt(8);
+      params[i] = new int[] {r.nextInt(16), r.nextInt(16)};
+      scalars[i] = r.nextDouble() * 2 - 1;
+    }
+    // Element j of a view is element positions[j] of the base (row-major): the view of 0, 1, 2, ...
+    Tensor numbers = Torch.arange(rows * cols).to(dev.jconv.DType.FLOAT64).reshape(rows, cols);
+    double[][] values = new double[2][];
+    double[][] gx = new double[2][];
+    double[][] go = new double[2][];
+    for (int mode = 0; mode < 2; mode++) {
+      boolean inPlace = mode == 0;
+      Tensor x = x0.cloneTensor().setRequiresGrad(true);
+      Tensor o = o0.cloneTensor().setRequiresGrad(true);
+      Tensor base = x.mul(1.5);
+      Tensor last = null;
+      for (int i = 0; i < steps; i++) {
+        Tensor v = view(views[i], base, params[i][0], params[i][1]);
+        Tensor after = viewStep(kinds[i], v, o, scalars[i], inPlace);
+        if (!inPlace) {
+          double[] positions = view(views[i], numbers, params[i][0], params[i][1]).contiguous().toDoubleArray();
+          Tensor flat = after.reshape(-1);
+          base = base.mul(1.0);
+          for (int j = 0; j < positions.length; j++) {
+            int p = (int) positions[j];
+            base.set(flat.select(0, j), p / cols, p % cols);
+          }
+        }
+        last = after;
+      }
+      Tensor loss = base.mul(base).sum().add(last.mul(last.add(1.0)).sum());
+      loss.backward();
+      values[mode] = base.detach().toDoubleArray();
+      gx[mode] = x.grad() == null ? new double[rows * cols] : x.grad().toDoubleArray();
+      go[mode] = o.grad() == null ? new double[1] : o.grad().toDoubleArray();
+    }
+    String what = "views " + java.util.Arrays.toString(views) + ", steps " + java.util.Arrays.toString(kinds);
+    assertArrayEquals(values[1], values[0], 1e-12, what + ": values");
+    assertArrayEquals(gx[1], gx[0], 1e-12, what + ": gradient of x");
+    assertArrayEquals(go[1], go[0], 1e-12, what + ": gradient of the other operand");
+  }
 }

@@ -1,0 +1,55 @@
+package dev.jconv.internal;
+
+import dev.jconv.Tensor;
+import dev.jconv.autograd.Node;
+
+/**
+ * The nodes with which {@link Tensor} rewrites a view's history after an in-place change (not
+ * exported): {@code CopySlices} and {@code AsStridedBackward0}, which need the internals of
+ * {@link Node}. The autograd package registers the implementation when {@link Node} is initialised.
+ */
+public final class NodeAccess {
+
+  /** Implemented in the autograd package. */
+  public interface Access {
+    /**
+     * The base's new grad_fn after {@code op} (recorded on {@code view}, whose first input is the
+     * view's value before) changed the view in place: the base's current history, with op's backward
+     * applied to the view's part of the gradient, and op's other inputs.
+     */
+    Node copySlices(Tensor base, Tensor view, Node op);
+
+    /** A grad_fn for {@code view} that sends its gradient into the view's part of the base's. */
+    Node asStrided(Tensor base, Tensor view);
+  }
+
+  private static volatile Access access;
+
+  private NodeAccess() {}
+
+  /** Called once by Node's static initialiser. */
+  public static void register(Access a) {
+    access = a;
+  }
+
+  private static Access access() {
+    Access a = access;
+    if (a == null) {
+      try {
+        Class.forName(Node.class.getName(), true, NodeAccess.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError(e);
+      }
+      a = access;
+    }
+    return a;
+  }
+
+  public static Node copySlices(Tensor base, Tensor view, Node op) {
+    return access().copySlices(base, view, op);
+  }
+
+  public static Node asStrided(Tensor base, Tensor view) {
+    return access().asStrided(base, view);
+  }
+}
