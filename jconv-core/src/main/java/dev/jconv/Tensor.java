@@ -169,6 +169,9 @@ public final class Tensor {
 
   /** The size of dimension {@code dim}; negative dims count from the end. */
   public int size(int dim) {
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("Dimension specified as " + dim + " but tensor has no dimensions");
+    }
     return shape[wrapDim(dim, shape.length)];
   }
 
@@ -403,6 +406,9 @@ public final class Tensor {
       return storage;
     }
     Object out = newStorage(dtype, n);
+    if (n == 0) {
+      return out; // an empty view's offset may lie past its storage's end
+    }
     if (isContiguous()) {
       System.arraycopy(storage, offset, out, 0, n);
       return out;
@@ -1630,6 +1636,9 @@ public final class Tensor {
       return recordedOverwrite(new InPlaceOps.Fill("FillBackward2", checkRecordable()), () -> fillInPlace(value));
     }
     beforeInPlace(null);
+    if (numel() == 0) {
+      return this; // an empty view's offset may lie past its storage's end
+    }
     if (dtype == DType.FLOAT32 && isContiguous()) {
       java.util.Arrays.fill((float[]) storage, offset, offset + numel(), (float) value);
       return this;
@@ -1664,6 +1673,9 @@ public final class Tensor {
       return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
     }
     beforeInPlace(floating ? src : null);
+    if (numel() == 0) {
+      return this; // an empty view's offset may lie past its storage's end
+    }
     if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
         && src.isContiguous()) {
       // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.

@@ -185,4 +185,28 @@ class TensorTest {
     assertEquals(DType.FLOAT32, a.add(1.5).dtype());
     assertEquals("tensor([0.5000, 1.0000, 1.5000])", a.div(2).toString());
   }
+
+  @Test
+  void sizeOfADimension_ofAZeroDimTensor_isRefusedWithPyTorchsWords() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Torch.scalarTensor(1.0).size(0));
+    assertEquals("Dimension specified as 0 but tensor has no dimensions", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Torch.scalarTensor(1.0).size(-1));
+  }
+
+  @Test
+  void emptyViews_whoseOffsetLiesPastTheirStorage_workLikeAnyEmptyTensor() {
+    // [0, 4, 1] transposed to [4, 0, 1] (strides 1, 4, 1): row 1 starts at offset 1 of an empty storage.
+    Tensor e = Torch.randn(0, 4, 1).transpose(0, 1).select(0, 1);
+    assertArrayEquals(new int[] {0, 1}, e.shapeArray());
+    assertArrayEquals(new int[] {0}, e.reshape(0).shapeArray());
+    assertEquals(0, e.contiguous().numel());
+    assertEquals(1, e.fillInPlace(1.0).version());
+    assertEquals(2, e.copyInPlace(zeros(0, 1)).version());
+    assertEquals("tensor([], size=(0, 1))", e.toString());
+    // The same view's backward (its gradient is copied into the slice of a zero tensor).
+    Tensor x = Torch.randn(0, 4, 1).setRequiresGrad(true);
+    Tensor r = x.transpose(0, 1).index(-3);
+    r.mul(r).sum().backward();
+    assertArrayEquals(new int[] {0, 4, 1}, x.grad().shapeArray());
+  }
 }
