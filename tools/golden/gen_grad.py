@@ -107,6 +107,7 @@ OPS = {
     "min_dim": lambda x, a: x[0].min(a["dim"], keepdim=a["keepdim"])[0],
     "matmul": lambda x, a: x[0] @ x[1],
     "linear": lambda x, a: F.linear(x[0], x[1], x[2] if len(x) > 2 else None),
+    "linear_t": lambda x, a: F.linear(x[0].transpose(0, 1), x[1], x[2] if len(x) > 2 else None),
     "view": lambda x, a: x[0].view(*a["shape"]),
     "reshape": lambda x, a: x[0].reshape(*a["shape"]),
     "reshape_t": lambda x, a: x[0].t().reshape(*a["shape"]),
@@ -387,6 +388,17 @@ with Golden("grad") as g:
         case(g, "iview_base", [r(6), r(6)], dtype=dtype)
         case(g, "iview_nograd_base", [r(2)], dtype=dtype)
         case(g, "iview_of_view", [r(6), r(2)], dtype=dtype)
+
+    # F.linear's other shapes: a bias that broadcasts, more batch dimensions, a non-contiguous batch
+    # (PyTorch's addmm, view of addmm, matmul then add, and matmul's UnsafeView each record their own node).
+    for dtype in ("float64", "float32"):
+        case(g, "linear", [r(5, 4), r(3, 4), r(1)], dtype=dtype)
+        case(g, "linear", [r(5, 4), r(3, 4), r(5, 3)], dtype=dtype)
+        case(g, "linear", [r(2, 5, 4), r(3, 4), r(1)], dtype=dtype)
+        case(g, "linear", [r(2, 2, 5, 4), r(3, 4), r(3)], dtype=dtype)
+        case(g, "linear", [r(2, 5, 4), r(3, 4)], dtype=dtype)
+        case(g, "linear", [r(2, 2, 5, 4), r(3, 4)], dtype=dtype)
+        case(g, "linear_t", [r(5, 2, 4), r(3, 4), r(3)], dtype=dtype)
 
     # errors
     def leaf():

@@ -104,6 +104,11 @@ with Golden("tensor") as g:
         k = name()
         g.case(kind="stack", dim=dim, a=g.array(k + "_a", a), b=g.array(k + "_b", b),
                out=g.array(k + "_out", torch.stack((a, b), dim)))
+    # Integer powers, exponents up to 2^63-1 (the product modulo 2^64, as PyTorch's powi computes it).
+    a = torch.tensor([3, 2, 5, -7, 0, 1, -1, 9223372036854775807])
+    for e in (0, 1, 2, 63, 64, 2147483647, 9223372036854775807):
+        k = name()
+        g.case(kind="pow_int", a=g.array(k + "_a", a), exponent=e, out=g.array(k + "_out", a.pow(e)))
     # Errors: PyTorch's message; jconv must refuse with the same essential words.
     errs = {
         "broadcast": lambda: torch.ones(2, 3) + torch.ones(4),
@@ -123,6 +128,7 @@ with Golden("tensor") as g:
         "bool_sub": lambda: torch.ones(2, dtype=torch.bool) - torch.ones(2, dtype=torch.bool),
         "inplace_cast": lambda: torch.ones(2, dtype=torch.int64).add_(torch.ones(2)),
         "item": lambda: torch.ones(2).item(),
+        "pow_int_negative": lambda: torch.tensor([2, 3]).pow(-1),
     }
     for ename, fn in errs.items():
         g.case(kind="error", error=ename, message=error_message(fn))

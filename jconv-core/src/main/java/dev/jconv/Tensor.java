@@ -1044,9 +1044,14 @@ public final class Tensor {
           if (y < 0) {
             throw new IllegalArgumentException("Integers to negative integer powers are not allowed.");
           }
+          // By squaring, as PyTorch's powi: the same product modulo 2^64, in log2(y) steps.
           long r = 1;
-          for (long i = 0; i < y; i++) {
-            r *= x;
+          long b = x;
+          for (long e = y; e != 0; e >>>= 1) {
+            if ((e & 1) != 0) {
+              r *= b;
+            }
+            b *= b;
           }
           yield r;
         }

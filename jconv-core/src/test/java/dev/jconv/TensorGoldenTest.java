@@ -114,6 +114,7 @@ class TensorGoldenTest {
       case "matmul" -> assertSame(t(c, "out"), t(c, "a").matmul(t(c, "b")), 1e-5, label);
       case "cat" -> assertSame(t(c, "out"), Torch.cat(c.get("dim").asInt(), t(c, "a"), t(c, "b")), 0, label);
       case "stack" -> assertSame(t(c, "out"), Torch.stack(c.get("dim").asInt(), t(c, "a"), t(c, "b")), 0, label);
+      case "pow_int" -> assertSame(t(c, "out"), t(c, "a").pow(c.get("exponent").asLong()), 0, label);
       default -> throw new AssertionError("unknown case kind " + kind);
     }
   }
@@ -155,6 +156,7 @@ class TensorGoldenTest {
     assertPyTorchError("neg_dim", () -> Torch.zeros(-1, 3));
     assertPyTorchError("bool_sub", () -> Torch.ones(DType.BOOL, 2).sub(Torch.ones(DType.BOOL, 2)));
     assertPyTorchError("inplace_cast", () -> Torch.ones(DType.INT64, 2).addInPlace(Torch.ones(2)));
+    assertPyTorchError("pow_int_negative", () -> Torch.tensor(new long[] {2, 3}).pow(-1L));
     var e = assertThrows(IllegalArgumentException.class, () -> Torch.ones(2).item());
     assertTrue(e.getMessage().startsWith("only one element tensors can be converted to"), e.getMessage());
   }

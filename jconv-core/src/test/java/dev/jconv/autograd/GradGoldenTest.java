@@ -70,6 +70,7 @@ class GradGoldenTest {
     OPS.put("min_dim", (x, a) -> x.get(0).min(a.get("dim").asInt(), a.get("keepdim").asBoolean()).values());
     OPS.put("matmul", (x, a) -> x.get(0).matmul(x.get(1)));
     OPS.put("linear", (x, a) -> F.linear(x.get(0), x.get(1), x.size() > 2 ? x.get(2) : null));
+    OPS.put("linear_t", (x, a) -> F.linear(x.get(0).transpose(0, 1), x.get(1), x.size() > 2 ? x.get(2) : null));
     OPS.put("view", (x, a) -> x.get(0).view(ints(a.get("shape"))));
     OPS.put("reshape", (x, a) -> x.get(0).reshape(ints(a.get("shape"))));
     OPS.put("reshape_t", (x, a) -> x.get(0).t().reshape(ints(a.get("shape"))));

@@ -92,9 +92,9 @@ public final class MatmulOps {
   }
 
   /**
-   * {@code x W^T + b} for a 2-D x {@code [n, in]}, weight {@code [out, in]}, optional bias {@code [out]}:
-   * PyTorch's F.linear, recorded as AddmmBackward0 (MmBackward0 without bias). Shapes are checked by
-   * the caller.
+   * {@code x W^T + b} for a 2-D x {@code [n, in]}, weight {@code [out, in]}, optional bias that
+   * broadcasts to {@code [n, out]} (usually {@code [out]}): PyTorch's F.linear, recorded as
+   * AddmmBackward0 (MmBackward0 without bias). Shapes are checked by the caller.
    */
   public static final class Linear extends Node {
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
@@ -114,11 +114,15 @@ public final class MatmulOps {
         int outF = weight.size(0);
         float[] out = new float[n * outF];
         float beta = 0f;
-        if (bias != null) {
+        if (bias != null && bias.dim() == 1 && bias.size(0) == outF) {
           float[] b = Raw.floats(bias);
           for (int i = 0; i < n; i++) {
             System.arraycopy(b, 0, out, i * outF, outF);
           }
+          beta = 1f;
+        } else if (bias != null) {
+          // A bias of one element, or of rows: broadcast to the output first.
+          System.arraycopy(Raw.floats(bias.expand(n, outF).contiguous()), 0, out, 0, n * outF);
           beta = 1f;
         }
         dev.jconv.internal.vector.KernelProviders.get().sgemm(false, true, n, outF, in, Raw.floats(x), 0, in,
@@ -131,7 +135,11 @@ public final class MatmulOps {
 
     private Linear(Tensor x, Tensor weight, Tensor bias) {
       super(bias == null ? "MmBackward0" : "AddmmBackward0", x, weight, bias);
+      this.rowBias = bias != null && bias.dim() == 1 && bias.size(0) == weight.size(0);
     }
+
+    /** Whether the bias is one value per output feature (else the engine sums g to its shape). */
+    private final boolean rowBias;
 
     @Override
     protected Tensor[] backward(Tensor g) {
@@ -158,7 +166,9 @@ public final class MatmulOps {
               Raw.floats(x), 0, in, 0f, r, 0, in);
           gw = Raw.wrap(r, outF, in);
         }
-        if (needsInputGrad(2)) {
+        if (needsInputGrad(2) && !rowBias) {
+          gb = g;
+        } else if (needsInputGrad(2)) {
           double[] acc = new double[outF];
           for (int i = 0; i < n; i++) {
             for (int j = 0; j < outF; j++) {
@@ -176,7 +186,7 @@ public final class MatmulOps {
       return new Tensor[] {
         needsInputGrad(0) ? g.matmul(w) : null,
         needsInputGrad(1) ? g.t().matmul(x) : null,
-        needsInputGrad(2) ? g.sum(0) : null
+        needsInputGrad(2) ? (rowBias ? g.sum(0) : g) : null
       };
     }
   }

@@ -41,6 +41,14 @@ public final class ViewOps {
       return new Reshape("UnsafeViewBackward0", copy).record(plain(copy).view(newShape));
     }
 
+    /**
+     * PyTorch's {@code _unsafe_view} of a result nothing else holds (UnsafeViewBackward0, not a view
+     * for in-place purposes): matmul's fold of rows back into the batch dimensions.
+     */
+    public static Tensor unsafeView(Tensor a, int[] newShape) {
+      return new Reshape("UnsafeViewBackward0", a).record(plain(a).view(newShape));
+    }
+
     /** {@code a.squeeze()} (SqueezeBackward0) or {@code a.squeeze(dim)} (SqueezeBackward1). */
     public static Tensor squeeze(Tensor a, Integer dim) {
       Tensor out = dim == null ? plain(a).squeeze() : plain(a).squeeze(dim);

@@ -379,24 +379,28 @@ public final class F {
             + java.util.Arrays.toString(bs));
       }
     }
-    if (input.dim() == 1) {
-      Tensor out = input.matmul(weight.t());
-      return bias == null ? out : out.add(bias);
-    }
-    if (input.dim() == 2) {
-      if (bias != null && bias.dim() != 1) {
-        Tensor out = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, null);
-        return out.add(bias);
-      }
+    // PyTorch 1.13's at::linear: addmm for 2-D input with a bias, and for contiguous 3-D input (as a
+    // view of its rows, ViewBackward0); else matmul (a 1-D input as one row; more dimensions folded into
+    // rows, UnsafeViewBackward0), then the bias added (PyTorch adds in place; both record AddBackward0).
+    if (input.dim() == 2 && bias != null) {
       return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, bias);
     }
     int[] outShape = input.shapeArray();
     outShape[outShape.length - 1] = outFeatures;
-    Tensor flat = input.reshape(-1, in);
-    if (bias != null && bias.dim() != 1) {
-      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(flat, weight, null).view(outShape).add(bias);
+    if (input.dim() == 3 && bias != null && input.isContiguous()) {
+      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.view(-1, in), weight, bias).view(outShape);
     }
-    return dev.jconv.internal.autograd.MatmulOps.Linear.apply(flat, weight, bias).view(outShape);
+    Tensor out;
+    if (input.dim() == 1) {
+      out = input.matmul(weight.t());
+    } else if (input.dim() == 2) {
+      out = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, null);
+    } else {
+      Tensor rows = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.reshape(-1, in), weight, null);
+      out = dev.jconv.autograd.Node.isRecording(rows) ? dev.jconv.internal.autograd.ViewOps.Reshape.unsafeView(rows, outShape)
+          : rows.view(outShape);
+    }
+    return bias == null ? out : out.add(bias);
   }
 
   private static String typeName(Tensor t) {
