@@ -30,26 +30,17 @@ public final class AutogradAccess {
     int storageOffset(Tensor t);
   }
 
-  private static volatile Access access;
+  private static final Bridge<Access> ACCESS = new Bridge<>(Tensor.class);
 
   private AutogradAccess() {}
 
   /** Called once by Tensor's static initialiser. */
   public static void register(Access a) {
-    access = a;
+    ACCESS.register(a);
   }
 
   private static Access access() {
-    Access a = access;
-    if (a == null) {
-      try {
-        Class.forName(Tensor.class.getName(), true, AutogradAccess.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        throw new AssertionError(e);
-      }
-      a = access;
-    }
-    return a;
+    return ACCESS.get();
   }
 
   public static void setGradFn(Tensor t, Node fn) {

@@ -23,26 +23,17 @@ public final class NodeAccess {
     Node asStrided(Tensor base, Tensor view);
   }
 
-  private static volatile Access access;
+  private static final Bridge<Access> ACCESS = new Bridge<>(Node.class);
 
   private NodeAccess() {}
 
   /** Called once by Node's static initialiser. */
   public static void register(Access a) {
-    access = a;
+    ACCESS.register(a);
   }
 
   private static Access access() {
-    Access a = access;
-    if (a == null) {
-      try {
-        Class.forName(Node.class.getName(), true, NodeAccess.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        throw new AssertionError(e);
-      }
-      a = access;
-    }
-    return a;
+    return ACCESS.get();
   }
 
   public static Node copySlices(Tensor base, Tensor view, Node op) {

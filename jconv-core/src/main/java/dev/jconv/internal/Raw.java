@@ -23,26 +23,17 @@ public final class Raw {
     Tensor wrap(Object data, int[] shape);
   }
 
-  private static volatile Access access;
+  private static final Bridge<Access> ACCESS = new Bridge<>(Tensor.class);
 
   private Raw() {}
 
   /** Called once by Tensor's static initialiser. */
   public static void register(Access a) {
-    access = a;
+    ACCESS.register(a);
   }
 
   private static Access access() {
-    Access a = access;
-    if (a == null) {
-      try {
-        Class.forName(Tensor.class.getName(), true, Raw.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        throw new AssertionError(e);
-      }
-      a = access;
-    }
-    return a;
+    return ACCESS.get();
   }
 
   /** The float32 elements in C order (the storage itself when contiguous: do not modify). */

@@ -1,7 +1,6 @@
 package dev.jconv.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
@@ -69,28 +68,41 @@ class InPlacePropertyTest {
       scalars[i] = r.nextDouble() * 2 - 1;
       indices[i] = new int[] {r.nextInt(rows), r.nextInt(cols)};
     }
-    double[][] values = new double[2][];
-    double[][] gx = new double[2][];
-    double[][] go = new double[2][];
-    for (int mode = 0; mode < 2; mode++) {
-      boolean inPlace = mode == 0;
-      Tensor x = x0.cloneTensor().setRequiresGrad(true);
-      Tensor o = o0.cloneTensor().setRequiresGrad(true);
+    assertTwins(x0, o0, "steps " + java.util.Arrays.toString(kinds), (x, o, inPlace) -> {
       Tensor y = x.mul(1.5); // a computed tensor: in place is allowed on it
       for (int i = 0; i < steps; i++) {
         y = step(kinds[i], y, o, scalars[i], indices[i], inPlace);
       }
-      Tensor loss = y.mul(y).sum().add(y.sum());
-      loss.backward();
-      values[mode] = y.detach().toDoubleArray();
-      gx[mode] = x.grad() == null ? new double[x0.shapeArray()[0] * cols] : x.grad().toDoubleArray();
+      return new Tensor[] {y, y.mul(y).sum().add(y.sum())};
+    });
+  }
+
+  /**
+   * The steps as {@code chain} takes them in place and out of place, on copies of {@code x0} and
+   * {@code o0} that require grad ({@code chain} returns the tensor to compare and the loss): the same
+   * values, and the same gradients of both.
+   */
+  private static void assertTwins(Tensor x0, Tensor o0, String what, Chain chain) {
+    double[][] values = new double[2][];
+    double[][] gx = new double[2][];
+    double[][] go = new double[2][];
+    for (int mode = 0; mode < 2; mode++) {
+      Tensor x = x0.cloneTensor().setRequiresGrad(true);
+      Tensor o = o0.cloneTensor().setRequiresGrad(true);
+      Tensor[] out = chain.run(x, o, mode == 0);
+      out[1].backward();
+      values[mode] = out[0].detach().toDoubleArray();
+      gx[mode] = x.grad() == null ? new double[(int) x0.numel()] : x.grad().toDoubleArray();
       go[mode] = o.grad() == null ? new double[(int) o0.numel()] : o.grad().toDoubleArray();
     }
-    String what = "steps " + java.util.Arrays.toString(kinds);
     assertArrayEquals(values[1], values[0], 1e-12, what + ": values");
     assertArrayEquals(gx[1], gx[0], 1e-12, what + ": gradient of x");
     assertArrayEquals(go[1], go[0], 1e-12, what + ": gradient of the other operand");
-    assertEquals(values[0].length, rows * cols);
+  }
+
+  /** Steps on x and the other operand o, in place or not: the tensor to compare, and the loss. */
+  private interface Chain {
+    Tensor[] run(Tensor x, Tensor o, boolean inPlace);
   }
 
   /** View {@code kind} of a {@code rows x cols} tensor (the parameters drawn from {@code a}, {@code b}). */
@@ -147,13 +159,8 @@ class InPlacePropertyTest {
     }
     // Element j of a view is element positions[j] of the base (row-major): the view of 0, 1, 2, ...
     Tensor numbers = Torch.arange(rows * cols).to(dev.jconv.DType.FLOAT64).reshape(rows, cols);
-    double[][] values = new double[2][];
-    double[][] gx = new double[2][];
-    double[][] go = new double[2][];
-    for (int mode = 0; mode < 2; mode++) {
-      boolean inPlace = mode == 0;
-      Tensor x = x0.cloneTensor().setRequiresGrad(true);
-      Tensor o = o0.cloneTensor().setRequiresGrad(true);
+    String what = "views " + java.util.Arrays.toString(views) + ", steps " + java.util.Arrays.toString(kinds);
+    assertTwins(x0, o0, what, (x, o, inPlace) -> {
       Tensor base = x.mul(1.5);
       Tensor last = null;
       for (int i = 0; i < steps; i++) {
@@ -170,15 +177,7 @@ class InPlacePropertyTest {
         }
         last = after;
       }
-      Tensor loss = base.mul(base).sum().add(last.mul(last.add(1.0)).sum());
-      loss.backward();
-      values[mode] = base.detach().toDoubleArray();
-      gx[mode] = x.grad() == null ? new double[rows * cols] : x.grad().toDoubleArray();
-      go[mode] = o.grad() == null ? new double[1] : o.grad().toDoubleArray();
-    }
-    String what = "views " + java.util.Arrays.toString(views) + ", steps " + java.util.Arrays.toString(kinds);
-    assertArrayEquals(values[1], values[0], 1e-12, what + ": values");
-    assertArrayEquals(gx[1], gx[0], 1e-12, what + ": gradient of x");
-    assertArrayEquals(go[1], go[0], 1e-12, what + ": gradient of the other operand");
+      return new Tensor[] {base, base.mul(base).sum().add(last.mul(last.add(1.0)).sum())};
+    });
   }
 }
