@@ -61,6 +61,31 @@ with Golden("nn") as g:
     g.case(name="flatten_repr", kind="repr", repr=repr(nn.Flatten(0, 2)), module="flatten_0_2")
     g.case(name="loss_repr", kind="repr", repr=repr(nn.CrossEntropyLoss()) + "|" + repr(nn.MSELoss()), module="losses")
 
+    # Lazy layers, as the book's LeNet: no draws until the first forward, then each layer's weight and
+    # bias drawn in forward order, as Conv2d and Linear draw them. The inputs come from a generator of
+    # their own, so that the default one serves the layers only.
+    data = torch.Generator().manual_seed(99)
+    torch.manual_seed(11)
+    lenet = nn.Sequential(nn.LazyConv2d(6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+                          nn.LazyConv2d(16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+                          nn.Flatten(), nn.LazyLinear(120), nn.Sigmoid(), nn.LazyLinear(84), nn.Sigmoid(),
+                          nn.LazyLinear(10))
+    before = repr(lenet)
+    x = torch.rand(2, 1, 28, 28, generator=data)
+    out = lenet(x)
+    g.case(name="lazy_lenet", kind="lazy", seed=11, repr_before=before, repr_after=repr(lenet),
+           x=g.array("lazy_lenet_x", x), out=g.array("lazy_lenet_out", out),
+           params={n: g.array("lazy_lenet_" + n, p) for n, p in lenet.named_parameters()})
+    torch.manual_seed(12)
+    odd = nn.Sequential(nn.LazyConv2d(4, kernel_size=(3, 2), stride=2, padding=1, groups=2, bias=False),
+                        nn.LazyLinear(5, bias=False), nn.LazyLinear(3))
+    before = repr(odd)
+    x = torch.rand(6, 7, 7, generator=data)  # unbatched: channels are the first dimension
+    out = odd(x)
+    g.case(name="lazy_options", kind="lazy", seed=12, repr_before=before, repr_after=repr(odd),
+           x=g.array("lazy_options_x", x), out=g.array("lazy_options_out", out),
+           params={n: g.array("lazy_options_" + n, p) for n, p in odd.named_parameters()})
+
     class Net(nn.Module):
         def __init__(self):
             super().__init__()
@@ -78,6 +103,8 @@ with Golden("nn") as g:
         "loadStateDict_unexpected": lambda: load(dict(good, extra=torch.zeros(1))),
         "loadStateDict_sizeMismatch": lambda: load(dict(good, **{"fc1.weight": torch.zeros(2, 4)})),
         "linear_negative": lambda: nn.Linear(-1, 3),
+        "lazyConv2d_rank": lambda: nn.LazyConv2d(6, 3)(torch.rand(8, 8)),
+        "lazyConv2d_groups": lambda: nn.LazyConv2d(6, 3, groups=2)(torch.rand(1, 3, 8, 8)),
     }
     for name, fn in errors.items():
         msg = error_message(fn)

@@ -31,7 +31,7 @@ import dev.jconv.nn.functional.Padding;
  * first and then convolved without padding, as PyTorch does.
  */
 public class Conv2d extends Module {
-  private final Conv2dOptions options;
+  private Conv2dOptions options;
 
   /**
    * Builds the layer and initialises its parameters from the default generator. The options are
@@ -42,6 +42,11 @@ public class Conv2d extends Module {
       throw new IllegalArgumentException("Conv2d needs options, e.g. Conv2dOptions.of(3, 64, 3)");
     }
     this.options = options;
+    createParameters();
+  }
+
+  /** Registers weight and bias of the options' shapes and draws them ({@link #resetParameters}). */
+  private void createParameters() {
     int cinG = options.inChannels() / options.groups();
     long weightElements = (long) options.outChannels() * cinG * options.kernelH() * options.kernelW();
     if (weightElements > Tensor.MAX_ELEMENTS) {
@@ -53,6 +58,17 @@ public class Conv2d extends Module {
         options.kernelH(), options.kernelW()));
     registerParameter("bias", options.bias() ? Raw.wrap(new float[options.outChannels()], options.outChannels()) : null);
     resetParameters();
+  }
+
+  /**
+   * {@link LazyConv2d}'s first forward: the layer takes {@code inChannels} and new parameters of the
+   * shapes that gives, drawn as the constructor draws them (PyTorch materializes and resets then).
+   */
+  void materialize(int inChannels) {
+    options = new Conv2dOptions(inChannels, options.outChannels(), options.kernelH(), options.kernelW(),
+        options.strideH(), options.strideW(), options.padding(), options.dilationH(), options.dilationW(),
+        options.groups(), options.bias(), options.paddingMode());
+    createParameters();
   }
 
   /** The options this layer was built with. */
@@ -77,7 +93,7 @@ public class Conv2d extends Module {
    */
   public void resetParameters() {
     Generator gen = Generator.defaultGenerator();
-    Tensor weight = weight();
+    Tensor weight = parameter("weight");
     long fanIn = (long) weight.size(1) * weight.size(2) * weight.size(3);
     if (weight.numel() > 0) {
       // kaiming_uniform_ with a = sqrt(5): gain = sqrt(2 / (1 + a^2)), bound = sqrt(3) * gain / sqrt(fan_in),
@@ -87,7 +103,7 @@ public class Conv2d extends Module {
       double bound = Math.sqrt(3.0) * (gain / Math.sqrt(fanIn));
       fill(weight, gen, bound);
     }
-    Tensor bias = bias();
+    Tensor bias = parameter("bias");
     if (bias != null && fanIn != 0 && bias.numel() > 0) {
       fill(bias, gen, 1 / Math.sqrt(fanIn));
     }

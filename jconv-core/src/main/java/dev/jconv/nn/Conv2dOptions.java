@@ -77,6 +77,19 @@ public record Conv2dOptions(
         PaddingMode.ZEROS);
   }
 
+  /**
+   * {@code nn.LazyConv2d(outChannels, kernelSize)}'s options: no input channels yet ({@link LazyConv2d}
+   * takes them from its first input).
+   */
+  public static Conv2dOptions lazy(int outChannels, int kernelSize) {
+    return of(0, outChannels, kernelSize, kernelSize);
+  }
+
+  /** {@code nn.LazyConv2d(outChannels, (kernelH, kernelW))}'s options. */
+  public static Conv2dOptions lazy(int outChannels, int kernelH, int kernelW) {
+    return of(0, outChannels, kernelH, kernelW);
+  }
+
   /** {@code kernel_size=(height, width)}. */
   public Conv2dOptions kernelSize(int height, int width) {
     return new Conv2dOptions(inChannels, outChannels, height, width, strideH, strideW, padding, dilationH,

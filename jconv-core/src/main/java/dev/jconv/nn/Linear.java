@@ -16,8 +16,8 @@ import dev.jconv.nn.functional.F;
  * fc;                         // Linear(in_features=400, out_features=120, bias=True)
  * }</pre>
  */
-public final class Linear extends Module {
-  private final int inFeatures;
+public class Linear extends Module {
+  private int inFeatures;
   private final int outFeatures;
 
   /** A layer with a bias. */
@@ -31,12 +31,24 @@ public final class Linear extends Module {
    * @throws IllegalArgumentException for a negative size
    */
   public Linear(int inFeatures, int outFeatures, boolean bias) {
-    Tensor w = Torch.zeros(outFeatures, inFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    registerParameter("weight", w);
+    createParameters(bias);
+  }
+
+  private void createParameters(boolean bias) {
+    registerParameter("weight", Torch.zeros(outFeatures, inFeatures));
     registerParameter("bias", bias ? Torch.zeros(outFeatures) : null);
     resetParameters();
+  }
+
+  /**
+   * {@link LazyLinear}'s first forward: the layer takes {@code inFeatures} and new parameters of the
+   * shapes that gives, drawn as the constructor draws them (PyTorch materializes and resets then).
+   */
+  void materialize(int inFeatures, boolean bias) {
+    this.inFeatures = inFeatures;
+    createParameters(bias);
   }
 
   public int inFeatures() {
@@ -59,11 +71,12 @@ public final class Linear extends Module {
 
   /** Redraws the parameters as PyTorch's {@code reset_parameters}. Modifies them in place. */
   public void resetParameters() {
-    Init.kaimingUniform(weight(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu");
-    if (bias() != null) {
+    Init.kaimingUniform(parameter("weight"), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu");
+    Tensor bias = parameter("bias");
+    if (bias != null) {
       long fanIn = inFeatures;
       double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      Init.uniform(bias(), -bound, bound);
+      Init.uniform(bias, -bound, bound);
     }
   }
 
@@ -74,6 +87,7 @@ public final class Linear extends Module {
 
   @Override
   protected String extraRepr() {
-    return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias() != null ? "True" : "False");
+    return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias="
+        + (parameter("bias") != null ? "True" : "False");
   }
 }

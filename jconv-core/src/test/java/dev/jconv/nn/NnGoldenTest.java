@@ -145,6 +145,45 @@ class NnGoldenTest {
     assertClose(array(c.get("out")), net.forward(array(c.get("x"))).detach(), 1e-5, "output");
   }
 
+  /** The networks of gen_nn.py's lazy cases, built as there. */
+  private static Sequential lazyNet(String name) {
+    return switch (name) {
+      case "lazy_lenet" -> new Sequential(new LazyConv2d(Conv2dOptions.lazy(6, 5).padding(2)), new Sigmoid(),
+          new AvgPool2d(AvgPool2dOptions.of(2).stride(2)), new LazyConv2d(16, 5), new Sigmoid(),
+          new AvgPool2d(AvgPool2dOptions.of(2).stride(2)), new Flatten(), new LazyLinear(120), new Sigmoid(),
+          new LazyLinear(84), new Sigmoid(), new LazyLinear(10));
+      case "lazy_options" -> new Sequential(
+          new LazyConv2d(Conv2dOptions.lazy(4, 3, 2).stride(2).padding(1).groups(2).bias(false)),
+          new LazyLinear(5, false), new LazyLinear(3));
+      default -> throw new AssertionError(name);
+    };
+  }
+
+  static Stream<Arguments> lazyCases() {
+    return ofKind("lazy");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lazyCases")
+  void lazyLayers_drawAtTheFirstForward_asPyTorch(String name, JsonNode c) {
+    Torch.manualSeed(c.get("seed").asLong());
+    Sequential net = lazyNet(name);
+    assertEquals(c.get("repr_before").asText(), net.toString());
+    IllegalStateException early = assertThrows(IllegalStateException.class, net::parameters);
+    assertTrue(early.getMessage().startsWith("Can't access the shape of an uninitialized parameter"),
+        early.getMessage());
+    Tensor out = net.forward(array(c.get("x")));
+    assertEquals(c.get("repr_after").asText(), net.toString());
+    List<String> names = new ArrayList<>();
+    c.get("params").fieldNames().forEachRemaining(names::add);
+    assertEquals(names, new ArrayList<>(net.namedParameters().keySet()), "parameter names, in order");
+    for (String n : names) {
+      // The same draws: bit for bit.
+      assertClose(array(c.get("params").get(n)), net.namedParameters().get(n).detach(), 0, n);
+    }
+    assertClose(array(c.get("out")), out.detach(), 1e-5, "output");
+  }
+
   @Test
   void reprs_matchPyTorch() {
     assertEquals(only("flatten_repr").get("repr").asText(), new Flatten(0, 2).toString());
@@ -185,6 +224,9 @@ class NnGoldenTest {
       new Net().loadStateDict(sd);
     });
     ERRORS.put("linear_negative", () -> new Linear(-1, 3));
+    ERRORS.put("lazyConv2d_rank", () -> new LazyConv2d(6, 3).forward(Torch.rand(8, 8)));
+    ERRORS.put("lazyConv2d_groups", () -> new LazyConv2d(Conv2dOptions.lazy(6, 3).groups(2)).forward(
+        Torch.rand(1, 3, 8, 8)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,87 @@
+package dev.jconv.nn;
+
+import dev.jconv.Tensor;
+import java.util.Map;
+
+/**
+ * PyTorch's {@code nn.LazyLinear}, as "Dive into Deep Learning" builds LeNet: a {@link Linear} whose
+ * input features are taken from the last dimension of the first input it sees. Until then it prints
+ * as {@code LazyLinear(in_features=0, out_features=120, bias=True)}; its first forward makes and draws
+ * weight and bias as {@link Linear}'s constructor does (PyTorch's numbers after the same seed), and
+ * from then on it is that Linear. As with {@link LazyConv2d}, the parameters are refused until then.
+ */
+public class LazyLinear extends Linear {
+  private final boolean withBias;
+  private boolean materialized;
+
+  /** {@code nn.LazyLinear(outFeatures)}: with a bias. */
+  public LazyLinear(int outFeatures) {
+    this(outFeatures, true);
+  }
+
+  /** {@code nn.LazyLinear(outFeatures, bias=bias)}. */
+  public LazyLinear(int outFeatures, boolean bias) {
+    // No bias yet: Linear would draw it (uniform in [-0, 0]) where PyTorch draws nothing until the first forward.
+    super(0, outFeatures, false);
+    this.withBias = bias;
+  }
+
+  /** Whether the first forward has set the input features and made the parameters. */
+  public boolean isMaterialized() {
+    return materialized;
+  }
+
+  /**
+   * On the first call, takes the input features from the last dimension of {@code input} and makes
+   * the parameters; then the layer.
+   *
+   * @throws IllegalArgumentException for a 0-d input, which has no last dimension
+   */
+  @Override
+  public Tensor forward(Tensor input) {
+    if (!materialized) {
+      if (input.dim() == 0) {
+        throw new IllegalArgumentException("LazyLinear takes its in_features from the input's last dimension, but "
+            + "got a 0-d input");
+      }
+      materialize(input.size(-1), withBias);
+      materialized = true;
+    }
+    return super.forward(input);
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    if (!materialized) {
+      throw new IllegalStateException(Lazy.UNINITIALIZED);
+    }
+    return super.namedParameters();
+  }
+
+  @Override
+  public Tensor weight() {
+    if (!materialized) {
+      throw new IllegalStateException(Lazy.UNINITIALIZED);
+    }
+    return super.weight();
+  }
+
+  @Override
+  public Tensor bias() {
+    if (!materialized) {
+      throw new IllegalStateException(Lazy.UNINITIALIZED);
+    }
+    return super.bias();
+  }
+
+  @Override
+  protected String extraRepr() {
+    return materialized ? super.extraRepr()
+        : "in_features=0, out_features=" + outFeatures() + ", bias=" + (withBias ? "True" : "False");
+  }
+
+  @Override
+  protected String moduleName() {
+    return materialized ? "Linear" : "LazyLinear";
+  }
+}
