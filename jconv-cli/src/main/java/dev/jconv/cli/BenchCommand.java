@@ -124,6 +124,12 @@ final class BenchCommand implements Callable<Integer> {
           + " figure is its time per call (default: ${DEFAULT-VALUE}).")
   double sampleMs;
 
+  @Option(names = "--settle-ms", paramLabel = "MS", defaultValue = "50",
+      description = "With PyTorch compared: the pause before each sample, so that the other framework's idle"
+          + " threads have stopped (PyTorch's OpenMP workers spin for 5-10 ms of CPU after each call, on a"
+          + " core the next jconv sample needs; jconv's spin 0.1 ms) (default: ${DEFAULT-VALUE}).")
+  double settleMs;
+
   @Option(names = "--json", description = "Print one JSON object per line (a header, then one per case and"
       + " thread count) instead of the table.")
   boolean json;
@@ -238,6 +244,9 @@ final class BenchCommand implements Callable<Integer> {
     if (!(sampleMs > 0) || Double.isInfinite(sampleMs)) {
       throw usage("--sample-ms must be a positive number of milliseconds, got " + sampleMs);
     }
+    if (!(settleMs >= 0) || settleMs > 60_000) {
+      throw usage("--settle-ms must be 0 to 60000 milliseconds, got " + settleMs);
+    }
     for (double g : peakGflops) {
       if (!(g > 0) || Double.isInfinite(g)) {
         throw usage("--peak-gflops: peaks must be positive numbers, got " + g);
@@ -310,7 +319,8 @@ final class BenchCommand implements Callable<Integer> {
     h.put("compare", torch);
     h.put("timing", "median of " + iterations + " samples of >= " + BenchReport.json(sampleMs) + " ms after "
         + warmup + " warm-up sample" + (warmup == 1 ? "" : "s") + " (jconv: and >= " + BenchReport.json(warmupMs)
-        + " ms)" + (servers.isEmpty() ? "" : "; jconv and PyTorch samples alternate"));
+        + " ms)" + (servers.isEmpty() ? "" : "; jconv and PyTorch samples alternate, each after a pause of "
+        + BenchReport.json(settleMs) + " ms"));
     h.put("ratio", "jconv throughput / PyTorch throughput (> 1: jconv faster)");
     StringBuilder peak = new StringBuilder();
     for (int i = 0; i < peakGflops.size(); i++) {
@@ -391,9 +401,13 @@ final class BenchCommand implements Callable<Integer> {
     double[] jconvMs = new double[iterations];
     double[] torchMs = new double[iterations];
     for (int i = 0; i < iterations; i++) {
+      if (useTorch) {
+        settle();
+      }
       jconvMs[i] = Sampler.sample(fn, reps);
       if (useTorch) {
         try {
+          settle();
           torchMs[i] = torch.sample(c.name(), sampleMs);
         } catch (TorchServer.Unavailable e) {
           note = e.getMessage();
@@ -403,6 +417,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     return new BenchReport.Row(c, t, check, BenchReport.Timing.of(jconvMs),
         useTorch ? BenchReport.Timing.of(torchMs) : null, note, algorithm);
+  }
+
+  /** Sleeps {@link #settleMs}: the other framework's idle threads stop spinning meanwhile. */
+  private void settle() {
+    try {
+      Thread.sleep(Math.round(settleMs));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static final class CaseConverter implements ITypeConverter<BenchCase> {

@@ -30,6 +30,8 @@ class BenchUsageTest {
       "--warmup-ms|-5|jconv bench: --warmup-ms must be 0 or more, got -5.0",
       "--sample-ms|0|jconv bench: --sample-ms must be a positive number of milliseconds, got 0.0",
       "--sample-ms|NaN|jconv bench: --sample-ms must be a positive number of milliseconds, got NaN",
+      "--settle-ms|-1|jconv bench: --settle-ms must be 0 to 60000 milliseconds, got -1.0",
+      "--settle-ms|1e9|jconv bench: --settle-ms must be 0 to 60000 milliseconds, got 1.0E9",
       "--peak-gflops|265,0|jconv bench: --peak-gflops: peaks must be positive numbers, got 0.0",
       "--peak-gbs|-40|jconv bench: --peak-gbs must be a positive number, got -40.0",
       "--compare|maybe|jconv bench: Invalid value for option '--compare': 'maybe' is not one of torch, none, auto",
