@@ -86,6 +86,14 @@ with Golden("nn") as g:
            x=g.array("lazy_options_x", x), out=g.array("lazy_options_out", out),
            params={n: g.array("lazy_options_" + n, p) for n, p in odd.named_parameters()})
 
+    # The book's layer_summary: iterating over the (initialized) lazy LeNet, each layer's name and output shape.
+    X = torch.randn(1, 1, 28, 28, generator=data)
+    summary = []
+    for layer in lenet:
+        X = layer(X)
+        summary.append(f"{layer.__class__.__name__} output shape:\t{X.shape}")
+    g.case(name="layer_summary", kind="summary", lines=summary)
+
     class Net(nn.Module):
         def __init__(self):
             super().__init__()

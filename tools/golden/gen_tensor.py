@@ -109,6 +109,11 @@ with Golden("tensor") as g:
     for e in (0, 1, 2, 63, 64, 2147483647, 9223372036854775807):
         k = name()
         g.case(kind="pow_int", a=g.array(k + "_a", a), exponent=e, out=g.array(k + "_out", a.pow(e)))
+    # Slices of a torch.Size, as Python takes them (the book's Y.reshape(Y.shape[2:])).
+    shape = torch.Size([1, 1, 6, 8])
+    slices = [[a, b, list(shape[a:b])] for a in range(-6, 7) for b in range(-6, 7)]
+    slices += [[a, None, list(shape[a:])] for a in range(-6, 7)]
+    g.case(kind="size_slices", shape=list(shape), slices=slices)
     # Errors: PyTorch's message; jconv must refuse with the same essential words.
     errs = {
         "broadcast": lambda: torch.ones(2, 3) + torch.ones(4),

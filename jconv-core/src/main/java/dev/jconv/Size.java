@@ -36,6 +36,28 @@ public final class Size {
     return dims[d];
   }
 
+  /**
+   * The dimensions from {@code from} on, Python's {@code shape[from:]}: the book's
+   * {@code Y.reshape(Y.shape[2:])} is {@code Y.reshape(Y.shape().slice(2))}. Negative {@code from}
+   * counts from the end; out of range, it is clamped, as Python's slices are.
+   */
+  public Size slice(int from) {
+    return slice(from, dims.length);
+  }
+
+  /** The dimensions {@code [from, to)}, Python's {@code shape[from:to]} (negative and out-of-range bounds as there). */
+  public Size slice(int from, int to) {
+    int a = clamp(from);
+    int b = clamp(to);
+    return new Size(Arrays.copyOfRange(dims, a, Math.max(a, b)));
+  }
+
+  /** A slice bound as Python resolves it: negative counts from the end, then clamped to [0, length]. */
+  private int clamp(int i) {
+    long v = i < 0 ? (long) i + dims.length : i;
+    return (int) Math.max(0, Math.min(dims.length, v));
+  }
+
   /** The dimensions as a new array. */
   public int[] toArray() {
     return dims.clone();

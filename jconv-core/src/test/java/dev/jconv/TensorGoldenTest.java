@@ -114,6 +114,22 @@ class TensorGoldenTest {
       case "matmul" -> assertSame(t(c, "out"), t(c, "a").matmul(t(c, "b")), 1e-5, label);
       case "cat" -> assertSame(t(c, "out"), Torch.cat(c.get("dim").asInt(), t(c, "a"), t(c, "b")), 0, label);
       case "stack" -> assertSame(t(c, "out"), Torch.stack(c.get("dim").asInt(), t(c, "a"), t(c, "b")), 0, label);
+      case "size_slices" -> {
+        int[] dims = new int[c.get("shape").size()];
+        for (int i = 0; i < dims.length; i++) {
+          dims[i] = c.get("shape").get(i).asInt();
+        }
+        Size size = Size.of(dims);
+        for (JsonNode sl : c.get("slices")) {
+          int from = sl.get(0).asInt();
+          Size got = sl.get(1).isNull() ? size.slice(from) : size.slice(from, sl.get(1).asInt());
+          int[] want = new int[sl.get(2).size()];
+          for (int i = 0; i < want.length; i++) {
+            want[i] = sl.get(2).get(i).asInt();
+          }
+          assertEquals(Size.of(want), got, label + " " + sl);
+        }
+      }
       case "pow_int" -> assertSame(t(c, "out"), t(c, "a").pow(c.get("exponent").asLong()), 0, label);
       default -> throw new AssertionError("unknown case kind " + kind);
     }

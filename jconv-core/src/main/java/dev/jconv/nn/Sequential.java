@@ -2,6 +2,8 @@ package dev.jconv.nn;
 
 import dev.jconv.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +15,12 @@ import java.util.Map;
  * Sequential net = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
  * Tensor y = net.forward(x);
  * net.namedParameters().keySet();   // [0.weight, 0.bias, 2.weight, 2.bias]
+ * for (Module layer : net) {         // for layer in net: the book's layer_summary
+ *   x = layer.forward(x);
+ * }
  * }</pre>
  */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements Iterable<Module> {
   private final List<Module> modules = new ArrayList<>();
 
   /** The given modules in order. */
@@ -57,6 +62,12 @@ public final class Sequential extends Module {
 
   public int size() {
     return modules.size();
+  }
+
+  /** The modules in order (read-only), as iterating over a PyTorch Sequential gives them. */
+  @Override
+  public Iterator<Module> iterator() {
+    return Collections.unmodifiableList(modules).iterator();
   }
 
   /** Applies every module in turn; an empty Sequential returns its input. */

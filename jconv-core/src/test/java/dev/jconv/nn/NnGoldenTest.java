@@ -185,6 +185,21 @@ class NnGoldenTest {
   }
 
   @Test
+  void layerSummary_iteratesTheSequential_asTheBookDoes() {
+    Torch.manualSeed(11);
+    Sequential net = lazyNet("lazy_lenet");
+    Tensor x = Torch.randn(1, 1, 28, 28);
+    List<String> lines = new ArrayList<>();
+    for (Module layer : net) {
+      x = layer.forward(x);
+      lines.add(layer.toString().replaceFirst("\\(.*", "") + " output shape:\t" + x.shape());
+    }
+    List<String> want = new ArrayList<>();
+    only("layer_summary").get("lines").forEach(l -> want.add(l.asText()));
+    assertEquals(want, lines);
+  }
+
+  @Test
   void reprs_matchPyTorch() {
     assertEquals(only("flatten_repr").get("repr").asText(), new Flatten(0, 2).toString());
     assertEquals(only("loss_repr").get("repr").asText(), new CrossEntropyLoss() + "|" + new MSELoss());
