@@ -108,6 +108,8 @@ OPS = {
     "matmul": lambda x, a: x[0] @ x[1],
     "linear": lambda x, a: F.linear(x[0], x[1], x[2] if len(x) > 2 else None),
     "linear_t": lambda x, a: F.linear(x[0].transpose(0, 1), x[1], x[2] if len(x) > 2 else None),
+    "unbind_i": lambda x, a: x[0].unbind(a["dim"])[a["i"]],
+    "unbind_sum": lambda x, a: sum((k + 1.0) * t for k, t in enumerate(x[0].unbind(a["dim"]))),
     "view": lambda x, a: x[0].view(*a["shape"]),
     "reshape": lambda x, a: x[0].reshape(*a["shape"]),
     "reshape_t": lambda x, a: x[0].t().reshape(*a["shape"]),
@@ -400,6 +402,12 @@ with Golden("grad") as g:
         case(g, "linear", [r(2, 2, 5, 4), r(3, 4)], dtype=dtype)
         case(g, "linear_t", [r(5, 2, 4), r(3, 4), r(3)], dtype=dtype)
 
+    # unbind (iterating over a tensor): each output's UnbindBackward0.
+    for dtype in ("float64", "float32"):
+        case(g, "unbind_i", [r(3, 4)], args={"dim": 1, "i": 2}, dtype=dtype)
+        case(g, "unbind_i", [r(2, 3, 4)], args={"dim": -3, "i": 1}, dtype=dtype)
+        case(g, "unbind_sum", [r(3, 4)], args={"dim": 0}, dtype=dtype)
+
     # errors
     def leaf():
         return torch.rand(3, requires_grad=True)
@@ -438,6 +446,7 @@ with Golden("grad") as g:
         "inPlace_noGradView": inplace_nograd_view,
         "inPlace_expandedView": lambda: (leaf() * 1.0)[0:1].expand(3).add_(1),
         "inPlace_expandedCopy": lambda: torch.zeros(1).expand(3).copy_(torch.ones(3)),
+        "inPlace_unbindOutput": lambda: (leaf() * 2.0).unbind(0)[1].mul_(2),
         "backward_twice": backward_twice,
         "backward_savedModifiedInPlace": inplace_saved,
         "backward_savedOutputModifiedInPlace": inplace_saved_output,

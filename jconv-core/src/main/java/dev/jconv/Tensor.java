@@ -67,6 +67,8 @@ public final class Tensor {
    * ({@code AsStridedBackward0}).
    */
   private int viewVersion;
+  /** For one of several views an operation returned (unbind): its index, whose in-place change PyTorch refuses; else -1. */
+  private int multiOutputIndex = -1;
 
   // Autograd state. A leaf that requires grad accumulates into grad; a computed tensor has a gradFn.
   private boolean requiresGrad;
@@ -788,6 +790,29 @@ public final class Tensor {
     return new Tensor(dtype, ns, st, offset, storage, version, this);
   }
 
+  /**
+   * The slices along {@code dim}, each without it, as views: PyTorch's {@code unbind} (what iterating
+   * over a tensor gives in Python: the book's {@code for k in K} is {@code for (Tensor k : K.unbind(0))}).
+   * While recording, each has {@code grad_fn=<UnbindBackward0>}, and changing one in place is refused,
+   * as in PyTorch.
+   *
+   * @throws IllegalArgumentException for a 0-d tensor or a dimension out of range
+   */
+  public List<Tensor> unbind(int dim) {
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("Dimension specified as " + dim + " but tensor has no dimensions");
+    }
+    int d = wrapDim(dim, shape.length);
+    if (Node.isRecording(this)) {
+      return ViewOps.Slice.unbind(this, d);
+    }
+    List<Tensor> out = new ArrayList<>(shape[d]);
+    for (int i = 0; i < shape[d]; i++) {
+      out.add(select(d, i));
+    }
+    return out;
+  }
+
   /** Removes every dimension of size 1 (a view). */
   public Tensor squeeze() {
     if (Node.isRecording(this)) {
@@ -1505,6 +1530,12 @@ public final class Tensor {
    */
   private Tensor checkRecordable() {
     if (viewBase != null) {
+      if (multiOutputIndex >= 0) {
+        throw new IllegalArgumentException("Output " + multiOutputIndex + " of " + gradFn().name() + " is a view and "
+            + "is being modified inplace. This view is the output of a function that returns multiple views. Such "
+            + "functions do not allow the output views to be modified inplace. You should replace the inplace "
+            + "operation by an out-of-place one.");
+      }
       if (!viewWithGrad) {
         throw new IllegalArgumentException("A view was created in no_grad mode and is being modified inplace with "
             + "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
@@ -2343,6 +2374,11 @@ public final class Tensor {
       view.viewBase = input.viewBase != null ? input.viewBase : input;
       view.viewWithGrad = true;
       view.viewVersion = view.version[0];
+    }
+
+    @Override
+    public void markMultiOutputView(Tensor t, int index) {
+      t.multiOutputIndex = index;
     }
 
     @Override

@@ -23,6 +23,9 @@ public final class AutogradAccess {
     /** Makes the recorded view {@code view} a view of {@code input}'s base (or of input itself). */
     void linkView(Tensor view, Tensor input);
 
+    /** Marks the view {@code t} as output {@code index} of an operation that returns several views (unbind). */
+    void markMultiOutputView(Tensor t, int index);
+
     /** Makes {@code t} a tensor that views nothing (its storage is its own as far as autograd goes). */
     void unlinkView(Tensor t);
 
@@ -57,6 +60,10 @@ public final class AutogradAccess {
 
   public static void linkView(Tensor view, Tensor input) {
     access().linkView(view, input);
+  }
+
+  public static void markMultiOutputView(Tensor t, int index) {
+    access().markMultiOutputView(t, index);
   }
 
   public static void unlinkView(Tensor t) {

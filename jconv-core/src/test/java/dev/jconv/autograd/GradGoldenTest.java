@@ -70,6 +70,15 @@ class GradGoldenTest {
     OPS.put("min_dim", (x, a) -> x.get(0).min(a.get("dim").asInt(), a.get("keepdim").asBoolean()).values());
     OPS.put("matmul", (x, a) -> x.get(0).matmul(x.get(1)));
     OPS.put("linear", (x, a) -> F.linear(x.get(0), x.get(1), x.size() > 2 ? x.get(2) : null));
+    OPS.put("unbind_i", (x, a) -> x.get(0).unbind(a.get("dim").asInt()).get(a.get("i").asInt()));
+    OPS.put("unbind_sum", (x, a) -> {
+      List<Tensor> parts = x.get(0).unbind(a.get("dim").asInt());
+      Tensor sum = parts.get(0).mul(1.0);
+      for (int k = 1; k < parts.size(); k++) {
+        sum = sum.add(parts.get(k).mul(k + 1.0));
+      }
+      return sum;
+    });
     OPS.put("linear_t", (x, a) -> F.linear(x.get(0).transpose(0, 1), x.get(1), x.size() > 2 ? x.get(2) : null));
     OPS.put("view", (x, a) -> x.get(0).view(ints(a.get("shape"))));
     OPS.put("reshape", (x, a) -> x.get(0).reshape(ints(a.get("shape"))));
@@ -272,6 +281,7 @@ class GradGoldenTest {
       s.mulInPlace(2.0);
     });
     ERRORS.put("inPlace_expandedView", () -> leaf().mul(1.0).slice(0, 0, 1).expand(3).addInPlace(1.0));
+    ERRORS.put("inPlace_unbindOutput", () -> leaf().mul(2.0).unbind(0).get(1).mulInPlace(2.0));
     ERRORS.put("inPlace_expandedCopy", () -> Torch.zeros(1).expand(3).copyInPlace(Torch.ones(3)));
     ERRORS.put("backward_twice", () -> {
       Tensor a = leaf();

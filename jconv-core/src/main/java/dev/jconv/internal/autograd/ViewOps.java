@@ -217,8 +217,28 @@ public final class ViewOps {
       return new Slice(a, d, i, i + 1, 1, true).record(out);
     }
 
+    /**
+     * {@code a.unbind(dim)}: one view per index, each recorded as PyTorch's UnbindBackward0 (the
+     * gradient of output i goes to index i), and marked as one of several outputs, whose in-place
+     * change PyTorch refuses while recording.
+     */
+    public static java.util.List<Tensor> unbind(Tensor a, int dim) {
+      int d = dim < 0 ? dim + a.dim() : dim;
+      java.util.List<Tensor> out = new java.util.ArrayList<>();
+      for (int i = 0; i < a.size(d); i++) {
+        Tensor v = new Slice("UnbindBackward0", a, d, i, i + 1, 1, true).record(plain(a).select(d, i));
+        dev.jconv.internal.AutogradAccess.markMultiOutputView(v, i);
+        out.add(v);
+      }
+      return out;
+    }
+
     private Slice(Tensor a, int dim, int start, int end, int step, boolean select) {
-      super(select ? "SelectBackward0" : "SliceBackward0", a);
+      this(select ? "SelectBackward0" : "SliceBackward0", a, dim, start, end, step, select);
+    }
+
+    private Slice(String name, Tensor a, int dim, int start, int end, int step, boolean select) {
+      super(name, a);
       this.shape = a.shapeArray();
       this.dim = dim;
       this.start = start;
