@@ -94,6 +94,23 @@ with Golden("nn") as g:
         summary.append(f"{layer.__class__.__name__} output shape:\t{X.shape}")
     g.case(name="layer_summary", kind="summary", lines=summary)
 
+    # Tied weights (the book's shared layer): named_parameters and named_modules list the layer once,
+    # state_dict under both names, and SGD with momentum updates it once per step.
+    torch.manual_seed(13)
+    shared = nn.Linear(3, 3)
+    tied = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(3, 1))
+    names = [n for n, _ in tied.named_parameters()]
+    keys = list(tied.state_dict().keys())
+    modules = [n for n, _ in tied.named_modules()]
+    x = torch.rand(4, 2, generator=data)
+    opt = torch.optim.SGD(tied.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        tied(x).sum().backward()
+        opt.step()
+    g.case(name="tied_sgd", kind="tied", seed=13, names=names, keys=keys, modules=modules, x=g.array("tied_x", x),
+           params={n: g.array("tied_" + n, p) for n, p in tied.named_parameters()})
+
     class Net(nn.Module):
         def __init__(self):
             super().__init__()

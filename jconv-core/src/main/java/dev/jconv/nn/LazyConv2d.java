@@ -1,7 +1,6 @@
 package dev.jconv.nn;
 
 import dev.jconv.Tensor;
-import java.util.Map;
 
 /**
  * PyTorch's {@code nn.LazyConv2d}, as "Dive into Deep Learning" builds its convolutional networks: a
@@ -78,11 +77,10 @@ public class LazyConv2d extends Conv2d {
   }
 
   @Override
-  public Map<String, Tensor> namedParameters() {
+  void checkParameters() {
     if (!materialized) {
       throw new IllegalStateException(Lazy.UNINITIALIZED);
     }
-    return super.namedParameters();
   }
 
   @Override

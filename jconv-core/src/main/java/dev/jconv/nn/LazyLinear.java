@@ -1,7 +1,6 @@
 package dev.jconv.nn;
 
 import dev.jconv.Tensor;
-import java.util.Map;
 
 /**
  * PyTorch's {@code nn.LazyLinear}, as "Dive into Deep Learning" builds LeNet: a {@link Linear} whose
@@ -51,11 +50,10 @@ public class LazyLinear extends Linear {
   }
 
   @Override
-  public Map<String, Tensor> namedParameters() {
+  void checkParameters() {
     if (!materialized) {
       throw new IllegalStateException(Lazy.UNINITIALIZED);
     }
-    return super.namedParameters();
   }
 
   @Override

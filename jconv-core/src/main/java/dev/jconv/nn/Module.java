@@ -6,9 +6,11 @@ import dev.jconv.autograd.NoGrad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -70,16 +72,46 @@ public abstract class Module {
     return parameters.get(name);
   }
 
-  /** This module's and its children's parameters, named as PyTorch's {@code named_parameters()}. */
+  /**
+   * This module's and its children's parameters, named as PyTorch's {@code named_parameters()}: a
+   * parameter reached twice (a layer used twice, the book's tied weights) is listed once, under its
+   * first name, so that an optimizer updates it once per step.
+   */
   public Map<String, Tensor> namedParameters() {
-    Map<String, Tensor> out = new LinkedHashMap<>(parameters);
-    for (Map.Entry<String, Module> c : children.entrySet()) {
-      for (Map.Entry<String, Tensor> p : c.getValue().namedParameters().entrySet()) {
-        out.put(c.getKey() + "." + p.getKey(), p.getValue());
-      }
-    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    collect("", out, true, true);
     return Collections.unmodifiableMap(out);
   }
+
+  /**
+   * Every parameter ({@code params}) or buffer of this module and below into {@code out} under its
+   * dotted name; with {@code once}, a tensor or module reached again is skipped (PyTorch's
+   * named_parameters, named_buffers), else every name is kept (its state_dict).
+   */
+  private void collect(String prefix, Map<String, Tensor> out, boolean params, boolean once) {
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    collect(prefix, out, params, once, seen);
+  }
+
+  private void collect(String prefix, Map<String, Tensor> out, boolean params, boolean once, Set<Object> seen) {
+    if (once && !seen.add(this)) {
+      return;
+    }
+    if (params) {
+      checkParameters();
+    }
+    for (Map.Entry<String, Tensor> e : (params ? parameters : buffers).entrySet()) {
+      if (!once || seen.add(e.getValue())) {
+        out.put(prefix + e.getKey(), e.getValue());
+      }
+    }
+    for (Map.Entry<String, Module> c : children.entrySet()) {
+      c.getValue().collect(prefix + c.getKey() + ".", out, params, once, seen);
+    }
+  }
+
+  /** Refuses access to parameters that do not exist yet (a lazy layer before its first forward). */
+  void checkParameters() {}
 
   /** All parameters, in registration order. */
   public List<Tensor> parameters() {
@@ -91,14 +123,10 @@ public abstract class Module {
     return Collections.unmodifiableMap(children);
   }
 
-  /** This module's and its children's buffers, named like parameters. */
+  /** This module's and its children's buffers, named like parameters (each listed once, as parameters are). */
   public Map<String, Tensor> namedBuffers() {
-    Map<String, Tensor> out = new LinkedHashMap<>(buffers);
-    for (Map.Entry<String, Module> c : children.entrySet()) {
-      for (Map.Entry<String, Tensor> b : c.getValue().namedBuffers().entrySet()) {
-        out.put(c.getKey() + "." + b.getKey(), b.getValue());
-      }
-    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    collect("", out, false, true);
     return Collections.unmodifiableMap(out);
   }
 
@@ -113,6 +141,9 @@ public abstract class Module {
   }
 
   private void collectModules(String prefix, Map<String, Module> out) {
+    if (out.containsValue(this)) {
+      return; // a module used twice is listed once, as PyTorch's named_modules does
+    }
     out.put(prefix, this);
     for (Map.Entry<String, Module> c : children.entrySet()) {
       c.getValue().collectModules(prefix.isEmpty() ? c.getKey() : prefix + "." + c.getKey(), out);
@@ -213,12 +244,20 @@ public abstract class Module {
    */
   public Map<String, Tensor> stateDict() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+    for (Map.Entry<String, Tensor> e : everyTensor().entrySet()) {
       out.put(e.getKey(), e.getValue().detach());
     }
-    for (Map.Entry<String, Tensor> e : namedBuffers().entrySet()) {
-      out.put(e.getKey(), e.getValue().detach());
-    }
+    return out;
+  }
+
+  /**
+   * Parameters, then buffers, under every name they have (a layer used twice under both, as in
+   * PyTorch's state_dict).
+   */
+  private Map<String, Tensor> everyTensor() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    collect("", out, true, false);
+    collect("", out, false, false);
     return out;
   }
 
@@ -231,8 +270,7 @@ public abstract class Module {
    *     mismatches, in PyTorch's words
    */
   public void loadStateDict(Map<String, Tensor> state, boolean strict) {
-    Map<String, Tensor> own = new LinkedHashMap<>(namedParameters());
-    own.putAll(namedBuffers());
+    Map<String, Tensor> own = everyTensor();
     List<String> errors = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<String> unexpected = new ArrayList<>();

@@ -200,6 +200,35 @@ class NnGoldenTest {
   }
 
   @Test
+  void tiedLayer_isOneParameter_forNamesAndTheOptimizer() {
+    JsonNode c = only("tied_sgd");
+    Torch.manualSeed(c.get("seed").asLong());
+    Linear shared = new Linear(3, 3);
+    Sequential tied = new Sequential(new Linear(2, 3), new ReLU(), shared, new ReLU(), shared, new ReLU(),
+        new Linear(3, 1));
+    assertEquals(texts(c.get("names")), new ArrayList<>(tied.namedParameters().keySet()));
+    assertEquals(texts(c.get("keys")), new ArrayList<>(tied.stateDict().keySet()));
+    assertEquals(texts(c.get("modules")), new ArrayList<>(tied.namedModules().keySet()));
+    Tensor x = array(c.get("x"));
+    dev.jconv.optim.SGD opt = new dev.jconv.optim.SGD(tied.parameters(),
+        dev.jconv.optim.SGDOptions.of(0.1).momentum(0.9));
+    for (int i = 0; i < 2; i++) {
+      opt.zeroGrad();
+      tied.forward(x).sum().backward();
+      opt.step();
+    }
+    for (Map.Entry<String, Tensor> e : tied.namedParameters().entrySet()) {
+      assertClose(array(c.get("params").get(e.getKey())), e.getValue().detach(), 1e-6, e.getKey());
+    }
+  }
+
+  private static List<String> texts(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
   void reprs_matchPyTorch() {
     assertEquals(only("flatten_repr").get("repr").asText(), new Flatten(0, 2).toString());
     assertEquals(only("loss_repr").get("repr").asText(), new CrossEntropyLoss() + "|" + new MSELoss());
