@@ -111,6 +111,12 @@ with Golden("nn") as g:
     g.case(name="tied_sgd", kind="tied", seed=13, names=names, keys=keys, modules=modules, x=g.array("tied_x", x),
            params={n: g.array("tied_" + n, p) for n, p in tied.named_parameters()})
 
+    # Parameters print as nn.Parameter does; what is computed from them, or their .data, does not.
+    torch.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    prints = [str(lin.bias), str(lin.weight), str(lin.bias.data), str(lin.bias * 1), str(lin.double().bias)]
+    g.case(name="parameter_print", kind="prints", seed=0, prints=prints)
+
     class Net(nn.Module):
         def __init__(self):
             super().__init__()

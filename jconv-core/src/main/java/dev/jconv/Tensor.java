@@ -67,6 +67,8 @@ public final class Tensor {
    * ({@code AsStridedBackward0}).
    */
   private int viewVersion;
+  /** Whether a module registered this tensor as a parameter (it then prints as PyTorch's nn.Parameter). */
+  private boolean parameter;
   /** For one of several views an operation returned (unbind): its index, whose in-place change PyTorch refuses; else -1. */
   private int multiOutputIndex = -1;
 
@@ -2347,7 +2349,8 @@ public final class Tensor {
     } else if (requiresGrad) {
       suffixes.add("requires_grad=True");
     }
-    return TensorFormatter.repr(dtype, shape.clone(), elements(), suffixes);
+    String repr = TensorFormatter.repr(dtype, shape.clone(), elements(), suffixes);
+    return parameter ? "Parameter containing:\n" + repr : repr;
   }
 
   // ---------------------------------------------------------------- raw access (kernels)
@@ -2374,6 +2377,11 @@ public final class Tensor {
       view.viewBase = input.viewBase != null ? input.viewBase : input;
       view.viewWithGrad = true;
       view.viewVersion = view.version[0];
+    }
+
+    @Override
+    public void markParameter(Tensor t) {
+      t.parameter = true;
     }
 
     @Override

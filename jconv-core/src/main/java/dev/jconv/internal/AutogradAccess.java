@@ -23,6 +23,9 @@ public final class AutogradAccess {
     /** Makes the recorded view {@code view} a view of {@code input}'s base (or of input itself). */
     void linkView(Tensor view, Tensor input);
 
+    /** Marks {@code t} as a module's parameter (printed as PyTorch prints an nn.Parameter). */
+    void markParameter(Tensor t);
+
     /** Marks the view {@code t} as output {@code index} of an operation that returns several views (unbind). */
     void markMultiOutputView(Tensor t, int index);
 
@@ -60,6 +63,10 @@ public final class AutogradAccess {
 
   public static void linkView(Tensor view, Tensor input) {
     access().linkView(view, input);
+  }
+
+  public static void markParameter(Tensor t) {
+    access().markParameter(t);
   }
 
   public static void markMultiOutputView(Tensor t, int index) {

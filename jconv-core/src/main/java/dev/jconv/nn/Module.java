@@ -44,6 +44,7 @@ public abstract class Module {
       return null;
     }
     value.setRequiresGrad(true);
+    dev.jconv.internal.AutogradAccess.markParameter(value);
     parameters.put(name, value);
     return value;
   }
@@ -192,6 +193,7 @@ public abstract class Module {
       if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
         Tensor converted = t.detach().to(dtype);
         converted.setRequiresGrad(t.requiresGrad());
+        dev.jconv.internal.AutogradAccess.markParameter(converted);
         e.setValue(converted);
       }
     }

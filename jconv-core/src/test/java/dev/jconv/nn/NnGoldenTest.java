@@ -229,6 +229,16 @@ class NnGoldenTest {
   }
 
   @Test
+  void parameters_printAsPyTorchsParameters() {
+    JsonNode c = only("parameter_print");
+    Torch.manualSeed(c.get("seed").asLong());
+    Linear lin = new Linear(3, 2);
+    List<String> got = List.of(lin.bias().toString(), lin.weight().toString(), lin.bias().detach().toString(),
+        lin.bias().mul(1.0).toString(), ((Linear) lin.to(DType.FLOAT64)).bias().toString());
+    assertEquals(texts(c.get("prints")), got);
+  }
+
+  @Test
   void reprs_matchPyTorch() {
     assertEquals(only("flatten_repr").get("repr").asText(), new Flatten(0, 2).toString());
     assertEquals(only("loss_repr").get("repr").asText(), new CrossEntropyLoss() + "|" + new MSELoss());
