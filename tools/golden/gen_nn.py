@@ -114,7 +114,8 @@ with Golden("nn") as g:
     # Parameters print as nn.Parameter does; what is computed from them, or their .data, does not.
     torch.manual_seed(0)
     lin = nn.Linear(3, 2)
-    prints = [str(lin.bias), str(lin.weight), str(lin.bias.data), str(lin.bias * 1), str(lin.double().bias)]
+    prints = [str(lin.bias), str(lin.weight), str(lin.bias.data), str(lin.bias * 1), str(lin.double().bias),
+              str(lin.state_dict()), str(nn.Sequential().state_dict())]
     g.case(name="parameter_print", kind="prints", seed=0, prints=prints)
 
     class Net(nn.Module):

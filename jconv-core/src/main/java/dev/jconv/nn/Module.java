@@ -245,11 +245,28 @@ public abstract class Module {
    * module (detached: no gradients): what {@link dev.jconv.io.Safetensors} saves.
    */
   public Map<String, Tensor> stateDict() {
-    Map<String, Tensor> out = new LinkedHashMap<>();
+    Map<String, Tensor> out = new StateDict();
     for (Map.Entry<String, Tensor> e : everyTensor().entrySet()) {
       out.put(e.getKey(), e.getValue().detach());
     }
     return out;
+  }
+
+  /** A state dict that prints as PyTorch's: {@code OrderedDict([('weight', tensor(...)), ('bias', tensor(...))])}. */
+  private static final class StateDict extends LinkedHashMap<String, Tensor> {
+    @Override
+    public String toString() {
+      if (isEmpty()) {
+        return "OrderedDict()";
+      }
+      StringBuilder sb = new StringBuilder("OrderedDict([");
+      String sep = "";
+      for (Map.Entry<String, Tensor> e : entrySet()) {
+        sb.append(sep).append("('").append(e.getKey()).append("', ").append(e.getValue()).append(')');
+        sep = ", ";
+      }
+      return sb.append("])").toString();
+    }
   }
 
   /**

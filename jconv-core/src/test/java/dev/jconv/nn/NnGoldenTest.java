@@ -229,12 +229,13 @@ class NnGoldenTest {
   }
 
   @Test
-  void parameters_printAsPyTorchsParameters() {
+  void parametersAndStateDicts_printAsPyTorchs() {
     JsonNode c = only("parameter_print");
     Torch.manualSeed(c.get("seed").asLong());
     Linear lin = new Linear(3, 2);
     List<String> got = List.of(lin.bias().toString(), lin.weight().toString(), lin.bias().detach().toString(),
-        lin.bias().mul(1.0).toString(), ((Linear) lin.to(DType.FLOAT64)).bias().toString());
+        lin.bias().mul(1.0).toString(), ((Linear) lin.to(DType.FLOAT64)).bias().toString(),
+        lin.stateDict().toString(), new Sequential().stateDict().toString());
     assertEquals(texts(c.get("prints")), got);
   }
 
