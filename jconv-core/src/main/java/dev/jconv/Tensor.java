@@ -71,6 +71,8 @@ public final class Tensor {
   private boolean parameter;
   /** For one of several views an operation returned (unbind): its index, whose in-place change PyTorch refuses; else -1. */
   private int multiOutputIndex = -1;
+  /** The node that returned those views (UnbindBackward0), for the refusal's words. */
+  private String multiOutputFn;
 
   // Autograd state. A leaf that requires grad accumulates into grad; a computed tensor has a gradFn.
   private boolean requiresGrad;
@@ -1533,7 +1535,7 @@ public final class Tensor {
   private Tensor checkRecordable() {
     if (viewBase != null) {
       if (multiOutputIndex >= 0) {
-        throw new IllegalArgumentException("Output " + multiOutputIndex + " of " + gradFn().name() + " is a view and "
+        throw new IllegalArgumentException("Output " + multiOutputIndex + " of " + multiOutputFn + " is a view and "
             + "is being modified inplace. This view is the output of a function that returns multiple views. Such "
             + "functions do not allow the output views to be modified inplace. You should replace the inplace "
             + "operation by an out-of-place one.");
@@ -2387,6 +2389,7 @@ public final class Tensor {
     @Override
     public void markMultiOutputView(Tensor t, int index) {
       t.multiOutputIndex = index;
+      t.multiOutputFn = t.gradFn.name();
     }
 
     @Override

@@ -8,4 +8,11 @@ final class Lazy {
   static final String UNINITIALIZED = "Can't access the shape of an uninitialized parameter or buffer. Call `forward` "
       + "to initialize the parameters before accessing their attributes (jconv makes a lazy layer's parameters "
       + "at its first forward: collect them for an optimizer or a state dict after it).";
+
+  /** Refuses a lazy layer's parameters before its first forward ({@code materialized} false). */
+  static void require(boolean materialized) {
+    if (!materialized) {
+      throw new IllegalStateException(UNINITIALIZED);
+    }
+  }
 }

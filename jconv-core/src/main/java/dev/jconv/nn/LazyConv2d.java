@@ -78,24 +78,18 @@ public class LazyConv2d extends Conv2d {
 
   @Override
   void checkParameters() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
   }
 
   @Override
   public Tensor weight() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
     return super.weight();
   }
 
   @Override
   public Tensor bias() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
     return super.bias();
   }
 

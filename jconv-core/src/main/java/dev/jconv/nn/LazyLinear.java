@@ -51,24 +51,18 @@ public class LazyLinear extends Linear {
 
   @Override
   void checkParameters() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
   }
 
   @Override
   public Tensor weight() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
     return super.weight();
   }
 
   @Override
   public Tensor bias() {
-    if (!materialized) {
-      throw new IllegalStateException(Lazy.UNINITIALIZED);
-    }
+    Lazy.require(materialized);
     return super.bias();
   }
 
