@@ -109,7 +109,14 @@ public final class Tensor {
     return owning(dtype, newStorage(dtype, n), shape);
   }
 
+  /** The most elements a Java array holds (HotSpot refuses 2^31-2 and 2^31-1 as past the VM's limit). */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 2;
+
   static Object newStorage(DType dtype, int n) {
+    if (n > MAX_ARRAY) {
+      throw new IllegalArgumentException("a tensor of " + n + " elements is past the " + MAX_ARRAY
+          + " a Java array can hold (jconv's storage)");
+    }
     return switch (dtype) {
       case FLOAT32 -> new float[n];
       case FLOAT64 -> new double[n];

@@ -209,4 +209,13 @@ class TensorTest {
     r.mul(r).sum().backward();
     assertArrayEquals(new int[] {0, 4, 1}, x.grad().shapeArray());
   }
+
+  @Test
+  void shapesPastAJavaArray_areRefusedBeforeAllocating() {
+    // 2^31-1 and 2^31-2 elements pass the element limit but no JVM array holds them.
+    for (int n : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Torch.zeros(n));
+      assertTrue(e.getMessage().contains("a Java array can hold"), e.getMessage());
+    }
+  }
 }
