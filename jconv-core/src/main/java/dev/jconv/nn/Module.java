@@ -185,25 +185,35 @@ public abstract class Module {
       throw new IllegalArgumentException("nn.Module.to only accepts floating point or complex dtypes, but got desired "
           + "dtype=" + dtype.torchName());
     }
+    to(dtype, new IdentityHashMap<>());
+    return this;
+  }
+
+  /**
+   * Converts this module and its children, each tensor once: a parameter shared by two modules (tied
+   * weights) stays one tensor, as PyTorch converts a Parameter in place.
+   */
+  private void to(DType dtype, IdentityHashMap<Tensor, Tensor> converted) {
     for (Module c : children.values()) {
-      c.to(dtype);
+      c.to(dtype, converted);
     }
     for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
       Tensor t = e.getValue();
       if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
-        Tensor converted = t.detach().to(dtype);
-        converted.setRequiresGrad(t.requiresGrad());
-        dev.jconv.internal.AutogradAccess.markParameter(converted);
-        e.setValue(converted);
+        e.setValue(converted.computeIfAbsent(t, old -> {
+          Tensor c = old.detach().to(dtype);
+          c.setRequiresGrad(old.requiresGrad());
+          dev.jconv.internal.AutogradAccess.markParameter(c);
+          return c;
+        }));
       }
     }
     for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
       Tensor t = e.getValue();
       if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
-        e.setValue(t.to(dtype));
+        e.setValue(converted.computeIfAbsent(t, old -> old.to(dtype)));
       }
     }
-    return this;
   }
 
   /** PyTorch's {@code module.double()}: {@link #to(DType) to(DType.FLOAT64)}. */

@@ -222,6 +222,29 @@ class NnGoldenTest {
     }
   }
 
+  /** A module that holds another's weight as its own (PyTorch's decoder.weight = encoder.weight). */
+  static final class TiedHead extends Module {
+    TiedHead(Linear source) {
+      registerParameter("weight", source.weight());
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+      return input.matmul(parameter("weight"));
+    }
+  }
+
+  @Test
+  void tiedTensor_staysOneTensor_throughAConversion() {
+    Linear enc = new Linear(3, 2);
+    Sequential net = new Sequential(enc, new TiedHead(enc));
+    assertEquals(List.of("0.weight", "0.bias"), new ArrayList<>(net.namedParameters().keySet()));
+    net.to(DType.FLOAT64);
+    assertEquals(DType.FLOAT64, enc.weight().dtype());
+    assertTrue(enc.weight() == net.get(1).parameter("weight"), "one tensor, as PyTorch converts a Parameter in place");
+    assertEquals(List.of("0.weight", "0.bias"), new ArrayList<>(net.namedParameters().keySet()));
+  }
+
   private static List<String> texts(JsonNode list) {
     List<String> out = new ArrayList<>();
     list.forEach(n -> out.add(n.asText()));
