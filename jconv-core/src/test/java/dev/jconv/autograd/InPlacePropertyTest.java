@@ -114,7 +114,8 @@ class InPlacePropertyTest {
       case 1 -> t.slice(1, a % cols, cols, 2); // every other column
       case 2 -> t.t().select(0, a % cols); // a column, through a transpose
       case 3 -> t.select(0, a % rows); // a row
-      default -> t.slice(0, a % rows, rows).slice(1, b % cols, cols); // a view of a view
+      case 4 -> t.slice(0, a % rows, rows).slice(1, b % cols, cols); // a view of a view
+      default -> t; // the base itself: its views take its new history
     };
   }
 
@@ -135,7 +136,7 @@ class InPlacePropertyTest {
 
   /**
    * In-place steps on views of a computed tensor (slices, a step, a transposed column, a row, a view
-   * of a view; arithmetic, fill, zero, copy), whose base's history is rewritten (CopySlices and
+   * of a view, the base itself; arithmetic, fill, zero, copy), whose base's history is rewritten (CopySlices and
    * AsStridedBackward0), give the values and gradients of the same steps written out of place, each
    * view's new values set element by element into a new tensor (the element setter's node, which
    * golden cases check separately). The loss reads the base and the last view after the steps.
@@ -145,14 +146,16 @@ class InPlacePropertyTest {
       @ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 5) int cols,
       @ForAll long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    Tensor x0 = randn(r, rows, cols);
-    Tensor o0 = randn(r, 1);
+    // In float64: the rewritten history may add a gradient's parts in another order than the twin's,
+    // which float32 rounds differently (1 ulp); 1e-12 then still finds any real difference.
+    Tensor x0 = randn(r, rows, cols).to(dev.jconv.DType.FLOAT64);
+    Tensor o0 = randn(r, 1).to(dev.jconv.DType.FLOAT64);
     int[] views = new int[steps];
     int[] kinds = new int[steps];
     int[][] params = new int[steps][];
     double[] scalars = new double[steps];
     for (int i = 0; i < steps; i++) {
-      views[i] = r.nextInt(5);
+      views[i] = r.nextInt(6);
       kinds[i] = r.nextInt(8);
       params[i] = new int[] {r.nextInt(16), r.nextInt(16)};
       scalars[i] = r.nextDouble() * 2 - 1;
