@@ -84,12 +84,16 @@ public final class Tensor {
     this(dtype, shape, strides, offset, storage, new int[1], null);
   }
 
-  /** A tensor on {@code storage}; a view of {@code from} (sharing its version counter) unless null. */
+  /**
+   * A tensor on {@code storage}; a view of {@code from} (sharing its version counter) unless null. An
+   * empty view starts at 0: the offset a slice computes may lie past the storage's end (a row of an
+   * empty transposed tensor), where no array access may start.
+   */
   private Tensor(DType dtype, int[] shape, int[] strides, int offset, Object storage, int[] version, Tensor from) {
     this.dtype = dtype;
     this.shape = shape;
     this.strides = strides;
-    this.offset = offset;
+    this.offset = Arrays.stream(shape).anyMatch(d -> d == 0) ? 0 : offset;
     this.storage = storage;
     this.version = version;
     if (from != null) {
@@ -182,10 +186,18 @@ public final class Tensor {
 
   /** The size of dimension {@code dim}; negative dims count from the end. */
   public int size(int dim) {
+    return shape[existingDim(dim)];
+  }
+
+  /**
+   * {@code dim} wrapped, for an operation that needs the dimension to exist: PyTorch's IndexError for a
+   * 0-d tensor ({@link #wrapDim} lets 0 and -1 through there, as reductions take them).
+   */
+  private int existingDim(int dim) {
     if (shape.length == 0) {
       throw new IllegalArgumentException("Dimension specified as " + dim + " but tensor has no dimensions");
     }
-    return shape[wrapDim(dim, shape.length)];
+    return wrapDim(dim, shape.length);
   }
 
   /** The shape as a new int array. */
@@ -321,8 +333,7 @@ public final class Tensor {
    */
   public Tensor set(double value, int... index) {
     if (recordsInPlace(null)) {
-      storageIndex(index); // a wrong index is refused before anything is recorded
-      return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
+      return recordedSet(index, () -> set(value, index));
     }
     beforeInPlace(null);
     writeDouble(storageIndex(index), value);
@@ -332,12 +343,17 @@ public final class Tensor {
   /** Sets one element of an integer tensor exactly: {@code X[i, j] = v}. */
   public Tensor set(long value, int... index) {
     if (recordsInPlace(null)) {
-      storageIndex(index); // a wrong index is refused before anything is recorded
-      return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), () -> set(value, index));
+      return recordedSet(index, () -> set(value, index));
     }
     beforeInPlace(null);
     writeLong(storageIndex(index), value);
     return this;
+  }
+
+  /** Setting one element to a number ({@code change}, unrecorded), recorded as CopySlices. */
+  private Tensor recordedSet(int[] index, Runnable change) {
+    storageIndex(index); // a wrong index is refused before anything is recorded
+    return recordedOverwrite(new InPlaceOps.SetElement(checkRecordable(), null, index), change);
   }
 
   /** Sets one element from a one-element tensor: {@code Y[i, j] = (X[..] * K).sum()}. */
@@ -419,9 +435,6 @@ public final class Tensor {
       return storage;
     }
     Object out = newStorage(dtype, n);
-    if (n == 0) {
-      return out; // an empty view's offset may lie past its storage's end
-    }
     if (isContiguous()) {
       System.arraycopy(storage, offset, out, 0, n);
       return out;
@@ -611,9 +624,7 @@ public final class Tensor {
     if (st != null) {
       return new Tensor(dtype, ns, st, offset, storage, version, this);
     }
-    Tensor copy = cloneTensor().view(ns);
-    copy.viewBase = null; // a view of nothing a caller holds, as PyTorch's reshape of a copy
-    return copy;
+    return owning(dtype, cloneTensor().storage, ns); // a fresh tensor, as PyTorch's reshape of a copy
   }
 
   /** {@code reshape} to the shape of a {@link Size}. */
@@ -810,10 +821,7 @@ public final class Tensor {
    * @throws IllegalArgumentException for a 0-d tensor or a dimension out of range
    */
   public List<Tensor> unbind(int dim) {
-    if (shape.length == 0) {
-      throw new IllegalArgumentException("Dimension specified as " + dim + " but tensor has no dimensions");
-    }
-    int d = wrapDim(dim, shape.length);
+    int d = existingDim(dim);
     if (Node.isRecording(this)) {
       return ViewOps.Slice.unbind(this, d);
     }
@@ -1479,25 +1487,15 @@ public final class Tensor {
     if (requiresGrad()) {
       AutogradAccess.setGradFn(before, gradFn());
     }
-    Tensor result;
-    if (wrapped) {
-      double v = other.toDoubleArray()[0];
-      result = switch (op) {
-        case ADD -> before.add(v);
-        case SUB -> before.sub(v);
-        case MUL -> before.mul(v);
-        case DIV -> before.div(v);
-        default -> throw new IllegalStateException(op.toString());
-      };
-    } else {
-      result = switch (op) {
-        case ADD -> before.add(other);
-        case SUB -> before.sub(other);
-        case MUL -> before.mul(other);
-        case DIV -> before.div(other);
-        default -> throw new IllegalStateException(op.toString());
-      };
-    }
+    // A number takes the scalar forms (their nodes differ: MulBackward1 ...), a tensor the tensor forms.
+    double v = wrapped ? other.toDoubleArray()[0] : 0;
+    Tensor result = switch (op) {
+      case ADD -> wrapped ? before.add(v) : before.add(other);
+      case SUB -> wrapped ? before.sub(v) : before.sub(other);
+      case MUL -> wrapped ? before.mul(v) : before.mul(other);
+      case DIV -> wrapped ? before.div(v) : before.div(other);
+      default -> throw new IllegalStateException(op.toString());
+    };
     try (var g = dev.jconv.autograd.NoGrad.enter()) {
       copyInPlace(result);
     }
@@ -1589,11 +1587,14 @@ public final class Tensor {
     if (viewBase == null) {
       return;
     }
-    Tensor base = viewBase;
-    Node slices = dev.jconv.internal.NodeAccess.copySlices(base, this, gradFn);
-    base.gradFn = slices;
-    base.requiresGrad = true;
-    gradFn = dev.jconv.internal.NodeAccess.asStrided(base, this);
+    // The base takes nodes[0] (CopySlices) as its grad_fn there; this view, nodes[1].
+    Node[] nodes = dev.jconv.internal.NodeAccess.rebase(viewBase, this, gradFn);
+    takeHistory(nodes[1]);
+  }
+
+  /** This view's grad_fn becomes {@code fromBase} (AsStridedBackward0), as of the storage's current version. */
+  private void takeHistory(Node fromBase) {
+    gradFn = fromBase;
     requiresGrad = true;
     viewVersion = version[0];
   }
@@ -1604,9 +1605,7 @@ public final class Tensor {
    */
   private void refreshView() {
     if (viewBase != null && viewWithGrad && viewVersion != version[0] && viewBase.requiresGrad()) {
-      viewVersion = version[0];
-      gradFn = dev.jconv.internal.NodeAccess.asStrided(viewBase, this);
-      requiresGrad = true;
+      takeHistory(dev.jconv.internal.NodeAccess.asStrided(viewBase, this));
     }
   }
 
@@ -1683,9 +1682,6 @@ public final class Tensor {
       return recordedOverwrite(new InPlaceOps.Fill("FillBackward2", checkRecordable()), () -> fillInPlace(value));
     }
     beforeInPlace(null);
-    if (numel() == 0) {
-      return this; // an empty view's offset may lie past its storage's end
-    }
     if (dtype == DType.FLOAT32 && isContiguous()) {
       java.util.Arrays.fill((float[]) storage, offset, offset + numel(), (float) value);
       return this;
@@ -1720,9 +1716,6 @@ public final class Tensor {
       return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
     }
     beforeInPlace(floating ? src : null);
-    if (numel() == 0) {
-      return this; // an empty view's offset may lie past its storage's end
-    }
     if (src.dtype == dtype && dtype == DType.FLOAT32 && Arrays.equals(src.shape, shape) && isContiguous()
         && src.isContiguous()) {
       // arraycopy moves overlapping ranges of one array correctly, so no defensive copy is needed.

@@ -17,13 +17,17 @@ import dev.jconv.internal.autograd.GradUtil;
 final class ViewHistory implements NodeAccess.Access {
 
   @Override
-  public Node copySlices(Tensor base, Tensor view, Node op) {
-    return new CopySlices(base, view, op);
+  public Node[] rebase(Tensor base, Tensor view, Node op) {
+    int[] pos = positions(base, view);
+    Node slices = new CopySlices(base, view.shapeArray(), pos, op);
+    // The view's node takes the base's new history: made after the base has it.
+    AutogradAccess.setGradFn(base, slices);
+    return new Node[] {slices, new AsStrided(base, pos)};
   }
 
   @Override
   public Node asStrided(Tensor base, Tensor view) {
-    return new AsStrided(base, view);
+    return new AsStrided(base, positions(base, view));
   }
 
   /**
@@ -121,12 +125,12 @@ final class ViewHistory implements NodeAccess.Access {
     private final int[] viewShape;
     private final int[] pos;
 
-    CopySlices(Tensor base, Tensor view, Node op) {
+    CopySlices(Tensor base, int[] viewShape, int[] pos, Node op) {
       super("CopySlices", edges(base, op), shapes(base, op), types(base, op));
       this.op = op;
       this.baseShape = base.shapeArray();
-      this.viewShape = view.shapeArray();
-      this.pos = positions(base, view);
+      this.viewShape = viewShape;
+      this.pos = pos;
     }
 
     private static Node[] edges(Tensor base, Node op) {
@@ -196,10 +200,10 @@ final class ViewHistory implements NodeAccess.Access {
     private final int[] baseShape;
     private final int[] pos;
 
-    AsStrided(Tensor base, Tensor view) {
+    AsStrided(Tensor base, int[] pos) {
       super("AsStridedBackward0", base);
       this.baseShape = base.shapeArray();
-      this.pos = positions(base, view);
+      this.pos = pos;
     }
 
     @Override

@@ -13,11 +13,13 @@ public final class NodeAccess {
   /** Implemented in the autograd package. */
   public interface Access {
     /**
-     * The base's new grad_fn after {@code op} (recorded on {@code view}, whose first input is the
-     * view's value before) changed the view in place: the base's current history, with op's backward
-     * applied to the view's part of the gradient, and op's other inputs.
+     * After {@code op} (recorded on {@code view}, whose first input is the view's value before)
+     * changed the view in place: the base's new grad_fn (CopySlices: the base's current history, with
+     * op's backward applied to the view's part of the gradient, and op's other inputs), and the view's
+     * (AsStridedBackward0 of it), from one placement of the view in the base. The base's grad_fn is set
+     * to the first.
      */
-    Node copySlices(Tensor base, Tensor view, Node op);
+    Node[] rebase(Tensor base, Tensor view, Node op);
 
     /** A grad_fn for {@code view} that sends its gradient into the view's part of the base's. */
     Node asStrided(Tensor base, Tensor view);
@@ -36,8 +38,8 @@ public final class NodeAccess {
     return ACCESS.get();
   }
 
-  public static Node copySlices(Tensor base, Tensor view, Node op) {
-    return access().copySlices(base, view, op);
+  public static Node[] rebase(Tensor base, Tensor view, Node op) {
+    return access().rebase(base, view, op);
   }
 
   public static Node asStrided(Tensor base, Tensor view) {

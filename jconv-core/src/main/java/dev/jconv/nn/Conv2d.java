@@ -65,9 +65,7 @@ public class Conv2d extends Module {
    * shapes that gives, drawn as the constructor draws them (PyTorch materializes and resets then).
    */
   void materialize(int inChannels) {
-    options = new Conv2dOptions(inChannels, options.outChannels(), options.kernelH(), options.kernelW(),
-        options.strideH(), options.strideW(), options.padding(), options.dilationH(), options.dilationW(),
-        options.groups(), options.bias(), options.paddingMode());
+    options = options.withInChannels(inChannels);
     createParameters();
   }
 

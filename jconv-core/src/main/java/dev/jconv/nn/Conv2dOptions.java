@@ -90,6 +90,12 @@ public record Conv2dOptions(
     return of(0, outChannels, kernelH, kernelW);
   }
 
+  /** These options with {@code inChannels} input channels ({@link LazyConv2d}'s first forward). */
+  Conv2dOptions withInChannels(int inChannels) {
+    return new Conv2dOptions(inChannels, outChannels, kernelH, kernelW, strideH, strideW, padding, dilationH,
+        dilationW, groups, bias, paddingMode);
+  }
+
   /** {@code kernel_size=(height, width)}. */
   public Conv2dOptions kernelSize(int height, int width) {
     return new Conv2dOptions(inChannels, outChannels, height, width, strideH, strideW, padding, dilationH,

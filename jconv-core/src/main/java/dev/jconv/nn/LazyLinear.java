@@ -10,7 +10,6 @@ import dev.jconv.Tensor;
  * from then on it is that Linear. As with {@link LazyConv2d}, the parameters are refused until then.
  */
 public class LazyLinear extends Linear {
-  private final boolean withBias;
   private boolean materialized;
 
   /** {@code nn.LazyLinear(outFeatures)}: with a bias. */
@@ -20,9 +19,7 @@ public class LazyLinear extends Linear {
 
   /** {@code nn.LazyLinear(outFeatures, bias=bias)}. */
   public LazyLinear(int outFeatures, boolean bias) {
-    // No bias yet: Linear would draw it (uniform in [-0, 0]) where PyTorch draws nothing until the first forward.
-    super(0, outFeatures, false);
-    this.withBias = bias;
+    super(0, outFeatures, bias, true);
   }
 
   /** Whether the first forward has set the input features and made the parameters. */
@@ -43,7 +40,7 @@ public class LazyLinear extends Linear {
         throw new IllegalArgumentException("LazyLinear takes its in_features from the input's last dimension, but "
             + "got a 0-d input");
       }
-      materialize(input.size(-1), withBias);
+      materialize(input.size(-1));
       materialized = true;
     }
     return super.forward(input);
@@ -64,12 +61,6 @@ public class LazyLinear extends Linear {
   public Tensor bias() {
     Lazy.require(materialized);
     return super.bias();
-  }
-
-  @Override
-  protected String extraRepr() {
-    return materialized ? super.extraRepr()
-        : "in_features=0, out_features=" + outFeatures() + ", bias=" + (withBias ? "True" : "False");
   }
 
   @Override

@@ -19,6 +19,7 @@ import dev.jconv.nn.functional.F;
 public class Linear extends Module {
   private int inFeatures;
   private final int outFeatures;
+  private final boolean hasBias;
 
   /** A layer with a bias. */
   public Linear(int inFeatures, int outFeatures) {
@@ -31,14 +32,28 @@ public class Linear extends Module {
    * @throws IllegalArgumentException for a negative size
    */
   public Linear(int inFeatures, int outFeatures, boolean bias) {
-    this.inFeatures = inFeatures;
-    this.outFeatures = outFeatures;
-    createParameters(bias);
+    this(inFeatures, outFeatures, bias, false);
   }
 
-  private void createParameters(boolean bias) {
+  /**
+   * A layer whose parameters are made now, or, when {@code lazy}, at {@link #materialize}
+   * ({@link LazyLinear}: PyTorch draws nothing before then).
+   */
+  Linear(int inFeatures, int outFeatures, boolean bias, boolean lazy) {
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.hasBias = bias;
+    if (lazy) {
+      // An empty weight, no bias: nothing to draw (and a negative size refused now, as before).
+      registerParameter("weight", Torch.zeros(outFeatures, inFeatures));
+    } else {
+      createParameters();
+    }
+  }
+
+  private void createParameters() {
     registerParameter("weight", Torch.zeros(outFeatures, inFeatures));
-    registerParameter("bias", bias ? Torch.zeros(outFeatures) : null);
+    registerParameter("bias", hasBias ? Torch.zeros(outFeatures) : null);
     resetParameters();
   }
 
@@ -46,9 +61,9 @@ public class Linear extends Module {
    * {@link LazyLinear}'s first forward: the layer takes {@code inFeatures} and new parameters of the
    * shapes that gives, drawn as the constructor draws them (PyTorch materializes and resets then).
    */
-  void materialize(int inFeatures, boolean bias) {
+  void materialize(int inFeatures) {
     this.inFeatures = inFeatures;
-    createParameters(bias);
+    createParameters();
   }
 
   public int inFeatures() {
@@ -87,7 +102,6 @@ public class Linear extends Module {
 
   @Override
   protected String extraRepr() {
-    return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias="
-        + (parameter("bias") != null ? "True" : "False");
+    return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (hasBias ? "True" : "False");
   }
 }

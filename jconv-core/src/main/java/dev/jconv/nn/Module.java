@@ -137,17 +137,17 @@ public abstract class Module {
    */
   public Map<String, Module> namedModules() {
     Map<String, Module> out = new LinkedHashMap<>();
-    collectModules("", out);
+    collectModules("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
     return Collections.unmodifiableMap(out);
   }
 
-  private void collectModules(String prefix, Map<String, Module> out) {
-    if (out.containsValue(this)) {
+  private void collectModules(String prefix, Map<String, Module> out, Set<Module> seen) {
+    if (!seen.add(this)) {
       return; // a module used twice is listed once, as PyTorch's named_modules does
     }
     out.put(prefix, this);
     for (Map.Entry<String, Module> c : children.entrySet()) {
-      c.getValue().collectModules(prefix.isEmpty() ? c.getKey() : prefix + "." + c.getKey(), out);
+      c.getValue().collectModules(prefix.isEmpty() ? c.getKey() : prefix + "." + c.getKey(), out, seen);
     }
   }
 

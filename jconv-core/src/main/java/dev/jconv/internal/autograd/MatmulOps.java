@@ -114,7 +114,7 @@ public final class MatmulOps {
         int outF = weight.size(0);
         float[] out = new float[n * outF];
         float beta = 0f;
-        if (bias != null && bias.dim() == 1 && bias.size(0) == outF) {
+        if (rowBias(bias, outF)) {
           float[] b = Raw.floats(bias);
           for (int i = 0; i < n; i++) {
             System.arraycopy(b, 0, out, i * outF, outF);
@@ -135,7 +135,12 @@ public final class MatmulOps {
 
     private Linear(Tensor x, Tensor weight, Tensor bias) {
       super(bias == null ? "MmBackward0" : "AddmmBackward0", x, weight, bias);
-      this.rowBias = bias != null && bias.dim() == 1 && bias.size(0) == weight.size(0);
+      this.rowBias = rowBias(bias, weight.size(0));
+    }
+
+    /** Whether {@code bias} is one value per output feature ({@code [outF]}), the usual bias. */
+    private static boolean rowBias(Tensor bias, int outF) {
+      return bias != null && bias.dim() == 1 && bias.size(0) == outF;
     }
 
     /** Whether the bias is one value per output feature (else the engine sums g to its shape). */

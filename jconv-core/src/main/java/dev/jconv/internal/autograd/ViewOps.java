@@ -218,12 +218,11 @@ public final class ViewOps {
     }
 
     /**
-     * {@code a.unbind(dim)}: one view per index, each recorded as PyTorch's UnbindBackward0 (the
+     * {@code a.unbind(d)} (d already wrapped): one view per index, each recorded as PyTorch's UnbindBackward0 (the
      * gradient of output i goes to index i), and marked as one of several outputs, whose in-place
      * change PyTorch refuses while recording.
      */
-    public static java.util.List<Tensor> unbind(Tensor a, int dim) {
-      int d = dim < 0 ? dim + a.dim() : dim;
+    public static java.util.List<Tensor> unbind(Tensor a, int d) {
       java.util.List<Tensor> out = new java.util.ArrayList<>();
       for (int i = 0; i < a.size(d); i++) {
         Tensor v = new Slice("UnbindBackward0", a, d, i, i + 1, 1, true).record(plain(a).select(d, i));
