@@ -93,7 +93,7 @@ public final class Tensor {
     this.dtype = dtype;
     this.shape = shape;
     this.strides = strides;
-    this.offset = Arrays.stream(shape).anyMatch(d -> d == 0) ? 0 : offset;
+    this.offset = isEmpty(shape) ? 0 : offset;
     this.storage = storage;
     this.version = version;
     if (from != null) {
@@ -101,6 +101,16 @@ public final class Tensor {
       viewWithGrad = GradMode.isEnabled();
       viewVersion = version[0];
     }
+  }
+
+  /** Whether a shape has no elements (a loop, not a stream: views are made in the book's inner loops). */
+  private static boolean isEmpty(int[] shape) {
+    for (int d : shape) {
+      if (d == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A new contiguous tensor that owns {@code storage}, whose length must equal the shape's numel. */
