@@ -134,14 +134,10 @@ public class Conv2d extends Module {
           o.dilationH(), o.dilationW(), o.groups()));
     }
     int[] shape = input.shapeArray();
-    if (shape.length != 3 && shape.length != 4) {
-      // Let the shared check word the rank error exactly as F.conv2d does.
-      Conv2dOp.check(shape, weight.shapeArray(), null, o.strideH(), o.strideW(), o.padding(), o.dilationH(),
-          o.dilationW(), o.groups());
-    }
     int[] pads = modePadding(o);
     PadMode mode = PadMode.valueOf(o.paddingMode().name());
-    Conv2dOp.checkModePadding(mode, shape, pads[0], pads[1], pads[2], pads[3]);
+    // F.pad's checks come first, the rank's among them, as in PyTorch's _conv_forward.
+    Conv2dOp.checkModePadding(mode, shape, input.dtype(), pads[0], pads[1], pads[2], pads[3]);
     int[] padded = shape.clone();
     padded[shape.length - 2] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 2] + pads[0] + pads[1]);
     padded[shape.length - 1] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 1] + pads[2] + pads[3]);

@@ -206,20 +206,58 @@ public final class Conv2dOp {
   }
 
   /**
-   * Checks the padding of a layer's {@code padding_mode} against PyTorch's limits, width first as
-   * PyTorch does. {@code inputShape} is 3-D or 4-D (already checked).
+   * Checks an input and the padding of a layer's {@code padding_mode} as PyTorch 1.13's {@code F.pad}
+   * does (the layer pads before it convolves, even by 0): the rank (4 padding values need at least 2
+   * dimensions, and the modes pad only 3-D and 4-D tensors), each mode's empty dimensions (reflect: the plane or, batched, the
+   * channels; replicate: any dimension but a batch; circular: none), then the padding's size, width
+   * first.
    */
-  public static void checkModePadding(PadMode mode, int[] inputShape, int top, int bottom, int left, int right) {
+  public static void checkModePadding(PadMode mode, int[] inputShape, DType dtype, int top, int bottom, int left,
+      int right) {
     int rank = inputShape.length;
-    for (int d = 0; d < rank; d++) {
-      // F.pad cannot pad a tensor with an empty non-batch dimension in these modes.
-      if (inputShape[d] == 0 && (d > 0 || rank == 3)) {
-        throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
-            + "other non-zero dimensions for input, but got: " + shape(inputShape));
+    if (rank < 2) {
+      throw new IllegalArgumentException("Padding length too large");
+    }
+    if (rank != 3 && rank != 4) {
+      throw new IllegalArgumentException(
+          "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+    }
+    switch (mode) {
+      case CIRCULAR -> {
+        // No empty-dimension rule. PyTorch 1.13 refuses unbatched input ("Invalid padding size,
+        // expected 2 but got 4", a bug later versions fixed); jconv pads it as a batch of one.
+      }
+      case REFLECT -> {
+        if (inputShape[rank - 1] == 0 || inputShape[rank - 2] == 0 || rank == 4 && inputShape[1] == 0) {
+          StringBuilder sizes = new StringBuilder();
+          for (int d = 0; d < rank; d++) {
+            sizes.append(d == 0 ? "" : ",").append(inputShape[d]);
+          }
+          throw new IllegalArgumentException("3D or 4D (batch mode) tensor expected for input, but got: [ torch."
+              + legacyTypeName(dtype) + "{" + sizes + "} ]");
+        }
+      }
+      case REPLICATE -> {
+        for (int d = 0; d < rank; d++) {
+          if (inputShape[d] == 0 && (d > 0 || rank == 3)) {
+            throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+                + "other non-zero dimensions for input, but got: " + shape(inputShape));
+          }
+        }
       }
     }
     ConvShapes.checkModePadding(mode, inputShape[rank - 1], left, right, rank - 1, rank, 4);
     ConvShapes.checkModePadding(mode, inputShape[rank - 2], top, bottom, rank - 2, rank, 6);
+  }
+
+  /** PyTorch's legacy name for a CPU tensor of {@code dtype}, as its messages print a tensor ({@code FloatTensor}). */
+  private static String legacyTypeName(DType dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> "FloatTensor";
+      case FLOAT64 -> "DoubleTensor";
+      case INT64 -> "LongTensor";
+      case BOOL -> "BoolTensor";
+    };
   }
 
   /** A new tensor: {@code input} (3-D or 4-D, float32 or float64) padded in its last two dimensions by {@code mode}. */
