@@ -1,6 +1,5 @@
 package dev.jconv.autograd;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
-import dev.jconv.io.Npy;
 import dev.jconv.nn.Conv2d;
 import dev.jconv.nn.Conv2dOptions;
 import dev.jconv.nn.PaddingMode;
@@ -74,24 +72,13 @@ class ConvFuzzGoldenTest {
     return shape;
   }
 
-  /** A drawn input, checked against PyTorch's sum of the same draw (the generators must agree). */
   private static Tensor checked(Tensor t, JsonNode c, String sumField) {
-    double want = c.get(sumField).asDouble();
-    double got = t.to(DType.FLOAT64).sum().item();
-    assertEquals(want, got, 1e-9 * (1 + Math.abs(want)), sumField + ": jconv's generator drew other values than PyTorch's");
-    return t;
+    return Golden.drawnAs(t, c.get(sumField).asDouble(), sumField);
   }
 
   private static void assertClose(JsonNode c, String field, Tensor actual, String what) {
-    Tensor expected = Npy.toTensor(Golden.array(AREA, c.get(field).asText()));
-    assertArrayEquals(expected.shapeArray(), actual.shapeArray(), what + ": shape");
     // The kept values are float32 roundings of PyTorch's float64 results.
-    double tol = actual.dtype() == DType.FLOAT64 ? 1e-6 : 1e-4;
-    Tensor a = actual.to(DType.FLOAT64);
-    Tensor e = expected.to(DType.FLOAT64);
-    Tensor bad = a.sub(e).abs().gt(e.abs().mul(tol).add(tol));
-    assertEquals(0, bad.sum().item(), 0, () -> what + ": " + (long) bad.sum().item() + " of " + a.numel()
-        + " elements differ; largest difference " + a.sub(e).abs().max().item());
+    Golden.assertWithin(AREA, c.get(field).asText(), actual, actual.dtype() == DType.FLOAT64 ? 1e-6 : 1e-4, what);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,12 +2,15 @@ package dev.jconv.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jconv.DType;
+import dev.jconv.Tensor;
 import dev.jconv.io.Npy;
 import dev.jconv.io.NpyArray;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,6 +49,39 @@ public final class Golden {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Asserts that {@code actual} has the shape of the float array {@code file} of {@code area} and lies
+   * within {@code tol * |expected| + tol} of it everywhere (compared in float64), naming how many
+   * elements do not and the largest difference.
+   */
+  public static void assertWithin(String area, String file, Tensor actual, double tol, String what) {
+    Tensor expected = Npy.toTensor(array(area, file)).to(DType.FLOAT64);
+    if (!Arrays.equals(expected.shapeArray(), actual.shapeArray())) {
+      throw new AssertionError(what + ": shape " + Arrays.toString(actual.shapeArray()) + ", expected "
+          + Arrays.toString(expected.shapeArray()));
+    }
+    Tensor a = actual.to(DType.FLOAT64);
+    Tensor diff = a.sub(expected).abs();
+    long bad = (long) diff.gt(expected.abs().mul(tol).add(tol)).sum().item();
+    if (bad != 0) {
+      throw new AssertionError(what + ": " + bad + " of " + a.numel() + " elements differ; largest difference "
+          + diff.max().item());
+    }
+  }
+
+  /**
+   * Asserts that a tensor drawn again with jconv's generator sums to what PyTorch's draw summed to
+   * (a case that keeps a seed instead of its input): the two generators agree.
+   */
+  public static Tensor drawnAs(Tensor drawn, double sum, String what) {
+    double got = drawn.to(DType.FLOAT64).sum().item();
+    if (Math.abs(got - sum) > 1e-9 * (1 + Math.abs(sum))) {
+      throw new AssertionError(what + ": jconv's generator drew other values than PyTorch's (sum " + got
+          + ", expected " + sum + ")");
+    }
+    return drawn;
   }
 
   private static InputStream open(String area, String file) {
