@@ -469,3 +469,32 @@ with Golden("grad") as g:
         msg = error_message(fn)
         assert msg is not None, name
         g.case(name=name, op="error", error=msg)
+
+    # matmul with batch dimensions (appended: the cases above keep their draws): the fold into mm or
+    # mv, the transposed product, and bmm over broadcast batches, each with PyTorch's history.
+    for dtype in ("float64", "float32"):
+        case(g, "matmul", [r(2, 3, 4), r(4, 5)], dtype=dtype)
+        case(g, "matmul", [r(2, 3, 4), r(4)], dtype=dtype)
+        case(g, "matmul", [r(4), r(2, 4, 5)], dtype=dtype)
+        case(g, "matmul", [r(3, 4), r(2, 4, 5)], dtype=dtype)
+        case(g, "matmul", [r(2, 3, 4), r(2, 4, 5)], dtype=dtype)
+        case(g, "matmul", [r(2, 1, 3, 4), r(5, 4, 2)], dtype=dtype)
+        case(g, "matmul", [r(2, 2, 3, 4), r(4, 5)], dtype=dtype)
+    case(g, "matmul", [r(2, 3, 4), r(4, 5)], grad=[False, True])
+    case(g, "matmul", [r(2, 3, 4), r(2, 4, 5)], grad=[True, False])
+    matmul_errors = {
+        "matmul_mvSize": lambda: torch.rand(3, 4) @ torch.rand(3),
+        "matmul_foldMvSize": lambda: torch.rand(2, 3, 4) @ torch.rand(3),
+        "matmul_foldMmSize": lambda: torch.rand(2, 3, 4) @ torch.rand(3, 5),
+        "matmul_vectorBatchSize": lambda: torch.rand(4) @ torch.rand(2, 3, 5),
+        "matmul_matrixBatchSize": lambda: torch.rand(3, 4) @ torch.rand(2, 3, 5),
+        "matmul_bmmSize": lambda: torch.rand(2, 3, 4) @ torch.rand(2, 5, 6),
+        "matmul_batchBroadcast": lambda: torch.rand(2, 3, 4) @ torch.rand(3, 4, 5),
+        "matmul_batchBroadcast4d": lambda: torch.rand(2, 3, 4) @ torch.rand(2, 4, 5, 6),
+        "matmul_bmmDtype": lambda: torch.rand(2, 3, 4) @ torch.rand(2, 4, 5, dtype=torch.float64),
+        "matmul_foldDtype": lambda: torch.rand(2, 3, 4, dtype=torch.float64) @ torch.rand(4, 5),
+    }
+    for name, fn in matmul_errors.items():
+        msg = error_message(fn)
+        assert msg is not None, name
+        g.case(name=name, op="error", error=msg)

@@ -2120,8 +2120,9 @@ public final class Tensor {
   // ---------------------------------------------------------------- matrix product
 
   /**
-   * Matrix product as {@code torch.matmul} for 1-D and 2-D operands: vector·vector gives a 0-d tensor,
-   * matrix·vector a vector, matrix·matrix a matrix.
+   * Matrix product as {@code torch.matmul}: vector·vector gives a 0-d tensor, matrix·vector a vector,
+   * matrix·matrix a matrix; with more dimensions, the leading ones are batch dimensions, broadcast
+   * against each other (see {@link #matmulBatched}).
    */
   public Tensor matmul(Tensor other) {
     if (shape.length == 0 || other.shape.length == 0) {
@@ -2129,8 +2130,7 @@ public final class Tensor {
           + shape.length + "D and " + other.shape.length + "D");
     }
     if (shape.length > 2 || other.shape.length > 2) {
-      throw new IllegalArgumentException("jconv's matmul takes 1-D and 2-D tensors, but got shapes "
-          + shapeText(shape) + " and " + shapeText(other.shape));
+      return matmulBatched(other);
     }
     Tensor a = shape.length == 1 ? unsqueeze(0) : this;
     Tensor b = other.shape.length == 1 ? other.unsqueeze(1) : other;
@@ -2142,6 +2142,9 @@ public final class Tensor {
         throw new IllegalArgumentException("inconsistent tensor size, expected tensor [" + shape[0]
             + "] and src [" + other.shape[0] + "] to have the same number of elements, but got " + shape[0]
             + " and " + other.shape[0] + " elements respectively");
+      }
+      if (other.shape.length == 1) {
+        throw new IllegalArgumentException("size mismatch, got " + m + ", " + m + "x" + k + "," + other.shape[0]);
       }
       throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + m + "x" + k + " and "
           + b.shape[0] + "x" + n + ")");
@@ -2201,6 +2204,74 @@ public final class Tensor {
       return out.reshape(m);
     }
     return out;
+  }
+
+  /**
+   * {@link #matmul} with an operand of 3 or more dimensions, in PyTorch 1.13's steps (the same
+   * products, the same history and the same messages): a batched left operand times a matrix or
+   * vector folds its batch into the rows (reshape, mm or mv, {@code _unsafe_view});
+   * a vector or matrix times a batched right operand runs as the transposed product; two batched
+   * operands broadcast their batch dimensions and run one {@code bmm}.
+   */
+  private Tensor matmulBatched(Tensor other) {
+    int d1 = shape.length;
+    int d2 = other.shape.length;
+    if (d2 <= 2) {
+      int k = shape[d1 - 1];
+      int[] batch = Arrays.copyOf(shape, d1 - 1);
+      Tensor rows = reshape(checkedProduct(batch), k).matmul(other);
+      int[] outShape = d2 == 2 ? Arrays.copyOf(batch, d1) : batch;
+      if (d2 == 2) {
+        outShape[d1 - 1] = other.shape[1];
+      }
+      return Node.isRecording(rows) ? ViewOps.Reshape.unsafeView(rows, outShape)
+          : rows.view(outShape);
+    }
+    if (d1 <= 2) {
+      Tensor otherT = other.transpose(-2, -1);
+      return d1 == 1 ? otherT.matmul(this) : otherT.matmul(t()).transpose(-2, -1).contiguous();
+    }
+    int n = shape[d1 - 2];
+    int k = shape[d1 - 1];
+    int k2 = other.shape[d2 - 2];
+    int p = other.shape[d2 - 1];
+    int[] batch = broadcastShapes(Arrays.copyOf(shape, d1 - 2), Arrays.copyOf(other.shape, d2 - 2));
+    int count = checkedProduct(batch);
+    int[] aShape = Arrays.copyOf(batch, batch.length + 2);
+    aShape[batch.length] = n;
+    aShape[batch.length + 1] = k;
+    int[] bShape = Arrays.copyOf(batch, batch.length + 2);
+    bShape[batch.length] = k2;
+    bShape[batch.length + 1] = p;
+    Tensor a = expand(aShape).reshape(count, n, k);
+    Tensor b = other.expand(bShape).reshape(count, k2, p);
+    if (k2 != k) {
+      throw new IllegalArgumentException("Expected size for first two dimensions of batch2 tensor to be: [" + count
+          + ", " + k + "] but got: [" + count + ", " + k2 + "].");
+    }
+    if (dtype != other.dtype) {
+      throw new IllegalArgumentException("expected scalar type " + pyTypeName(dtype) + " but found "
+          + pyTypeName(other.dtype));
+    }
+    Tensor out = Node.isRecording(a, b) ? MatmulOps.Bmm.apply(a, b) : MatmulOps.bmm(a, b);
+    int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+    outShape[batch.length] = n;
+    outShape[batch.length + 1] = p;
+    return Node.isRecording(out) ? ViewOps.Reshape.unsafeView(out, outShape)
+        : out.view(outShape);
+  }
+
+  /** The product of the sizes, refused when it does not fit a dimension (possible only with an empty dimension). */
+  private static int checkedProduct(int[] sizes) {
+    long count = 1;
+    for (int s : sizes) {
+      count *= s;
+      if (count > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("matmul: the batch dimensions " + shapeText(sizes)
+            + " hold more than 2^31-1 matrices");
+      }
+    }
+    return (int) count;
   }
 
   // ---------------------------------------------------------------- comparison helpers

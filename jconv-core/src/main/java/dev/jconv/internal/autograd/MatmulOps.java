@@ -48,6 +48,41 @@ public final class MatmulOps {
     }
   }
 
+  /**
+   * {@code torch.bmm} of {@code (B, n, k)} and {@code (B, k, p)} tensors of one dtype (checked by the
+   * caller), not recorded: each of the B products as {@link Tensor#matmul} computes a matrix product.
+   */
+  public static Tensor bmm(Tensor a, Tensor b) {
+    int count = a.size(0);
+    Tensor out = dev.jconv.Torch.zeros(a.dtype(), count, a.size(1), b.size(2));
+    for (int i = 0; i < count; i++) {
+      out.select(0, i).copyInPlace(a.select(0, i).matmul(b.select(0, i)));
+    }
+    return out;
+  }
+
+  /** Batches of matrices ({@code (B, n, k)} times {@code (B, k, p)}), as matmul runs two batched operands. */
+  public static final class Bmm extends Node {
+    public static Tensor apply(Tensor a, Tensor b) {
+      Tensor out = bmm(plain(a), plain(b));
+      Bmm node = new Bmm(a, b);
+      node.save(node.needsInputGrad(1) ? plain(a) : null, node.needsInputGrad(0) ? plain(b) : null);
+      return node.record(out);
+    }
+
+    private Bmm(Tensor a, Tensor b) {
+      super("BmmBackward0", a, b);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      return new Tensor[] {
+        needsInputGrad(0) ? bmm(g.contiguous(), saved(1).transpose(1, 2)) : null,
+        needsInputGrad(1) ? bmm(saved(0).transpose(1, 2), g.contiguous()) : null
+      };
+    }
+  }
+
   /** Matrix times vector. */
   public static final class Mv extends Node {
     static Tensor apply(Tensor a, Tensor v) {
