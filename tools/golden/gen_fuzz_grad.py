@@ -23,8 +23,8 @@ from golden_common import Golden  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-PROGRAMS = 300
-MAX_NUMEL = 120
+PROGRAMS = 400
+MAX_NUMEL = 200
 
 rng = random.Random(20261128)
 
@@ -101,6 +101,27 @@ def apply(step, regs):
         return F.log_softmax(r(args[0]), args[1])
     if op == "mse":
         return F.mse_loss(r(args[0]), r(args[1]))
+    if op == "cat":
+        return torch.cat((r(args[0]), r(args[1])), args[2])
+    if op == "stack":
+        return torch.stack((r(args[0]), r(args[1])), args[2])
+    if op == "mindim":
+        return r(args[0]).min(args[1], keepdim=args[2]).values
+    if op == "sumdims":
+        return r(args[0]).sum(args[1], keepdim=args[2])
+    if op == "narrow":
+        return r(args[0]).narrow(args[1], args[2], args[3])
+    if op == "linear":
+        return F.linear(r(args[0]), r(args[1]), None if args[2] is None else r(args[2]))
+    if op == "conv":
+        return F.conv2d(r(args[0]), r(args[1]), None if args[2] is None else r(args[2]), stride=args[3],
+                        padding=args[4], dilation=args[5])
+    if op == "maxpool":
+        return F.max_pool2d(r(args[0]), args[1], args[2], args[3])
+    if op == "avgpool":
+        return F.avg_pool2d(r(args[0]), args[1], args[2], args[3], ceil_mode=args[4], count_include_pad=args[5])
+    if op == "ce":
+        return F.cross_entropy(r(args[0]), r(args[1]))
     raise ValueError(op)
 
 
@@ -118,6 +139,13 @@ class Builder:
 
     def leaf(self, shape):
         return self.add(["leaf", list(shape)], shape)
+
+    def partner(self, a):
+        """An earlier register that broadcasts with a (fan-out: its gradient sums two paths), or None."""
+        shape = self.shapes[a]
+        fits = [i for i, s in enumerate(self.shapes) if i != a and self.steps[i][0] != "intleaf"
+                and len(s) <= len(shape) and all(x in (1, y) for x, y in zip(reversed(s), reversed(shape)))]
+        return rng.choice(fits) if fits else None
 
     def positive(self, a):
         """abs(a) + 0.5: an operand for log, sqrt, a divisor or a negative power."""
@@ -138,14 +166,24 @@ class Builder:
         choices = ["add", "sub", "mul", "div", "maximum", "minimum", "adds", "muls", "pows", "exp", "log", "sqrt",
                    "sigmoid", "tanh", "relu", "abs", "neg", "unsqueeze", "softmax", "logsoftmax", "self"]
         if dim >= 1:
-            choices += ["sum", "mean", "maxdim", "slice", "select", "flatten", "reshape", "matmul"]
+            choices += ["sum", "mean", "maxdim", "mindim", "slice", "select", "flatten", "reshape", "matmul", "cat",
+                        "narrow", "linear"]
+        if dim <= 3:
+            choices += ["stack"]
         if dim >= 2:
-            choices += ["transpose", "permute", "matmul"]
+            choices += ["transpose", "permute", "matmul", "sumdims"]
+        if dim == 2 and shape[0] >= 1 and shape[1] >= 2:
+            choices += ["ce", "ce"]
+        if dim in (3, 4) and min(shape[-2:]) >= 2:
+            choices += ["conv", "conv", "conv", "maxpool", "avgpool"]
         if 1 in shape:
             choices += ["squeeze", "expand"]
         op = rng.choice(choices)
         if op in ("add", "sub", "mul", "div", "maximum", "minimum"):
-            b = self.broadcast_partner(shape) if rng.random() < 0.7 else a
+            r = rng.random()
+            b = self.broadcast_partner(shape) if r < 0.55 else a if r < 0.7 else self.partner(a)
+            if b is None:
+                b = self.broadcast_partner(shape)
             if op == "div":
                 b = self.positive(b)
             out = list(torch.broadcast_shapes(tuple(shape), tuple(self.shapes[b])))
@@ -167,6 +205,70 @@ class Builder:
             return self.add([op, self.positive(a)], shape)
         if op in ("sigmoid", "tanh", "relu", "abs", "neg"):
             return self.add([op, a], shape)
+        if op == "mindim":
+            d = rng.randrange(dim)
+            keep = rng.random() < 0.5
+            return self.add([op, a, d, keep], shape[:d] + ([1] if keep else []) + shape[d + 1:])
+        if op == "sumdims":
+            ds = rng.sample(range(dim), 2)
+            keep = rng.random() < 0.5
+            out = [1 if i in ds else s for i, s in enumerate(shape)] if keep else \
+                [s for i, s in enumerate(shape) if i not in ds]
+            return self.add([op, a, ds, keep], out)
+        if op == "cat":
+            d = rng.randrange(dim)
+            other = list(shape)
+            other[d] = rng.randint(1, 3)
+            b = self.leaf(other)
+            out = list(shape)
+            out[d] += other[d]
+            return self.add([op, a, b, d], out)
+        if op == "stack":
+            d = rng.randint(0, dim)
+            b = self.leaf(shape) if rng.random() < 0.7 else a
+            return self.add([op, a, b, d], shape[:d] + [2] + shape[d:])
+        if op == "narrow":
+            d = rng.randrange(dim)
+            start = rng.randrange(shape[d])
+            length = rng.randint(1, shape[d] - start)
+            out = list(shape)
+            out[d] = length
+            return self.add([op, a, d, start, length], out)
+        if op == "linear":
+            n = rng.randint(1, 4)
+            w = self.leaf([n, shape[-1]])
+            bias = self.leaf([n]) if rng.random() < 0.6 else None
+            return self.add([op, a, w, bias], shape[:-1] + [n])
+        if op == "conv":
+            cin = shape[-3]
+            cout = rng.randint(1, 3)
+            k = rng.randint(1, 3)
+            stride, padding, dilation = rng.choice([1, 1, 2]), rng.randint(0, 1), rng.choice([1, 1, 2])
+            outs = [(x + 2 * padding - dilation * (k - 1) - 1) // stride + 1 for x in shape[-2:]]
+            if min(outs) < 1:
+                return a
+            w = self.leaf([cout, cin, k, k])
+            bias = self.leaf([cout]) if rng.random() < 0.6 else None
+            return self.add([op, a, w, bias, stride, padding, dilation], shape[:-3] + [cout] + outs)
+        if op in ("maxpool", "avgpool"):
+            k = rng.randint(1, 3)
+            stride = rng.randint(1, 2)
+            padding = rng.randint(0, k // 2)
+            ceil = rng.random() < 0.3
+            outs = []
+            for x in shape[-2:]:
+                o = (x + 2 * padding - k + (stride - 1 if ceil and op == "avgpool" else 0)) // stride + 1
+                if ceil and op == "avgpool" and (o - 1) * stride >= x + padding:
+                    o -= 1
+                outs.append(o)
+            if min(outs) < 1:
+                return a
+            if op == "maxpool":
+                return self.add([op, a, k, stride, padding], shape[:-2] + outs)
+            return self.add([op, a, k, stride, padding, ceil, rng.random() < 0.5], shape[:-2] + outs)
+        if op == "ce":
+            t = self.add(["intleaf", [shape[0]], shape[1]], [shape[0]])
+            return self.add([op, a, t], [])
         if op in ("sum", "mean", "maxdim"):
             if rng.random() < 0.2:
                 return self.add([{"sum": "sumall", "mean": "meanall", "maxdim": "maxall"}[op], a], [])
@@ -240,6 +342,8 @@ def draw_program():
     b = Builder()
     rank = rng.randint(0, 4)
     shape = [rng.randint(1, 4) for _ in range(rank)]
+    if rng.random() < 0.3:
+        shape = [rng.randint(1, 2), rng.randint(1, 3), rng.randint(3, 6), rng.randint(3, 6)]
     a = b.leaf(shape)
     for _ in range(rng.randint(1, 8)):
         a = b.step(a)
@@ -261,7 +365,11 @@ with Golden("fuzz_grad") as g:
         torch.manual_seed(seed)
         regs, leaves, sums = [], [], []
         for step in b.steps:
-            if step[0] == "leaf":
+            if step[0] == "intleaf":
+                t = torch.randint(0, step[2], step[1])
+                sums.append(float(t.double().sum()))
+                regs.append(t)
+            elif step[0] == "leaf":
                 x = torch.randn(step[1])
                 sums.append(float(x.double().sum()))
                 x = x.double().requires_grad_(True)

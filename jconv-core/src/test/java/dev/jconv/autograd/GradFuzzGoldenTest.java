@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
+import dev.jconv.nn.AvgPool2dOptions;
+import dev.jconv.nn.MaxPool2dOptions;
+import dev.jconv.nn.functional.Conv2dFuncOptions;
 import dev.jconv.nn.functional.F;
 import dev.jconv.testing.Golden;
 import java.util.ArrayList;
@@ -19,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random autograd programs against PyTorch 1.13 (tools/golden/gen_fuzz_grad.py): each program's steps
- * replayed with jconv, in float32 and float64; the final value and every leaf's gradient must match.
+ * (element-wise operations with broadcasting and fan-out, reductions, views, joins, matmul, linear,
+ * convolution, pooling, softmax and losses) replayed with jconv, in float32 and float64; the final value
+ * and every leaf's gradient must match.
  */
 class GradFuzzGoldenTest {
   private static final String AREA = "fuzz_grad";
@@ -79,6 +84,21 @@ class GradFuzzGoldenTest {
       case "softmax" -> F.softmax(a, step.get(2).asInt());
       case "logsoftmax" -> F.logSoftmax(a, step.get(2).asInt());
       case "mse" -> F.mseLoss(a, regs.get(step.get(2).asInt()));
+      case "cat" -> Torch.cat(step.get(3).asInt(), a, regs.get(step.get(2).asInt()));
+      case "stack" -> Torch.stack(step.get(3).asInt(), a, regs.get(step.get(2).asInt()));
+      case "mindim" -> a.min(step.get(2).asInt(), step.get(3).asBoolean()).values();
+      case "sumdims" -> a.sum(ints(step.get(2)), step.get(3).asBoolean());
+      case "narrow" -> a.narrow(step.get(2).asInt(), step.get(3).asInt(), step.get(4).asInt());
+      case "linear" -> step.get(3).isNull() ? F.linear(a, regs.get(step.get(2).asInt()))
+          : F.linear(a, regs.get(step.get(2).asInt()), regs.get(step.get(3).asInt()));
+      case "conv" -> F.conv2d(a, regs.get(step.get(2).asInt()), new Conv2dFuncOptions()
+          .bias(step.get(3).isNull() ? null : regs.get(step.get(3).asInt())).stride(step.get(4).asInt())
+          .padding(step.get(5).asInt()).dilation(step.get(6).asInt()));
+      case "maxpool" -> F.maxPool2d(a, MaxPool2dOptions.of(step.get(2).asInt()).stride(step.get(3).asInt())
+          .padding(step.get(4).asInt()));
+      case "avgpool" -> F.avgPool2d(a, AvgPool2dOptions.of(step.get(2).asInt()).stride(step.get(3).asInt())
+          .padding(step.get(4).asInt()).ceilMode(step.get(5).asBoolean()).countIncludePad(step.get(6).asBoolean()));
+      case "ce" -> F.crossEntropy(a, regs.get(step.get(2).asInt()));
       default -> throw new AssertionError("unknown step " + step);
     };
   }
@@ -89,9 +109,13 @@ class GradFuzzGoldenTest {
     Torch.manualSeed(c.get("seed").asLong());
     List<Tensor> regs = new ArrayList<>();
     List<Tensor> leaves = new ArrayList<>();
+    int drawn = 0;
     for (JsonNode step : c.get("steps")) {
-      if (step.get(0).asText().equals("leaf")) {
-        Tensor x = Golden.drawnAs(Torch.randn(ints(step.get(1))), c.get("leaf_sums").get(leaves.size()).asDouble(),
+      if (step.get(0).asText().equals("intleaf")) {
+        regs.add(Golden.drawnAs(Torch.randint(0, step.get(2).asInt(), ints(step.get(1))),
+            c.get("leaf_sums").get(drawn++).asDouble(), "class targets"));
+      } else if (step.get(0).asText().equals("leaf")) {
+        Tensor x = Golden.drawnAs(Torch.randn(ints(step.get(1))), c.get("leaf_sums").get(drawn++).asDouble(),
             "leaf " + leaves.size());
         x = x.to(dtype).detach().setRequiresGrad(true);
         leaves.add(x);
@@ -116,12 +140,12 @@ class GradFuzzGoldenTest {
   @Test
   void programsCoverTheOperations() {
     var cases = Golden.cases(AREA);
-    assertTrue(cases.size() >= 300);
+    assertTrue(cases.size() >= 400);
     long ops = cases.stream().flatMap(c -> {
       List<String> names = new ArrayList<>();
       c.get("steps").forEach(s -> names.add(s.get(0).asText()));
       return names.stream();
     }).distinct().count();
-    assertEquals(37, ops);
+    assertEquals(48, ops);
   }
 }
