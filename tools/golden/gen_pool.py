@@ -416,9 +416,9 @@ with Golden("pool") as g:
       ["divisor must be not zero"], x2, kernel_size=2, divisor_override=0)
     E("err_avg_divisor_zero", "avg_pool2d", lambda: F.avg_pool2d(x4, 2, divisor_override=0),
       ["divisor must be not zero"], x4, kernel_size=2, divisor_override=0)
-    # PyTorch fails here with an IndexError about dimension -3; jconv states the rank rule instead
-    E("dev_err_avg_rank2", "avg_pool2d", lambda: F.avg_pool2d(x2, 2),
-      ["Expected 3D or 4D (batch mode) tensor", "[5, 5]"], x2, kernel_size=2)
+    # PyTorch fails here with an IndexError about dimension -3 (avg_pool2d reads size(-3) first)
+    E("err_avg_rank2", "avg_pool2d", lambda: F.avg_pool2d(x2, 2),
+      ["Dimension out of range (expected to be in range of [-2, 1], but got -3)"], x2, kernel_size=2)
     E("err_avg_rank5", "avg_pool2d", lambda: F.avg_pool2d(x5, 2),
       ["Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 1, 1, 5, 5]"], x5, kernel_size=2)
     E("err_avg_empty_channels", "avg_pool2d", lambda: F.avg_pool2d(xe, 2),

@@ -142,7 +142,7 @@ public class Conv2d extends Module {
     padded[shape.length - 2] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 2] + pads[0] + pads[1]);
     padded[shape.length - 1] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 1] + pads[2] + pads[3]);
     ConvParams p = Conv2dOp.check(padded, weight.shapeArray(), bias == null ? null : bias.shapeArray(), o.strideH(),
-        o.strideW(), Padding.of(0), o.dilationH(), o.dilationW(), o.groups());
+        o.strideW(), Padding.of(0), o.dilationH(), o.dilationW(), o.groups(), input.dtype());
     Conv2dOp.checkDtypes(input, weight, bias);
     Tensor x = Conv2dOp.modePad(input, mode, pads[0], pads[1], pads[2], pads[3]);
     return Conv2dOp.run(p, x, weight, bias, shape.length == 3);

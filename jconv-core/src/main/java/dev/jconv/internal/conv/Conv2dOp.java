@@ -30,22 +30,36 @@ public final class Conv2dOp {
    * @throws IllegalArgumentException with PyTorch's message for the first problem PyTorch reports
    */
   public static ConvParams check(int[] inputShape, int[] weightShape, int[] biasShape, int strideH,
-      int strideW, Padding padding, int dilationH, int dilationW, int groups) {
+      int strideW, Padding padding, int dilationH, int dilationW, int groups, DType dtype) {
     if (inputShape.length != 3 && inputShape.length != 4) {
       throw new IllegalArgumentException("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
           + shape(inputShape));
     }
-    if (weightShape.length != 4) {
-      throw new IllegalArgumentException("Expected 4-dimensional weight for conv2d (out_channels, in_channels/groups, kH, kW), but got "
-          + weightShape.length + "-dimensional weight of size " + shape(weightShape) + " instead");
+    if (weightShape.length < 3) {
+      throw new IllegalArgumentException("weight should have at least three dimensions");
     }
     int[] in = inputShape.length == 4 ? inputShape
         : new int[] {1, inputShape[0], inputShape[1], inputShape[2]};
-    if (padding instanceof Padding.Same && (strideH != 1 || strideW != 1)) {
-      throw new IllegalArgumentException("padding='same' is not supported for strided convolutions");
+    // A weight of another rank is another convolution's: PyTorch then refuses the input's rank
+    // ('same') or, after the groups, the stride's length (the others).
+    if (padding instanceof Padding.Same) {
+      if (weightShape.length != 4) {
+        throw new IllegalArgumentException("Expected " + weightShape.length + "-dimensional input for "
+            + weightShape.length + "-dimensional weight" + shape(weightShape) + ", but got 4-dimensional input of size "
+            + shape(in) + " instead");
+      }
+      if (strideH != 1 || strideW != 1) {
+        throw new IllegalArgumentException("padding='same' is not supported for strided convolutions");
+      }
     }
     if (groups <= 0) {
       throw new IllegalArgumentException("non-positive groups is not supported");
+    }
+    if (weightShape.length != 4) {
+      // PyTorch's words here ("expected stride to be a single integer value or a list of 1 values to
+      // match the convolution dimensions") mean nothing to a Java caller: jconv names the weight.
+      throw new IllegalArgumentException("Expected 4-dimensional weight for conv2d (out_channels, in_channels/groups, "
+          + "kH, kW), but got " + weightShape.length + "-dimensional weight of size " + shape(weightShape) + " instead");
     }
     int kh = weightShape[2];
     int kw = weightShape[3];
@@ -77,8 +91,9 @@ public final class Conv2dOp {
           + " at dimension 0, but got weight of size " + shape(weightShape) + " instead");
     }
     if (cout % groups != 0) {
+      // PyTorch prints this size inside brackets of its own: [[4, 2, 3, 3]].
       throw new IllegalArgumentException("Given groups=" + groups + ", expected weight to be divisible by " + groups
-          + " at dimension 0, but got weight of size " + shape(weightShape) + " instead");
+          + " at dimension 0, but got weight of size [" + shape(weightShape) + "] instead");
     }
     long expectedChannels = (long) weightShape[1] * groups;
     if (in[1] != expectedChannels) {
@@ -100,17 +115,26 @@ public final class Conv2dOp {
       throw new IllegalArgumentException("Calculated padded input size per channel: (" + paddedH + " x " + paddedW
           + "). Kernel size: (" + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
     }
+    // From here PyTorch's backend words the refusals: oneDNN's, or its own kernels' (the dilated
+    // one's for any dilation but 1, which checks the kernel first).
+    boolean oneDnn = dtype == DType.FLOAT32 && (groups > 1 || (kw > 3 && kh > 3) || in[0] > 1
+        || (long) in[0] * in[1] * in[2] * in[3] > 20480);
+    boolean dilatedKernel = dilationH != 1 || dilationW != 1;
+    if (!oneDnn && dilatedKernel && (kh <= 0 || kw <= 0)) {
+      throw new IllegalArgumentException("kernel size should be greater than zero, but got [" + kh + ", " + kw + "]");
+    }
     if (dilationH <= 0 || dilationW <= 0) {
-      throw new IllegalArgumentException("dilation should be greater than zero, but got [" + dilationH + ", "
-          + dilationW + "]");
+      throw new IllegalArgumentException(oneDnn ? "non-positive dilation is not supported"
+          : "dilation should be greater than zero, but got [" + dilationH + ", " + dilationW + "]");
     }
     if (in[0] > 0 && in[1] > 0 && (in[2] == 0 || in[3] == 0)) {
       throw new IllegalArgumentException("Only zero batch or zero channel inputs are supported, but got input shape: "
           + shape(in));
     }
     if (kh <= 0 || kw <= 0) {
-      throw new IllegalArgumentException("kernel size should be greater than zero, but got kernel_height: " + kh
-          + " kernel_width: " + kw);
+      throw new IllegalArgumentException(oneDnn
+          ? "could not create a descriptor for a dilated convolution forward propagation primitive"
+          : "kernel size should be greater than zero, but got kernel_height: " + kh + " kernel_width: " + kw);
     }
     if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("padded input size per channel (" + paddedH + " x " + paddedW

@@ -70,7 +70,7 @@ public final class F {
     // Fully qualified so this section merges cleanly beside pooling's (no shared import lines).
     dev.jconv.internal.kernels.ConvParams p = dev.jconv.internal.conv.Conv2dOp.check(input.shapeArray(), weight.shapeArray(), bias == null ? null : bias.shapeArray(),
         options.strideH(), options.strideW(), options.padding(), options.dilationH(), options.dilationW(),
-        options.groups());
+        options.groups(), input.dtype());
     dev.jconv.internal.conv.Conv2dOp.checkDtypes(input, weight, bias);
     return dev.jconv.internal.conv.Conv2dOp.run(p, input, weight, bias, input.dim() == 3);
   }

@@ -168,8 +168,7 @@ final class Pooling {
     require(input, "input");
     requireOptions(o);
     if (input.dim() != 3 && input.dim() != 4) {
-      throw new IllegalArgumentException(
-          "non-empty 3D or 4D (batch mode) tensor expected for input, but got input of size " + shape(input));
+      throw new IllegalArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
     }
     checkWindow(o.kernelSize(), o.stride(), o.padding(), o.dilation());
     checkPoolInput(input);
@@ -206,11 +205,29 @@ final class Pooling {
 
   // ------------------------------------------------------------------ average
 
-  /** avg_pool2d reads {@code input.size(-3)} first; PyTorch's IndexError there is reworded. */
+  /**
+   * avg_pool2d reads {@code input.size(-3)} first: PyTorch's IndexError there, in its words (a
+   * tensor of more than 4 dimensions is refused later, by {@link #checkPoolInput}).
+   */
   private static void checkAvgRank(Tensor input) {
-    if (input.dim() < 3) {
-      throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size"
-          + " for input, but got:" + shape(input));
+    int nd = input.dim();
+    if (nd == 0) {
+      throw new IllegalArgumentException("Dimension specified as -3 but tensor has no dimensions");
+    }
+    if (nd < 3) {
+      throw new IllegalArgumentException("Dimension out of range (expected to be in range of [" + -nd + ", "
+          + (nd - 1) + "], but got -3)");
+    }
+  }
+
+  /**
+   * PyTorch's Python wrapper of the adaptive poolings fills a pair output size from the input's
+   * ({@code _list_with_default}) before anything else, and needs 3 dimensions for that; a single
+   * int goes to ATen as it is.
+   */
+  private static void checkAdaptiveRank(Tensor input, boolean single) {
+    if (!single && input.dim() < 3) {
+      throw new IllegalArgumentException("Input dimension should be at least 3");
     }
   }
 
@@ -322,6 +339,7 @@ final class Pooling {
   static Tensor adaptiveAvgPool2d(Tensor input, AdaptiveAvgPool2dOptions o) {
     require(input, "input");
     requireOptions(o);
+    checkAdaptiveRank(input, o.single());
     Integer h = o.outputH();
     Integer w = o.outputW();
     if ((h != null && h < 0) || (w != null && w < 0)) {
@@ -333,18 +351,32 @@ final class Pooling {
           + " to 0 but received {" + hh + ", " + ww + "}");
     }
     int nd = input.dim();
-    if (nd != 3 && nd != 4) {
+    // An output of 1x1 is PyTorch's input.mean((-1, -2), keepdim=True): any rank from 2, empty planes
+    // give NaN, and the dimensions and the dtype are mean's to refuse. (A null side needs a pair, so 3
+    // dimensions.)
+    boolean mean = (h == null ? input.size(nd - 2) : h) == 1 && (w == null ? input.size(nd - 1) : w) == 1;
+    if (mean && nd < 2) {
+      throw new IllegalArgumentException("Dimension out of range (expected to be in range of [-1, 0], but got -2)");
+    }
+    if (!mean && nd != 3 && nd != 4) {
       throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got " + shape(input));
     }
     // Only the spatial sizes must be non-zero here (unlike adaptive max), as in ATen.
-    for (int i = nd - 2; i < nd; i++) {
+    for (int i = nd - 2; i < nd && !mean; i++) {
       if (input.size(i) == 0) {
         throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected input to have non-zero size for"
             + " non-batch dimensions, but input has sizes " + shape(input) + " with dimension " + i + " being empty");
       }
     }
     if (!input.isFloatingPoint()) {
+      if (mean) {
+        throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a "
+            + "floating point or complex dtype. Got: " + pyName(input.dtype()));
+      }
       throw notImplemented("adaptive_avg_pool2d", input.dtype());
+    }
+    if (mean && (input.size(nd - 1) == 0 || input.size(nd - 2) == 0)) {
+      return input.mean(-1, true).mean(-2, true); // the mean of no element: NaN
     }
     AdaptivePool2dParams p = adaptiveParams("adaptive_avg_pool2d", input, o.outputH(), o.outputW());
     int[] shape = planes(input).outShape(p.outH(), p.outW());
@@ -365,6 +397,7 @@ final class Pooling {
   static Tensor.ValuesIndices adaptiveMaxPool2d(Tensor input, AdaptiveMaxPool2dOptions o, boolean withIndices) {
     require(input, "input");
     requireOptions(o);
+    checkAdaptiveRank(input, o.single());
     int nd = input.dim();
     if (nd != 3 && nd != 4) {
       throw new IllegalArgumentException("adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: " + shape(input));

@@ -1,0 +1,130 @@
+package dev.jconv.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jconv.Tensor;
+import dev.jconv.Torch;
+import dev.jconv.nn.functional.Conv2dFuncOptions;
+import dev.jconv.nn.functional.F;
+import dev.jconv.nn.functional.Padding;
+import dev.jconv.testing.Golden;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Random arguments to F.conv2d and the pooling functions against PyTorch 1.13
+ * (tools/golden/gen_fuzz_args.py): the same output shape, or PyTorch's message in an
+ * IllegalArgumentException where it refuses them.
+ */
+class ArgsFuzzGoldenTest {
+  private static final String AREA = "fuzz_args";
+
+  static Stream<Arguments> cases() {
+    return Golden.cases(AREA).stream().map(c -> Arguments.of(c.get("name").asText() + " " + c.get("op").asText()
+        + " x=" + c.get("x") + (c.has("w") ? " w=" + c.get("w") + " b=" + c.get("bias") : "") + " " + c.get("args"), c));
+  }
+
+  private static int[] ints(JsonNode v) {
+    int[] r = new int[v.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = v.get(i).asInt();
+    }
+    return r;
+  }
+
+  private static Tensor run(JsonNode c) {
+    Tensor x = Torch.zeros(ints(c.get("x")));
+    JsonNode a = c.get("args");
+    switch (c.get("op").asText()) {
+      case "conv" -> {
+        Tensor w = Torch.zeros(ints(c.get("w")));
+        Tensor b = c.get("bias").isNull() ? null : Torch.zeros(ints(c.get("bias")));
+        int[] s = ints(a.get("stride"));
+        int[] d = ints(a.get("dilation"));
+        JsonNode p = a.get("padding");
+        Padding padding = p.isTextual() ? (p.asText().equals("same") ? Padding.SAME : Padding.VALID)
+            : Padding.of(p.get(0).asInt(), p.get(1).asInt());
+        return F.conv2d(x, w, new Conv2dFuncOptions().bias(b).stride(s[0], s[1]).padding(padding).dilation(d[0], d[1])
+            .groups(a.get("groups").asInt()));
+      }
+      case "max" -> {
+        int[] k = ints(a.get("kernel"));
+        int[] p = ints(a.get("padding"));
+        int[] d = ints(a.get("dilation"));
+        MaxPool2dOptions o = MaxPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).dilation(d[0], d[1])
+            .ceilMode(a.get("ceil").asBoolean());
+        if (!a.get("stride").isNull()) {
+          int[] s = ints(a.get("stride"));
+          o = o.stride(s[0], s[1]);
+        }
+        return F.maxPool2d(x, o);
+      }
+      case "avg" -> {
+        int[] k = ints(a.get("kernel"));
+        int[] p = ints(a.get("padding"));
+        AvgPool2dOptions o = AvgPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).ceilMode(a.get("ceil").asBoolean())
+            .countIncludePad(a.get("include").asBoolean());
+        if (!a.get("stride").isNull()) {
+          int[] s = ints(a.get("stride"));
+          o = o.stride(s[0], s[1]);
+        }
+        if (!a.get("divisor").isNull()) {
+          o = o.divisorOverride(a.get("divisor").asInt());
+        }
+        return F.avgPool2d(x, o);
+      }
+      case "lp" -> {
+        int[] k = ints(a.get("kernel"));
+        LPPool2dOptions o = LPPool2dOptions.of(a.get("norm").asDouble(), k[0], k[1]).ceilMode(a.get("ceil").asBoolean());
+        if (!a.get("stride").isNull()) {
+          int[] s = ints(a.get("stride"));
+          o = o.stride(s[0], s[1]);
+        }
+        return F.lpPool2d(x, o);
+      }
+      case "adaptive_avg" -> {
+        int[] out = ints(a.get("out"));
+        return F.adaptiveAvgPool2d(x, AdaptiveAvgPool2dOptions.of(out[0], out[1]));
+      }
+      case "adaptive_max" -> {
+        int[] out = ints(a.get("out"));
+        return F.adaptiveMaxPool2d(x, AdaptiveMaxPool2dOptions.of(out[0], out[1]));
+      }
+      default -> throw new AssertionError(c.get("op").asText());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void call_matchesPyTorch(String name, JsonNode c) {
+    if (c.get("error").isNull()) {
+      assertArrayEquals(ints(c.get("out")), run(c).shapeArray());
+    } else {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(c));
+      String torch = c.get("error").asText().replaceFirst("^[A-Za-z]+Error: ", "");
+      if (torch.startsWith("expected stride to be a single integer value or a list of")) {
+        // jconv's one deliberate rewording (gen_conv.py's "weight rank" cases): it names the weight.
+        int[] w = ints(c.get("w"));
+        torch = "Expected 4-dimensional weight for conv2d (out_channels, in_channels/groups, kH, kW), but got "
+            + w.length + "-dimensional weight of size " + java.util.Arrays.toString(w) + " instead";
+      }
+      assertEquals(torch, e.getMessage());
+    }
+  }
+
+  @Test
+  void casesCoverEveryCallAndBothOutcomes() {
+    var cases = Golden.cases(AREA);
+    assertTrue(cases.size() >= 600);
+    assertEquals(6, cases.stream().map(c -> c.get("op").asText()).distinct().count());
+    assertTrue(cases.stream().filter(c -> c.get("error").isNull()).count() >= 150);
+    assertTrue(cases.stream().filter(c -> !c.get("error").isNull()).count() >= 150);
+  }
+}
