@@ -3,7 +3,8 @@ output shape, or its message where it refuses them. Shapes and numbers are drawn
 their edges (zero and negative sizes, strides, paddings and dilations; kernels larger than the
 input; channels the groups do not divide; weights and biases of the wrong rank or size; ceil mode
 windows that start in the padding). The test makes the same call with jconv on zeros of the same
-shapes and must get the same shape or the same message (IllegalArgumentException).
+shapes (float32, or float64 for a quarter of them: PyTorch words some refusals by the kernel it picks
+for the dtype) and must get the same shape or the same message (IllegalArgumentException).
 
 Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_fuzz_args.py
 """
@@ -73,12 +74,13 @@ def pool_case():
 
 
 def run(c):
-    x = torch.zeros(c["x"])
+    dt = torch.float64 if c["dtype"] == "float64" else torch.float32
+    x = torch.zeros(c["x"], dtype=dt)
     a = c["args"]
     op = c["op"]
     if op == "conv":
-        w = torch.zeros(c["w"])
-        b = None if c["bias"] is None else torch.zeros(c["bias"])
+        w = torch.zeros(c["w"], dtype=dt)
+        b = None if c["bias"] is None else torch.zeros(c["bias"], dtype=dt)
         return F.conv2d(x, w, b, stride=a["stride"], padding=a["padding"], dilation=a["dilation"], groups=a["groups"])
     if op == "max":
         return F.max_pool2d(x, a["kernel"], a["stride"], a["padding"], a["dilation"], ceil_mode=a["ceil"])
@@ -95,6 +97,24 @@ def run(c):
 with Golden("fuzz_args") as g:
     for i in range(CASES):
         c = conv_case() if rng.random() < 0.5 else pool_case()
+        c["dtype"] = "float64" if rng.random() < 0.25 else "float32"
         out = []
         msg = error_message(lambda: out.append(tuple(run(c).shape)))
         g.case(name=f"a{i}", **c, error=msg, out=None if msg else list(out[0]))
+
+    # Edges of the backends' checks, by hand: empty batches and channels (no backend runs), a zero-size
+    # kernel, a non-positive dilation, for each dtype.
+    edges = [([0, 3, 5, 5], [4, 3, 3, 3], [1, 1], [0, 0], 1), ([0, 3, 5, 5], [4, 3, 3, 3], [1, 1], [-1, -1], 1),
+             ([2, 0, 5, 5], [4, 0, 3, 3], [1, 1], [0, 0], 1), ([0, 3, 5, 5], [4, 3, 1, 0], [1, 1], [1, 1], 1),
+             ([2, 0, 5, 5], [4, 0, 1, 0], [1, 1], [1, 1], 1), ([0, 0, 5, 5], [4, 0, 1, 0], [1, 1], [1, 1], 1),
+             ([0, 4, 5, 5], [4, 2, 0, 0], [1, 1], [1, 1], 2), ([0, 3, 5, 5], [4, 3, 3, 3], [2, 2], [0, 0], 1),
+             ([1, 3, 5, 5], [4, 3, 1, 0], [1, 1], [0, 0], 1), ([2, 3, 5, 5], [4, 3, 1, 0], [1, 1], [0, 0], 1),
+             ([1, 3, 5, 5], [4, 3, 3, 3], [1, 1], [0, 0], 1), ([2, 3, 5, 5], [4, 3, 3, 3], [1, 1], [-1, 1], 1),
+             ([1, 3, 5, 5], [4, 3, 1, 0], [1, 1], [2, 2], 1), ([1, 3, 100, 100], [4, 3, 1, 0], [1, 1], [1, 1], 1)]
+    for j, (xs, ws, st, dil, groups) in enumerate(edges):
+        for dtype in ("float32", "float64"):
+            c = dict(op="conv", x=xs, w=ws, bias=None, args=dict(stride=st, padding=[0, 0], dilation=dil, groups=groups),
+                     dtype=dtype)
+            out = []
+            msg = error_message(lambda: out.append(tuple(run(c).shape)))
+            g.case(name=f"edge{j}_{dtype}", **c, error=msg, out=None if msg else list(out[0]))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
 import dev.jconv.nn.functional.Conv2dFuncOptions;
@@ -28,6 +29,7 @@ class ArgsFuzzGoldenTest {
 
   static Stream<Arguments> cases() {
     return Golden.cases(AREA).stream().map(c -> Arguments.of(c.get("name").asText() + " " + c.get("op").asText()
+        + " " + c.get("dtype").asText()
         + " x=" + c.get("x") + (c.has("w") ? " w=" + c.get("w") + " b=" + c.get("bias") : "") + " " + c.get("args"), c));
   }
 
@@ -40,12 +42,13 @@ class ArgsFuzzGoldenTest {
   }
 
   private static Tensor run(JsonNode c) {
-    Tensor x = Torch.zeros(ints(c.get("x")));
+    DType dtype = c.get("dtype").asText().equals("float64") ? DType.FLOAT64 : DType.FLOAT32;
+    Tensor x = Torch.zeros(dtype, ints(c.get("x")));
     JsonNode a = c.get("args");
     switch (c.get("op").asText()) {
       case "conv" -> {
-        Tensor w = Torch.zeros(ints(c.get("w")));
-        Tensor b = c.get("bias").isNull() ? null : Torch.zeros(ints(c.get("bias")));
+        Tensor w = Torch.zeros(dtype, ints(c.get("w")));
+        Tensor b = c.get("bias").isNull() ? null : Torch.zeros(dtype, ints(c.get("bias")));
         int[] s = ints(a.get("stride"));
         int[] d = ints(a.get("dilation"));
         JsonNode p = a.get("padding");
@@ -119,10 +122,25 @@ class ArgsFuzzGoldenTest {
     }
   }
 
+  /** PyTorch 1.13: an empty batch with dilation 0 gives (0, 4, 5, 5), ConvolutionBackward0, and zero gradients. */
+  @Test
+  void emptyBatchWithDilationZero_differentiatesToZeros() {
+    Tensor x = Torch.zeros(0, 3, 5, 5).setRequiresGrad(true);
+    Tensor w = Torch.ones(4, 3, 3, 3).setRequiresGrad(true);
+    Tensor b = Torch.ones(4).setRequiresGrad(true);
+    Tensor out = F.conv2d(x, w, new Conv2dFuncOptions().bias(b).dilation(0));
+    assertArrayEquals(new int[] {0, 4, 5, 5}, out.shapeArray());
+    assertEquals("ConvolutionBackward0", out.gradFn().name());
+    out.sum().backward();
+    assertArrayEquals(new int[] {0, 3, 5, 5}, x.grad().shapeArray());
+    assertEquals(0.0, w.grad().abs().sum().item());
+    assertEquals(0.0, b.grad().abs().sum().item());
+  }
+
   @Test
   void casesCoverEveryCallAndBothOutcomes() {
     var cases = Golden.cases(AREA);
-    assertTrue(cases.size() >= 600);
+    assertTrue(cases.size() >= 628);
     assertEquals(6, cases.stream().map(c -> c.get("op").asText()).distinct().count());
     assertTrue(cases.stream().filter(c -> c.get("error").isNull()).count() >= 150);
     assertTrue(cases.stream().filter(c -> !c.get("error").isNull()).count() >= 150);

@@ -116,25 +116,35 @@ public final class Conv2dOp {
           + "). Kernel size: (" + spanH + " x " + spanW + "). Kernel size can't be greater than actual input size");
     }
     // From here PyTorch's backend words the refusals: oneDNN's, or its own kernels' (the dilated
-    // one's for any dilation but 1, which checks the kernel first).
+    // one's for any dilation but 1, which checks the kernel first). An empty batch or no channels
+    // never reach a backend: the output is made from the sizes as given.
+    boolean empty = in[0] == 0 || in[1] == 0;
     boolean oneDnn = dtype == DType.FLOAT32 && (groups > 1 || (kw > 3 && kh > 3) || in[0] > 1
         || (long) in[0] * in[1] * in[2] * in[3] > 20480);
     boolean dilatedKernel = dilationH != 1 || dilationW != 1;
-    if (!oneDnn && dilatedKernel && (kh <= 0 || kw <= 0)) {
-      throw new IllegalArgumentException("kernel size should be greater than zero, but got [" + kh + ", " + kw + "]");
-    }
-    if (dilationH <= 0 || dilationW <= 0) {
-      throw new IllegalArgumentException(oneDnn ? "non-positive dilation is not supported"
-          : "dilation should be greater than zero, but got [" + dilationH + ", " + dilationW + "]");
-    }
-    if (in[0] > 0 && in[1] > 0 && (in[2] == 0 || in[3] == 0)) {
-      throw new IllegalArgumentException("Only zero batch or zero channel inputs are supported, but got input shape: "
-          + shape(in));
-    }
-    if (kh <= 0 || kw <= 0) {
-      throw new IllegalArgumentException(oneDnn
-          ? "could not create a descriptor for a dilated convolution forward propagation primitive"
-          : "kernel size should be greater than zero, but got kernel_height: " + kh + " kernel_width: " + kw);
+    if (empty) {
+      if (in[0] == 0 && in[1] > 0 && (kh <= 0 || kw <= 0)) {
+        // What PyTorch 1.13 raises there, from its own bookkeeping.
+        throw new IllegalArgumentException("select(): index 0 out of range for tensor of size [0] at dimension 0");
+      }
+    } else {
+      if (!oneDnn && dilatedKernel && (kh <= 0 || kw <= 0)) {
+        throw new IllegalArgumentException("kernel size should be greater than zero, but got [" + kh + ", " + kw
+            + "]");
+      }
+      if (dilationH <= 0 || dilationW <= 0) {
+        throw new IllegalArgumentException(oneDnn ? "non-positive dilation is not supported"
+            : "dilation should be greater than zero, but got [" + dilationH + ", " + dilationW + "]");
+      }
+      if (in[2] == 0 || in[3] == 0) {
+        throw new IllegalArgumentException("Only zero batch or zero channel inputs are supported, but got input shape: "
+            + shape(in));
+      }
+      if (kh <= 0 || kw <= 0) {
+        throw new IllegalArgumentException(oneDnn
+            ? "could not create a descriptor for a dilated convolution forward propagation primitive"
+            : "kernel size should be greater than zero, but got kernel_height: " + kh + " kernel_width: " + kw);
+      }
     }
     if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("padded input size per channel (" + paddedH + " x " + paddedW
@@ -153,8 +163,11 @@ public final class Conv2dOp {
       throw new IllegalArgumentException("conv2d output of size [" + in[0] + ", " + outC + ", " + outH + ", " + outW
           + "] has more elements than the 2^31-1 (2147483647) a jconv tensor can hold");
     }
-    return new ConvParams(in[0], in[1], in[2], in[3], in[1] == 0 ? 0 : cout, groups, kh, kw, strideH, strideW,
-        (int) padH[0], (int) padW[0], (int) padH[1], (int) padW[1], dilationH, dilationW, (int) outH, (int) outW);
+    // An empty input runs no kernel: a kernel side of 0 (no channels) or a dilation below 1 is kept
+    // out of the parameters, which the output's sizes no longer need.
+    return new ConvParams(in[0], in[1], in[2], in[3], in[1] == 0 ? 0 : cout, groups, Math.max(1, kh),
+        Math.max(1, kw), strideH, strideW, (int) padH[0], (int) padW[0], (int) padH[1], (int) padW[1],
+        Math.max(1, dilationH), Math.max(1, dilationW), (int) outH, (int) outW);
   }
 
   /**
