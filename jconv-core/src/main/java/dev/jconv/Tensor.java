@@ -650,6 +650,8 @@ public final class Tensor {
   /** {@code flatten(startDim, endDim)}: dimensions {@code startDim..endDim} into one. */
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
+      wrapDim(startDim, 0);
+      wrapDim(endDim, 0);
       return reshape(1);
     }
     int s = wrapDim(startDim, shape.length);
@@ -690,6 +692,10 @@ public final class Tensor {
     }
     int[] out = requested.clone();
     if (infer >= 0) {
+      if (known == 0 && numel == 0) {
+        throw new IllegalArgumentException("cannot reshape tensor of 0 elements into shape " + shapeText(requested)
+            + " because the unspecified dimension size -1 can be any value and is ambiguous");
+      }
       if (known == 0 || numel % known != 0) {
         throw new IllegalArgumentException("shape '" + shapeText(requested) + "' is invalid for input of size " + numel);
       }
@@ -890,11 +896,8 @@ public final class Tensor {
     }
     int d = wrapDim(dim, shape.length);
     int size = shape[d];
-    if (start < -size || start > size) {
-      throw new IllegalArgumentException("start out of range (expected to be in range of [" + (-size) + ", "
-          + size + "], but got " + start + ")");
-    }
-    int s = start < 0 ? start + size : start;
+    // PyTorch wraps a start short of the size as it wraps a dimension, with its words.
+    int s = start == size ? start : wrapDim(start, size);
     if (length < 0 || (long) s + length > size) {
       throw new IllegalArgumentException("start (" + s + ") + length (" + length + ") exceeds dimension size (" + size + ").");
     }
@@ -985,8 +988,10 @@ public final class Tensor {
       return ViewOps.Expand.apply(this, newShape);
     }
     if (newShape.length < shape.length) {
-      throw new IllegalArgumentException("expand: the number of sizes provided (" + newShape.length
-          + ") must be greater or equal to the number of dimensions in the tensor (" + shape.length + ")");
+      throw new IllegalArgumentException("expand(torch." + dev.jconv.internal.conv.Conv2dOp.legacyTypeName(dtype)
+          + "{" + shapeText(shape) + "}, size=" + shapeText(newShape) + "): the number of sizes provided ("
+          + newShape.length + ") must be greater or equal to the number of dimensions in the tensor (" + shape.length
+          + ")");
     }
     int[] ns = newShape.clone();
     int[] st = new int[ns.length];
@@ -1023,7 +1028,8 @@ public final class Tensor {
   static int[] broadcastShapes(int[] a, int[] b) {
     int rank = Math.max(a.length, b.length);
     int[] out = new int[rank];
-    for (int i = 0; i < rank; i++) {
+    // From the last dimension, as PyTorch's infer_size: it reports the last mismatch.
+    for (int i = rank - 1; i >= 0; i--) {
       int da = i - (rank - a.length);
       int db = i - (rank - b.length);
       int sa = da >= 0 ? a[da] : 1;

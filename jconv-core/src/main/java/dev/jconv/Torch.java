@@ -364,16 +364,32 @@ public final class Torch {
     if (tensors.isEmpty()) {
       throw new IllegalArgumentException("torch.cat(): expected a non-empty list of Tensors");
     }
-    Tensor first = tensors.get(0);
-    if (first.dim() == 0) {
-      throw new IllegalArgumentException("zero-dimensional tensor (at position 0) cannot be concatenated");
+    for (int i = 0; i < tensors.size(); i++) {
+      if (tensors.get(i).dim() == 0) {
+        throw new IllegalArgumentException("zero-dimensional tensor (at position " + i + ") cannot be concatenated");
+      }
     }
+    // PyTorch's legacy rule: 1-D empty tensors join anything (they are skipped, but for the dtype).
+    List<Tensor> joined = new java.util.ArrayList<>();
+    DType dt = null;
+    for (Tensor t : tensors) {
+      dt = dt == null ? t.dtype() : DType.promote(dt, t.dtype());
+      if (!(t.dim() == 1 && t.size(0) == 0)) {
+        joined.add(t);
+      }
+    }
+    if (joined.isEmpty()) {
+      return Tensor.allocate(dt, new int[] {0});
+    }
+    Tensor first = joined.get(0);
     int d = Tensor.wrapDim(dim, first.dim());
     int[] shape = first.shapeArray();
-    DType dt = first.dtype();
     long total = 0;
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = tensors.get(i);
+      if (t.dim() == 1 && t.size(0) == 0) {
+        continue;
+      }
       if (t.dim() != shape.length) {
         throw new IllegalArgumentException("Tensors must have same number of dimensions: got " + shape.length
             + " and " + t.dim());
@@ -384,11 +400,10 @@ public final class Torch {
               + shape[k] + " but got size " + t.size(k) + " for tensor number " + i + " in the list.");
         }
       }
-      dt = DType.promote(dt, t.dtype());
       total += t.size(d);
     }
-    if (dev.jconv.internal.autograd.JoinOps.isRecording(tensors)) {
-      return dev.jconv.internal.autograd.JoinOps.cat(tensors, d); // records CatBackward0
+    if (dev.jconv.internal.autograd.JoinOps.isRecording(joined)) {
+      return dev.jconv.internal.autograd.JoinOps.cat(joined, d); // records CatBackward0
     }
     int[] outShape = shape.clone();
     if (total > Tensor.MAX_ELEMENTS) {
@@ -397,7 +412,7 @@ public final class Torch {
     outShape[d] = (int) total;
     Tensor out = Tensor.allocate(dt, outShape);
     int at = 0;
-    for (Tensor t : tensors) {
+    for (Tensor t : joined) {
       int len = t.size(d);
       out.narrow(d, at, len).copyInPlace(t);
       at += len;

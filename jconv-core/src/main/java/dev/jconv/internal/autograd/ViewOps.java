@@ -206,7 +206,8 @@ public final class ViewOps {
     public static Tensor narrow(Tensor a, int dim, int start, int length) {
       Tensor out = plain(a).narrow(dim, start, length);
       int d = dim < 0 ? dim + a.dim() : dim;
-      int s = start < 0 ? start + a.size(d) : start;
+      // As narrow wraps it: a start of -1 on an empty dimension is 0.
+      int s = start < 0 ? start + Math.max(a.size(d), 1) : start;
       return new Slice(a, d, s, s + length, 1, false).record(out);
     }
 

@@ -288,7 +288,7 @@ public final class Conv2dOp {
   }
 
   /** PyTorch's legacy name for a CPU tensor of {@code dtype}, as its messages print a tensor ({@code FloatTensor}). */
-  private static String legacyTypeName(DType dtype) {
+  public static String legacyTypeName(DType dtype) {
     return switch (dtype) {
       case FLOAT32 -> "FloatTensor";
       case FLOAT64 -> "DoubleTensor";
