@@ -22,20 +22,15 @@ public record Conv2dOptions(
     int groups, boolean bias, PaddingMode paddingMode) {
 
   /**
-   * Validates every field as PyTorch's {@code nn.Conv2d} constructor does, and also what PyTorch
-   * only finds when the layer runs (non-positive kernel, stride or dilation, negative padding).
+   * Validates the fields as PyTorch's {@code nn.Conv2d} constructor does, in its order and words:
+   * groups, the channels they must divide, {@code 'same'} with a stride, then the weight's shape
+   * (a negative size). A kernel of 0, a stride or dilation below 1 and (with zero padding) a negative
+   * padding build, as in PyTorch, and are refused when the layer runs. One difference: PyTorch crops
+   * the input for a negative padding with another padding mode; jconv refuses it here.
    *
    * @throws IllegalArgumentException with PyTorch's message
    */
   public Conv2dOptions {
-    if (inChannels < 0 || outChannels < 0) {
-      throw new IllegalArgumentException("in_channels and out_channels must be non-negative, but got in_channels="
-          + inChannels + ", out_channels=" + outChannels);
-    }
-    if (kernelH <= 0 || kernelW <= 0) {
-      throw new IllegalArgumentException("kernel size should be greater than zero, but got kernel_height: "
-          + kernelH + " kernel_width: " + kernelW);
-    }
     if (groups <= 0) {
       throw new IllegalArgumentException("groups must be a positive integer");
     }
@@ -54,15 +49,16 @@ public record Conv2dOptions(
     if (paddingMode == null) {
       throw new IllegalArgumentException("padding_mode must be one of zeros, reflect, replicate, circular, but got null");
     }
-    if (strideH <= 0 || strideW <= 0) {
-      throw new IllegalArgumentException("non-positive stride is not supported");
+    int[] weight = {outChannels, inChannels / groups, kernelH, kernelW};
+    for (int size : weight) {
+      if (size < 0) {
+        throw new IllegalArgumentException("Trying to create tensor with negative dimension " + size + ": "
+            + java.util.Arrays.toString(weight));
+      }
     }
-    if (dilationH <= 0 || dilationW <= 0) {
-      throw new IllegalArgumentException("dilation should be greater than zero, but got [" + dilationH + ", "
-          + dilationW + "]");
-    }
-    if (padding instanceof Padding.Explicit e && (e.height() < 0 || e.width() < 0)) {
-      throw new IllegalArgumentException("negative padding is not supported");
+    if (paddingMode != PaddingMode.ZEROS && padding instanceof Padding.Explicit e && (e.height() < 0 || e.width() < 0)) {
+      throw new IllegalArgumentException("a negative padding with padding_mode=" + paddingMode
+          + " crops the input in PyTorch; jconv does not crop: use a padding of 0 or more, or crop with narrow");
     }
   }
 

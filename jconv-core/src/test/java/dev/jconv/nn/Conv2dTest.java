@@ -108,12 +108,24 @@ class Conv2dTest {
         () -> Conv2dOptions.of(3, 6, 3).padding(Padding.SAME).stride(2));
     assertMessage("padding='same' is not supported for strided convolutions",
         () -> Conv2dOptions.of(3, 6, 3).stride(1, 2).padding(Padding.SAME));
-    assertMessage("non-positive stride is not supported", () -> Conv2dOptions.of(3, 6, 3).stride(0));
-    assertMessage("dilation should be greater than zero, but got [1, -1]", () -> Conv2dOptions.of(3, 6, 3).dilation(1, -1));
-    assertMessage("negative padding is not supported", () -> Conv2dOptions.of(3, 6, 3).padding(0, -1));
-    assertMessage("kernel size should be greater than zero, but got kernel_height: 0 kernel_width: 3",
-        () -> Conv2dOptions.of(3, 6, 0, 3));
-    assertMessage("must be non-negative", () -> Conv2dOptions.of(-1, 6, 3));
+    assertMessage("Trying to create tensor with negative dimension -1: [6, -1, 3, 3]", () -> Conv2dOptions.of(-1, 6, 3));
+    assertMessage("Trying to create tensor with negative dimension -2: [6, 3, 3, -2]", () -> Conv2dOptions.of(3, 6, 3, -2));
+    assertMessage("a negative padding with padding_mode=reflect crops the input in PyTorch",
+        () -> Conv2dOptions.of(3, 6, 3).paddingMode(PaddingMode.REFLECT).padding(0, -1));
+  }
+
+  /** As PyTorch's constructor: these build (and print), and the layer refuses them when it runs. */
+  @Test
+  void forwardOnlyProblems_buildAndAreRefusedWhenTheLayerRuns() {
+    Tensor x = Torch.zeros(2, 3, 8, 8);
+    Conv2d stride = new Conv2d(Conv2dOptions.of(3, 6, 3).stride(0));
+    assertEquals("Conv2d(3, 6, kernel_size=(3, 3), stride=(0, 0))", stride.toString());
+    assertMessage("non-positive stride is not supported", () -> stride.forward(x));
+    assertMessage("non-positive dilation is not supported",
+        () -> new Conv2d(Conv2dOptions.of(3, 6, 3).dilation(1, -1)).forward(x));
+    assertMessage("negative padding is not supported", () -> new Conv2d(Conv2dOptions.of(3, 6, 3).padding(0, -1)).forward(x));
+    assertMessage("could not create a descriptor for a dilated convolution forward propagation primitive",
+        () -> new Conv2d(Conv2dOptions.of(3, 6, 0, 3)).forward(x));
   }
 
   @Test
