@@ -85,7 +85,9 @@ public final class Adam extends Optimizer {
     for (int i = 0; i < n; i++) {
       float g = o.weightDecay() != 0 ? Math.fma(p[i], wd, grad[i]) : grad[i];
       m[i] = Math.fma(g, oneMinusB1, m[i] * b1);
-      v[i] = v[i] * b2 + oneMinusB2 * g * g;
+      // addcmul_: PyTorch's build contracts self + value * t1 * t2 into one fused multiply-add (its
+      // vector and scalar loops alike), after rounding value * t1.
+      v[i] = Math.fma(oneMinusB2 * g, g, v[i] * b2);
       float second = v[i];
       if (max != null) {
         max[i] = Math.max(max[i], v[i]);
@@ -125,7 +127,7 @@ public final class Adam extends Optimizer {
     for (int i = 0; i < n; i++) {
       double g = o.weightDecay() != 0 ? Math.fma(p[i], o.weightDecay(), grad[i]) : grad[i];
       m[i] = Math.fma(g, 1 - o.beta1(), m[i] * o.beta1());
-      v[i] = v[i] * o.beta2() + (1 - o.beta2()) * g * g;
+      v[i] = Math.fma((1 - o.beta2()) * g, g, v[i] * o.beta2());
       double second = v[i];
       if (o.amsgrad()) {
         max[i] = Math.max(max[i], v[i]);
