@@ -469,40 +469,66 @@ public final class F {
     return dev.jconv.internal.autograd.LossOps.NllLoss.apply(input, target, weight, ignoreIndex, reduction);
   }
 
+  /**
+   * nll_loss's checks in PyTorch's order and words: the batch sizes, then by the input's rank
+   * (1-D or 2-D: nll_loss; 4-D: nll_loss2d; others: reshaped to nll_loss2d) the target's shape and the
+   * weight's length, and last the target's dtype.
+   */
   private static void checkNll(Tensor input, Tensor target, Tensor weight) {
-    if (input.dim() < 1) {
-      throw new IllegalArgumentException("Expected 1 or more dimensions (got " + input.dim() + ")");
+    int nd = input.dim();
+    if (nd < 1) {
+      throw new IllegalArgumentException("Expected 1 or more dimensions (got " + nd + ")");
     }
     if (!input.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException("nll_loss expects a floating-point input, but got " + typeName(input));
     }
-    if (target.dtype() != dev.jconv.DType.INT64) {
-      throw new IllegalArgumentException("expected scalar type Long but found " + typeName(target));
-    }
     int[] is = input.shapeArray();
     int[] ts = target.shapeArray();
-    if (is.length == 1) {
-      if (ts.length != 0) {
-        throw new IllegalArgumentException("size mismatch (got input: " + java.util.Arrays.toString(is)
-            + ", target: " + java.util.Arrays.toString(ts) + ")");
+    String in = java.util.Arrays.toString(is);
+    String tg = java.util.Arrays.toString(ts);
+    // (a 0-d target counts as a batch of 0 here, as in PyTorch's message)
+    if (nd != 1 && (ts.length == 0 || ts[0] != is[0])) {
+      throw new IllegalArgumentException("Expected input batch_size (" + is[0] + ") to match target batch_size ("
+          + (ts.length == 0 ? 0 : ts[0]) + ").");
+    }
+    int classes = nd == 1 ? is[0] : is[1];
+    long weightLength = weight == null ? classes : weight.numel();
+    if (nd <= 2) {
+      if (ts.length > 1) {
+        throw new IllegalArgumentException("0D or 1D target tensor expected, multi-target not supported");
+      }
+      if (nd == 1 && ts.length != 0) {
+        throw new IllegalArgumentException("size mismatch (got input: " + in + ", target: " + tg + ")");
+      }
+      if (weightLength != classes) {
+        throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
+            + " classes or no classes but got weight tensor of shape: " + java.util.Arrays.toString(weight.shapeArray()));
+      }
+    } else if (nd == 4) {
+      if (ts.length != 3) {
+        throw new IllegalArgumentException("only batches of spatial targets supported (3D tensors) but got targets of "
+            + "dimension: " + ts.length);
+      }
+      if (ts[1] != is[2] || ts[2] != is[3]) {
+        // (sic: PyTorch's message has a space before the comma and no closing parenthesis)
+        throw new IllegalArgumentException("size mismatch (got input: " + in + " , target: " + tg);
+      }
+      if (weightLength != classes) {
+        throw new IllegalArgumentException("weight tensor should be defined either for all or no classes");
       }
     } else {
-      if (ts.length == 0 || ts[0] != is[0]) {
-        throw new IllegalArgumentException("Expected input batch_size (" + is[0] + ") to match target batch_size ("
-            + (ts.length == 0 ? 0 : ts[0]) + ").");
-      }
-      int[] want = new int[is.length - 1];
+      int[] want = new int[nd - 1];
       want[0] = is[0];
-      System.arraycopy(is, 2, want, 1, is.length - 2);
+      System.arraycopy(is, 2, want, 1, nd - 2);
       if (!java.util.Arrays.equals(want, ts)) {
-        throw new IllegalArgumentException("Expected target size " + java.util.Arrays.toString(want) + ", got "
-            + java.util.Arrays.toString(ts));
+        throw new IllegalArgumentException("Expected target size " + java.util.Arrays.toString(want) + ", got " + tg);
+      }
+      if (weightLength != classes) {
+        throw new IllegalArgumentException("weight tensor should be defined either for all or no classes");
       }
     }
-    int classes = is.length == 1 ? is[0] : is[1];
-    if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
-      throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
-          + " classes or no classes but got weight tensor of shape: " + java.util.Arrays.toString(weight.shapeArray()));
+    if (target.dtype() != dev.jconv.DType.INT64) {
+      throw new IllegalArgumentException("expected scalar type Long but found " + typeName(target));
     }
   }
 
@@ -519,8 +545,8 @@ public final class F {
   /**
    * {@code F.cross_entropy(input, target, weight, ignore_index, reduction)}: {@code
    * nll_loss(log_softmax(input, classDim), ...)} with the class dimension 1 (0 for an unbatched
-   * {@code [C]} input). A floating-point target of the input's shape holds class probabilities instead
-   * of indices (then {@code ignoreIndex} does not apply).
+   * {@code [C]} input). A target of the input's shape holds class probabilities instead of indices
+   * (floating-point; {@code ignoreIndex} must then be negative, as in PyTorch).
    *
    * <pre>{@code
    * Tensor loss = F.crossEntropy(net.forward(x), labels);   // labels: int64 [N]
@@ -529,18 +555,22 @@ public final class F {
    */
   public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex,
       dev.jconv.nn.Reduction reduction) {
-    if (input.dim() < 1) {
-      throw new IllegalArgumentException("Expected 1 or more dimensions (got " + input.dim() + ")");
-    }
     int classDim = input.dim() == 1 ? 0 : 1;
-    if (target.dtype().isFloatingPoint()) {
-      if (!java.util.Arrays.equals(input.shapeArray(), target.shapeArray())) {
-        throw new IllegalArgumentException("Expected target of the input's shape " + input.shape()
-            + " for class probabilities, but got " + target.shape());
+    // PyTorch takes a target of the input's shape as class probabilities, whatever its dtype.
+    if (java.util.Arrays.equals(input.shapeArray(), target.shapeArray())) {
+      if (!target.dtype().isFloatingPoint()) {
+        throw new IllegalArgumentException("Expected floating point type for target with class probabilities, got "
+            + typeName(target));
+      }
+      if (ignoreIndex >= 0) {
+        throw new IllegalArgumentException("ignore_index is not supported for floating point target");
+      }
+      if (input.dim() < 1) {
+        throw new IllegalArgumentException("Dimension specified as 1 but tensor has no dimensions");
       }
       int classes = input.size(classDim);
       if (weight != null && (weight.dim() != 1 || weight.size(0) != classes)) {
-        throw new IllegalArgumentException("weight tensor should be defined either for all " + classes
+        throw new IllegalArgumentException("cross_entropy: weight tensor should be defined either for all " + classes
             + " classes or no classes but got weight tensor of shape: "
             + java.util.Arrays.toString(weight.shapeArray()));
       }
