@@ -1082,7 +1082,7 @@ public final class Tensor {
         case GE -> x >= y ? 1 : 0;
         case MAXIMUM -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.max(x, y);
         case MINIMUM -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.min(x, y);
-        case POW -> Math.pow(x, y);
+        case POW -> PointwiseOps.cPow(x, y);
       };
     }
 
@@ -1102,7 +1102,8 @@ public final class Tensor {
         case MINIMUM -> Math.min(x, y);
         case POW -> {
           if (y < 0) {
-            throw new IllegalArgumentException("Integers to negative integer powers are not allowed.");
+            // PyTorch's powi for a tensor exponent (a scalar one is refused by pow(long)).
+            yield x == 1 ? 1 : x == -1 ? ((-y & 1) != 0 ? -1 : 1) : 0;
           }
           // By squaring, as PyTorch's powi: the same product modulo 2^64, in log2(y) steps.
           long r = 1;
@@ -1170,7 +1171,8 @@ public final class Tensor {
       return DType.FLOAT32;
     }
     if (op == Arith.POW && common == DType.BOOL) {
-      return DType.INT64;
+      // Two bool operands (a bool tensor with an int scalar computes in int64).
+      throw new IllegalArgumentException("\"pow\" not implemented for 'Bool'");
     }
     return common;
   }
@@ -1182,6 +1184,7 @@ public final class Tensor {
   private static Tensor binary(Arith op, Tensor a, Tensor b, boolean bWrapped) {
     DType common = computeType(a, b, bWrapped);
     DType rt = resultType(op, a.dtype, b.dtype, common);
+
     int[] outShape = broadcastShapes(a.shape, b.shape);
     Tensor out = allocate(rt, outShape);
     // Operands are converted to the type the op computes in (division: floating point).
@@ -1382,6 +1385,9 @@ public final class Tensor {
 
   /** Element-wise power with an integer exponent (integer tensors stay int64). */
   public Tensor pow(long exponent) {
+    if (exponent < 0 && (dtype == DType.INT64 || dtype == DType.BOOL)) {
+      throw new IllegalArgumentException("Integers to negative integer powers are not allowed.");
+    }
     if (Node.isRecording(this)) {
       return PointwiseOps.PowScalar.apply(this, exponent);
     }
@@ -1779,6 +1785,9 @@ public final class Tensor {
   public Tensor abs() {
     if (Node.isRecording(this)) {
       return PointwiseOps.Abs.apply(this);
+    }
+    if (dtype == DType.BOOL) {
+      throw new IllegalArgumentException("\"abs_cpu\" not implemented for 'Bool'");
     }
     if (dtype == DType.INT64) {
       Tensor out = allocate(dtype, shape);

@@ -11,6 +11,17 @@ import dev.jconv.internal.kernels.Activations;
  * beside its backward. The engine sums gradients of broadcast operands back to their shapes.
  */
 public final class PointwiseOps {
+
+  /**
+   * C's {@code pow}, which PyTorch calls: as {@link Math#pow} but 1 for a base of 1 (whatever the
+   * exponent, NaN included) and for a base of -1 with an infinite exponent, where Java gives NaN.
+   */
+  public static double cPow(double x, double y) {
+    if (x == 1 || (x == -1 && Double.isInfinite(y))) {
+      return 1;
+    }
+    return Math.pow(x, y);
+  }
   private PointwiseOps() {}
 
   /** {@code a + b}. */
@@ -231,7 +242,7 @@ public final class PointwiseOps {
       Tensor gb = null;
       if (needsInputGrad(0)) {
         // where(b == 0, 0, g * (b * a^(b-1))): a zero exponent has zero slope even where a^(b-1) is inf.
-        Tensor slope = GradUtil.zip(b, a, g.dtype(), (e, x) -> e == 0 ? 0 : e * Math.pow(x, e - 1));
+        Tensor slope = GradUtil.zip(b, a, g.dtype(), (e, x) -> e == 0 ? 0 : e * cPow(x, e - 1));
         ga = g.mul(slope);
       }
       if (needsInputGrad(1)) {
