@@ -1850,6 +1850,9 @@ public final class Tensor {
     if (Node.isRecording(this)) {
       return PointwiseOps.Relu.apply(this);
     }
+    if (dtype == DType.BOOL) {
+      throw new IllegalArgumentException("Boolean inputs not supported for relu");
+    }
     if (dtype == DType.INT64) {
       return binary(Arith.MAXIMUM, this, wrapped(0L), true);
     }
@@ -1858,7 +1861,7 @@ public final class Tensor {
       dev.jconv.internal.kernels.Activations.relu((float[]) elements(), y);
       return owning(DType.FLOAT32, y, shape);
     }
-    return mapFloat("relu", x -> x > 0 || Double.isNaN(x) ? x : 0.0);
+    return mapFloat("relu", x -> x < 0 ? 0.0 : x); // NaN and -0.0 pass, as in PyTorch
   }
 
   // ---------------------------------------------------------------- reductions
@@ -2072,7 +2075,30 @@ public final class Tensor {
 
   /** The index of the maximum over {@code dim} (int64). */
   public Tensor argmax(int dim) {
+    if (dtype == DType.BOOL) {
+      // PyTorch runs no kernel where the dimension has one element or the result none: zeros there.
+      int d = wrapDim(dim, shape.length);
+      if (shape.length > 0 && shape[d] == 0) {
+        return extremeDim(dim, false, true).indices(); // its refusal of an empty dimension
+      }
+      ValuesIndices vi = extremeDim(dim, false, true);
+      if (shape.length == 0 || (shape[d] != 1 && vi.indices().numel() > 0)) {
+        throw new IllegalArgumentException("\"argmax_cpu\" not implemented for 'Bool'");
+      }
+      return vi.indices();
+    }
     return extremeDim(dim, false, true).indices();
+  }
+
+  /** The index of the maximum of all elements, counted in the flattened tensor (0-d int64): {@code x.argmax()}. */
+  public Tensor argmax() {
+    if (numel() == 0) {
+      throw new IllegalArgumentException("argmax(): Expected reduction dim to be specified for input.numel() == 0.");
+    }
+    if (dtype == DType.BOOL) {
+      throw new IllegalArgumentException("\"argmax_cpu\" not implemented for 'Bool'");
+    }
+    return reshape(-1).argmax(0);
   }
 
   private ValuesIndices extremeDim(int dim, boolean keepdim, boolean max) {

@@ -79,12 +79,13 @@ public final class Activations {
     });
   }
 
-  /** {@code y = max(x, 0)}, NaN kept. */
+  /** {@code y = x < 0 ? 0 : x}: NaN and -0.0 kept, as PyTorch keeps them. */
   public static void relu(float[] x, float[] y) {
     Parallel.forRange(x.length, GRAIN, (a, b) -> {
       for (int i = a; i < b; i++) {
         float v = x[i];
-        y[i] = v > 0f || v != v ? v : 0f;
+        // As PyTorch's clamp_min: NaN and -0.0 pass unchanged.
+        y[i] = v < 0f ? 0f : v;
       }
     });
   }

@@ -412,15 +412,24 @@ public final class F {
     };
   }
 
-  private static int softmaxDim(Tensor x, int dim) {
+  /**
+   * The wrapped-as-given dimension of a softmax; a tensor that is not floating point is refused with
+   * the words of the ATen kernel PyTorch would dispatch ({@code op}: "softmax" or "log_softmax"; the
+   * "lastdim" kernel when nothing follows the dimension but sizes of 1).
+   */
+  private static int softmaxDim(Tensor x, int dim, String op) {
     int r = Math.max(x.dim(), 1);
     if (dim < -r || dim >= r) {
       throw new IllegalArgumentException("Dimension out of range (expected to be in range of [" + (-r) + ", "
           + (r - 1) + "], but got " + dim + ")");
     }
     if (!x.dtype().isFloatingPoint()) {
-      throw new IllegalArgumentException("softmax is only implemented for floating-point tensors, but got "
-          + typeName(x));
+      long inner = 1;
+      for (int d = (dim < 0 ? dim + r : dim) + 1; d < x.dim(); d++) {
+        inner *= x.size(d);
+      }
+      throw new IllegalArgumentException("\"" + op + (inner == 1 ? "_lastdim" : "") + "_kernel_impl\" not implemented "
+          + "for '" + typeName(x) + "'");
     }
     return dim;
   }
@@ -430,7 +439,11 @@ public final class F {
    * subtracted first).
    */
   public static Tensor softmax(Tensor x, int dim) {
-    return dev.jconv.internal.autograd.LossOps.Softmax.softmax(x, softmaxDim(x, dim));
+    if (x.numel() == 0 && !x.isFloatingPoint()) {
+      softmaxDim(x.toDouble(), dim, "softmax");
+      return x.cloneTensor(); // PyTorch runs no kernel on an empty tensor, whatever its dtype
+    }
+    return dev.jconv.internal.autograd.LossOps.Softmax.softmax(x, softmaxDim(x, dim, "softmax"));
   }
 
   /**
@@ -441,7 +454,11 @@ public final class F {
    * }</pre>
    */
   public static Tensor logSoftmax(Tensor x, int dim) {
-    return dev.jconv.internal.autograd.LossOps.Softmax.logSoftmax(x, softmaxDim(x, dim));
+    if (x.numel() == 0 && !x.isFloatingPoint()) {
+      softmaxDim(x.toDouble(), dim, "log_softmax");
+      return x.cloneTensor();
+    }
+    return dev.jconv.internal.autograd.LossOps.Softmax.logSoftmax(x, softmaxDim(x, dim, "log_softmax"));
   }
 
   /** {@code F.nll_loss(logp, target)}: the mean of {@code -logp[i, target[i]]}. */
