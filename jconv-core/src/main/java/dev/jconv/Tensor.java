@@ -71,6 +71,8 @@ public final class Tensor {
   private boolean parameter;
   /** For one of several views an operation returned (unbind): its index, whose in-place change PyTorch refuses; else -1. */
   private int multiOutputIndex = -1;
+  /** For a detached alias that a node saved for its backward: the tensor it was taken from (for messages). */
+  private Tensor savedFrom;
   /** The node that returned those views (UnbindBackward0), for the refusal's words. */
   private String multiOutputFn;
 
@@ -1470,6 +1472,9 @@ public final class Tensor {
       return recordedInPlace(op, other, wrapped);
     }
     checkNoInternalOverlap();
+    if (!wrapped) {
+      checkNoPartialOverlap(other);
+    }
     DType common = computeType(this, other, wrapped);
     DType rt = checkInPlace(op, other, common);
     beforeInPlace(wrapped ? null : other);
@@ -1500,6 +1505,9 @@ public final class Tensor {
   private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
     checkRecordable();
     checkNoInternalOverlap();
+    if (!wrapped) {
+      checkNoPartialOverlap(other);
+    }
     checkInPlace(op, other, computeType(this, other, wrapped));
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
     // on them is the in-place one's node. A copy only where that node keeps them for its backward
@@ -1596,6 +1604,57 @@ public final class Tensor {
             + "refers to a single memory location. Please clone() the tensor before performing the operation.");
       }
     }
+  }
+
+  /**
+   * PyTorch's refusal to write into a tensor from one that shares part of its memory
+   * ({@code assert_no_partial_overlap}): both dense (some permutation of their dimensions
+   * contiguous), of one storage, with ranges that intersect without being the same elements in the same
+   * order. The same tensor, or layouts PyTorch cannot judge, pass.
+   */
+  private void checkNoPartialOverlap(Tensor other) {
+    if (other == this || other.storage != storage || numel() == 0 || other.numel() == 0
+        || !nonOverlappingAndDense(this) || !nonOverlappingAndDense(other)) {
+      return;
+    }
+    long aBegin = offset;
+    long aEnd = aBegin + numel();
+    long bBegin = other.offset;
+    long bEnd = bBegin + other.numel();
+    boolean partial = aBegin == bBegin && aEnd == bEnd ? !Arrays.equals(strides, other.strides)
+        : aBegin < bEnd && bBegin < aEnd;
+    if (partial) {
+      throw new IllegalArgumentException("unsupported operation: some elements of the input tensor and the written-to "
+          + "tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+    }
+  }
+
+  /** PyTorch's is_non_overlapping_and_dense: ordered by stride, the dimensions of 2 or more elements tile memory. */
+  private static boolean nonOverlappingAndDense(Tensor t) {
+    int n = t.shape.length;
+    if (n == 1) {
+      return t.shape[0] < 2 || t.strides[0] == 1;
+    }
+    Integer[] perm = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    Arrays.sort(perm, (x, y) -> {
+      boolean xs = t.shape[x] < 2;
+      boolean ys = t.shape[y] < 2;
+      return xs != ys ? (xs ? 1 : -1) : xs ? 0 : Integer.compare(t.strides[x], t.strides[y]);
+    });
+    long require = 1;
+    for (int i : perm) {
+      if (t.shape[i] < 2) {
+        return true;
+      }
+      if (t.strides[i] != require) {
+        return false;
+      }
+      require *= t.shape[i];
+    }
+    return true;
   }
 
   /**
@@ -1733,6 +1792,7 @@ public final class Tensor {
     // Into an integer tensor nothing is recorded (it cannot require grad), as in PyTorch.
     boolean floating = dtype.isFloatingPoint();
     checkNoInternalOverlap();
+    checkNoPartialOverlap(src);
     if (recordsInPlace(floating ? src : null)) {
       checkRecordable();
       return recordedOverwrite(new InPlaceOps.Copy(this, src), () -> copyInPlace(src));
@@ -2522,6 +2582,29 @@ public final class Tensor {
     @Override
     public int storageOffset(Tensor t) {
       return t.offset;
+    }
+
+    @Override
+    public Tensor aliasForSave(Tensor t) {
+      Tensor alias = t.detach();
+      alias.savedFrom = t;
+      return alias;
+    }
+
+    @Override
+    public Tensor savedFrom(Tensor alias) {
+      return alias.savedFrom;
+    }
+
+    @Override
+    public int outputNr(Tensor t) {
+      return Math.max(0, t.multiOutputIndex);
+    }
+
+    @Override
+    public boolean sameData(Tensor a, Tensor b) {
+      return a.storage == b.storage && a.offset == b.offset && Arrays.equals(a.shape, b.shape)
+          && Arrays.equals(a.strides, b.strides);
     }
   }
 

@@ -44,6 +44,9 @@ final class Engine {
       while (!ready.isEmpty()) {
         Node n = ready.poll();
         Tensor g = buffers.remove(n);
+        if (g != null) {
+          n.checkSaved();
+        }
         Tensor[] grads = g == null ? null : n.backward(g);
         if (!retainGraph) {
           n.release();

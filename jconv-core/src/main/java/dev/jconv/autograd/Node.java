@@ -47,6 +47,8 @@ public abstract class Node {
 
   private Tensor[] saved = new Tensor[0];
   private int[] savedVersions = new int[0];
+  /** Which saved tensors are this node's own output (named in the version message as its output 0). */
+  private boolean[] savedOutputs = new boolean[0];
   private boolean released;
 
   /**
@@ -127,8 +129,20 @@ public abstract class Node {
   protected final void save(Tensor... tensors) {
     saved = tensors.clone();
     savedVersions = new int[tensors.length];
+    savedOutputs = new boolean[tensors.length];
     for (int i = 0; i < tensors.length; i++) {
       savedVersions[i] = tensors[i] == null ? 0 : tensors[i].version();
+    }
+  }
+
+  /**
+   * Refuses a backward whose saved tensors changed since they were saved, the first in the order they
+   * were saved (the inputs before the outputs, as PyTorch unpacks them). The engine calls this before
+   * {@link #backward}.
+   */
+  final void checkSaved() {
+    for (int i = 0; i < saved.length && !released; i++) {
+      saved(i);
     }
   }
 
@@ -147,12 +161,24 @@ public abstract class Node {
     }
     Tensor t = saved[i];
     if (t != null && t.version() != savedVersions[i]) {
+      // PyTorch names the saved tensor's grad_fn now (an input's, rewritten by the in-place change if it
+      // was a view, or this node for an output it saved); a leaf has none. Its hint about anomaly
+      // detection, which jconv does not have, is left out.
+      Tensor from = AutogradAccess.savedFrom(t);
+      Tensor source = from != null ? from : t;
+      Node fn = savedOutputs[i] ? this : source.gradFn();
+      String producer = fn == null ? "" : ", which is output " + (savedOutputs[i] ? 0 : AutogradAccess.outputNr(source))
+          + " of " + cppName(fn.name()) + ",";
       throw new IllegalStateException("one of the variables needed for gradient computation has been modified by "
           + "an inplace operation: [torch." + typeName(t.dtype()) + "Tensor " + java.util.Arrays.toString(t.shapeArray())
-          + "], which is saved by " + name + ", is at version " + t.version() + "; expected version "
-          + savedVersions[i] + " instead.");
+          + "]" + producer + " is at version " + t.version() + "; expected version " + savedVersions[i] + " instead.");
     }
     return t;
+  }
+
+  /** A node's name as PyTorch's {@code name()} gives it: its C++ nodes carry their namespace. */
+  private static String cppName(String name) {
+    return name.equals("CopySlices") || name.equals("CopyBackwards") ? "torch::autograd::" + name : name;
   }
 
   private static String typeName(DType t) {
@@ -174,6 +200,10 @@ public abstract class Node {
 
   /** Makes this node the grad_fn of {@code output} (which then requires grad); returns {@code output}. */
   protected final Tensor record(Tensor output) {
+    for (int i = 0; i < saved.length; i++) {
+      savedOutputs[i] |= saved[i] != null && AutogradAccess.savedFrom(saved[i]) == null
+          && AutogradAccess.sameData(saved[i], output);
+    }
     AutogradAccess.setGradFn(output, this);
     if (viewInput != null) {
       // A view of the input, which in-place changes must see as such (PyTorch's _base).
@@ -198,7 +228,7 @@ public abstract class Node {
 
   /** The tensor itself if it does not require grad, else a detached alias (same storage). */
   protected static Tensor plain(Tensor t) {
-    return t == null || !t.requiresGrad() ? t : t.detach();
+    return t == null || !t.requiresGrad() ? t : AutogradAccess.aliasForSave(t);
   }
 
   /** Whether an operation on these tensors must be recorded: recording is on and one requires grad. */

@@ -34,6 +34,18 @@ public final class AutogradAccess {
 
     /** The index of the tensor's first element in its storage. */
     int storageOffset(Tensor t);
+
+    /** A detached alias of {@code t} (same storage and version counter) that remembers {@code t}. */
+    Tensor aliasForSave(Tensor t);
+
+    /** The tensor an alias from {@link #aliasForSave} was taken from, or null. */
+    Tensor savedFrom(Tensor alias);
+
+    /** Which output of its grad_fn the tensor is (0 but for the views an unbind returns). */
+    int outputNr(Tensor t);
+
+    /** Whether the two tensors are the same elements of one storage, in the same layout. */
+    boolean sameData(Tensor a, Tensor b);
   }
 
   private static final Bridge<Access> ACCESS = new Bridge<>(Tensor.class);
@@ -79,5 +91,21 @@ public final class AutogradAccess {
 
   public static int storageOffset(Tensor t) {
     return access().storageOffset(t);
+  }
+
+  public static Tensor aliasForSave(Tensor t) {
+    return access().aliasForSave(t);
+  }
+
+  public static Tensor savedFrom(Tensor alias) {
+    return access().savedFrom(alias);
+  }
+
+  public static int outputNr(Tensor t) {
+    return access().outputNr(t);
+  }
+
+  public static boolean sameData(Tensor a, Tensor b) {
+    return access().sameData(a, b);
   }
 }
