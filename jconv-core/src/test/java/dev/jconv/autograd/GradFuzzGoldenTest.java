@@ -35,14 +35,6 @@ class GradFuzzGoldenTest {
         Arguments.of(c.get("name").asText() + " float64 " + c.get("steps"), c, DType.FLOAT64)));
   }
 
-  private static int[] ints(JsonNode v) {
-    int[] r = new int[v.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = v.get(i).asInt();
-    }
-    return r;
-  }
-
   /** One step on the registers, as gen_fuzz_grad.py's apply() runs it in PyTorch. */
   private static Tensor apply(JsonNode step, List<Tensor> regs) {
     String op = step.get(0).asText();
@@ -72,11 +64,11 @@ class GradFuzzGoldenTest {
       case "maxdim" -> a.max(step.get(2).asInt(), step.get(3).asBoolean()).values();
       case "maxall" -> a.max();
       case "transpose" -> a.transpose(step.get(2).asInt(), step.get(3).asInt());
-      case "permute" -> a.permute(ints(step.get(2)));
-      case "reshape" -> a.reshape(ints(step.get(2)));
+      case "permute" -> a.permute(Golden.ints(step.get(2)));
+      case "reshape" -> a.reshape(Golden.ints(step.get(2)));
       case "unsqueeze" -> a.unsqueeze(step.get(2).asInt());
       case "squeeze" -> a.squeeze(step.get(2).asInt());
-      case "expand" -> a.expand(ints(step.get(2)));
+      case "expand" -> a.expand(Golden.ints(step.get(2)));
       case "slice" -> a.slice(step.get(2).asInt(), step.get(3).asInt(), step.get(4).asInt(), step.get(5).asInt());
       case "select" -> a.select(step.get(2).asInt(), step.get(3).asInt());
       case "flatten" -> a.flatten();
@@ -87,7 +79,7 @@ class GradFuzzGoldenTest {
       case "cat" -> Torch.cat(step.get(3).asInt(), a, regs.get(step.get(2).asInt()));
       case "stack" -> Torch.stack(step.get(3).asInt(), a, regs.get(step.get(2).asInt()));
       case "mindim" -> a.min(step.get(2).asInt(), step.get(3).asBoolean()).values();
-      case "sumdims" -> a.sum(ints(step.get(2)), step.get(3).asBoolean());
+      case "sumdims" -> a.sum(Golden.ints(step.get(2)), step.get(3).asBoolean());
       case "narrow" -> a.narrow(step.get(2).asInt(), step.get(3).asInt(), step.get(4).asInt());
       case "linear" -> step.get(3).isNull() ? F.linear(a, regs.get(step.get(2).asInt()))
           : F.linear(a, regs.get(step.get(2).asInt()), regs.get(step.get(3).asInt()));
@@ -112,10 +104,10 @@ class GradFuzzGoldenTest {
     int drawn = 0;
     for (JsonNode step : c.get("steps")) {
       if (step.get(0).asText().equals("intleaf")) {
-        regs.add(Golden.drawnAs(Torch.randint(0, step.get(2).asInt(), ints(step.get(1))),
+        regs.add(Golden.drawnAs(Torch.randint(0, step.get(2).asInt(), Golden.ints(step.get(1))),
             c.get("leaf_sums").get(drawn++).asDouble(), "class targets"));
       } else if (step.get(0).asText().equals("leaf")) {
-        Tensor x = Golden.drawnAs(Torch.randn(ints(step.get(1))), c.get("leaf_sums").get(drawn++).asDouble(),
+        Tensor x = Golden.drawnAs(Torch.randn(Golden.ints(step.get(1))), c.get("leaf_sums").get(drawn++).asDouble(),
             "leaf " + leaves.size());
         x = x.to(dtype).detach().setRequiresGrad(true);
         leaves.add(x);

@@ -32,14 +32,6 @@ class InPlaceFuzzGoldenTest {
     return Golden.cases(AREA).stream().map(c -> Arguments.of(c.get("name").asText() + " " + c.get("steps"), c));
   }
 
-  private static int[] ints(JsonNode v) {
-    int[] r = new int[v.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = v.get(i).asInt();
-    }
-    return r;
-  }
-
   private static Tensor view(Tensor t, String kind, JsonNode a) {
     return switch (kind) {
       case "slice" -> t.slice(a.get(0).asInt(), a.get(1).asInt(), a.get(2).asInt(), a.get(3).asInt());
@@ -48,8 +40,8 @@ class InPlaceFuzzGoldenTest {
       case "transpose" -> t.transpose(a.get(0).asInt(), a.get(1).asInt());
       case "t" -> t.t();
       case "unsqueeze" -> t.unsqueeze(a.get(0).asInt());
-      case "view" -> t.view(ints(a.get(0)));
-      case "expand" -> t.expand(ints(a.get(0)));
+      case "view" -> t.view(Golden.ints(a.get(0)));
+      case "expand" -> t.expand(Golden.ints(a.get(0)));
       default -> throw new AssertionError(kind);
     };
   }
@@ -102,7 +94,7 @@ class InPlaceFuzzGoldenTest {
       JsonNode st = steps.get(k);
       try {
         Tensor r = switch (st.get(0).asText()) {
-          case "leaf" -> Golden.drawnAs(Torch.randn(ints(st.get(1))), c.get("leaf_sums").get(drawn).asDouble(), "leaf")
+          case "leaf" -> Golden.drawnAs(Torch.randn(Golden.ints(st.get(1))), c.get("leaf_sums").get(drawn).asDouble(), "leaf")
               .setRequiresGrad(st.get(2).asBoolean());
           case "view" -> view(regs.get(st.get(1).asInt()), st.get(2).asText(), st.get(3));
           case "inplace" -> inplace(regs.get(st.get(1).asInt()), st.get(2).asText(), st.get(3), regs);

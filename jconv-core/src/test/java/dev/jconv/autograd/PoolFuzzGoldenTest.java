@@ -8,13 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
-import dev.jconv.nn.AdaptiveAvgPool2dOptions;
-import dev.jconv.nn.AdaptiveMaxPool2dOptions;
-import dev.jconv.nn.AvgPool2dOptions;
-import dev.jconv.nn.LPPool2dOptions;
-import dev.jconv.nn.MaxPool2dOptions;
-import dev.jconv.nn.functional.F;
 import dev.jconv.testing.Golden;
+import dev.jconv.testing.PoolCalls;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,21 +33,10 @@ class PoolFuzzGoldenTest {
     });
   }
 
-  private static int[] ints(JsonNode v) {
-    if (!v.isArray()) {
-      return new int[] {v.asInt(), v.asInt()};
-    }
-    int[] r = new int[v.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = v.get(i).asInt();
-    }
-    return r;
-  }
-
   /** The input as the generator drew it: randn, then rounded (half to even, as torch.round) or made positive. */
   private static Tensor input(JsonNode c) {
     Torch.manualSeed(c.get("seed").asLong());
-    Tensor x = Torch.randn(ints(c.get("shape")));
+    Tensor x = Torch.randn(Golden.ints(c.get("shape")));
     switch (c.get("transform").asText()) {
       case "round" -> {
         float[] v = new float[(int) x.numel()];
@@ -70,49 +54,7 @@ class PoolFuzzGoldenTest {
   }
 
   private static Tensor run(JsonNode c, Tensor x) {
-    JsonNode a = c.get("args");
-    return switch (c.get("op").asText()) {
-      case "max" -> {
-        int[] k = ints(a.get("kernel"));
-        int[] p = ints(a.get("padding"));
-        int[] d = ints(a.get("dilation"));
-        MaxPool2dOptions o = MaxPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).dilation(d[0], d[1])
-            .ceilMode(a.get("ceil").asBoolean());
-        if (!a.get("stride").isNull()) {
-          int[] s = ints(a.get("stride"));
-          o = o.stride(s[0], s[1]);
-        }
-        yield F.maxPool2d(x, o);
-      }
-      case "avg" -> {
-        int[] k = ints(a.get("kernel"));
-        int[] p = ints(a.get("padding"));
-        AvgPool2dOptions o = AvgPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).ceilMode(a.get("ceil").asBoolean())
-            .countIncludePad(a.get("include").asBoolean());
-        if (!a.get("stride").isNull()) {
-          int[] s = ints(a.get("stride"));
-          o = o.stride(s[0], s[1]);
-        }
-        if (!a.get("divisor").isNull()) {
-          o = o.divisorOverride(a.get("divisor").asInt());
-        }
-        yield F.avgPool2d(x, o);
-      }
-      case "adaptive_avg" -> F.adaptiveAvgPool2d(x, AdaptiveAvgPool2dOptions.of(ints(a.get("out"))[0],
-          ints(a.get("out"))[1]));
-      case "adaptive_max" -> F.adaptiveMaxPool2d(x, AdaptiveMaxPool2dOptions.of(ints(a.get("out"))[0],
-          ints(a.get("out"))[1]));
-      case "lp" -> {
-        int[] k = ints(a.get("kernel"));
-        LPPool2dOptions o = LPPool2dOptions.of(a.get("norm").asDouble(), k[0], k[1]).ceilMode(a.get("ceil").asBoolean());
-        if (!a.get("stride").isNull()) {
-          int[] s = ints(a.get("stride"));
-          o = o.stride(s[0], s[1]);
-        }
-        yield F.lpPool2d(x, o);
-      }
-      default -> throw new AssertionError(c.get("op").asText());
-    };
+    return PoolCalls.run(c.get("op").asText(), c.get("args"), x);
   }
 
   private static void assertClose(JsonNode c, String field, Tensor actual, String what) {

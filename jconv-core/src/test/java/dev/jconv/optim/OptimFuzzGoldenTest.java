@@ -30,14 +30,6 @@ class OptimFuzzGoldenTest {
         + " " + c.get("settings") + " " + c.get("dtype").asText(), c));
   }
 
-  private static int[] ints(JsonNode v) {
-    int[] r = new int[v.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = v.get(i).asInt();
-    }
-    return r;
-  }
-
   private static Optimizer make(JsonNode c, List<Tensor> params) {
     JsonNode s = c.get("settings");
     if (c.get("kind").asText().equals("sgd")) {
@@ -64,12 +56,12 @@ class OptimFuzzGoldenTest {
     Torch.manualSeed(c.get("seed").asLong());
     List<Tensor> params = new ArrayList<>();
     for (JsonNode shape : c.get("shapes")) {
-      params.add(Torch.randn(dtype, ints(shape)).setRequiresGrad(true));
+      params.add(Torch.randn(dtype, Golden.ints(shape)).setRequiresGrad(true));
     }
     Optimizer opt = make(c, params);
     for (int step = 0; step < c.get("after").size(); step++) {
       for (int i = 0; i < params.size(); i++) {
-        Tensor grad = Torch.randn(dtype, ints(c.get("shapes").get(i)));
+        Tensor grad = Torch.randn(dtype, Golden.ints(c.get("shapes").get(i)));
         params.get(i).setGrad(c.get("skips").get(step).get(i).asBoolean() ? null : grad);
       }
       opt.step();

@@ -100,6 +100,49 @@ public final class Golden {
     return drawn;
   }
 
+  /** A JSON list of ints. */
+  public static int[] ints(JsonNode v) {
+    int[] r = new int[v.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = v.get(i).asInt();
+    }
+    return r;
+  }
+
+  /** A size given as one int (for both sides) or a pair. */
+  public static int[] pair(JsonNode v) {
+    return v.isArray() ? new int[] {v.get(0).asInt(), v.get(1).asInt()} : new int[] {v.asInt(), v.asInt()};
+  }
+
+  /**
+   * A random case's outcome: the output shape {@code case.out} when {@code case.error} is null, else
+   * an IllegalArgumentException with PyTorch's message (its Python exception class dropped).
+   */
+  public static void assertShapeOrRefusal(JsonNode c, java.util.function.Supplier<Tensor> call) {
+    if (c.get("error").isNull()) {
+      int[] want = ints(c.get("out"));
+      int[] got = call.get().shapeArray();
+      if (!Arrays.equals(want, got)) {
+        throw new AssertionError("shape " + Arrays.toString(got) + ", expected " + Arrays.toString(want));
+      }
+      return;
+    }
+    assertRefused(c.get("error").asText().replaceFirst("^[A-Za-z]+Error: ", ""), call);
+  }
+
+  /** {@code call} throws an IllegalArgumentException with exactly {@code message}. */
+  public static void assertRefused(String message, java.util.function.Supplier<Tensor> call) {
+    try {
+      call.get();
+    } catch (IllegalArgumentException e) {
+      if (!message.equals(e.getMessage())) {
+        throw new AssertionError("refused with\n  " + e.getMessage() + "\nexpected\n  " + message, e);
+      }
+      return;
+    }
+    throw new AssertionError("not refused; expected: " + message);
+  }
+
   private static InputStream open(String area, String file) {
     String path = "/golden/" + area + "/" + file;
     InputStream in = Golden.class.getResourceAsStream(path);
