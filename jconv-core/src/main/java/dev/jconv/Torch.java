@@ -200,9 +200,27 @@ public final class Torch {
     return ones(size.toArray());
   }
 
-  /** {@code torch.full(shape, value)} (float32). */
+  /** {@code torch.full(shape, value)} with a floating-point value: float32. */
   public static Tensor full(double value, int... shape) {
     return full(DType.FLOAT32, value, shape);
+  }
+
+  /** {@code torch.full(shape, value)} with an integer value: int64, as PyTorch infers it. */
+  public static Tensor full(long value, int... shape) {
+    Tensor t = Tensor.allocate(DType.INT64, shape.clone());
+    for (int i = 0; value != 0 && i < t.numel(); i++) {
+      t.writeLong(i, value); // every bit of a long, which a double would round
+    }
+    return t;
+  }
+
+  /** {@code torch.full(shape, value)} with a bool value: a bool tensor. */
+  public static Tensor full(boolean value, int... shape) {
+    Tensor t = Tensor.allocate(DType.BOOL, shape.clone());
+    if (value) {
+      t.fillInPlace(1);
+    }
+    return t;
   }
 
   /** {@code torch.full(shape, value, dtype=dtype)}. */
@@ -241,6 +259,9 @@ public final class Torch {
 
   /** {@code torch.arange(end, dtype=dtype)}, e.g. {@code arange(16, FLOAT32)}. */
   public static Tensor arange(long end, DType dtype) {
+    if (dtype == DType.BOOL) {
+      throw new IllegalArgumentException("\"arange_cpu\" not implemented for 'Bool'");
+    }
     return arange(0, end, 1).to(dtype);
   }
 
@@ -249,17 +270,27 @@ public final class Torch {
     if (step == 0) {
       throw new IllegalArgumentException("step must be nonzero");
     }
-    double len = Math.ceil((end - start) / step);
-    if (len < 0 || Double.isNaN(len)) {
+    if (!((step > 0 && end >= start) || (step < 0 && end <= start))) {
       throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
     }
+    double len = Math.ceil((end - start) / step);
     if (len > Tensor.MAX_ELEMENTS) {
       throw new IllegalArgumentException("arange would have " + (long) len + " elements, more than 2^31-1");
     }
     int n = (int) len;
     Tensor t = Tensor.allocate(DType.FLOAT32, new int[] {n});
+    // As PyTorch's kernel rounds (one thread): in its vector loop (16 elements a turn) each group of 8
+    // starts at start + step * idx, rounded to float, and goes on in double from there; the last
+    // elements come from start + step * i.
+    int vectorEnd = n / 16 * 16;
     for (int i = 0; i < n; i++) {
-      t.writeDouble(i, start + i * step);
+      if (i < vectorEnd) {
+        int group = i / 8 * 8;
+        float base = (float) (start + step * group);
+        t.writeDouble(i, (float) (base + (i - group) * step));
+      } else {
+        t.writeDouble(i, (float) (start + step * i));
+      }
     }
     return t;
   }
