@@ -324,6 +324,18 @@ class Builder:
         if op == "matmul":
             k = shape[-1]
             n = rng.randint(1, 4)
+            r = rng.random()
+            if dim >= 2 and r < 0.25:
+                # a batched right operand: its batch dimensions broadcast against the left's
+                batch = [d if rng.random() < 0.7 else 1 for d in shape[:-2]][rng.randint(0, dim - 2):]
+                if rng.random() < 0.3:
+                    batch = [rng.randint(1, 2)] + batch
+                b = self.leaf(batch + [k, n])
+                out = list(torch.broadcast_shapes(tuple(shape[:-2]), tuple(batch))) + [shape[-2], n]
+                return self.add([op, a, b], out)
+            if dim == 1 and r < 0.15:
+                b = self.leaf([rng.randint(1, 2), k, n])  # a vector times a batch of matrices
+                return self.add([op, a, b], [self.shapes[b][0], n])
             b = self.leaf([k, n] if rng.random() < 0.8 else [k])
             bshape = self.shapes[b]
             if dim == 1:
