@@ -3,7 +3,9 @@ stride, groups, padding modes), activations, max/average/adaptive pooling, Flatt
 built right after torch.manual_seed(seed) (so PyTorch's default initialization draws the weights), then
 a forward on a drawn batch, cross-entropy against drawn labels, and backward. Recorded: each
 parameter's sum (the weights must be drawn alike), the logits, the loss and each parameter's gradient,
-by PyTorch's parameter names (0.weight, ...).
+by PyTorch's parameter names (0.weight, ...). Every fourth network also gets its parameters moved by a
+further draw and saved as safetensors (n<k>.safetensors, PyTorch's names and shapes), with the logits
+of that changed network: jconv must load the file into its own network and give them.
 
 Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_fuzz_nets.py
 """
@@ -12,7 +14,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden  # noqa: E402
+from golden_common import Golden, safetensors_write  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -104,8 +106,19 @@ with Golden("fuzz_nets") as g:
         loss = F.cross_entropy(logits, y)
         loss.backward()
         name = f"n{made}"
+        saved = {}
+        if made % 4 == 0:
+            with torch.no_grad():
+                for p in net.parameters():
+                    p.add_(torch.randn(p.shape) * 0.1)
+            file = f"{name}.safetensors"
+            safetensors_write(os.path.join(g.dir, file), dict(net.state_dict()))
+            moved = build(layers).double()
+            moved.load_state_dict({k: v.double() for k, v in net.state_dict().items()})
+            saved = dict(safetensors=file, loaded_logits=g.array(f"{name}_loaded", moved(x.double()).detach()))
         g.case(name=name, layers=layers, channels=c0, size=h0, batch=n, classes=classes, seed=seed,
                param_sums=sums, y_sum=int(y.sum()), logits=g.array(f"{name}_logits", logits.detach()),
                loss=float(loss),
-               grads={k: g.array(f"{name}_g_{k.replace('.', '_')}", p.grad) for k, p in net64.named_parameters()})
+               grads={k: g.array(f"{name}_g_{k.replace('.', '_')}", p.grad) for k, p in net64.named_parameters()},
+               **saved)
         made += 1

@@ -11,6 +11,7 @@ ending in ``.npy`` name arrays in the same folder.
 import json
 import os
 import shutil
+import struct
 
 import numpy as np
 import torch
@@ -84,3 +85,34 @@ def corr2d(X, K):
         for j in range(Y.shape[1]):
             Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
     return Y
+
+
+# ---- safetensors, written by hand (Debian has no Python safetensors package) ----
+SAFETENSORS_CODES = {torch.float32: "F32", torch.float64: "F64", torch.float16: "F16", torch.bfloat16: "BF16",
+         torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8",
+         torch.bool: "BOOL"}
+
+
+def raw_bytes(t):
+    t = t.detach().contiguous()
+    if t.dtype == torch.bfloat16:
+        return t.view(torch.int16).numpy().astype("<i2").tobytes()
+    a = t.numpy()
+    return a.astype(a.dtype.newbyteorder("<")).tobytes()
+
+
+def safetensors_write(path, tensors, metadata=None):
+    """Writes a safetensors file byte for byte as the format's specification says (names sorted)."""
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = metadata
+    for name in sorted(tensors):
+        t = tensors[name]
+        b = raw_bytes(t)
+        header[name] = {"dtype": SAFETENSORS_CODES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))

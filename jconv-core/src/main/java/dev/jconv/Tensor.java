@@ -1186,7 +1186,6 @@ public final class Tensor {
   private static Tensor binary(Arith op, Tensor a, Tensor b, boolean bWrapped) {
     DType common = computeType(a, b, bWrapped);
     DType rt = resultType(op, a.dtype, b.dtype, common);
-
     int[] outShape = broadcastShapes(a.shape, b.shape);
     Tensor out = allocate(rt, outShape);
     // Operands are converted to the type the op computes in (division: floating point).

@@ -7,14 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
+import dev.jconv.io.Safetensors;
 import dev.jconv.nn.functional.F;
 import dev.jconv.testing.Golden;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,13 +52,37 @@ class NetsFuzzGoldenTest {
     };
   }
 
+  private static Sequential build(JsonNode c) {
+    List<Module> layers = new ArrayList<>();
+    c.get("layers").forEach(l -> layers.add(layer(l)));
+    return new Sequential(layers.toArray(new Module[0]));
+  }
+
+  static Stream<Arguments> savedCases() {
+    return cases().filter(a -> ((JsonNode) a.get()[1]).has("safetensors"));
+  }
+
+  /** PyTorch's moved parameters, saved as safetensors, load into jconv's network of the same layers. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("savedCases")
+  void safetensorsFromPyTorch_loadIntoTheSameNetwork(String name, JsonNode c, @TempDir Path dir) throws Exception {
+    Torch.manualSeed(c.get("seed").asLong());
+    Sequential net = build(c);
+    int size = c.get("size").asInt();
+    Tensor x = Torch.randn(c.get("batch").asInt(), c.get("channels").asInt(), size, size);
+    Safetensors.load(net, Golden.copyTo(AREA, c.get("safetensors").asText(), dir));
+    net.to(DType.FLOAT64);
+    try (var g = dev.jconv.autograd.NoGrad.enter()) {
+      Golden.assertWithinScale(AREA, c.get("loaded_logits").asText(), net.forward(x.to(DType.FLOAT64)), 1e-9,
+          "logits after loading");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void network_matchesPyTorch(String name, JsonNode c) {
     Torch.manualSeed(c.get("seed").asLong());
-    List<Module> layers = new ArrayList<>();
-    c.get("layers").forEach(l -> layers.add(layer(l)));
-    Sequential net = new Sequential(layers.toArray(new Module[0]));
+    Sequential net = build(c);
     int n = c.get("batch").asInt();
     int size = c.get("size").asInt();
     Tensor x = Torch.randn(n, c.get("channels").asInt(), size, size);

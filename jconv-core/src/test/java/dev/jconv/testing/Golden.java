@@ -100,6 +100,17 @@ public final class Golden {
     return drawn;
   }
 
+  /** Copies a file of an area (a safetensors file, say) into {@code dir}; returns its path there. */
+  public static java.nio.file.Path copyTo(String area, String file, java.nio.file.Path dir) {
+    java.nio.file.Path to = dir.resolve(file);
+    try (InputStream in = open(area, file)) {
+      java.nio.file.Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return to;
+  }
+
   /** A JSON list of ints. */
   public static int[] ints(JsonNode v) {
     int[] r = new int[v.size()];
