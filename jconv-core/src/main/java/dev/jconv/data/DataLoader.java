@@ -30,9 +30,13 @@ public final class DataLoader implements Iterable<Batch> {
 
   /**
    * @param generator the generator to shuffle with, or null for the default one (as PyTorch)
-   * @throws IllegalArgumentException for a batch size below 1
+   * @throws IllegalArgumentException for a batch size below 1, or shuffling an empty dataset (PyTorch's words)
    */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, boolean dropLast, Generator generator) {
+    // PyTorch's RandomSampler, made before the batch sampler, refuses an empty dataset.
+    if (shuffle && dataset.size() == 0) {
+      throw new IllegalArgumentException("num_samples should be a positive integer value, but got num_samples=0");
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size should be a positive integer value, but got batch_size="
           + batchSize);
