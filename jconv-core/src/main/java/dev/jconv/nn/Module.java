@@ -308,11 +308,7 @@ public abstract class Module {
         missing.add(k);
       }
     }
-    for (String k : state.keySet()) {
-      if (!own.containsKey(k)) {
-        unexpected.add(k);
-      }
-    }
+    unexpectedKeys("", state, unexpected);
     if (strict && !missing.isEmpty()) {
       errors.add("Missing key(s) in state_dict: " + quoted(missing) + ". ");
     }
@@ -346,6 +342,26 @@ public abstract class Module {
   /** {@code loadStateDict(state, true)}. */
   public void loadStateDict(Map<String, Tensor> state) {
     loadStateDict(state, true);
+  }
+
+  /**
+   * PyTorch's unexpected keys, module by module (this one, then its children depth first), each
+   * module's in the state's order: a key under this module's prefix whose next name is neither a child
+   * nor a parameter or buffer of this module. (So, as in PyTorch, "4.weight.extra" is not one: its next
+   * name under "4." is the layer's weight.)
+   */
+  private void unexpectedKeys(String prefix, Map<String, Tensor> state, List<String> out) {
+    for (String key : state.keySet()) {
+      if (key.startsWith(prefix)) {
+        String name = key.substring(prefix.length()).split("\\.", 2)[0];
+        if (!children.containsKey(name) && parameters.get(name) == null && buffers.get(name) == null) {
+          out.add(key);
+        }
+      }
+    }
+    for (Map.Entry<String, Module> c : children.entrySet()) {
+      c.getValue().unexpectedKeys(prefix + c.getKey() + ".", state, out);
+    }
   }
 
   private static String quoted(List<String> keys) {
