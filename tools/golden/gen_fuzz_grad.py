@@ -1,6 +1,7 @@
 """Random autograd programs against PyTorch (area "fuzz_grad"): chains of element-wise operations with
 broadcasting, reductions, views, matmul, softmax and losses, drawn at random; the final value and
-the gradient of every leaf after backward with a random output gradient.
+the gradient of every leaf after backward with a random output gradient, and every register's
+grad_fn name (taken after the backward).
 
 A program is a list of steps; each step makes one register: ["leaf", shape] draws randn(shape)
 (float32, requiring grad), the others apply an operation to earlier registers (see apply()). The
@@ -86,9 +87,7 @@ def apply(step, regs):
         return r(args[0]).expand(args[1])
     if op == "slice":
         dim, start, end, step_ = args[1:]
-        index = [slice(None)] * r(args[0]).dim()
-        index[dim] = slice(start, end, step_)
-        return r(args[0])[tuple(index)]
+        return torch.ops.aten.slice(r(args[0]), dim, start, end, step_)  # what x[..., start:end:step] runs
     if op == "select":
         return r(args[0]).select(args[1], args[2])
     if op == "flatten":
@@ -396,7 +395,9 @@ with Golden("fuzz_grad") as g:
         gout = torch.randn(out.shape)
         out.backward(gout.double())
         name = f"g{made}"
-        g.case(name=name, seed=seed, steps=b.steps, leaf_sums=sums, gout_sum=float(gout.double().sum()),
+        names = [None if not isinstance(r, torch.Tensor) or r.grad_fn is None else type(r.grad_fn).__name__
+                 for r in regs]
+        g.case(name=name, seed=seed, steps=b.steps, leaf_sums=sums, gout_sum=float(gout.double().sum()), grad_fns=names,
                out=g.array(f"{name}_out", out.detach()),
                grads=[g.array(f"{name}_grad{i}", x.grad if x.grad is not None else torch.zeros_like(x))
                       for i, x in enumerate(leaves)])

@@ -646,7 +646,7 @@ public final class Tensor {
 
   /** {@code flatten()}: all dimensions into one. */
   public Tensor flatten() {
-    return reshape(-1);
+    return flatten(0, -1);
   }
 
   /** {@code flatten(startDim, endDim)}: dimensions {@code startDim..endDim} into one. */
@@ -660,6 +660,9 @@ public final class Tensor {
     int e = wrapDim(endDim, shape.length);
     if (s > e) {
       throw new IllegalArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+    }
+    if (s == e) {
+      return this; // as PyTorch: nothing to flatten, the tensor itself (no new history)
     }
     int[] ns = new int[shape.length - (e - s)];
     int k = 0;
