@@ -124,8 +124,17 @@ public final class Idx {
   }
 
   private static byte[] readN(InputStream in, int n, String name, String what) throws IOException {
-    byte[] out = new byte[n];
-    int got = in.readNBytes(out, 0, n);
+    // Grown as the bytes arrive, up to n: a damaged header that promises gigabytes in a short file is
+    // refused from what the file holds, without allocating the promise first.
+    byte[] out = new byte[Math.min(n, 1 << 16)];
+    int got = 0;
+    while (true) {
+      got += in.readNBytes(out, got, out.length - got);
+      if (got < out.length || got == n) {
+        break;
+      }
+      out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+    }
     if (got < n) {
       throw new IOException(name + ": truncated IDX file: " + got + " of " + n + " bytes of " + what);
     }
