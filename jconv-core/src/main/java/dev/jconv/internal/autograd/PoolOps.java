@@ -217,6 +217,12 @@ public final class PoolOps {
     protected Tensor[] backward(Tensor g) {
       int inPlane = p.inPlane();
       int outPlane = p.outH() * p.outW();
+      if (outPlane == 0 && idx.length > 0) {
+        // An empty output takes any index; PyTorch's backward, a gather from the empty gradient along
+        // its last (flattened) dimension, refuses the first one.
+        throw new IllegalArgumentException("index " + idx[0] + " is out of bounds for dimension " + (shape.length - 2)
+            + " with size 0");
+      }
       if (g.dtype() == DType.FLOAT32) {
         float[] gx = new float[p.planes() * inPlane];
         PoolBackward.gatherAtIndices(Raw.floats(g.contiguous()), idx, p.planes(), inPlane, outPlane, gx);

@@ -514,8 +514,9 @@ final class Pooling {
         }
       }
       if (found) {
+        // PyTorch's words, its parenthesis left open.
         throw new IllegalArgumentException("Found an invalid max index: " + bad + " (output volumes are of size "
-            + oh + "x" + ow + ")");
+            + oh + "x" + ow);
       }
     }
     if (dev.jconv.autograd.Node.isRecording(input)) { // autograd hook (MaxUnpool2DBackward0)
