@@ -502,6 +502,9 @@ public final class Torch {
     Parallel.setNumThreads(n);
   }
 
+  /** The most threads {@link #setNumThreads} takes (all are started; PyTorch runs 1000). */
+  public static final int MAX_THREADS = Parallel.MAX_THREADS;
+
   /** {@code torch.get_num_threads()}. */
   public static int getNumThreads() {
     return Parallel.getNumThreads();

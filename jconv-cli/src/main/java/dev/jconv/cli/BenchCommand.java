@@ -231,6 +231,10 @@ final class BenchCommand implements Callable<Integer> {
       if (t < 1) {
         throw usage("--threads: thread counts must be at least 1, got " + t);
       }
+      if (t > dev.jconv.Torch.MAX_THREADS) {
+        throw usage("--threads: thread counts must be at most " + dev.jconv.Torch.MAX_THREADS
+            + ", got " + t);
+      }
     }
     if (iterations < 1) {
       throw usage("--iterations must be at least 1, got " + iterations);

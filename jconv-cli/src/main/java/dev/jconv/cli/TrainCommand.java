@@ -112,6 +112,25 @@ public final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--compare must be torch or none, got '" + compare + "'");
     }
+    if (threads != null && threads > dev.jconv.Torch.MAX_THREADS) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--threads must be at most " + dev.jconv.Torch.MAX_THREADS + ", got " + threads);
+    }
+    if (lr != null && !(lr >= 0)) {
+      // torch.optim.SGD's words, before any work.
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid learning rate: " + lr);
+    }
+    // The output directory before the training, not after it: a run is not lost to a bad --out.
+    try {
+      Files.createDirectories(outDir);
+    } catch (IOException e) {
+      out.println("train: cannot create the output directory " + outDir + ": " + why(e));
+      return 1;
+    }
+    if (!Files.isWritable(outDir)) {
+      out.println("train: cannot write to the output directory " + outDir);
+      return 1;
+    }
     if (threads != null) {
       Torch.setNumThreads(threads);
     }
@@ -186,13 +205,32 @@ public final class TrainCommand implements Callable<Integer> {
       out.println("train: PyTorch stopped: " + e.getMessage());
       return 1;
     }
-    Files.createDirectories(outDir);
     Path png = outDir.resolve(variant.cliName + ".png");
     Path weights = outDir.resolve(variant.cliName + ".safetensors");
-    CurvePlot.write(png, variant.cliName + " on Fashion-MNIST (jconv)", history);
-    Safetensors.save(net, weights);
+    try {
+      CurvePlot.write(png, variant.cliName + " on Fashion-MNIST (jconv)", history);
+      Safetensors.save(net, weights);
+    } catch (IOException e) {
+      out.println("train: cannot write the curves and weights to " + outDir + ": " + why(e));
+      return 1;
+    }
     out.println("wrote " + png + " and " + weights);
     return 0;
+  }
+
+  /** What went wrong with a file, in words (the exception's class names the problem for some). */
+  static String why(IOException e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return m + ": permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return m + ": exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return m + ": no such file or directory";
+    }
+    return m;
   }
 
   private void printEpoch(String who, Training.Epoch ep) {

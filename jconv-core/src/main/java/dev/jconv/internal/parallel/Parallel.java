@@ -74,13 +74,22 @@ public final class Parallel {
   }
 
   /**
+   * The most threads {@link #setNumThreads} takes: the pool starts them all, and a count in the
+   * millions would exhaust the machine's threads before it failed (PyTorch runs 1000).
+   */
+  public static final int MAX_THREADS = 1024;
+
+  /**
    * Sets the number of threads kernels use (like {@code torch.set_num_threads}).
    *
-   * @throws IllegalArgumentException if {@code n < 1}
+   * @throws IllegalArgumentException if {@code n < 1} or {@code n > MAX_THREADS}
    */
   public static void setNumThreads(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("set_num_threads expects a positive integer, but got " + n);
+    }
+    if (n > MAX_THREADS) {
+      throw new IllegalArgumentException("set_num_threads: jconv runs at most " + MAX_THREADS + " threads, but got " + n);
     }
     synchronized (LOCK) {
       if (n != numThreads) {

@@ -77,6 +77,15 @@ class ParallelTest {
   }
 
   @Test
+  void setNumThreads_refusesCountsThatWouldExhaustTheMachine_beforeStartingAny() {
+    int before = Parallel.getNumThreads();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setNumThreads(100_000_000));
+    assertEquals("set_num_threads: jconv runs at most 1024 threads, but got 100000000", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Parallel.setNumThreads(Parallel.MAX_THREADS + 1));
+    assertEquals(before, Parallel.getNumThreads());
+  }
+
+  @Test
   void forRange_emptyRange_runsNothing() {
     AtomicInteger calls = new AtomicInteger();
     Parallel.forRange(0, 1, (s, e) -> calls.incrementAndGet());
