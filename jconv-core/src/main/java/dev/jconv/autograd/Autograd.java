@@ -28,20 +28,21 @@ public final class Autograd {
    *     gradient is given, or the gradient's shape differs from the output's
    */
   public static void backward(Tensor output, Tensor gradient, boolean retainGraph) {
+    // PyTorch's order: the gradient's shape, then the implicit gradient of a non-scalar output that
+    // requires grad, then whether the output requires grad at all.
+    if (gradient != null && !Arrays.equals(gradient.shapeArray(), output.shapeArray())) {
+      throw new IllegalArgumentException("Mismatch in shape: grad_output[0] has a shape of " + gradient.shape()
+          + " and output[0] has a shape of " + output.shape() + ".");
+    }
+    if (gradient == null && output.requiresGrad() && output.numel() != 1) {
+      throw new IllegalArgumentException("grad can be implicitly created only for scalar outputs");
+    }
     if (!output.requiresGrad()) {
       throw new IllegalArgumentException("element 0 of tensors does not require grad and does not have a grad_fn");
     }
     if (gradient == null) {
-      if (output.numel() != 1) {
-        throw new IllegalArgumentException("grad can be implicitly created only for scalar outputs (output has shape "
-            + Arrays.toString(output.shapeArray()) + ")");
-      }
       gradient = Torch.ones(output.dtype(), output.shapeArray());
     } else {
-      if (!Arrays.equals(gradient.shapeArray(), output.shapeArray())) {
-        throw new IllegalArgumentException("Mismatch in shape: grad_output[0] has a shape of " + gradient.shape()
-            + " and output[0] has a shape of " + output.shape() + ".");
-      }
       gradient = gradient.detach();
       if (gradient.dtype() != output.dtype()) {
         gradient = gradient.to(output.dtype());

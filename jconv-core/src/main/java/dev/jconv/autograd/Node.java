@@ -141,7 +141,10 @@ public abstract class Node {
    * {@link #backward}.
    */
   final void checkSaved() {
-    for (int i = 0; i < saved.length && !released; i++) {
+    if (released) {
+      saved(0); // freed by a backward without retainGraph: refused whether or not backward reads them
+    }
+    for (int i = 0; i < saved.length; i++) {
       saved(i);
     }
   }

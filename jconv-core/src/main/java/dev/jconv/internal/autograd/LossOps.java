@@ -174,7 +174,8 @@ public final class LossOps {
         return out;
       }
       NllLoss node = new NllLoss(logp, weight, reduction, total, ignoreIndex);
-      node.save(target, weight == null ? null : weight.detach());
+      // PyTorch's NllLossBackward0 saves its input too: changing it in place fails the backward.
+      node.save(plain(logp), target, weight == null ? null : weight.detach());
       return node.record(out);
     }
 
@@ -195,8 +196,8 @@ public final class LossOps {
       if (!needsInputGrad(0)) {
         return new Tensor[2];
       }
-      Tensor target = saved(0);
-      Tensor weight = saved(1);
+      Tensor target = saved(1);
+      Tensor weight = saved(2);
       boolean batched = shape.length >= 2;
       int n = batched ? shape[0] : 1;
       int c = batched ? shape[1] : shape[0];
@@ -244,7 +245,9 @@ public final class LossOps {
         return out;
       }
       MseLoss node = new MseLoss(x, target, reduction);
-      node.save(diff);
+      // PyTorch's MseLossBackward0 saves the input and the target (changing either in place fails the
+      // backward); the difference is kept beside them.
+      node.save(plain(x), plain(target), diff);
       return node.record(out);
     }
 
@@ -255,7 +258,7 @@ public final class LossOps {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-      Tensor diff = saved(0);
+      Tensor diff = saved(2);
       double norm = reduction == Reduction.MEAN ? 2.0 / diff.numel() : 2.0;
       Tensor gx = diff.mul(norm).mul(g);
       return new Tensor[] {needsInputGrad(0) ? gx : null, needsInputGrad(1) ? gx.neg() : null};

@@ -114,15 +114,24 @@ public final class PointwiseOps {
     private final boolean divide;
 
     public static Tensor mul(Tensor a, double s) {
-      return new ScalarScale("MulBackward0", a, s, false).record(plain(a).mul(s));
+      return wrapped(new ScalarScale("MulBackward0", a, s, false), dev.jconv.Torch.scalarTensor(s)).record(plain(a).mul(s));
     }
 
     public static Tensor mul(Tensor a, long s) {
-      return new ScalarScale("MulBackward0", a, s, false).record(plain(a).mul(s));
+      return wrapped(new ScalarScale("MulBackward0", a, s, false), dev.jconv.Torch.scalarTensor(s)).record(plain(a).mul(s));
     }
 
     public static Tensor div(Tensor a, double s) {
-      return new ScalarScale("DivBackward0", a, s, true).record(plain(a).div(s));
+      return wrapped(new ScalarScale("DivBackward0", a, s, true), dev.jconv.Torch.scalarTensor(s)).record(plain(a).div(s));
+    }
+
+    /**
+     * PyTorch wraps a Python number in a 0-d tensor for {@code mul} and {@code div} and its node saves
+     * it: a second backward through a freed graph fails there (not for the Scalar overload, DivBackward1).
+     */
+    private static ScalarScale wrapped(ScalarScale node, Tensor scalar) {
+      node.save(scalar);
+      return node;
     }
 
     /**

@@ -35,7 +35,9 @@ public final class PoolOps {
 
     public static Tensor record(String name, Tensor input, Tensor values, long[] idx, int planes, int inPlane,
         int outPlane) {
-      return new IndexedMax(name, input, idx, planes, inPlane, outPlane).record(values);
+      IndexedMax node = new IndexedMax(name, input, idx, planes, inPlane, outPlane);
+      node.save(plain(input)); // as PyTorch's node: a freed graph or an input changed in place fails the backward
+      return node.record(values);
     }
 
     private IndexedMax(String name, Tensor input, long[] idx, int planes, int inPlane, int outPlane) {
@@ -77,7 +79,9 @@ public final class PoolOps {
         AvgPool2dKernel.forward(Raw.doubles(input), 0, y, 0, p);
         out = Raw.wrap(y, outShape);
       }
-      return new AvgPool(input, p).record(out);
+      AvgPool node = new AvgPool(input, p);
+      node.save(plain(input)); // as PyTorch's AvgPool2DBackward0
+      return node.record(out);
     }
 
     private AvgPool(Tensor input, Pool2dParams p) {
@@ -118,7 +122,9 @@ public final class PoolOps {
         AdaptivePool2dKernel.avg(Raw.doubles(input), 0, y, 0, p);
         out = Raw.wrap(y, outShape);
       }
-      return new AdaptiveAvg(input, p).record(out);
+      AdaptiveAvg node = new AdaptiveAvg(input, p);
+      node.save(plain(input)); // as PyTorch's AdaptiveAvgPool2DBackward0 and MeanBackward1
+      return node.record(out);
     }
 
     private AdaptiveAvg(Tensor input, AdaptivePool2dParams p) {

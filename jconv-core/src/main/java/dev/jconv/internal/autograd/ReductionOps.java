@@ -62,7 +62,9 @@ public final class ReductionOps {
 
     public static Tensor mean(Tensor a, int dim, boolean keepdim) {
       Tensor out = plain(a).mean(dim, keepdim);
-      return new SumDims(a, new int[] {dim}, keepdim, true).record(out);
+      SumDims node = new SumDims(a, new int[] {dim}, keepdim, true);
+      node.save(plain(a)); // PyTorch 1.13's MeanBackward1 saves its input (a sum's node does not)
+      return node.record(out);
     }
 
     private SumDims(Tensor a, int[] dims, boolean keepdim, boolean mean) {
