@@ -540,7 +540,7 @@ public final class Generator {
       throw new IllegalArgumentException(
           "Trying to create tensor with negative dimension " + n + ": [" + n + "]");
     }
-    long[] perm = new long[n];
+    long[] perm = (long[]) Tensor.newStorage(DType.INT64, n); // refuses n past a Java array's limit
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }

@@ -41,6 +41,15 @@ class GeneratorTest {
   }
 
   @Test
+  void randperm_pastAJavaArraysLimit_isRefused_notAnOutOfMemoryError() {
+    Generator g = new Generator(3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.randperm(Integer.MAX_VALUE));
+    assertEquals("a tensor of 2147483647 elements is past the 2147483645 a Java array can hold (jconv's storage)",
+        e.getMessage());
+    assertEquals(new Generator(3).nextUInt32(), g.nextUInt32()); // nothing drawn
+  }
+
+  @Test
   void nextUInt64_isTwo32BitDrawsFirstHigh() {
     Generator a = new Generator(77);
     Generator b = new Generator(77);
