@@ -238,6 +238,11 @@ public final class Tensor {
 
   /** Whether the elements lie in C order without gaps (a transpose, for example, is not). */
   public boolean isContiguous() {
+    for (int d : shape) {
+      if (d == 0) {
+        return true; // as PyTorch: an empty tensor is contiguous whatever its strides
+      }
+    }
     int expected = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
       if (shape[i] != 1 && strides[i] != expected) {

@@ -138,6 +138,7 @@ public class Conv2d extends Module {
     PadMode mode = PadMode.valueOf(o.paddingMode().name());
     // F.pad's checks come first, the rank's among them, as in PyTorch's _conv_forward.
     Conv2dOp.checkModePadding(mode, shape, input.dtype(), pads[0], pads[1], pads[2], pads[3]);
+    Conv2dOp.checkBiasDtype(input, bias); // then conv2d's first check
     int[] padded = shape.clone();
     padded[shape.length - 2] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 2] + pads[0] + pads[1]);
     padded[shape.length - 1] = (int) Math.min(Integer.MAX_VALUE, (long) shape[shape.length - 1] + pads[2] + pads[3]);

@@ -40,7 +40,8 @@ class ModulesFuzzGoldenTest {
     return v.isNull() ? null : v.asInt();
   }
 
-  private static Module build(JsonNode layer) {
+  /** The layer a case describes ({@code kind} and {@code args}), as the generators build it; also for fuzz_forward. */
+  static Module build(JsonNode layer) {
     JsonNode a = layer.get("args");
     return switch (layer.get("kind").asText()) {
       case "conv" -> {
@@ -84,6 +85,9 @@ class ModulesFuzzGoldenTest {
       }
       case "linear" -> new Linear(a.get("in_features").asInt(), a.get("out_features").asInt(), a.get("bias").asBoolean());
       case "flatten" -> new Flatten(a.get("start_dim").asInt(), a.get("end_dim").asInt());
+      case "relu" -> new ReLU();
+      case "sigmoid" -> new Sigmoid();
+      case "tanh" -> new Tanh();
       default -> throw new AssertionError(layer.get("kind").asText());
     };
   }

@@ -178,10 +178,7 @@ public final class Conv2dOp {
    *     jconv does not convolve
    */
   public static void checkDtypes(Tensor input, Tensor weight, Tensor bias) {
-    if (bias != null && bias.dtype() != input.dtype()) {
-      throw new IllegalArgumentException("Input type (" + cName(input.dtype()) + ") and bias type ("
-          + cName(bias.dtype()) + ") should be the same");
-    }
+    checkBiasDtype(input, bias);
     if (weight.dtype() != input.dtype()) {
       throw new IllegalArgumentException("expected scalar type " + scalarName(input.dtype()) + " but found "
           + scalarName(weight.dtype()));
@@ -190,6 +187,30 @@ public final class Conv2dOp {
       throw new IllegalArgumentException("conv2d in jconv computes in float32 or float64, but got input"
           + (bias == null ? " and weight" : ", weight and bias") + " of dtype " + input.dtype().torchName()
           + " (convert with toFloat() or toDouble())");
+    }
+  }
+
+  /**
+   * An empty output where the input's dtype differs from the weight's (both floating point): PyTorch
+   * runs no kernel and returns it in the input's dtype, with no complaint about the weight; else null.
+   */
+  public static Tensor emptyOutput(ConvParams p, Tensor input, Tensor weight, boolean unbatched) {
+    if (p.outputLength() != 0 || weight.dtype() == input.dtype() || !input.isFloatingPoint()
+        || !weight.isFloatingPoint()) {
+      return null;
+    }
+    return unbatched ? dev.jconv.Torch.zeros(input.dtype(), p.cout(), p.outH(), p.outW())
+        : dev.jconv.Torch.zeros(input.dtype(), p.n(), p.cout(), p.outH(), p.outW());
+  }
+
+  /**
+   * The input's dtype against the bias's: PyTorch's conv2d checks this first, before the input's rank
+   * and shape.
+   */
+  public static void checkBiasDtype(Tensor input, Tensor bias) {
+    if (bias != null && bias.dtype() != input.dtype()) {
+      throw new IllegalArgumentException("Input type (" + cName(input.dtype()) + ") and bias type ("
+          + cName(bias.dtype()) + ") should be the same");
     }
   }
 
@@ -285,6 +306,11 @@ public final class Conv2dOp {
     }
     ConvShapes.checkModePadding(mode, inputShape[rank - 1], left, right, rank - 1, rank, 4);
     ConvShapes.checkModePadding(mode, inputShape[rank - 2], top, bottom, rank - 2, rank, 6);
+    // The shapes first, then the kernel's dtypes (circular padding is slicing: any dtype).
+    if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && mode != PadMode.CIRCULAR) {
+      throw new IllegalArgumentException("\"" + (mode == PadMode.REFLECT ? "reflection_pad2d" : "replication_pad2d_cpu")
+          + "\" not implemented for '" + scalarName(dtype) + "'");
+    }
   }
 
   /** PyTorch's legacy name for a CPU tensor of {@code dtype}, as its messages print a tensor ({@code FloatTensor}). */

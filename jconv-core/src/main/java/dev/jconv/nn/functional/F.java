@@ -67,10 +67,24 @@ public final class F {
    */
   public static Tensor conv2d(Tensor input, Tensor weight, Conv2dFuncOptions options) {
     Tensor bias = options.bias();
+    // With an int padding PyTorch compares the input's dtype with the bias's before anything else (the
+    // rank included); with 'same' or 'valid' (its _convolution_mode) it does not, and casts a bias of
+    // another floating dtype.
+    boolean named = options.padding() instanceof Padding.Same || options.padding() instanceof Padding.Valid;
+    if (!named) {
+      dev.jconv.internal.conv.Conv2dOp.checkBiasDtype(input, bias);
+    }
     // Fully qualified so this section merges cleanly beside pooling's (no shared import lines).
     dev.jconv.internal.kernels.ConvParams p = dev.jconv.internal.conv.Conv2dOp.check(input.shapeArray(), weight.shapeArray(), bias == null ? null : bias.shapeArray(),
         options.strideH(), options.strideW(), options.padding(), options.dilationH(), options.dilationW(),
         options.groups(), input.dtype());
+    if (named && bias != null && bias.dtype() != input.dtype() && bias.isFloatingPoint() && input.isFloatingPoint()) {
+      bias = bias.to(input.dtype());
+    }
+    Tensor empty = dev.jconv.internal.conv.Conv2dOp.emptyOutput(p, input, weight, input.dim() == 3);
+    if (empty != null) {
+      return empty;
+    }
     dev.jconv.internal.conv.Conv2dOp.checkDtypes(input, weight, bias);
     return dev.jconv.internal.conv.Conv2dOp.run(p, input, weight, bias, input.dim() == 3);
   }
@@ -345,12 +359,24 @@ public final class F {
     if (weight.dim() > 2) {
       throw new IllegalArgumentException("linear(): weight must be 1-D or 2-D, but got shape " + weight.shape());
     }
-    if (input.dtype() != weight.dtype() || (bias != null && bias.dtype() != input.dtype())) {
-      Tensor other = input.dtype() != weight.dtype() ? weight : bias;
-      throw new IllegalArgumentException("expected scalar type " + typeName(input) + " but found " + typeName(other));
+    // PyTorch 1.13's at::linear: addmm for 2-D input with a bias, and for contiguous 3-D input (as a
+    // view of its rows, ViewBackward0); else matmul (a 1-D input as one row; more dimensions folded into
+    // rows, UnsafeViewBackward0), then the bias added in place (AddBackward0). addmm compares the dtypes
+    // before the shapes (the bias's with the weight's, then the input's); matmul the shapes first, and
+    // the dtypes only when the product is not empty.
+    boolean addmm = bias != null && weight.dim() == 2 && (input.dim() == 2 || input.dim() == 3 && input.isContiguous());
+    if (addmm && bias.dtype() != weight.dtype()) {
+      throw new IllegalArgumentException("self and mat2 must have the same dtype");
+    }
+    if (addmm && input.dtype() != weight.dtype()) {
+      throw new IllegalArgumentException("mat1 and mat2 must have the same dtype");
     }
     int in = input.size(-1);
     if (weight.dim() == 1) {
+      if (input.dtype() != weight.dtype() || (bias != null && bias.dtype() != input.dtype())) {
+        Tensor other = input.dtype() != weight.dtype() ? weight : bias;
+        throw new IllegalArgumentException("expected scalar type " + typeName(input) + " but found " + typeName(other));
+      }
       if (weight.size(0) != in) {
         throw new IllegalArgumentException("size mismatch, got input (" + in + "), weight (" + weight.size(0) + ")");
       }
@@ -358,10 +384,13 @@ public final class F {
       return bias == null ? out : out.add(bias);
     }
     int outFeatures = weight.size(0);
+    int rows = 1;
+    for (int d = 0; d < input.dim() - 1; d++) {
+      rows *= input.size(d); // no overflow: at most the input's element count, or a zero
+    }
     if (weight.size(1) != in) {
-      long rows = input.numel() / Math.max(in, 1);
-      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + (input.dim() == 1 ? 1 : rows)
-          + "x" + in + " and " + weight.size(1) + "x" + outFeatures + ")");
+      throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + rows + "x" + in + " and "
+          + weight.size(1) + "x" + outFeatures + ")");
     }
     if (bias != null) {
       int[] outShape = input.shapeArray();
@@ -379,28 +408,42 @@ public final class F {
             + java.util.Arrays.toString(bs));
       }
     }
-    // PyTorch 1.13's at::linear: addmm for 2-D input with a bias, and for contiguous 3-D input (as a
-    // view of its rows, ViewBackward0); else matmul (a 1-D input as one row; more dimensions folded into
-    // rows, UnsafeViewBackward0), then the bias added (PyTorch adds in place; both record AddBackward0).
     if (input.dim() == 2 && bias != null) {
       return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, bias);
     }
     int[] outShape = input.shapeArray();
     outShape[outShape.length - 1] = outFeatures;
     if (input.dim() == 3 && bias != null && input.isContiguous()) {
-      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.view(-1, in), weight, bias).view(outShape);
+      return dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.view(rows, in), weight, bias).view(outShape);
     }
     Tensor out;
-    if (input.dim() == 1) {
+    if (input.dtype() != weight.dtype()) {
+      if (rows > 0 && outFeatures > 0 && in > 0) {
+        throw new IllegalArgumentException("expected scalar type " + typeName(input) + " but found " + typeName(weight));
+      }
+      out = dev.jconv.Torch.zeros(input.dtype(), outShape); // an empty product: no kernel runs to compare them
+    } else if (input.dim() == 1) {
       out = input.matmul(weight.t());
     } else if (input.dim() == 2) {
       out = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input, weight, null);
     } else {
-      Tensor rows = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.reshape(-1, in), weight, null);
-      out = dev.jconv.autograd.Node.isRecording(rows) ? dev.jconv.internal.autograd.ViewOps.Reshape.unsafeView(rows, outShape)
-          : rows.view(outShape);
+      Tensor flat = dev.jconv.internal.autograd.MatmulOps.Linear.apply(input.reshape(rows, in), weight, null);
+      out = dev.jconv.autograd.Node.isRecording(flat) ? dev.jconv.internal.autograd.ViewOps.Reshape.unsafeView(flat, outShape)
+          : flat.view(outShape);
     }
-    return bias == null ? out : out.add(bias);
+    if (bias == null) {
+      return out;
+    }
+    if (bias.dtype() == out.dtype()) {
+      return out.add(bias);
+    }
+    // out.add_(bias): computed in the promoted dtype, which must cast back to the output's.
+    Tensor sum = out.add(bias);
+    if (sum.dtype().isFloatingPoint() && !out.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException("result type " + typeName(sum) + " can't be cast to the desired output type "
+          + typeName(out));
+    }
+    return sum.to(out.dtype());
   }
 
   private static String typeName(Tensor t) {

@@ -355,6 +355,11 @@ final class Pooling {
     // give NaN, and the dimensions and the dtype are mean's to refuse. (A null side needs a pair, so 3
     // dimensions.)
     boolean mean = (h == null ? input.size(nd - 2) : h) == 1 && (w == null ? input.size(nd - 1) : w) == 1;
+    if (mean && !input.isFloatingPoint()) {
+      // mean's dtype check comes before its dimensions.
+      throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a "
+          + "floating point or complex dtype. Got: " + pyName(input.dtype()));
+    }
     if (mean && nd < 2) {
       throw new IllegalArgumentException("Dimension out of range (expected to be in range of [-1, 0], but got -2)");
     }
