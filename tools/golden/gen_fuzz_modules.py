@@ -13,7 +13,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, pool_layer  # noqa: E402
 
 from torch import nn  # noqa: E402
 
@@ -43,17 +43,8 @@ def layer():
         r = rng.random()
         a["padding"] = rng.choice(["same", "valid"]) if r < 0.25 else arg(0, 3)
         return "conv", a
-    if kind == "max":
-        return "max", dict(kernel_size=arg(), stride=None if rng.random() < 0.4 else arg(), padding=arg(0, 2),
-                           dilation=arg(1, 2), ceil_mode=rng.random() < 0.3)
-    if kind == "avg":
-        return "avg", dict(kernel_size=arg(), stride=None if rng.random() < 0.4 else arg(), padding=arg(0, 2),
-                           ceil_mode=rng.random() < 0.3, count_include_pad=rng.random() < 0.7,
-                           divisor_override=None if rng.random() < 0.7 else rng.randint(1, 4))
-    if kind == "lp":
-        # An integral norm is a Python int here: jconv prints a whole double as PyTorch prints an int.
-        return "lp", dict(norm_type=rng.choice([1, 2, 3, 1.5]), kernel_size=arg(),
-                          stride=None if rng.random() < 0.5 else arg(), ceil_mode=rng.random() < 0.3)
+    if kind in ("max", "avg", "lp"):
+        return pool_layer(rng, kind, arg)
     if kind in ("aavg", "amax"):
         r = rng.random()
         out = rng.randint(1, 7) if r < 0.5 else [rng.choice([None, rng.randint(1, 7)]), rng.choice([None, rng.randint(1, 7)])]

@@ -116,3 +116,18 @@ def safetensors_write(path, tensors, metadata=None):
     h += b" " * ((8 - len(h) % 8) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def pool_layer(rng, kind, arg):
+    """The arguments of a random MaxPool2d ("max"), AvgPool2d ("avg") or LPPool2d ("lp"), drawn from rng;
+    arg(lo=1, hi=4) draws an int or a pair (gen_fuzz_modules.py, gen_fuzz_forward.py)."""
+    if kind == "max":
+        return "max", dict(kernel_size=arg(), stride=None if rng.random() < 0.4 else arg(), padding=arg(0, 2),
+                           dilation=arg(1, 2), ceil_mode=rng.random() < 0.3)
+    if kind == "avg":
+        return "avg", dict(kernel_size=arg(), stride=None if rng.random() < 0.4 else arg(), padding=arg(0, 2),
+                           ceil_mode=rng.random() < 0.3, count_include_pad=rng.random() < 0.7,
+                           divisor_override=None if rng.random() < 0.7 else rng.randint(1, 4))
+    # An integral norm is a Python int here: jconv prints a whole double as PyTorch prints an int.
+    return "lp", dict(norm_type=rng.choice([1, 2, 3, 1.5]), kernel_size=arg(),
+                      stride=None if rng.random() < 0.5 else arg(), ceil_mode=rng.random() < 0.3)
