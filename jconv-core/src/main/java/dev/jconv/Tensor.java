@@ -1475,6 +1475,9 @@ public final class Tensor {
   }
 
   private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
+    if (op == Arith.SUB) {
+      resultType(op, dtype, other.dtype, dtype); // sub's bool refusal comes before everything else
+    }
     if (recordsInPlace(wrapped ? null : other)) {
       return recordedInPlace(op, other, wrapped);
     }
@@ -1546,15 +1549,16 @@ public final class Tensor {
    * this tensor's, and {@code other} must broadcast to its shape. Returns the result type.
    */
   private DType checkInPlace(Arith op, Tensor other, DType common) {
-    DType rt = resultType(op, dtype, other.dtype, common);
-    if (rt != dtype && castKind(rt) > castKind(dtype)) {
-      throw new IllegalArgumentException("result type " + pyTypeName(rt)
-          + " can't be cast to the desired output type " + pyTypeName(dtype));
-    }
+    // PyTorch's TensorIterator: the shapes (broadcast, then the output's), then the types.
     int[] outShape = broadcastShapes(shape, other.shape);
     if (!Arrays.equals(outShape, shape)) {
       throw new IllegalArgumentException("output with shape " + shapeText(shape)
           + " doesn't match the broadcast shape " + shapeText(outShape));
+    }
+    DType rt = resultType(op, dtype, other.dtype, common);
+    if (rt != dtype && castKind(rt) > castKind(dtype)) {
+      throw new IllegalArgumentException("result type " + pyTypeName(rt)
+          + " can't be cast to the desired output type " + pyTypeName(dtype));
     }
     return rt;
   }
@@ -1724,9 +1728,38 @@ public final class Tensor {
     return inPlace(Arith.ADD, other, false);
   }
 
-  /** {@code this += alpha * other}, PyTorch's {@code add_(other, alpha=alpha)}. Modifies this tensor. */
+  /**
+   * {@code this += alpha * other}, PyTorch's {@code add_(other, alpha=alpha)} with a Python float alpha:
+   * refused for integer and bool tensors, as PyTorch refuses a floating alpha there (use the long
+   * overload). Modifies this tensor.
+   */
   public Tensor addInPlace(Tensor other, double alpha) {
-    return inPlace(Arith.ADD, alpha == 1 ? other : other.mul(alpha), false);
+    return addAlphaInPlace(other, alpha, false);
+  }
+
+  /** {@code this += alpha * other} with an integer alpha (PyTorch's {@code alpha=2}). Modifies this tensor. */
+  public Tensor addInPlace(Tensor other, long alpha) {
+    return addAlphaInPlace(other, alpha, true);
+  }
+
+  private Tensor addAlphaInPlace(Tensor other, double alpha, boolean integralAlpha) {
+    // PyTorch's order: autograd's refusals, the overlaps, the shapes and the result type (as any
+    // in-place add), then alpha.
+    if (recordsInPlace(other)) {
+      checkRecordable();
+    }
+    checkNoInternalOverlap();
+    checkNoPartialOverlap(other);
+    DType common = computeType(this, other, false);
+    checkInPlace(Arith.ADD, other, common);
+    if (!integralAlpha && !common.isFloatingPoint()) {
+      throw new IllegalArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
+    }
+    if (alpha == 1) {
+      return inPlace(Arith.ADD, other, false);
+    }
+    return inPlace(Arith.ADD, integralAlpha && !common.isFloatingPoint() ? other.mul((long) alpha) : other.mul(alpha),
+        false);
   }
 
   /** {@code this += value}. Modifies this tensor. */
