@@ -70,32 +70,14 @@ with Golden("fuzz_inplace_arith") as g:
         if expanded:
             target = target.expand(3, *shape[1:])
 
-        def run():
-            if op == "add":
-                target.add_(other)
-            elif op == "add_alpha":
-                target.add_(other, alpha=alpha)
-            elif op == "sub":
-                target.sub_(other)
-            elif op == "mul":
-                target.mul_(other)
-            elif op == "div":
-                target.div_(other)
-            elif op == "add_s":
-                target.add_(scalar)
-            elif op == "sub_s":
-                target.sub_(scalar)
-            elif op == "mul_s":
-                target.mul_(scalar)
-            elif op == "div_s":
-                target.div_(scalar)
-            elif op == "fill":
-                target.fill_(scalar)
-            elif op == "copy":
-                target.copy_(other)
-            else:
-                target.zero_()
-
+        calls = {
+            "add": lambda: target.add_(other), "add_alpha": lambda: target.add_(other, alpha=alpha),
+            "sub": lambda: target.sub_(other), "mul": lambda: target.mul_(other), "div": lambda: target.div_(other),
+            "add_s": lambda: target.add_(scalar), "sub_s": lambda: target.sub_(scalar),
+            "mul_s": lambda: target.mul_(scalar), "div_s": lambda: target.div_(scalar),
+            "fill": lambda: target.fill_(scalar), "copy": lambda: target.copy_(other), "zero": lambda: target.zero_(),
+        }
+        run = calls[op]
         msg = error_message(run)
         g.case(name=f"i{case}", op=op, dtype=sd, shape=shape, expanded=expanded,
                values=[num(v) for v in base.reshape(-1).tolist()], other_dtype=od, other_shape=oshape,
