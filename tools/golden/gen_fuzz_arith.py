@@ -17,6 +17,7 @@ import torch  # noqa: E402
 torch.manual_seed(20261205)
 rng = random.Random(20261205)
 CASES = 600
+MISMATCHED = 120
 DTYPES = [torch.float32, torch.float64, torch.int64, torch.bool]
 BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"]
 SCALAR_OPS = {"add": (int, float), "sub": (int, float), "mul": (int, float), "div": (float,), "pow": (int, float),
@@ -72,3 +73,17 @@ with Golden("fuzz_arith") as g:
         binary = op not in ("neg", "abs") and scalar is None
         g.case(name=f"a{i}", **c, a=g.array(f"a{i}_a", a), b=g.array(f"a{i}_b", b) if binary else None, error=msg,
                out=None if msg else g.array(f"a{i}_out", out[0]), dtype=None if msg else str(out[0].dtype))
+    # Then shapes that never broadcast, with every pair of dtypes: which refusal comes first (sub's bool
+    # check before the shapes; the shapes before what a kernel refuses for a dtype, such as pow of bools).
+    for i in range(MISMATCHED):
+        op = rng.choice(BINARY)
+        sa = [rng.randint(2, 3) for _ in range(rng.randint(1, 2))]
+        sb = list(sa)
+        sb[-1] += 1  # neither is 1: never broadcasts
+        da, db = rng.choice(DTYPES), rng.choice(DTYPES)
+        a = values(sa, da)
+        b = values(sb, db)
+        c = dict(op=op, scalar=None, scalar_int=False)
+        msg = error_message(lambda: run(c, a, b))
+        assert msg is not None
+        g.case(name=f"m{i}", **c, a=g.array(f"m{i}_a", a), b=g.array(f"m{i}_b", b), error=msg, out=None, dtype=None)

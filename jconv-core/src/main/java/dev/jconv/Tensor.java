@@ -1193,8 +1193,12 @@ public final class Tensor {
 
   private static Tensor binary(Arith op, Tensor a, Tensor b, boolean bWrapped) {
     DType common = computeType(a, b, bWrapped);
-    DType rt = resultType(op, a.dtype, b.dtype, common);
+    if (op == Arith.SUB) {
+      resultType(op, a.dtype, b.dtype, common); // sub's bool refusal comes first, as in PyTorch
+    }
+    // Then the shapes (TensorIterator's build), then what the kernel refuses for the dtype.
     int[] outShape = broadcastShapes(a.shape, b.shape);
+    DType rt = resultType(op, a.dtype, b.dtype, common);
     Tensor out = allocate(rt, outShape);
     // Operands are converted to the type the op computes in (division: floating point).
     DType computeIn = op == Arith.DIV ? rt : common;
