@@ -13,13 +13,12 @@ order; a call's gradient argument = randn(its shape), drawn when the call is mad
 
 Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_fuzz_engine.py
 """
-import math
 import os
 import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, json_float  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -106,9 +105,6 @@ def draw_calls():
     return calls
 
 
-def num(v):
-    """A float for JSON: "inf", "-inf" and "nan" as strings (JSON has no such numbers)."""
-    return v if math.isfinite(v) else repr(v)
 
 
 def grads(leaves):
@@ -154,7 +150,7 @@ with Golden("fuzz_engine") as g:
             else:
                 rec["error"] = error_message(lambda: leaves[c["leaf"]].detach().backward())
             # Few values: kept in the manifest (JSON keeps a float64 exactly).
-            rec["grads"] = [None if t is None else [num(float(v)) for v in t.reshape(-1)] for t in grads(leaves)]
+            rec["grads"] = [None if t is None else [json_float(v) for v in t.reshape(-1)] for t in grads(leaves)]
             results.append(rec)
         g.case(name=name, seed=seed, shape=shape, requires=requires, leaf_sums=sums, steps=steps, outputs=outputs,
                out_shapes=[list(o.shape) for o in outs], out_requires=[o.requires_grad for o in outs],

@@ -16,10 +16,9 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message, pool_layer  # noqa: E402
+from golden_common import Golden, build_layer, error_message, pool_layer  # noqa: E402
 
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
 CASES = 600
 
@@ -60,15 +59,8 @@ def layer():
     return kind, {}
 
 
-def tup(v):
-    return tuple(v) if isinstance(v, list) else v
 
 
-def build(kind, a):
-    a = {k: tup(v) for k, v in a.items()}
-    return {"conv": nn.Conv2d, "max": nn.MaxPool2d, "avg": nn.AvgPool2d, "lp": nn.LPPool2d,
-            "aavg": nn.AdaptiveAvgPool2d, "amax": nn.AdaptiveMaxPool2d, "linear": nn.Linear, "flatten": nn.Flatten,
-            "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}[kind](**a)
 
 
 def draw_input(kind, a):
@@ -102,7 +94,7 @@ with Golden("fuzz_forward") as g:
     while made < CASES:
         kind, a = layer()
         built = []
-        if error_message(lambda: built.append(build(kind, a))) is not None:
+        if error_message(lambda: built.append(build_layer(kind, a))) is not None:
             continue
         shape, dtype = draw_input(kind, a)
         x = make(shape, dtype)

@@ -7,13 +7,12 @@ Values are kept in the manifest (small shapes; "inf", "-inf", "nan" as strings).
 
 Run with Debian's PyTorch: /usr/bin/python3 tools/golden/gen_fuzz_inplace_arith.py
 """
-import math
 import os
 import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, json_float  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -24,9 +23,6 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int
 OPS = ["add", "add_alpha", "sub", "mul", "div", "add_s", "sub_s", "mul_s", "div_s", "fill", "copy", "zero"]
 
 
-def num(v):
-    v = float(v)
-    return v if math.isfinite(v) else repr(v)
 
 
 def values(shape, dtype):
@@ -80,7 +76,7 @@ with Golden("fuzz_inplace_arith") as g:
         run = calls[op]
         msg = error_message(run)
         g.case(name=f"i{case}", op=op, dtype=sd, shape=shape, expanded=expanded,
-               values=[num(v) for v in base.reshape(-1).tolist()], other_dtype=od, other_shape=oshape,
-               other=[num(v) for v in other.reshape(-1).tolist()], scalar=scalar, alpha=alpha, error=msg,
-               result=None if msg is not None else [num(v) for v in target.reshape(-1).tolist()],
+               values=[json_float(v) for v in base.reshape(-1).tolist()], other_dtype=od, other_shape=oshape,
+               other=[json_float(v) for v in other.reshape(-1).tolist()], scalar=scalar, alpha=alpha, error=msg,
+               result=None if msg is not None else [json_float(v) for v in target.reshape(-1).tolist()],
                result_shape=None if msg is not None else list(target.shape))

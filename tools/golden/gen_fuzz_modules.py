@@ -13,7 +13,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message, pool_layer  # noqa: E402
+from golden_common import Golden, build_layer, error_message, pool_layer  # noqa: E402
 
 from torch import nn  # noqa: E402
 
@@ -54,34 +54,15 @@ def layer():
     return "flatten", dict(start_dim=rng.randint(-3, 2), end_dim=rng.randint(-3, 2))
 
 
-def tup(v):
-    return tuple(v) if isinstance(v, list) else v
 
 
-def build(kind, a):
-    a = {k: tup(v) for k, v in a.items()}
-    if kind == "conv":
-        return nn.Conv2d(**a)
-    if kind == "max":
-        return nn.MaxPool2d(**a)
-    if kind == "avg":
-        return nn.AvgPool2d(**a)
-    if kind == "lp":
-        return nn.LPPool2d(**a)
-    if kind == "aavg":
-        return nn.AdaptiveAvgPool2d(**a)
-    if kind == "amax":
-        return nn.AdaptiveMaxPool2d(**a)
-    if kind == "linear":
-        return nn.Linear(**a)
-    return nn.Flatten(**a)
 
 
 with Golden("fuzz_modules") as g:
     for i in range(CASES):
         layers = [layer() for _ in range(1 if rng.random() < 0.7 else rng.randint(2, 4))]
         built = []
-        msg = error_message(lambda: built.extend(build(k, a) for k, a in layers))
+        msg = error_message(lambda: built.extend(build_layer(k, a) for k, a in layers))
         text = None
         if msg is None:
             text = repr(built[0] if len(layers) == 1 else nn.Sequential(*built))

@@ -17,7 +17,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, pair, pair_or_int  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -28,13 +28,8 @@ REFUSED = 40
 rng = random.Random(20261127)
 
 
-def pair_or_int(lo, hi):
-    a = rng.randint(lo, hi)
-    return [a, rng.randint(lo, hi)] if rng.random() < 0.25 else a
 
 
-def pair(v):
-    return v if isinstance(v, list) else [v, v]
 
 
 def draw():
@@ -45,14 +40,14 @@ def draw():
     shape = [c, h, w] if n is None else [n, c, h, w]
     transform = "none"
     if op in ("max", "avg"):
-        k = pair_or_int(1, 5)
-        stride = None if rng.random() < 0.3 else pair_or_int(1, 4)
+        k = pair_or_int(rng, 1, 5)
+        stride = None if rng.random() < 0.3 else pair_or_int(rng, 1, 4)
         # Up to half the kernel, as PyTorch allows; now and then more, which it refuses.
         half = min(pair(k)) // 2
         padding = rng.randint(0, half + (1 if rng.random() < 0.15 else 0))
         a = dict(kernel=k, stride=stride, padding=padding, ceil=rng.random() < 0.4)
         if op == "max":
-            a["dilation"] = 1 if rng.random() < 0.6 else pair_or_int(1, 3)
+            a["dilation"] = 1 if rng.random() < 0.6 else pair_or_int(rng, 1, 3)
             if rng.random() < 0.4:
                 transform = "round"
         else:
@@ -63,8 +58,8 @@ def draw():
         if op == "adaptive_max" and rng.random() < 0.4:
             transform = "round"
     else:
-        a = dict(norm=rng.choice([1.0, 2.0, 3.0, 1.5]), kernel=pair_or_int(1, 4),
-                 stride=None if rng.random() < 0.4 else pair_or_int(1, 3), ceil=rng.random() < 0.4)
+        a = dict(norm=rng.choice([1.0, 2.0, 3.0, 1.5]), kernel=pair_or_int(rng, 1, 4),
+                 stride=None if rng.random() < 0.4 else pair_or_int(rng, 1, 3), ceil=rng.random() < 0.4)
         transform = "abs"
     return op, shape, transform, a
 

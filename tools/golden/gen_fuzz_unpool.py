@@ -18,7 +18,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_common import Golden, error_message  # noqa: E402
+from golden_common import Golden, error_message, pair, pair_or_int  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -29,13 +29,8 @@ REFUSED = 70
 rng = random.Random(20261126)
 
 
-def pair_or_int(lo, hi):
-    a = rng.randint(lo, hi)
-    return [a, rng.randint(lo, hi)] if rng.random() < 0.25 else a
 
 
-def pair(v):
-    return v if isinstance(v, list) else [v, v]
 
 
 def draw_pool():
@@ -43,10 +38,10 @@ def draw_pool():
     c = rng.randint(1, 3)
     h, w = rng.randint(1, 11), rng.randint(1, 11)
     shape = [c, h, w] if n is None else [n, c, h, w]
-    k = pair_or_int(1, 4)
-    stride = None if rng.random() < 0.4 else pair_or_int(1, 3)
+    k = pair_or_int(rng, 1, 4)
+    stride = None if rng.random() < 0.4 else pair_or_int(rng, 1, 3)
     padding = rng.randint(0, min(pair(k)) // 2)
-    dilation = 1 if rng.random() < 0.7 else pair_or_int(1, 2)
+    dilation = 1 if rng.random() < 0.7 else pair_or_int(rng, 1, 2)
     return shape, dict(kernel=k, stride=stride, padding=padding, dilation=dilation, ceil=rng.random() < 0.3)
 
 
@@ -61,8 +56,8 @@ def draw_unpool(shape, a):
     if rng.random() < 0.6:
         u = dict(kernel=a["kernel"], stride=a["stride"], padding=a["padding"])
     else:
-        k = pair_or_int(1, 4)
-        u = dict(kernel=k, stride=None if rng.random() < 0.4 else pair_or_int(1, 3),
+        k = pair_or_int(rng, 1, 4)
+        u = dict(kernel=k, stride=None if rng.random() < 0.4 else pair_or_int(rng, 1, 3),
                  padding=rng.randint(0, 2))
     h, w = shape[-2], shape[-1]
     r = rng.random()

@@ -9,6 +9,7 @@ Each area (print, rng, conv, pool, ...) gets a folder
 ending in ``.npy`` name arrays in the same folder.
 """
 import json
+import math
 import os
 import shutil
 import struct
@@ -131,3 +132,29 @@ def pool_layer(rng, kind, arg):
     # An integral norm is a Python int here: jconv prints a whole double as PyTorch prints an int.
     return "lp", dict(norm_type=rng.choice([1, 2, 3, 1.5]), kernel_size=arg(),
                       stride=None if rng.random() < 0.5 else arg(), ceil_mode=rng.random() < 0.3)
+
+
+def json_float(v):
+    """A float for a manifest: "inf", "-inf" and "nan" as strings (JSON has no such numbers)."""
+    v = float(v)
+    return v if math.isfinite(v) else repr(v)
+
+
+def pair_or_int(rng, lo, hi):
+    """An int in [lo, hi], or now and then a pair of them (as a list: JSON has no tuples)."""
+    a = rng.randint(lo, hi)
+    return [a, rng.randint(lo, hi)] if rng.random() < 0.25 else a
+
+
+def pair(v):
+    """An int or pair as a pair."""
+    return v if isinstance(v, list) else [v, v]
+
+
+def build_layer(kind, a):
+    """The nn layer a random case describes (its kind and arguments; lists become the tuples PyTorch takes)."""
+    a = {k: tuple(v) if isinstance(v, list) else v for k, v in a.items()}
+    return {"conv": torch.nn.Conv2d, "max": torch.nn.MaxPool2d, "avg": torch.nn.AvgPool2d, "lp": torch.nn.LPPool2d,
+            "aavg": torch.nn.AdaptiveAvgPool2d, "amax": torch.nn.AdaptiveMaxPool2d, "linear": torch.nn.Linear,
+            "flatten": torch.nn.Flatten, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid,
+            "tanh": torch.nn.Tanh}[kind](**a)

@@ -1479,11 +1479,20 @@ public final class Tensor {
   }
 
   private Tensor inPlace(Arith op, Tensor other, boolean wrapped) {
+    return inPlace(op, other, wrapped, 1, true);
+  }
+
+  /**
+   * {@code this op= alpha * other} (alpha only for add): PyTorch's checks in its order (sub's bool
+   * refusal, autograd's, the overlaps, the shapes, the result type, then alpha: a floating alpha,
+   * {@code integralAlpha} false, is refused for integer and bool results), then the change.
+   */
+  private Tensor inPlace(Arith op, Tensor other, boolean wrapped, double alpha, boolean integralAlpha) {
     if (op == Arith.SUB) {
       resultType(op, dtype, other.dtype, dtype); // sub's bool refusal comes before everything else
     }
     if (recordsInPlace(wrapped ? null : other)) {
-      return recordedInPlace(op, other, wrapped);
+      return recordedInPlace(op, other, wrapped, alpha, integralAlpha);
     }
     checkNoInternalOverlap();
     if (!wrapped) {
@@ -1491,12 +1500,14 @@ public final class Tensor {
     }
     DType common = computeType(this, other, wrapped);
     DType rt = checkInPlace(op, other, common);
+    checkAlpha(common, integralAlpha);
     beforeInPlace(wrapped ? null : other);
     DType computeIn = op == Arith.DIV ? rt : common;
     boolean integral = computeIn == DType.INT64 || computeIn == DType.BOOL;
     if (other.dtype != computeIn) {
       other = other.to(computeIn);
     }
+    other = scaled(other, alpha, integralAlpha);
     if (dtype != computeIn) {
       // Compute in the common type, then store into this tensor's type.
       Tensor tmp = to(computeIn);
@@ -1516,13 +1527,16 @@ public final class Tensor {
    * as in PyTorch. Refused as PyTorch refuses ({@link #checkRecordable}). On a view, the base's history
    * is rewritten ({@link #rebaseView}).
    */
-  private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped) {
+  private Tensor recordedInPlace(Arith op, Tensor other, boolean wrapped, double alpha, boolean integralAlpha) {
     checkRecordable();
     checkNoInternalOverlap();
     if (!wrapped) {
       checkNoPartialOverlap(other);
     }
-    checkInPlace(op, other, computeType(this, other, wrapped));
+    DType common = computeType(this, other, wrapped);
+    checkInPlace(op, other, common);
+    checkAlpha(common, integralAlpha);
+    other = scaled(other, alpha, integralAlpha);
     // The values before the change, carrying this tensor's history: the recorded out-of-place operation
     // on them is the in-place one's node. A copy only where that node keeps them for its backward
     // (mul and div by a tensor that requires grad); else an alias, read before the change.
@@ -1546,6 +1560,21 @@ public final class Tensor {
     AutogradAccess.setGradFn(this, result.gradFn);
     rebaseView();
     return this;
+  }
+
+  /** add_'s alpha: a floating one (Python float) only for a floating result, as PyTorch checks it. */
+  private static void checkAlpha(DType common, boolean integralAlpha) {
+    if (!integralAlpha && !common.isFloatingPoint()) {
+      throw new IllegalArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
+    }
+  }
+
+  /** {@code alpha * other} (other itself for 1): a long alpha keeps an integer tensor's dtype. */
+  private static Tensor scaled(Tensor other, double alpha, boolean integralAlpha) {
+    if (alpha == 1) {
+      return other;
+    }
+    return integralAlpha && !other.dtype.isFloatingPoint() ? other.mul((long) alpha) : other.mul(alpha);
   }
 
   /**
@@ -1738,32 +1767,12 @@ public final class Tensor {
    * overload). Modifies this tensor.
    */
   public Tensor addInPlace(Tensor other, double alpha) {
-    return addAlphaInPlace(other, alpha, false);
+    return inPlace(Arith.ADD, other, false, alpha, false);
   }
 
   /** {@code this += alpha * other} with an integer alpha (PyTorch's {@code alpha=2}). Modifies this tensor. */
   public Tensor addInPlace(Tensor other, long alpha) {
-    return addAlphaInPlace(other, alpha, true);
-  }
-
-  private Tensor addAlphaInPlace(Tensor other, double alpha, boolean integralAlpha) {
-    // PyTorch's order: autograd's refusals, the overlaps, the shapes and the result type (as any
-    // in-place add), then alpha.
-    if (recordsInPlace(other)) {
-      checkRecordable();
-    }
-    checkNoInternalOverlap();
-    checkNoPartialOverlap(other);
-    DType common = computeType(this, other, false);
-    checkInPlace(Arith.ADD, other, common);
-    if (!integralAlpha && !common.isFloatingPoint()) {
-      throw new IllegalArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
-    }
-    if (alpha == 1) {
-      return inPlace(Arith.ADD, other, false);
-    }
-    return inPlace(Arith.ADD, integralAlpha && !common.isFloatingPoint() ? other.mul((long) alpha) : other.mul(alpha),
-        false);
+    return inPlace(Arith.ADD, other, false, alpha, true);
   }
 
   /** {@code this += value}. Modifies this tensor. */

@@ -58,13 +58,6 @@ class EngineFuzzGoldenTest {
     };
   }
 
-  /** PyTorch's message in jconv's words (see the class comment). */
-  private static String jconvWords(String torch) {
-    return torch.replaceFirst("^[A-Za-z]+Error: ", "").replaceFirst(" Hint: enable anomaly detection .*$", "")
-        .replace(" or autograd.grad()", "")
-        .replace("retain_graph=True", "retainGraph=true");
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void engineCalls_matchPyTorch(String name, JsonNode c) {
@@ -120,7 +113,7 @@ class EngineFuzzGoldenTest {
         if (err == null) {
           fail(where + ": ran, PyTorch refused: " + want.get("error").asText());
         }
-        assertEquals(jconvWords(want.get("error").asText()), err.getMessage(), where);
+        assertEquals(Golden.engineWords(want.get("error")), err.getMessage(), where);
       }
       for (int i = 0; i < leaves.size(); i++) {
         JsonNode g = want.get("grads").get(i);
@@ -135,11 +128,7 @@ class EngineFuzzGoldenTest {
         double[] v = actual.toDoubleArray();
         assertEquals(g.size(), v.length, where + ": leaf " + i + " grad size");
         for (int j = 0; j < v.length; j++) {
-          double e = g.get(j).isTextual() ? switch (g.get(j).asText()) {
-            case "inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.NaN;
-          } : g.get(j).asDouble();
+          double e = Golden.number(g.get(j));
           assertTrue(Math.abs(v[j] - e) <= 1e-12 * Math.max(1, Math.abs(e)) || Double.compare(v[j], e) == 0,
               where + ": leaf " + i + " grad[" + j + "] " + v[j] + ", PyTorch " + e);
         }

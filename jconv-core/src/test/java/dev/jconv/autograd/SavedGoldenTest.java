@@ -107,12 +107,6 @@ class SavedGoldenTest {
     return y.dim() == 0 ? y : y.sum();
   }
 
-  private static String jconvWords(String torch) {
-    return torch.replaceFirst("^[A-Za-z]+Error: ", "").replaceFirst(" Hint: enable anomaly detection .*$", "")
-        .replace(" or autograd.grad()", "")
-        .replace("retain_graph=True", "retainGraph=true");
-  }
-
   /** {@code call} ends as PyTorch's did: refused with its words (null: ran). */
   private static void assertEnds(JsonNode want, Runnable call, String what) {
     RuntimeException err = null;
@@ -130,7 +124,7 @@ class SavedGoldenTest {
     if (err == null) {
       fail(what + ": ran, PyTorch refused: " + want.asText());
     }
-    assertEquals(jconvWords(want.asText()), err.getMessage(), what);
+    assertEquals(Golden.engineWords(want), err.getMessage(), what);
   }
 
   @ParameterizedTest(name = "{0}")

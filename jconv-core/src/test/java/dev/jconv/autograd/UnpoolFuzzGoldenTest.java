@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jconv.DType;
 import dev.jconv.Tensor;
 import dev.jconv.Torch;
-import dev.jconv.nn.MaxPool2dOptions;
 import dev.jconv.nn.MaxUnpool2dOptions;
 import dev.jconv.nn.functional.F;
 import dev.jconv.testing.Golden;
+import dev.jconv.testing.PoolCalls;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,27 +41,9 @@ class UnpoolFuzzGoldenTest {
     Torch.manualSeed(c.get("seed").asLong());
     Tensor x = Torch.randn(Golden.ints(c.get("shape")));
     if (c.get("rounded").asBoolean()) {
-      double[] d = x.toDoubleArray();
-      float[] v = new float[d.length];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) Math.rint(d[i]);
-      }
-      x = Torch.fromFlat(v, x.shapeArray());
+      x = PoolCalls.rounded(x);
     }
     return Golden.drawnAs(x, c.get("x_sum").asDouble(), "input");
-  }
-
-  private static Tensor.ValuesIndices pool(JsonNode a, Tensor x) {
-    int[] k = Golden.pair(a.get("kernel"));
-    int[] p = Golden.pair(a.get("padding"));
-    int[] d = Golden.pair(a.get("dilation"));
-    MaxPool2dOptions o = MaxPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).dilation(d[0], d[1])
-        .ceilMode(a.get("ceil").asBoolean());
-    if (!a.get("stride").isNull()) {
-      int[] s = Golden.pair(a.get("stride"));
-      o = o.stride(s[0], s[1]);
-    }
-    return F.maxPool2dWithIndices(x, o);
   }
 
   private static Tensor unpool(JsonNode u, Tensor y, Tensor idx) {
@@ -78,7 +60,7 @@ class UnpoolFuzzGoldenTest {
 
   /** The pooled values (a leaf that requires grad) and the indices with the case's changes. */
   private static Tensor[] pooled(JsonNode c, DType dtype) {
-    Tensor.ValuesIndices vi = pool(c.get("pool"), input(c).to(dtype));
+    Tensor.ValuesIndices vi = F.maxPool2dWithIndices(input(c).to(dtype), PoolCalls.maxOptions(c.get("pool")));
     long[] idx = vi.indices().toLongArray();
     for (JsonNode ch : c.get("changes")) {
       idx[ch.get(0).asInt()] = ch.get(1).asLong();
@@ -94,7 +76,7 @@ class UnpoolFuzzGoldenTest {
     Tensor[] yi = pooled(c, dtype);
     Tensor y = yi[0];
     if (!c.get("error").isNull()) {
-      String want = c.get("error").asText().replaceFirst("^[A-Za-z]+Error: ", "");
+      String want = Golden.words(c.get("error"));
       if (want.equals("numel: integer multiplication overflow")) {
         // Deliberate (README): PyTorch's resize_ overflows on the negative size the arguments give;
         // jconv names the negative dimension and the shape.
@@ -113,7 +95,7 @@ class UnpoolFuzzGoldenTest {
     input(c); // the gradient is the generator's next draw
     Tensor gout = Golden.drawnAs(Torch.randn(out.shapeArray()), c.get("gout_sum").asDouble(), "gout");
     if (!c.get("backward_error").isNull()) {
-      Golden.assertRefused(c.get("backward_error").asText().replaceFirst("^[A-Za-z]+Error: ", ""), () -> {
+      Golden.assertRefused(Golden.words(c.get("backward_error")), () -> {
         out.backward(gout.to(dtype));
         return null;
       });

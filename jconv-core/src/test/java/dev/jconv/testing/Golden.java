@@ -138,7 +138,37 @@ public final class Golden {
       }
       return;
     }
-    assertRefused(c.get("error").asText().replaceFirst("^[A-Za-z]+Error: ", ""), call);
+    assertRefused(words(c.get("error")), call);
+  }
+
+  /**
+   * PyTorch's message as jconv words it: without the Python exception class ("RuntimeError: ") and
+   * without PyTorch's hint about anomaly detection, which jconv does not have.
+   */
+  public static String words(JsonNode error) {
+    return error.asText().replaceFirst("^[A-Za-z]+Error: ", "").replaceFirst(" Hint: enable anomaly detection .*$", "");
+  }
+
+  /**
+   * {@link #words} of an autograd engine message, with jconv's parameter for PyTorch's
+   * ({@code retainGraph=true} for {@code retain_graph=True}) and without {@code autograd.grad()},
+   * which jconv does not have.
+   */
+  public static String engineWords(JsonNode error) {
+    return words(error).replace(" or autograd.grad()", "").replace("retain_graph=True", "retainGraph=true");
+  }
+
+  /** A float kept in a manifest: a number, or "inf", "-inf" or "nan" (JSON has none of these); a bool as 0 or 1. */
+  public static double number(JsonNode v) {
+    if (v.isTextual()) {
+      return switch (v.asText()) {
+        case "inf" -> Double.POSITIVE_INFINITY;
+        case "-inf" -> Double.NEGATIVE_INFINITY;
+        case "nan" -> Double.NaN;
+        default -> throw new AssertionError("not a number: " + v);
+      };
+    }
+    return v.isBoolean() ? (v.asBoolean() ? 1 : 0) : v.asDouble();
   }
 
   /** {@code call} throws an IllegalArgumentException with exactly {@code message}. */

@@ -17,21 +17,34 @@ import dev.jconv.nn.functional.F;
 public final class PoolCalls {
   private PoolCalls() {}
 
+  /** A max pooling's options from {@code kernel}, {@code stride}, {@code padding}, {@code dilation}, {@code ceil}. */
+  public static MaxPool2dOptions maxOptions(JsonNode a) {
+    int[] k = Golden.pair(a.get("kernel"));
+    int[] p = Golden.pair(a.get("padding"));
+    int[] d = Golden.pair(a.get("dilation"));
+    MaxPool2dOptions o = MaxPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).dilation(d[0], d[1])
+        .ceilMode(a.get("ceil").asBoolean());
+    if (!a.get("stride").isNull()) {
+      int[] s = Golden.pair(a.get("stride"));
+      o = o.stride(s[0], s[1]);
+    }
+    return o;
+  }
+
+  /** {@code x} rounded half to even, as {@code torch.round} (the generators' tied max windows), as float32. */
+  public static Tensor rounded(Tensor x) {
+    double[] d = x.toDoubleArray();
+    float[] v = new float[d.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.rint(d[i]);
+    }
+    return dev.jconv.Torch.fromFlat(v, x.shapeArray());
+  }
+
   /** {@code op} ("max", "avg", "lp", "adaptive_avg", "adaptive_max") on {@code x} through {@link F}. */
   public static Tensor run(String op, JsonNode a, Tensor x) {
     return switch (op) {
-      case "max" -> {
-        int[] k = Golden.pair(a.get("kernel"));
-        int[] p = Golden.pair(a.get("padding"));
-        int[] d = Golden.pair(a.get("dilation"));
-        MaxPool2dOptions o = MaxPool2dOptions.of(k[0], k[1]).padding(p[0], p[1]).dilation(d[0], d[1])
-            .ceilMode(a.get("ceil").asBoolean());
-        if (!a.get("stride").isNull()) {
-          int[] s = Golden.pair(a.get("stride"));
-          o = o.stride(s[0], s[1]);
-        }
-        yield F.maxPool2d(x, o);
-      }
+      case "max" -> F.maxPool2d(x, maxOptions(a));
       case "avg" -> {
         int[] k = Golden.pair(a.get("kernel"));
         int[] p = Golden.pair(a.get("padding"));

@@ -171,14 +171,14 @@ public final class Conv2dOp {
   }
 
   /**
-   * Checks the dtypes as PyTorch does: the bias must have the input's dtype, then the weight too;
-   * jconv convolves float32 (the fast kernels) and float64.
+   * Checks the dtypes left after the shapes, as PyTorch's kernel does: the weight must have the
+   * input's dtype; jconv convolves float32 (the fast kernels) and float64. (The bias's dtype comes
+   * first, before the shapes, where PyTorch checks it: {@link #checkBiasDtype}.)
    *
    * @throws IllegalArgumentException with PyTorch's message naming the mismatch, or naming the dtype
    *     jconv does not convolve
    */
   public static void checkDtypes(Tensor input, Tensor weight, Tensor bias) {
-    checkBiasDtype(input, bias);
     if (weight.dtype() != input.dtype()) {
       throw new IllegalArgumentException("expected scalar type " + scalarName(input.dtype()) + " but found "
           + scalarName(weight.dtype()));
