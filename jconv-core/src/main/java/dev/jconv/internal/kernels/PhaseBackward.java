@@ -337,20 +337,11 @@ final class PhaseBackward {
     }
   }
 
-  /**
-   * Largest unfolded chunk (floats) per thread: kept in the cache between the copy that writes it and
-   * the GEMM that reads it.
-   */
-  static final int MAX_COL_FLOATS = 1 << 18;
-
   private static final dev.jconv.internal.vector.KernelProvider GEMM =
       dev.jconv.internal.vector.KernelProviders.get();
 
-  /**
-   * A stride phase: its axes, its stride-1 problem, where its planes, its wide input gradient and its
-   * weight gradient sit in the scratch.
-   */
-  private record Phase(Axis ay, Axis ax, ConvParams sub, int planeOff, int plane, int wideOff, int gwOff) {}
+  /** A stride phase: its axes and where its wide input gradient sits in the scratch. */
+  private record Phase(Axis ay, Axis ax, int wideOff) {}
 
   /**
    * Taps of phases {@code [first, first + count)} (consecutive wide gradients of {@code n} columns)
@@ -360,11 +351,12 @@ final class PhaseBackward {
   private record TapGroup(int off, int n, int first, int count, PackedMatrix[] packed) {}
 
   /**
-   * The strided form, per (image, group) and per input phase, through the phases' stride-1 problems:
+   * The strided form, per (image, group):
    * <ul>
-   *   <li>the weight gradient as {@code gW_phase^T (K x coutG) += col (K x pixels) · gOut^T}, with
-   *       {@code col} the stride-1 unfolding of the phase, in wide rows ({@link #weightGrad});
-   *   <li>the input gradient of phase element j as {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
+   *   <li>the weight gradient from the input read in place and gOut packed once per image, each tap
+   *       summed over the outputs that read inside the input ({@link KernelProvider#stridedWeightGrad});
+   *   <li>per input phase, the input gradient of phase element j as
+   *       {@code sum_u W_u^T gOut[j - u + padLo]}: gOut is
    *       copied once per image into planes with a zero border (E = taps - 1 wide; the left border of
    *       a row is the right border of the one above) and rows of width {@code WG = outW + E}, where
    *       each tap's shifted gOut is a plain matrix (channels
@@ -375,66 +367,20 @@ final class PhaseBackward {
    * </ul>
    */
   private static void strided(ConvParams p, float[] x, float[] weight, float[] gOut, float[] gX, float[] gW) {
-    List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop());
-    List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft());
     int cinG = p.cinPerGroup();
     int coutG = p.coutPerGroup();
     int groups = p.groups();
-    int ey = 0;
-    int ex = 0;
-    for (Axis a : ys) {
-      ey = Math.max(ey, a.taps() - 1);
-    }
-    for (Axis a : xs) {
-      ex = Math.max(ex, a.taps() - 1);
-    }
-    // One border column per row suffices: a run past a row's end reads the next row's left border.
-    int wg = p.outW() + ex;
-    // The phases' wide rows for the weight gradient: the same width, so that it reads the bordered gOut.
-    int ww = wg;
-    int planeG = (p.outH() + 2 * ey) * wg;
-    List<Phase> phases = new ArrayList<>();
-    int planes = 0;
-    int wide = 0;
-    int gwFloats = 0;
-    long reach = 0;
-    // Snake order (every other row of phases right to left): with stride 2, the phases whose taps
-    // share a gOut offset are then neighbours, and each offset is one GEMM (res3x3_s2: 4, not 9).
-    for (int iy = 0; iy < ys.size(); iy++) {
-      Axis ay = ys.get(iy);
-      for (int jx = 0; jx < xs.size(); jx++) {
-        Axis ax = xs.get(iy % 2 == 0 ? jx : xs.size() - 1 - jx);
-        ConvParams sub = sub(p, ay, ax);
-        // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
-        reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
-        // The phase with its padding, in rows of width ww: (outH + taps - 1) rows per channel.
-        int plane = (p.outH() + ay.taps() - 1) * ww;
-        phases.add(new Phase(ay, ax, sub, planes, plane, wide, gwFloats));
-        planes += cinG * plane;
-        wide += cinG * ay.len() * wg;
-        gwFloats += sub.patchSize() * coutG;
-      }
-    }
-    List<TapGroup> tapGroups = gX == null ? null : tapGroups(p, phases, weight, ey, ex, wg);
     int hw = p.outH() * p.outW();
-    int hww = p.outH() * ww;
-    // Equal chunks: a short last chunk runs its GEMM slower than the others.
-    int rowsK = gwFloats / coutG;
-    int maxCols = Math.max(1, Math.min(hww, MAX_COL_FLOATS / rowsK));
-    int chunkCols = Math.ceilDiv(hww, Math.ceilDiv(hww, maxCols));
     int tasks = p.n() * groups;
     boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
-    // A tap's run starts at most (taps - 1) past the phase's last row: the slack after the last plane.
-    int planeFloats = planes + ww;
-    int wideFloats = wide;
-    int perGroup = gwFloats;
+    // The weight gradient's scratch: gOut packed, and per group the transposed gradient
+    // (cinG*kh*kw rows of coutPad).
+    int panel = GEMM.gradOutPanel();
+    int coutPad = Math.ceilDiv(coutG, panel) * panel;
+    int perGroup = cinG * p.kh() * p.kw() * coutPad;
     int gwTotal = perGroup * groups;
-    int colFloats = rowsK * chunkCols;
-    // The weight gradient's GEMM reads outH rows of ww from the first data element of each channel.
-    reach = Math.max(reach, (long) ey * wg + ex + (long) (coutG - 1) * planeG + hww);
-    int padFloats = (int) Math.max(reach, (long) coutG * planeG);
-    int eyF = ey;
-    int exF = ex;
+    int packedFloats = coutPad * hw;
+    InputGrad ig = gX == null ? null : new InputGrad(p, weight);
     Object lock = new Object();
     float[][] total = new float[1][];
     // Everything the scratch layout depends on (not the batch).
@@ -443,48 +389,37 @@ final class PhaseBackward {
     Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
       // Borders and the extra columns of the wide gOut stay zero: only the interior is written, image
       // after image, call after call (the arrays are kept per thread for one layout).
-      float[] xs2 = gW == null ? null : kept(layout, 0, planeFloats);
-      float[] col = gW == null ? null : kept(layout, 2, colFloats);
+      float[] bp = gW == null ? null : kept(layout, 0, packedFloats);
       float[] gwT = gW == null ? null : new float[gwTotal];
-      float[] gxs = gX == null ? null : kept(layout, 3, wideFloats);
-      float[] padded = kept(layout, 4, padFloats);
-      PackedMatrix[] packed = new PackedMatrix[1];
+      float[] gxs = gX == null ? null : kept(layout, 1, ig.wideFloats);
+      float[] padded = gX == null ? null : kept(layout, 2, ig.padFloats);
       int t1 = parallelTasks ? end : tasks;
       for (int t = start; t < t1; t++) {
         int g = t % groups;
         int n = t / groups;
         int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
         int oOff = (n * p.cout() + g * coutG) * hw;
-        // gOut once for both gradients, in bordered rows of wg = ww: from the first data element, rows
-        // of ww with zeros in the extra columns (the next row's left border) are the weight
-        // gradient's wide gOut.
-        for (int co = 0; co < coutG; co++) {
-          for (int oy = 0; oy < p.outH(); oy++) {
-            System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * planeG + (oy + eyF) * wg + exF,
-                p.outW());
-          }
-        }
         if (gW != null) {
-          copyPhases(p, phases, cinG, x, xOff, xs2, true, ww);
-          if (packedGOut && ConvBackwardDirect.finite(x, xOff, cinG * p.h() * p.w(),
-              ConvBackward.useVector ? ConvBackward.VECTOR : null)) {
-            packed[0] = weightGradPacked(p, phases, xs2, ww, padded, eyF * wg + exF, planeG, gwT, g * perGroup,
-                coutG, packed[0]);
-          } else {
-            weightGrad(p, phases, rowsK, xs2, ww, padded, eyF * wg + exF, planeG, chunkCols, col, gwT,
-                g * perGroup, coutG);
-          }
+          GEMM.packGradOut(gOut, oOff, coutG, hw, bp);
+          GEMM.stridedWeightGrad(x, xOff, cinG, p.h(), p.w(), p.kh(), p.kw(), p.strideH(), p.strideW(), p.padTop(),
+              p.padLeft(), bp, p.outH(), p.outW(), coutPad, gwT, g * perGroup);
         }
         if (gX != null) {
-          inputGrad(phases, tapGroups, g, cinG, padded, planeG, gxs);
-          copyPhases(p, phases, cinG, gxs, xOff, gX, false, wg);
+          for (int co = 0; co < coutG; co++) {
+            for (int oy = 0; oy < p.outH(); oy++) {
+              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded,
+                  co * ig.planeG + (oy + ig.ey) * ig.wg + ig.ex, p.outW());
+            }
+          }
+          inputGrad(ig.phases, ig.tapGroups, g, cinG, padded, ig.planeG, gxs);
+          copyPhases(p, ig.phases, cinG, gxs, xOff, gX, ig.wg);
         }
       }
       if (gW == null) {
         return;
       }
-      // Threads add their sums contiguously; the scatter into gW's layout (a cache miss per element,
-      // 1152 floats apart on res3x3_s2) runs once, after the region.
+      // Threads add their sums contiguously; the transposition into gW's layout runs once, after
+      // the region.
       synchronized (lock) {
         if (total[0] == null) {
           total[0] = gwT;
@@ -496,42 +431,62 @@ final class PhaseBackward {
       }
     });
     if (gW != null) {
-      addWeightGrad(p, phases, total[0], perGroup, gW);
+      addWeightGrad(p, total[0], coutPad, gW);
     }
   }
 
   /**
-   * Tests and timing turn off the weight gradient with gOut packed once per image
-   * ({@link #weightGradPacked}; {@code false}: the unfolded taps, {@link #weightGrad}).
+   * The input gradient's plan for a problem: its phases (wide gradients {@code wg} columns wide,
+   * {@code wideFloats} in all), their tap groups with the weights packed, and the bordered gOut's
+   * geometry (channel planes {@code planeG} apart, {@code ey} rows and {@code ex} columns of border,
+   * {@code padFloats} in all).
    */
-  static boolean packedGOut = true;
+  private static final class InputGrad {
+    final List<Phase> phases = new ArrayList<>();
+    final List<TapGroup> tapGroups;
+    final int ey;
+    final int ex;
+    final int wg;
+    final int planeG;
+    final int wideFloats;
+    final int padFloats;
 
-  /**
-   * The weight gradient of one (image, group) without unfolding: every tap's GEMM shares one right
-   * operand, the wide gOut transposed ({@code hww x coutG}), packed once here, and reads its left
-   * operand, the tap's shifted rows of the phase planes ({@code cinG x hww}, channels a plane
-   * apart), in place: {@code gwT[tap rows] += phase rows · gOut^T}. The wide rows' extra columns
-   * read input values there, which meet gOut's zero border: the caller checks that the input is
-   * finite (0 * inf would be NaN). res3x3_s2: the unfolding copied 1152 x 812 floats per image.
-   * Returns the packed gOut, for reuse by the next image.
-   */
-  private static PackedMatrix weightGradPacked(ConvParams p, List<Phase> phases, float[] xs, int ww,
-      float[] gOutWide, int gOff, int ldg, float[] gwT, int gwOff, int coutG, PackedMatrix reuse) {
-    int hww = p.outH() * ww;
-    PackedMatrix b = GEMM.packB(true, hww, coutG, gOutWide, gOff, ldg, reuse);
-    int cinG = p.cinPerGroup();
-    for (Phase ph : phases) {
-      Axis ax = ph.ax();
-      int taps = ph.ay().taps() * ax.taps();
-      for (int u = 0; u < ph.ay().taps(); u++) {
-        for (int v = 0; v < ax.taps(); v++) {
-          // Rows (ci, u, v) of the phase's block of gwT: ci * taps + u * axTaps + v.
-          GEMM.sgemmPackedB(false, cinG, xs, ph.planeOff() + u * ww + v, ph.plane(), b, 1f, gwT,
-              gwOff + ph.gwOff() + (u * ax.taps() + v) * coutG, taps * coutG);
+    InputGrad(ConvParams p, float[] weight) {
+      List<Axis> ys = axes(p.h(), p.outH(), p.kh(), p.strideH(), 1, p.padTop());
+      List<Axis> xs = axes(p.w(), p.outW(), p.kw(), p.strideW(), 1, p.padLeft());
+      int cinG = p.cinPerGroup();
+      int coutG = p.coutPerGroup();
+      int eyMax = 0;
+      int exMax = 0;
+      for (Axis a : ys) {
+        eyMax = Math.max(eyMax, a.taps() - 1);
+      }
+      for (Axis a : xs) {
+        exMax = Math.max(exMax, a.taps() - 1);
+      }
+      ey = eyMax;
+      ex = exMax;
+      // One border column per row suffices: a run past a row's end reads the next row's left border.
+      wg = p.outW() + ex;
+      planeG = (p.outH() + 2 * ey) * wg;
+      int wide = 0;
+      long reach = 0;
+      // Snake order (every other row of phases right to left): with stride 2, the phases whose taps
+      // share a gOut offset are then neighbours, and each offset is one GEMM (res3x3_s2: 4, not 9).
+      for (int iy = 0; iy < ys.size(); iy++) {
+        Axis ay = ys.get(iy);
+        for (int jx = 0; jx < xs.size(); jx++) {
+          Axis ax = xs.get(iy % 2 == 0 ? jx : xs.size() - 1 - jx);
+          // The last tap's GEMM reads furthest: up to the end of its last row (dropped columns past it).
+          reach = Math.max(reach, (ay.padLo() + ey) * wg + ax.padLo() + ex + (coutG - 1) * planeG + ay.len() * wg);
+          phases.add(new Phase(ay, ax, wide));
+          wide += cinG * ay.len() * wg;
         }
       }
+      wideFloats = wide;
+      padFloats = (int) Math.max(reach, (long) coutG * planeG);
+      tapGroups = tapGroups(p, phases, weight, ey, ex, wg);
     }
-    return b;
   }
 
   /** Per thread: the layout the kept strided scratch was made for, and the arrays. */
@@ -549,51 +504,13 @@ final class PhaseBackward {
     Object[] k = STRIDED_KEPT.get();
     if (!layout.equals(k[0])) {
       k[0] = layout;
-      k[1] = new float[5][];
+      k[1] = new float[3][];
     }
     float[][] arrays = (float[][]) k[1];
     if (arrays[slot] == null || arrays[slot].length != length) {
       arrays[slot] = new float[length];
     }
     return arrays[slot];
-  }
-
-  /**
-   * {@code gwT[gwOff + r*coutG + co] += sum_q col[r][q] gOutWide[gOff + co*ldg + q]} over the unfolding
-   * of all the phases in wide rows ({@code outH x ww}), stacked (row r of phase i is row
-   * {@code gwOff_i/coutG + r}):
-   * one GEMM over every tap (res3x3_s2: 1152 rows; per phase, the single-tap one's 128 rows ran at
-   * half the speed). Tap r's row is one run of the padded phase plane; its {@code ww - outW} extra
-   * columns per row (which read past the tap's reach) are zeroed in the copy, as they are in
-   * gOutWide, so that no product there involves an input value (0 * inf would be NaN).
-   */
-  private static void weightGrad(ConvParams p, List<Phase> phases, int rows, float[] xs, int ww, float[] gOutWide,
-      int gOff, int ldg, int chunkCols, float[] col, float[] gwT, int gwOff, int coutG) {
-    int hww = p.outH() * ww;
-    int outW = p.outW();
-    for (int q0 = 0; q0 < hww; q0 += chunkCols) {
-      int q1 = Math.min(hww, q0 + chunkCols);
-      int cols = q1 - q0;
-      int dst = 0;
-      for (Phase ph : phases) {
-        Axis ax = ph.ax();
-        int taps = ph.ay().taps() * ax.taps();
-        for (int r = 0; r < ph.sub().patchSize(); r++, dst += cols) {
-          int ci = r / taps;
-          int u = r % taps / ax.taps();
-          int v = r % ax.taps();
-          System.arraycopy(xs, ph.planeOff() + ci * ph.plane() + u * ww + v + q0, col, dst, cols);
-          // the extra columns: wide positions q with q % ww >= outW
-          for (int rowStart = q0 - q0 % ww; rowStart < q1; rowStart += ww) {
-            int e = Math.min(q1, rowStart + ww);
-            for (int i = Math.max(q0, rowStart + outW); i < e; i++) {
-              col[dst + i - q0] = 0f;
-            }
-          }
-        }
-      }
-      GEMM.sgemm(false, true, rows, coutG, cols, col, 0, cols, gOutWide, gOff + q0, ldg, 1f, gwT, gwOff, coutG);
-    }
   }
 
   /**
@@ -684,16 +601,13 @@ final class PhaseBackward {
   }
 
   /**
-   * Copies the phases' {@code c} planes between the (image, group) at {@code off} of a full-size array
-   * and the phase scratch, in rows of width {@code ld}: into the padded planes when {@code in} (from
-   * {@code src = x}: element (j, i) of a phase at row {@code j + padLo}, column {@code i + padLo} of its
-   * plane), else out of the wide input gradients into {@code dst = gX} (plain stores: phases are
-   * disjoint, and gX is zeroed where they do not cover it). Channel by channel, all phases at once,
-   * so that each input plane is read (or written) while it is in the cache: phase by phase, every
-   * cache line of a stride-2 plane went to memory twice.
+   * Copies the phases' {@code c} wide input gradients (rows of width {@code ld}) into the (image,
+   * group) of {@code gX} at {@code off} (plain stores: phases are disjoint, and gX is zeroed where
+   * they do not cover it). Channel by channel, all phases at once, so that each plane of gX is written
+   * while it is in the cache: phase by phase, every cache line of a stride-2 plane went to memory
+   * twice.
    */
-  private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] dst,
-      boolean in, int ld) {
+  private static void copyPhases(ConvParams p, List<Phase> phases, int c, float[] src, int off, float[] gX, int ld) {
     int h = p.h();
     int w = p.w();
     StrideTwo two = ConvBackward.useVector ? STRIDE_TWO : null;
@@ -706,10 +620,9 @@ final class PhaseBackward {
         int cols = ax.len();
         int dx = ax.inStep();
         int full = off + ci * h * w + ay.inStart() * w + ax.inStart();
-        int phase = in ? ph.planeOff() + ci * ph.plane() + ay.padLo() * ld + ax.padLo()
-            : ph.wideOff() + ci * rows * ld;
+        int phase = ph.wideOff() + ci * rows * ld;
         Phase next = k + 1 < phases.size() ? phases.get(k + 1) : null;
-        if (two != null && dx == 2 && !in && next != null && next.ay() == ay
+        if (two != null && dx == 2 && next != null && next.ay() == ay
             && Math.abs(next.ax().inStart() - ax.inStart()) == 1) {
           // Column phases 0 and 1 of a stride-2 row (the phases list them side by side, in either
           // order): interleaved into gX in one pass.
@@ -722,30 +635,20 @@ final class PhaseBackward {
           int both = Math.min(cols, oddCols);
           int o = odd.wideOff() + ci * rows * ld;
           for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld, o += ld) {
-            two.interleave(src, phase, src, o, dst, full, both);
+            two.interleave(src, phase, src, o, gX, full, both);
             for (int j = both; j < cols; j++) {
-              dst[full + 2 * j] = src[phase + j];
+              gX[full + 2 * j] = src[phase + j];
             }
             for (int j = both; j < oddCols; j++) {
-              dst[full + 1 + 2 * j] = src[o + j];
+              gX[full + 1 + 2 * j] = src[o + j];
             }
           }
           k++;
           continue;
         }
         for (int i = 0; i < rows; i++, full += ay.inStep() * w, phase += ld) {
-          if (in) {
-            if (two != null && dx == 2) {
-              two.gather(src, full, dst, phase, cols);
-            } else {
-              for (int j = 0; j < cols; j++) {
-                dst[phase + j] = src[full + j * dx];
-              }
-            }
-          } else {
-            for (int j = 0; j < cols; j++) {
-              dst[full + j * dx] = src[phase + j];
-            }
+          for (int j = 0; j < cols; j++) {
+            gX[full + j * dx] = src[phase + j];
           }
         }
       }
@@ -778,25 +681,22 @@ final class PhaseBackward {
     }
   }
 
-  /** Adds a thread's transposed phase weight gradients ({@code groups} blocks of {@code perGroup}) to gW. */
-  private static void addWeightGrad(ConvParams p, List<Phase> phases, float[] gwT, int perGroup, float[] gW) {
-    int cinG = p.cinPerGroup();
+  /**
+   * Adds the transposed weight gradient ({@code groups} blocks of {@code cinG*kh*kw} rows of
+   * {@code coutPad}) to gW ({@code coutG} rows of {@code cinG*kh*kw} per group): in blocks of 16 rows,
+   * so that both sides go through the cache a line at a time.
+   */
+  private static void addWeightGrad(ConvParams p, float[] gwT, int coutPad, float[] gW) {
     int coutG = p.coutPerGroup();
-    int khw = p.kh() * p.kw();
+    int rows = p.cinPerGroup() * p.kh() * p.kw();
     for (int g = 0; g < p.groups(); g++) {
-      for (Phase ph : phases) {
-        Axis ay = ph.ay();
-        Axis ax = ph.ax();
-        int src = g * perGroup + ph.gwOff();
-        for (int ci = 0; ci < cinG; ci++) {
-          for (int u = 0; u < ay.taps(); u++) {
-            for (int v = 0; v < ax.taps(); v++) {
-              int r = (ci * ay.taps() + u) * ax.taps() + v;
-              int tap = ci * khw + (ay.tapStart() + ay.tapStep() * u) * p.kw() + ax.tapStart() + ax.tapStep() * v;
-              for (int co = 0; co < coutG; co++) {
-                gW[(g * coutG + co) * cinG * khw + tap] += gwT[src + r * coutG + co];
-              }
-            }
+      int src = g * rows * coutPad;
+      int dst = g * coutG * rows;
+      for (int r0 = 0; r0 < rows; r0 += 16) {
+        int r1 = Math.min(rows, r0 + 16);
+        for (int co = 0; co < coutG; co++) {
+          for (int r = r0; r < r1; r++) {
+            gW[dst + co * rows + r] += gwT[src + r * coutPad + co];
           }
         }
       }

@@ -105,6 +105,40 @@ public interface KernelProvider {
   void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, float beta, float[] c,
       int cOff, int ldc);
 
+  /**
+   * Output channels per panel of {@link #packGradOut}: the strided weight gradient's {@code coutPad}
+   * is a multiple of it.
+   */
+  default int gradOutPanel() {
+    return StridedWeightGrad.PLAIN_PANEL;
+  }
+
+  /**
+   * Packs an output gradient's {@code cout} planes of {@code hw} floats ({@code src[off + co*hw + p]})
+   * for {@link #stridedWeightGrad}, in panels of {@link #gradOutPanel} channels:
+   * {@code dst[(jp*hw + p)*NR + j] = src[off + (jp*NR + j)*hw + p]}, zero for channels past
+   * {@code cout} up to the last panel's end. Only {@code dst} is modified.
+   */
+  default void packGradOut(float[] src, int off, int cout, int hw, float[] dst) {
+    StridedWeightGrad.pack(src, off, cout, hw, gradOutPanel(), dst);
+  }
+
+  /**
+   * Adds one image's (and group's) weight gradient of a convolution with dilation 1 to {@code gwT}:
+   * {@code gwT[gwOff + (ci*kh*kw + u*kw + v)*coutPad + co] +=} the sum over the outputs
+   * {@code (oy, ox)} whose tap {@code (u, v)} reads an input element inside the image, at row
+   * {@code oy*sy + u - padT} and column {@code ox*sx + v - padL} of input channel ci
+   * ({@code x[xOff + ci*h*w + ...]}, {@code cin} channels), of that element times the output
+   * gradient {@code (co, oy, ox)} of {@code bp}, packed by {@link #packGradOut} ({@code outH x outW}
+   * outputs, {@code coutPad} channels with the padding). No product with padding is formed.
+   * Summation order is unspecified. Only {@code gwT} is modified.
+   */
+  default void stridedWeightGrad(float[] x, int xOff, int cin, int h, int w, int kh, int kw, int sy, int sx,
+      int padT, int padL, float[] bp, int outH, int outW, int coutPad, float[] gwT, int gwOff) {
+    StridedWeightGrad.rows(x, xOff, 0, cin, h, w, kh, kw, sy, sx, padT, padL, bp, outH, outW, coutPad,
+        gradOutPanel(), gwT, gwOff);
+  }
+
   /** Sum of {@code x[xOff+i] * y[yOff+i]} for {@code i < n}. Summation order is unspecified. */
   float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

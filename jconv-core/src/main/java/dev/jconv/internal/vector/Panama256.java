@@ -133,6 +133,103 @@ final class Panama256 extends PanamaKernels {
   }
 
   @Override
+  void gemmMicroRows(float[] ap, int aIdx, int aRow, int aStep, int aRowStep, float[] bp, int bIdx, int bRowStep,
+      int cols, int rows, float[] c, int cIdx, int ldc) {
+    // gemmMicro's block, its steps in rows of steps: the strided weight gradient's A is the input
+    // read in place (a row of outputs reads every sx-th element of an input row, the next row of
+    // outputs sy input rows down), its B the output gradient packed in 2L-wide panels.
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    int a1 = aRow;
+    int a2 = 2 * aRow;
+    int a3 = 3 * aRow;
+    int a4 = 4 * aRow;
+    int a5 = 5 * aRow;
+    for (int r = 0; r < rows; r++, aIdx += aRowStep, bIdx += bRowStep) {
+      int ai = aIdx;
+      int bi = bIdx;
+      for (int q = 0; q < cols; q++, ai += aStep, bi += 2 * L) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        FloatVector x = FloatVector.broadcast(S, ap[ai]);
+        c00 = x.fma(b0, c00);
+        c01 = x.fma(b1, c01);
+        x = FloatVector.broadcast(S, ap[ai + a1]);
+        c10 = x.fma(b0, c10);
+        c11 = x.fma(b1, c11);
+        x = FloatVector.broadcast(S, ap[ai + a2]);
+        c20 = x.fma(b0, c20);
+        c21 = x.fma(b1, c21);
+        x = FloatVector.broadcast(S, ap[ai + a3]);
+        c30 = x.fma(b0, c30);
+        c31 = x.fma(b1, c31);
+        x = FloatVector.broadcast(S, ap[ai + a4]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = FloatVector.broadcast(S, ap[ai + a5]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+      }
+    }
+    store(c00, c01, c, cIdx, true);
+    store(c10, c11, c, cIdx + ldc, true);
+    store(c20, c21, c, cIdx + 2 * ldc, true);
+    store(c30, c31, c, cIdx + 3 * ldc, true);
+    store(c40, c41, c, cIdx + 4 * ldc, true);
+    store(c50, c51, c, cIdx + 5 * ldc, true);
+  }
+
+  @Override
+  void gemmMicroRows4(float[] ap, int aIdx, int aRow, int aStep, int aRowStep, float[] bp, int bIdx, int bRowStep,
+      int cols, int rows, float[] c, int cIdx, int ldc) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    int a1 = aRow;
+    int a2 = 2 * aRow;
+    int a3 = 3 * aRow;
+    for (int r = 0; r < rows; r++, aIdx += aRowStep, bIdx += bRowStep) {
+      int ai = aIdx;
+      int bi = bIdx;
+      for (int q = 0; q < cols; q++, ai += aStep, bi += 2 * L) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        FloatVector x = FloatVector.broadcast(S, ap[ai]);
+        c00 = x.fma(b0, c00);
+        c01 = x.fma(b1, c01);
+        x = FloatVector.broadcast(S, ap[ai + a1]);
+        c10 = x.fma(b0, c10);
+        c11 = x.fma(b1, c11);
+        x = FloatVector.broadcast(S, ap[ai + a2]);
+        c20 = x.fma(b0, c20);
+        c21 = x.fma(b1, c21);
+        x = FloatVector.broadcast(S, ap[ai + a3]);
+        c30 = x.fma(b0, c30);
+        c31 = x.fma(b1, c31);
+      }
+    }
+    store(c00, c01, c, cIdx, true);
+    store(c10, c11, c, cIdx + ldc, true);
+    store(c20, c21, c, cIdx + 2 * ldc, true);
+    store(c30, c31, c, cIdx + 3 * ldc, true);
+  }
+
+  @Override
   void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base) {
     int dst = base;
     if (L >= 8) {

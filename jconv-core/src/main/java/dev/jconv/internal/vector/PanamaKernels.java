@@ -33,6 +33,20 @@ abstract class PanamaKernels {
       int kc, float[] c, int cIdx, int ldc, boolean accumulate, float[] bias, int biasIdx);
 
   /**
+   * {@link #gemmMicro}'s block over steps in {@code rows} rows of {@code cols} steps, always adding to
+   * C: {@code C[0:MR, 0:2*lanes] += sum over r < rows, q < cols of A(r, q) B(r, q)}, where row i of
+   * {@code A(r, q)} is {@code ap[aIdx + i*aRow + r*aRowStep + q*aStep]} and {@code B(r, q)} is the
+   * {@code 2*lanes} values from {@code bp[bIdx + r*bRowStep + q*2*lanes]}. The strided weight
+   * gradient's product ({@link PanamaStridedGrad}).
+   */
+  abstract void gemmMicroRows(float[] ap, int aIdx, int aRow, int aStep, int aRowStep, float[] bp, int bIdx,
+      int bRowStep, int cols, int rows, float[] c, int cIdx, int ldc);
+
+  /** {@link #gemmMicroRows} for 4 rows of C instead of {@link #MR}. */
+  abstract void gemmMicroRows4(float[] ap, int aIdx, int aRow, int aStep, int aRowStep, float[] bp, int bIdx,
+      int bRowStep, int cols, int rows, float[] c, int cIdx, int ldc);
+
+  /**
    * Packs a panel of a transposed B: {@code bp[base + p*2L + j] = b[bOff + j*ldb + p]} for
    * {@code j < 2L, p < kc}, {@code L = lanes()}.
    */

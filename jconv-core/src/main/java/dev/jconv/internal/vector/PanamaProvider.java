@@ -74,6 +74,23 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public int gradOutPanel() {
+    return 2 * kernels.lanes();
+  }
+
+  @Override
+  public void packGradOut(float[] src, int off, int cout, int hw, float[] dst) {
+    PanamaStridedGrad.pack(kernels, src, off, cout, hw, dst);
+  }
+
+  @Override
+  public void stridedWeightGrad(float[] x, int xOff, int cin, int h, int w, int kh, int kw, int sy, int sx,
+      int padT, int padL, float[] bp, int outH, int outW, int coutPad, float[] gwT, int gwOff) {
+    PanamaStridedGrad.run(kernels, x, xOff, cin, h, w, kh, kw, sy, sx, padT, padL, bp, outH, outW, coutPad, gwT,
+        gwOff);
+  }
+
+  @Override
   public void sgemmPacked(PackedMatrix a, boolean transB, int n, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     gemm.sgemmPacked(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);

@@ -21,8 +21,7 @@ import java.util.Random;
  * Switches: {@code filtergrad} (WinogradWeightGrad's vector last step), {@code lanes} (its
  * channel-interleaved transforms), {@code inputgrad} (WinogradInputGrad at all), {@code padrows} (its
  * padded filter rows), {@code share} (one transform of gOut for both Winograd gradients),
- * {@code slices} (PhaseBackward's slice per thread for stacks that could run whole), {@code packedgout}
- * (the strided weight gradient with gOut packed once). {@code -Dwhich}: 0 input gradient, 1 weight
+ * {@code slices} (PhaseBackward's slice per thread for stacks that could run whole). {@code -Dwhich}: 0 input gradient, 1 weight
  * gradient, 2 both. Prints, per case, the medians of the rounds' medians and how many rounds "on" won.
  */
 public final class BackwardSwitchesAbMain {
@@ -36,7 +35,6 @@ public final class BackwardSwitchesAbMain {
       case "padrows" -> WinogradInputGrad.padRows = on;
       case "share" -> WinogradInputGrad.share = on;
       case "slices" -> PhaseBackward.sliceByThread = on;
-      case "packedgout" -> PhaseBackward.packedGOut = on;
       default -> throw new IllegalArgumentException("no switch " + name);
     }
   }
