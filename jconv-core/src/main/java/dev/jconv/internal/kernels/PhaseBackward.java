@@ -380,7 +380,13 @@ final class PhaseBackward {
     int perGroup = cinG * p.kh() * p.kw() * coutPad;
     int gwTotal = perGroup * groups;
     int packedFloats = coutPad * hw;
-    InputGrad ig = gX == null ? null : new InputGrad(p, weight);
+    float[][] s2 = gX == null || !stride2(p) ? null : new float[groups][];
+    if (s2 != null) {
+      for (int g = 0; g < groups; g++) {
+        s2[g] = GEMM.packStride2Weights(weight, g * coutG * cinG * 9, coutG, cinG);
+      }
+    }
+    InputGrad ig = gX == null || s2 != null ? null : new InputGrad(p, weight);
     Object lock = new Object();
     float[][] total = new float[1][];
     // Everything the scratch layout depends on (not the batch).
@@ -391,8 +397,9 @@ final class PhaseBackward {
       // after image, call after call (the arrays are kept per thread for one layout).
       float[] bp = gW == null ? null : kept(layout, 0, packedFloats);
       float[] gwT = gW == null ? null : new float[gwTotal];
-      float[] gxs = gX == null ? null : kept(layout, 1, ig.wideFloats);
-      float[] padded = gX == null ? null : kept(layout, 2, ig.padFloats);
+      float[] gxs = ig == null ? null : kept(layout, 1, ig.wideFloats);
+      float[] padded = ig == null ? kept(layout, 2, s2 == null ? 0 : GEMM.stride2Scratch(coutG, p.outH(), p.outW()))
+          : kept(layout, 2, ig.padFloats);
       int t1 = parallelTasks ? end : tasks;
       for (int t = start; t < t1; t++) {
         int g = t % groups;
@@ -404,7 +411,9 @@ final class PhaseBackward {
           GEMM.stridedWeightGrad(x, xOff, cinG, p.h(), p.w(), p.kh(), p.kw(), p.strideH(), p.strideW(), p.padTop(),
               p.padLeft(), bp, p.outH(), p.outW(), coutPad, gwT, g * perGroup);
         }
-        if (gX != null) {
+        if (s2 != null) {
+          GEMM.stride2InputGrad(s2[g], gOut, oOff, coutG, cinG, p.outH(), p.outW(), padded, gX, xOff);
+        } else if (gX != null) {
           for (int co = 0; co < coutG; co++) {
             for (int oy = 0; oy < p.outH(); oy++) {
               System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded,
@@ -434,6 +443,20 @@ final class PhaseBackward {
       addWeightGrad(p, total[0], coutPad, gW);
     }
   }
+
+  /**
+   * Whether the strided form's input gradient takes {@link KernelProvider#stride2InputGrad}: a 3x3
+   * kernel with stride 2 and padding 1 on an input twice its output on both axes (the phase GEMMs
+   * otherwise; tests turn it off with {@link #stride2Kernel}).
+   */
+  static boolean stride2(ConvParams p) {
+    return stride2Kernel && p.kh() == 3 && p.kw() == 3 && p.strideH() == 2 && p.strideW() == 2 && p.padTop() == 1
+        && p.padLeft() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+        && GEMM.hasStride2InputGrad(p.cinPerGroup(), p.h(), p.w(), p.outH(), p.outW());
+  }
+
+  /** Tests and timing turn off {@link KernelProvider#stride2InputGrad} (the phase GEMMs instead). */
+  static boolean stride2Kernel = true;
 
   /**
    * The input gradient's plan for a problem: its phases (wide gradients {@code wg} columns wide,

@@ -139,6 +139,38 @@ public interface KernelProvider {
         gradOutPanel(), gwT, gwOff);
   }
 
+  /**
+   * Whether {@link #stride2InputGrad} runs for one group of {@code cin} input channels of
+   * {@code h x w} and an {@code outH x outW} output (a vector provider, an input twice the output on
+   * both axes, at least 3 channels); the plain provider has no such kernel.
+   */
+  default boolean hasStride2InputGrad(int cin, int h, int w, int outH, int outW) {
+    return false;
+  }
+
+  /** The floats of the scratch {@link #stride2InputGrad} takes. */
+  default int stride2Scratch(int cout, int outH, int outW) {
+    throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
+  }
+
+  /** One group's weights ({@code cout x cin x 3 x 3} from {@code wOff}) packed for {@link #stride2InputGrad}. */
+  default float[] packStride2Weights(float[] weight, int wOff, int cout, int cin) {
+    throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
+  }
+
+  /**
+   * One image's (and group's) input gradient of a convolution with a 3x3 kernel, stride 2 and padding
+   * 1, where {@link #hasStride2InputGrad}: stores (not adds) every element of the {@code cin} planes of
+   * {@code 2*outH x 2*outW} at {@code gX[xOff...]}, from the output gradient's {@code cout} planes at
+   * {@code gOut[oOff...]} and the weights packed by {@link #packStride2Weights}. The weights must be
+   * finite (the sums take them times zeros past the output's edges). {@code scratch} holds
+   * {@link #stride2Scratch} floats. Only gX and the scratch are modified.
+   */
+  default void stride2InputGrad(float[] packedW, float[] gOut, int oOff, int cout, int cin, int outH, int outW,
+      float[] scratch, float[] gX, int xOff) {
+    throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
+  }
+
   /** Sum of {@code x[xOff+i] * y[yOff+i]} for {@code i < n}. Summation order is unspecified. */
   float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

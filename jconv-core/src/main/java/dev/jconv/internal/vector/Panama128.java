@@ -1,7 +1,9 @@
 package dev.jconv.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -227,6 +229,194 @@ final class Panama128 extends PanamaKernels {
     store(c10, c11, c, cIdx + ldc, true);
     store(c20, c21, c, cIdx + 2 * ldc, true);
     store(c30, c31, c, cIdx + 3 * ldc, true);
+  }
+
+  /** Interleaves the low halves of two vectors (even lanes from the first). */
+  private static final VectorShuffle<Float> INTERLEAVE_LO = interleave(0);
+
+  /** Interleaves the high halves of two vectors. */
+  private static final VectorShuffle<Float> INTERLEAVE_HI = interleave(L / 2);
+
+  private static VectorShuffle<Float> interleave(int from) {
+    int[] idx = new int[L];
+    for (int i = 0; i < L / 2; i++) {
+      idx[2 * i] = from + i;
+      // an index past the lanes (here, counted down from 0) takes the second vector's lane
+      idx[2 * i + 1] = from + i - L;
+    }
+    return VectorShuffle.fromValues(S, idx);
+  }
+
+  @Override
+  void stride2Tile(float[] ap, int a, int cout, int aStep, int r0, int r1, float[] gp, int planeP, int f0,
+      boolean[] mask, float[] acc) {
+    // 3 input channels x 2 vectors of phase positions x 2 column parities: even columns take tap
+    // v = 1 at the position itself, odd ones v = 0 one position on (masked at a row's end) and v = 2
+    // at the position itself. One or two taps u per output channel (r1 < 0: one).
+    // One loop per method: with both loops in one method, C2 kept the vectors in boxes (over 100x slower).
+    if (r1 < 0) {
+      stride2Tile1(ap, a, cout, aStep, r0, gp, planeP, f0, mask, acc);
+    } else {
+      stride2Tile2(ap, a, cout, aStep, r0, r1, gp, planeP, f0, mask, acc);
+    }
+  }
+
+  private static void stride2Tile1(float[] ap, int a, int cout, int aStep, int r0, float[] gp, int planeP, int f0,
+      boolean[] mask, float[] acc) {
+    FloatVector e00 = FloatVector.zero(S);
+    FloatVector e01 = e00;
+    FloatVector o00 = e00;
+    FloatVector o01 = e00;
+    FloatVector e10 = e00;
+    FloatVector e11 = e00;
+    FloatVector o10 = e00;
+    FloatVector o11 = e00;
+    FloatVector e20 = e00;
+    FloatVector e21 = e00;
+    FloatVector o20 = e00;
+    FloatVector o21 = e00;
+    VectorMask<Float> m0 = VectorMask.fromArray(S, mask, f0);
+    VectorMask<Float> m1 = VectorMask.fromArray(S, mask, f0 + L);
+    for (int co = 0, b = f0; co < cout; co++, a += aStep, b += planeP) {
+      FloatVector b0 = FloatVector.fromArray(S, gp, b + r0);
+      FloatVector b1 = FloatVector.fromArray(S, gp, b + r0 + L);
+      FloatVector s0 = FloatVector.fromArray(S, gp, b + r0 + 1, m0);
+      FloatVector s1 = FloatVector.fromArray(S, gp, b + r0 + 1 + L, m1);
+      FloatVector w = FloatVector.broadcast(S, ap[a]);
+      o00 = w.fma(s0, o00);
+      o01 = w.fma(s1, o01);
+      w = FloatVector.broadcast(S, ap[a + 1]);
+      e00 = w.fma(b0, e00);
+      e01 = w.fma(b1, e01);
+      w = FloatVector.broadcast(S, ap[a + 2]);
+      o00 = w.fma(b0, o00);
+      o01 = w.fma(b1, o01);
+      w = FloatVector.broadcast(S, ap[a + 3]);
+      o10 = w.fma(s0, o10);
+      o11 = w.fma(s1, o11);
+      w = FloatVector.broadcast(S, ap[a + 4]);
+      e10 = w.fma(b0, e10);
+      e11 = w.fma(b1, e11);
+      w = FloatVector.broadcast(S, ap[a + 5]);
+      o10 = w.fma(b0, o10);
+      o11 = w.fma(b1, o11);
+      w = FloatVector.broadcast(S, ap[a + 6]);
+      o20 = w.fma(s0, o20);
+      o21 = w.fma(s1, o21);
+      w = FloatVector.broadcast(S, ap[a + 7]);
+      e20 = w.fma(b0, e20);
+      e21 = w.fma(b1, e21);
+      w = FloatVector.broadcast(S, ap[a + 8]);
+      o20 = w.fma(b0, o20);
+      o21 = w.fma(b1, o21);
+    }
+    e00.rearrange(INTERLEAVE_LO, o00).intoArray(acc, 0);
+    e00.rearrange(INTERLEAVE_HI, o00).intoArray(acc, L);
+    e01.rearrange(INTERLEAVE_LO, o01).intoArray(acc, 2 * L);
+    e01.rearrange(INTERLEAVE_HI, o01).intoArray(acc, 3 * L);
+    e10.rearrange(INTERLEAVE_LO, o10).intoArray(acc, 4 * L);
+    e10.rearrange(INTERLEAVE_HI, o10).intoArray(acc, 5 * L);
+    e11.rearrange(INTERLEAVE_LO, o11).intoArray(acc, 6 * L);
+    e11.rearrange(INTERLEAVE_HI, o11).intoArray(acc, 7 * L);
+    e20.rearrange(INTERLEAVE_LO, o20).intoArray(acc, 8 * L);
+    e20.rearrange(INTERLEAVE_HI, o20).intoArray(acc, 9 * L);
+    e21.rearrange(INTERLEAVE_LO, o21).intoArray(acc, 10 * L);
+    e21.rearrange(INTERLEAVE_HI, o21).intoArray(acc, 11 * L);
+  }
+
+
+  private static void stride2Tile2(float[] ap, int a, int cout, int aStep, int r0, int r1, float[] gp, int planeP,
+      int f0, boolean[] mask, float[] acc) {
+    FloatVector e00 = FloatVector.zero(S);
+    FloatVector e01 = e00;
+    FloatVector o00 = e00;
+    FloatVector o01 = e00;
+    FloatVector e10 = e00;
+    FloatVector e11 = e00;
+    FloatVector o10 = e00;
+    FloatVector o11 = e00;
+    FloatVector e20 = e00;
+    FloatVector e21 = e00;
+    FloatVector o20 = e00;
+    FloatVector o21 = e00;
+    VectorMask<Float> m0 = VectorMask.fromArray(S, mask, f0);
+    VectorMask<Float> m1 = VectorMask.fromArray(S, mask, f0 + L);
+    for (int co = 0, b = f0; co < cout; co++, a += aStep, b += planeP) {
+      FloatVector b0 = FloatVector.fromArray(S, gp, b + r0);
+      FloatVector b1 = FloatVector.fromArray(S, gp, b + r0 + L);
+      FloatVector s0 = FloatVector.fromArray(S, gp, b + r0 + 1, m0);
+      FloatVector s1 = FloatVector.fromArray(S, gp, b + r0 + 1 + L, m1);
+      FloatVector w = FloatVector.broadcast(S, ap[a]);
+      o00 = w.fma(s0, o00);
+      o01 = w.fma(s1, o01);
+      w = FloatVector.broadcast(S, ap[a + 1]);
+      e00 = w.fma(b0, e00);
+      e01 = w.fma(b1, e01);
+      w = FloatVector.broadcast(S, ap[a + 2]);
+      o00 = w.fma(b0, o00);
+      o01 = w.fma(b1, o01);
+      w = FloatVector.broadcast(S, ap[a + 3]);
+      o10 = w.fma(s0, o10);
+      o11 = w.fma(s1, o11);
+      w = FloatVector.broadcast(S, ap[a + 4]);
+      e10 = w.fma(b0, e10);
+      e11 = w.fma(b1, e11);
+      w = FloatVector.broadcast(S, ap[a + 5]);
+      o10 = w.fma(b0, o10);
+      o11 = w.fma(b1, o11);
+      w = FloatVector.broadcast(S, ap[a + 6]);
+      o20 = w.fma(s0, o20);
+      o21 = w.fma(s1, o21);
+      w = FloatVector.broadcast(S, ap[a + 7]);
+      e20 = w.fma(b0, e20);
+      e21 = w.fma(b1, e21);
+      w = FloatVector.broadcast(S, ap[a + 8]);
+      o20 = w.fma(b0, o20);
+      o21 = w.fma(b1, o21);
+      b0 = FloatVector.fromArray(S, gp, b + r1);
+      b1 = FloatVector.fromArray(S, gp, b + r1 + L);
+      s0 = FloatVector.fromArray(S, gp, b + r1 + 1, m0);
+      s1 = FloatVector.fromArray(S, gp, b + r1 + 1 + L, m1);
+      w = FloatVector.broadcast(S, ap[a + 9]);
+      o00 = w.fma(s0, o00);
+      o01 = w.fma(s1, o01);
+      w = FloatVector.broadcast(S, ap[a + 9 + 1]);
+      e00 = w.fma(b0, e00);
+      e01 = w.fma(b1, e01);
+      w = FloatVector.broadcast(S, ap[a + 9 + 2]);
+      o00 = w.fma(b0, o00);
+      o01 = w.fma(b1, o01);
+      w = FloatVector.broadcast(S, ap[a + 9 + 3]);
+      o10 = w.fma(s0, o10);
+      o11 = w.fma(s1, o11);
+      w = FloatVector.broadcast(S, ap[a + 9 + 4]);
+      e10 = w.fma(b0, e10);
+      e11 = w.fma(b1, e11);
+      w = FloatVector.broadcast(S, ap[a + 9 + 5]);
+      o10 = w.fma(b0, o10);
+      o11 = w.fma(b1, o11);
+      w = FloatVector.broadcast(S, ap[a + 9 + 6]);
+      o20 = w.fma(s0, o20);
+      o21 = w.fma(s1, o21);
+      w = FloatVector.broadcast(S, ap[a + 9 + 7]);
+      e20 = w.fma(b0, e20);
+      e21 = w.fma(b1, e21);
+      w = FloatVector.broadcast(S, ap[a + 9 + 8]);
+      o20 = w.fma(b0, o20);
+      o21 = w.fma(b1, o21);
+    }
+    e00.rearrange(INTERLEAVE_LO, o00).intoArray(acc, 0);
+    e00.rearrange(INTERLEAVE_HI, o00).intoArray(acc, L);
+    e01.rearrange(INTERLEAVE_LO, o01).intoArray(acc, 2 * L);
+    e01.rearrange(INTERLEAVE_HI, o01).intoArray(acc, 3 * L);
+    e10.rearrange(INTERLEAVE_LO, o10).intoArray(acc, 4 * L);
+    e10.rearrange(INTERLEAVE_HI, o10).intoArray(acc, 5 * L);
+    e11.rearrange(INTERLEAVE_LO, o11).intoArray(acc, 6 * L);
+    e11.rearrange(INTERLEAVE_HI, o11).intoArray(acc, 7 * L);
+    e20.rearrange(INTERLEAVE_LO, o20).intoArray(acc, 8 * L);
+    e20.rearrange(INTERLEAVE_HI, o20).intoArray(acc, 9 * L);
+    e21.rearrange(INTERLEAVE_LO, o21).intoArray(acc, 10 * L);
+    e21.rearrange(INTERLEAVE_HI, o21).intoArray(acc, 11 * L);
   }
 
   @Override

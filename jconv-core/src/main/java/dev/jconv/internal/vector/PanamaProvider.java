@@ -74,6 +74,27 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public boolean hasStride2InputGrad(int cin, int h, int w, int outH, int outW) {
+    return PanamaStride2InputGrad.applies(kernels, cin, h, w, outH, outW);
+  }
+
+  @Override
+  public int stride2Scratch(int cout, int outH, int outW) {
+    return PanamaStride2InputGrad.scratch(kernels, cout, outH, outW);
+  }
+
+  @Override
+  public float[] packStride2Weights(float[] weight, int wOff, int cout, int cin) {
+    return PanamaStride2InputGrad.pack(weight, wOff, cout, cin);
+  }
+
+  @Override
+  public void stride2InputGrad(float[] packedW, float[] gOut, int oOff, int cout, int cin, int outH, int outW,
+      float[] scratch, float[] gX, int xOff) {
+    PanamaStride2InputGrad.run(kernels, packedW, gOut, oOff, cout, cin, outH, outW, scratch, gX, xOff);
+  }
+
+  @Override
   public int gradOutPanel() {
     return 2 * kernels.lanes();
   }

@@ -122,6 +122,10 @@ class PhaseBackwardTest {
     // the same with even rows (32 elements per phase, a whole number of vectors): the last gather
     // of the last row must not read past the input
     new Case(new int[] {1, 2, 5, 64, 3, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
+    // 3x3, stride 2, padding 1 on an even input: the stride-2 input gradient kernel (groups; 4 and 40
+    // input channels per group, blocks of 3 that overlap; 42 and 64 positions per row phase)
+    new Case(new int[] {2, 8, 12, 14, 10, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
+    new Case(new int[] {3, 40, 16, 16, 24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, PhaseBackward.Form.STRIDED),
     new Case(new int[] {1, 3, 7, 8, 4, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, PhaseBackward.Form.DILATED),
     new Case(new int[] {2, 4, 9, 10, 6, 2, 3, 3, 1, 1, 0, 0, 0, 0, 2, 2}, PhaseBackward.Form.DILATED),  // uneven phases
     new Case(new int[] {1, 2, 13, 11, 3, 1, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3}, PhaseBackward.Form.DILATED), // dilation 3
@@ -193,6 +197,35 @@ class PhaseBackwardTest {
     assertTrue(covering[0] >= 3 && covering[1] >= 3, java.util.Arrays.toString(covering));
     withForce(null, () -> assertTrue(PhaseBackward.coversInput(params(new int[] {8, 128, 56, 56, 128, 1, 3, 3, 2, 2,
         1, 1, 1, 1, 1, 1}))));
+  }
+
+  @Test
+  void backward_withoutTheStride2Kernel_matchesTheReference_throughThePhaseGemms() {
+    // The stride-2 kernel takes the even 3x3 layers where it runs; the phase GEMMs, which take every
+    // other strided layer, still run them when it is off.
+    int before = Parallel.getNumThreads();
+    int taken = 0;
+    int checked = 0;
+    try {
+      for (Case c : CASES) {
+        taken += PhaseBackward.stride2(params(c.c())) ? 1 : 0;
+      }
+      assertEquals(2, taken, "the stride-2 kernel's cases");
+      PhaseBackward.stride2Kernel = false;
+      for (int threads : new int[] {1, 2}) {
+        Parallel.setNumThreads(threads);
+        for (Case c : CASES) {
+          ConvParams p = params(c.c());
+          assertFalse(PhaseBackward.stride2(p), p.toString());
+          check(p, ConvBackwardTest.randomProblem(p), p + " without the stride-2 kernel, threads " + threads);
+          checked++;
+        }
+      }
+    } finally {
+      PhaseBackward.stride2Kernel = true;
+      Parallel.setNumThreads(before);
+    }
+    assertEquals(2 * CASES.length, checked);
   }
 
   @Test
