@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backward of a strided or dilated convolution through stride-1, undilated problems on the
@@ -372,7 +373,12 @@ final class PhaseBackward {
     int groups = p.groups();
     int hw = p.outH() * p.outW();
     int tasks = p.n() * groups;
-    boolean parallelTasks = tasks >= 2 * Parallel.getNumThreads();
+    // Work units: (image, group) tasks, each split in parts (input channel ranges of the weight
+    // gradient, position ranges of the stride-2 input gradient) when there are too few tasks for
+    // the threads (one image on two threads: four parts), claimed one at a time by the threads (a
+    // thread slowed by another process takes fewer).
+    int threads = Parallel.getNumThreads();
+    int parts = tasks >= 2 * threads ? 1 : Math.ceilDiv(2 * threads, tasks);
     // The weight gradient's scratch: gOut packed, and per group the transposed gradient
     // (cinG*kh*kw rows of coutPad).
     int panel = GEMM.gradOutPanel();
@@ -387,61 +393,89 @@ final class PhaseBackward {
       }
     }
     InputGrad ig = gX == null || s2 != null ? null : new InputGrad(p, weight);
-    Object lock = new Object();
-    float[][] total = new float[1][];
+    // The phase GEMMs split over the threads themselves: with too few tasks they run after the
+    // region, on this thread.
+    boolean phasesAfter = ig != null && parts > 1;
+    int wUnits = gW == null ? 0 : tasks * parts;
+    int xUnits = gX == null || phasesAfter ? 0 : tasks * (s2 != null ? parts : 1);
+    int units = wUnits + xUnits;
+    AtomicInteger next = new AtomicInteger();
+    List<float[]> sums = new ArrayList<>();
     // Everything the scratch layout depends on (not the batch).
     List<Integer> layout = List.of(p.cin(), p.h(), p.w(), p.cout(), p.groups(), p.kh(), p.kw(), p.strideH(),
         p.strideW(), p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), p.outH(), p.outW());
-    Parallel.forRange(parallelTasks ? tasks : 1, 1, (start, end) -> {
-      // Borders and the extra columns of the wide gOut stay zero: only the interior is written, image
-      // after image, call after call (the arrays are kept per thread for one layout).
-      float[] bp = gW == null ? null : kept(layout, 0, packedFloats);
-      float[] gwT = gW == null ? null : new float[gwTotal];
-      float[] gxs = ig == null ? null : kept(layout, 1, ig.wideFloats);
-      float[] padded = ig == null ? kept(layout, 2, s2 == null ? 0 : GEMM.stride2Scratch(coutG, p.outH(), p.outW()))
-          : kept(layout, 2, ig.padFloats);
-      int t1 = parallelTasks ? end : tasks;
-      for (int t = start; t < t1; t++) {
+    Parallel.forRange(Math.min(units, threads), 1, (start, end) -> {
+      // The arrays are kept per thread for one layout; borders and the extra columns of the phase
+      // form's wide gOut stay zero: only the interior is written, image after image, call after call.
+      float[] gwT = null;
+      for (int u; (u = next.getAndIncrement()) < units;) {
+        boolean weightUnit = u < wUnits;
+        int k = weightUnit ? u : u - wUnits;
+        int unitParts = weightUnit || s2 != null ? parts : 1;
+        int t = k / unitParts;
+        int part = k % unitParts;
         int g = t % groups;
         int n = t / groups;
         int xOff = (n * p.cin() + g * cinG) * p.h() * p.w();
         int oOff = (n * p.cout() + g * coutG) * hw;
-        if (gW != null) {
-          GEMM.packGradOut(gOut, oOff, coutG, hw, bp);
-          GEMM.stridedWeightGrad(x, xOff, cinG, p.h(), p.w(), p.kh(), p.kw(), p.strideH(), p.strideW(), p.padTop(),
-              p.padLeft(), bp, p.outH(), p.outW(), coutPad, gwT, g * perGroup);
-        }
-        if (s2 != null) {
-          GEMM.stride2InputGrad(s2[g], gOut, oOff, coutG, cinG, p.outH(), p.outW(), padded, gX, xOff);
-        } else if (gX != null) {
-          for (int co = 0; co < coutG; co++) {
-            for (int oy = 0; oy < p.outH(); oy++) {
-              System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded,
-                  co * ig.planeG + (oy + ig.ey) * ig.wg + ig.ex, p.outW());
-            }
+        if (weightUnit) {
+          if (gwT == null) {
+            gwT = new float[gwTotal];
           }
-          inputGrad(ig.phases, ig.tapGroups, g, cinG, padded, ig.planeG, gxs);
-          copyPhases(p, ig.phases, cinG, gxs, xOff, gX, ig.wg);
-        }
-      }
-      if (gW == null) {
-        return;
-      }
-      // Threads add their sums contiguously; the transposition into gW's layout runs once, after
-      // the region.
-      synchronized (lock) {
-        if (total[0] == null) {
-          total[0] = gwT;
+          // Input channels in runs of 6, the register block's height; the last part takes the rest.
+          int c0 = Math.min(cinG, (int) ((long) cinG * part / parts) / 6 * 6);
+          int c1 = part == parts - 1 ? cinG : Math.min(cinG, (int) ((long) cinG * (part + 1) / parts) / 6 * 6);
+          if (c0 < c1) {
+            float[] bp = kept(layout, 0, packedFloats);
+            GEMM.packGradOut(gOut, oOff, coutG, hw, bp);
+            GEMM.stridedWeightGrad(x, xOff + c0 * p.h() * p.w(), c1 - c0, p.h(), p.w(), p.kh(), p.kw(), p.strideH(),
+                p.strideW(), p.padTop(), p.padLeft(), bp, p.outH(), p.outW(), coutPad, gwT,
+                g * perGroup + c0 * p.kh() * p.kw() * coutPad);
+          }
+        } else if (s2 != null) {
+          GEMM.stride2InputGrad(s2[g], gOut, oOff, coutG, cinG, p.outH(), p.outW(), part, unitParts,
+              kept(layout, 2, GEMM.stride2Scratch(coutG, p.outH(), p.outW())), gX, xOff);
         } else {
-          for (int i = 0; i < gwTotal; i++) {
-            total[0][i] += gwT[i];
-          }
+          phaseInputGrad(p, ig, g, gOut, oOff, gX, xOff, kept(layout, 1, ig.wideFloats), kept(layout, 2, ig.padFloats));
+        }
+      }
+      if (gwT != null) {
+        synchronized (sums) {
+          sums.add(gwT);
         }
       }
     });
-    if (gW != null) {
-      addWeightGrad(p, total[0], coutPad, gW);
+    if (phasesAfter) {
+      float[] gxs = kept(layout, 1, ig.wideFloats);
+      float[] padded = kept(layout, 2, ig.padFloats);
+      for (int t = 0; t < tasks; t++) {
+        int g = t % groups;
+        int n = t / groups;
+        phaseInputGrad(p, ig, g, gOut, (n * p.cout() + g * coutG) * hw, gX, (n * p.cin() + g * cinG) * p.h() * p.w(),
+            gxs, padded);
+      }
     }
+    if (gW != null) {
+      addWeightGrad(p, sums, coutPad, gW);
+    }
+  }
+
+  /**
+   * The input gradient of one (image, group) through the phase GEMMs: gOut into the bordered planes,
+   * a GEMM per tap group into the wide phase gradients {@code gxs}, those copied out into gX.
+   */
+  private static void phaseInputGrad(ConvParams p, InputGrad ig, int g, float[] gOut, int oOff, float[] gX, int xOff,
+      float[] gxs, float[] padded) {
+    int coutG = p.coutPerGroup();
+    int hw = p.outH() * p.outW();
+    for (int co = 0; co < coutG; co++) {
+      for (int oy = 0; oy < p.outH(); oy++) {
+        System.arraycopy(gOut, oOff + co * hw + oy * p.outW(), padded, co * ig.planeG + (oy + ig.ey) * ig.wg + ig.ex,
+            p.outW());
+      }
+    }
+    inputGrad(ig.phases, ig.tapGroups, g, p.cinPerGroup(), padded, ig.planeG, gxs);
+    copyPhases(p, ig.phases, p.cinPerGroup(), gxs, xOff, gX, ig.wg);
   }
 
   /**
@@ -705,22 +739,26 @@ final class PhaseBackward {
   }
 
   /**
-   * Adds the transposed weight gradient ({@code groups} blocks of {@code cinG*kh*kw} rows of
-   * {@code coutPad}) to gW ({@code coutG} rows of {@code cinG*kh*kw} per group): in blocks of 16 rows,
-   * so that both sides go through the cache a line at a time.
+   * Adds the threads' transposed weight gradients ({@code groups} blocks of {@code cinG*kh*kw} rows of
+   * {@code coutPad}) to gW ({@code coutG} rows of {@code cinG*kh*kw} per group).
    */
-  private static void addWeightGrad(ConvParams p, float[] gwT, int coutPad, float[] gW) {
+  private static void addWeightGrad(ConvParams p, List<float[]> sums, int coutPad, float[] gW) {
+    // On one thread, after the region: over the threads (blocks of rows) it took no less time.
     int coutG = p.coutPerGroup();
     int rows = p.cinPerGroup() * p.kh() * p.kw();
+    float[] total = sums.get(0);
+    for (int k = 1; k < sums.size(); k++) {
+      float[] part = sums.get(k);
+      for (int i = 0; i < total.length; i++) {
+        total[i] += part[i];
+      }
+    }
     for (int g = 0; g < p.groups(); g++) {
-      int src = g * rows * coutPad;
-      int dst = g * coutG * rows;
-      for (int r0 = 0; r0 < rows; r0 += 16) {
-        int r1 = Math.min(rows, r0 + 16);
+      for (int r = 0; r < rows; r++) {
+        int s = (g * rows + r) * coutPad;
+        int d = g * coutG * rows + r;
         for (int co = 0; co < coutG; co++) {
-          for (int r = r0; r < r1; r++) {
-            gW[dst + co * rows + r] += gwT[src + r * coutPad + co];
-          }
+          gW[d + co * rows] += total[s + co];
         }
       }
     }

@@ -162,12 +162,14 @@ public interface KernelProvider {
    * One image's (and group's) input gradient of a convolution with a 3x3 kernel, stride 2 and padding
    * 1, where {@link #hasStride2InputGrad}: stores (not adds) every element of the {@code cin} planes of
    * {@code 2*outH x 2*outW} at {@code gX[xOff...]}, from the output gradient's {@code cout} planes at
-   * {@code gOut[oOff...]} and the weights packed by {@link #packStride2Weights}. The weights must be
-   * finite (the sums take them times zeros past the output's edges). {@code scratch} holds
-   * {@link #stride2Scratch} floats. Only gX and the scratch are modified.
+   * {@code gOut[oOff...]} and the weights packed by {@link #packStride2Weights}; or part {@code part}
+   * of {@code parts} of them (disjoint sets of elements, together all of them: the parts can run on
+   * different threads, each with its own scratch). The weights must be finite (the sums take them
+   * times zeros past the output's edges). {@code scratch} holds {@link #stride2Scratch} floats. Only
+   * gX and the scratch are modified.
    */
   default void stride2InputGrad(float[] packedW, float[] gOut, int oOff, int cout, int cin, int outH, int outW,
-      float[] scratch, float[] gX, int xOff) {
+      int part, int parts, float[] scratch, float[] gX, int xOff) {
     throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
   }
 

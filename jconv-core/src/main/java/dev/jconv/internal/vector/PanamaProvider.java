@@ -90,8 +90,8 @@ final class PanamaProvider implements KernelProvider {
 
   @Override
   public void stride2InputGrad(float[] packedW, float[] gOut, int oOff, int cout, int cin, int outH, int outW,
-      float[] scratch, float[] gX, int xOff) {
-    PanamaStride2InputGrad.run(kernels, packedW, gOut, oOff, cout, cin, outH, outW, scratch, gX, xOff);
+      int part, int parts, float[] scratch, float[] gX, int xOff) {
+    PanamaStride2InputGrad.run(kernels, packedW, gOut, oOff, cout, cin, outH, outW, part, parts, scratch, gX, xOff);
   }
 
   @Override

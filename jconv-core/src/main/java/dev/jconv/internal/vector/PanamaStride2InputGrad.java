@@ -60,8 +60,9 @@ final class PanamaStride2InputGrad {
     return ap;
   }
 
+  /** Part {@code part} of {@code parts}: the blocks of positions {@code [part*tiles/parts, (part+1)*tiles/parts)}. */
   static void run(PanamaKernels kernels, float[] ap, float[] gOut, int oOff, int cout, int cin, int outH, int outW,
-      float[] gp, float[] gX, int xOff) {
+      int part, int parts, float[] gp, float[] gX, int xOff) {
     int l2 = 2 * kernels.lanes();
     int planeP = planeP(kernels, outH, outW);
     int flat = outH * outW;
@@ -81,13 +82,15 @@ final class PanamaStride2InputGrad {
     float[] acc = new float[CHANNELS * 2 * l2];
     int blocks = Math.ceilDiv(cin, CHANNELS);
     int tiles = Math.ceilDiv(flat, l2);
+    int t0 = (int) ((long) tiles * part / parts);
+    int t1 = (int) ((long) tiles * (part + 1) / parts);
     for (int py = 0; py < 2; py++) {
       int perBlock = cout * (py == 0 ? 9 : 18);
       int base = py == 0 ? 0 : blocks * cout * 9;
       // u = 1 reads output row j (offset outW: the zero row first); u = 0 row j + 1, u = 2 row j
       int r0 = py == 0 ? outW : 2 * outW;
       int r1 = py == 0 ? -1 : outW;
-      for (int t = 0; t < tiles; t++) {
+      for (int t = t0; t < t1; t++) {
         int f0 = Math.min(t * l2, flat - l2);
         for (int b = 0; b < blocks; b++) {
           int c0 = Math.min(b * CHANNELS, cin - CHANNELS);

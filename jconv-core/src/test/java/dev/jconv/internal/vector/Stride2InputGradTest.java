@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
  * {@link KernelProvider#stride2InputGrad} of every vector width against float64 sums written from the
  * definition of a 3x3, stride-2, padding-1 convolution's input gradient: channel counts that leave
  * each remainder of the 3-channel blocks, rows of the phase that are shorter and longer than a block
- * of positions and do not divide it, scratch and gX full of NaN beforehand (every element of gX's
- * planes is stored, nothing outside them is touched, the scratch's zero border is written).
+ * of positions and do not divide it, whole or in parts, scratch and gX full of NaN beforehand (every
+ * element of gX's planes is stored, nothing outside them is touched, the scratch's zero border is
+ * written).
  */
 class Stride2InputGradTest {
 
@@ -63,7 +64,8 @@ class Stride2InputGradTest {
     int outW = c[3];
     int h = 2 * outH;
     int w = 2 * outW;
-    String what = provider.vectorBits() + " bits " + java.util.Arrays.toString(c);
+    int parts = 1 + rnd.nextInt(4);
+    String what = provider.vectorBits() + " bits " + java.util.Arrays.toString(c) + " in " + parts + " parts";
     // the weights of the second of two groups, the gradient of the second image
     int wOff = cout * cin * 9;
     float[] weight = new float[2 * cout * cin * 9];
@@ -81,7 +83,11 @@ class Stride2InputGradTest {
     float[] scratch = new float[provider.stride2Scratch(cout, outH, outW)];
     java.util.Arrays.fill(scratch, Float.NaN);
     float[] packed = provider.packStride2Weights(weight, wOff, cout, cin);
-    provider.stride2InputGrad(packed, gOut, oOff, cout, cin, outH, outW, scratch, gX, xOff);
+    // whole, or in parts (each with its own scratch, in reverse order)
+    for (int part = parts - 1; part >= 0; part--) {
+      java.util.Arrays.fill(scratch, Float.NaN);
+      provider.stride2InputGrad(packed, gOut, oOff, cout, cin, outH, outW, part, parts, scratch, gX, xOff);
+    }
     for (int i = 0; i < gX.length; i++) {
       int e = i - xOff;
       if (e < 0 || e >= cin * h * w) {
