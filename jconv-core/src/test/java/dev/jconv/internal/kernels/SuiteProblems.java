@@ -19,7 +19,10 @@ final class SuiteProblems {
     return cases;
   }
 
-  /** The cases named in {@code names}, or all of them when there are none; an unknown name is refused. */
+  /**
+   * The cases named in {@code names} ({@code "case/nB"}: with a batch of B images), or all of them when there
+   * are none; an unknown name is refused.
+   */
   static Map<String, ConvParams> chosen(String... names) {
     Map<String, ConvParams> all = conv();
     if (names.length == 0) {
@@ -27,9 +30,16 @@ final class SuiteProblems {
     }
     Map<String, ConvParams> some = new LinkedHashMap<>();
     for (String n : names) {
-      ConvParams p = all.get(n);
+      // "case/nB": the case with a batch of B images
+      String[] parts = n.split("/n", 2);
+      ConvParams p = all.get(parts[0]);
       if (p == null) {
-        throw new IllegalArgumentException("no case " + n + "; the cases: " + all.keySet());
+        throw new IllegalArgumentException("no case " + parts[0] + "; the cases: " + all.keySet());
+      }
+      if (parts.length == 2) {
+        p = new ConvParams(Integer.parseInt(parts[1]), p.cin(), p.h(), p.w(), p.cout(), p.groups(), p.kh(), p.kw(),
+            p.strideH(), p.strideW(), p.padTop(), p.padLeft(), p.padBottom(), p.padRight(), p.dilationH(),
+            p.dilationW(), p.outH(), p.outW());
       }
       some.put(n, p);
     }
