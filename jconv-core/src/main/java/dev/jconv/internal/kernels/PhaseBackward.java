@@ -211,12 +211,6 @@ final class PhaseBackward {
     return false;
   }
 
-  /** The stride-1 problem of phase (ay, ax) for one image and group. */
-  private static ConvParams sub(ConvParams p, Axis ay, Axis ax) {
-    return new ConvParams(1, p.cinPerGroup(), ay.len(), ax.len(), p.coutPerGroup(), 1, ay.taps(), ax.taps(), 1, 1,
-        ay.padLo(), ax.padLo(), ay.padHi(), ax.padHi(), 1, 1, ay.outCount(), ax.outCount());
-  }
-
   /** A group of phases of one shape and the same taps, run as one problem with more images. */
   private record Batch(Axis shapeY, Axis shapeX, List<Axis[]> members) {}
 

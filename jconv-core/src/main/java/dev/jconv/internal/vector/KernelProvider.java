@@ -91,21 +91,6 @@ public interface KernelProvider {
       float[] c, int cOff, int ldc);
 
   /**
-   * Packs {@code op(B)} ({@code k x n}) once for several products with {@link #sgemmPackedB}: the
-   * right operand that many left operands share (a strided layer's weight gradient multiplies
-   * every tap's shifted input by the same gOut). {@code b} is copied.
-   */
-  PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse);
-
-  /**
-   * {@link #sgemm} with a right operand packed by this provider's {@link #packB}:
-   * {@code C = op(A) B + beta C} ({@code m x n}, B being {@code b.rows() x b.cols()}; beta 0 or 1).
-   * Only C is modified.
-   */
-  void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, float beta, float[] c,
-      int cOff, int ldc);
-
-  /**
    * Output channels per panel of {@link #packGradOut}: the strided weight gradient's {@code coutPad}
    * is a multiple of it.
    */

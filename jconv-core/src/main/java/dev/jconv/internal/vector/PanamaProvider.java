@@ -118,17 +118,6 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
-  public PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
-    return gemm.packB(transB, k, n, b, bOff, ldb, reuse);
-  }
-
-  @Override
-  public void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, float beta,
-      float[] c, int cOff, int ldc) {
-    gemm.sgemmPackedB(transA, m, a, aOff, lda, b, beta, c, cOff, ldc);
-  }
-
-  @Override
   public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
     return kernels.dot(x, xOff, y, yOff, n);
   }

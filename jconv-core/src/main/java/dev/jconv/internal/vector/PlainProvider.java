@@ -72,27 +72,6 @@ public final class PlainProvider implements KernelProvider {
   }
 
   @Override
-  public PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
-    boolean fits = reuse != null && reuse.owner == this && reuse.rows == k && reuse.cols == n;
-    float[] data = fits ? reuse.data : new float[k * n];
-    int off = fits ? reuse.offset : 0;
-    // Row-major op(B): row p at p * n.
-    for (int p = 0; p < k; p++) {
-      for (int j = 0; j < n; j++) {
-        data[off + p * n + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-      }
-    }
-    return fits ? reuse : new PackedMatrix(k, n, data, this);
-  }
-
-  @Override
-  public void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, float beta,
-      float[] c, int cOff, int ldc) {
-    assert b.owner == this : "matrix packed by another provider";
-    PlainGemm.sgemm(transA, false, m, b.cols, b.rows, a, aOff, lda, b.data, b.offset, b.cols, beta, c, cOff, ldc);
-  }
-
-  @Override
   public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
     float sum = 0f;
     for (int i = 0; i < n; i++) {

@@ -112,20 +112,13 @@ class SgemmTest {
       check(provider, packed ? 1 : 0);
     }
 
-    /** Mode 0: sgemm; 1: A through packA and sgemmPacked; 2: B through packB and sgemmPackedB. */
+    /** Mode 0: sgemm; 1: A through packA and sgemmPacked. */
     void check(KernelProvider provider, int mode) {
       boolean packed = mode != 0;
       float[] c = c0.clone();
       float[] aCopy = a.clone();
       float[] bCopy = b.clone();
-      if (mode == 2) {
-        float[] scratchB = b.clone();
-        PackedMatrix pb = provider.packB(cs.transB, cs.k, cs.n, scratchB, B_OFF, cs.ldb(), null);
-        assertEquals(cs.k, pb.rows());
-        assertEquals(cs.n, pb.cols());
-        java.util.Arrays.fill(scratchB, Float.NaN);
-        provider.sgemmPackedB(cs.transA, cs.m, a, A_OFF, cs.lda(), pb, cs.beta, c, C_OFF, cs.ldc());
-      } else if (packed) {
+      if (packed) {
         float[] scratchA = a.clone();
         PackedMatrix pa = provider.packA(cs.transA, cs.m, cs.k, scratchA, A_OFF, cs.lda());
         assertEquals(cs.m, pa.rows());
@@ -136,7 +129,7 @@ class SgemmTest {
         provider.sgemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, a, A_OFF, cs.lda(), b, B_OFF,
             cs.ldb(), cs.beta, c, C_OFF, cs.ldc());
       }
-      String where = provider.name() + "/" + provider.vectorBits() + (mode == 2 ? " packed B " : packed ? " packed " : " ")
+      String where = provider.name() + "/" + provider.vectorBits() + (packed ? " packed " : " ")
           + cs;
       assertTrue(java.util.Arrays.equals(aCopy, a) && java.util.Arrays.equals(bCopy, b),
           where + ": modified A or B");
@@ -293,22 +286,6 @@ class SgemmTest {
       }
     }
     return checked;
-  }
-
-  @Test
-  void sgemmPackedB_everyNativeProvider_matchesTripleLoop() {
-    // A strided layer's weight gradient packs gOut once for every tap: the same shapes as sgemmPacked,
-    // B's columns in several panels and KC steps, A read in place (transposed or not), beta 0 and 1.
-    List<KernelProvider> providers = KernelProviders.allNative();
-    assertEquals(4 * 3 * 4 * providers.size(), checkPackedShapes(2, 700));
-    // Reused storage: same shape and provider only.
-    for (KernelProvider p : providers) {
-      Case cs = new Case(13, 40, 300, false, false, 0f);
-      Data first = new Data(cs, 990);
-      PackedMatrix pb = p.packB(false, cs.k, cs.n, first.b, Data.B_OFF, cs.ldb(), null);
-      assertTrue(p.packB(false, cs.k, cs.n, first.b, Data.B_OFF, cs.ldb(), pb) == pb, p + " reuses");
-      assertFalse(p.packB(false, cs.k, 7, first.b, Data.B_OFF, cs.ldb(), pb) == pb, p + " another shape");
-    }
   }
 
   @Test
