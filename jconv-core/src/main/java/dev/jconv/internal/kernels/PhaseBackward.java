@@ -403,8 +403,10 @@ final class PhaseBackward {
       // form's wide gOut stay zero: only the interior is written, image after image, call after call.
       float[] gwT = null;
       for (int u; (u = next.getAndIncrement()) < units;) {
-        boolean weightUnit = u < wUnits;
-        int k = weightUnit ? u : u - wUnits;
+        // Weight and input units alternate while both last.
+        int both = Math.min(wUnits, xUnits);
+        boolean weightUnit = u < 2 * both ? u % 2 == 0 : wUnits > xUnits;
+        int k = u < 2 * both ? u / 2 : u - both;
         int unitParts = weightUnit || s2 != null ? parts : 1;
         int t = k / unitParts;
         int part = k % unitParts;
