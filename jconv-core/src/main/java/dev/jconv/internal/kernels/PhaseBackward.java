@@ -739,7 +739,7 @@ final class PhaseBackward {
    * {@code coutPad}) to gW ({@code coutG} rows of {@code cinG*kh*kw} per group).
    */
   private static void addWeightGrad(ConvParams p, List<float[]> sums, int coutPad, float[] gW) {
-    // On one thread, after the region: over the threads (blocks of rows) it took no less time.
+    // On one thread, after the region (over the threads, in blocks of rows, it took no less time).
     int coutG = p.coutPerGroup();
     int rows = p.cinPerGroup() * p.kh() * p.kw();
     float[] total = sums.get(0);
@@ -750,13 +750,7 @@ final class PhaseBackward {
       }
     }
     for (int g = 0; g < p.groups(); g++) {
-      for (int r = 0; r < rows; r++) {
-        int s = (g * rows + r) * coutPad;
-        int d = g * coutG * rows + r;
-        for (int co = 0; co < coutG; co++) {
-          gW[d + co * rows] += total[s + co];
-        }
-      }
+      GEMM.addTransposed(total, g * rows * coutPad, coutPad, rows, coutG, gW, g * coutG * rows, rows);
     }
   }
 

@@ -125,6 +125,18 @@ public interface KernelProvider {
   }
 
   /**
+   * {@code dst[dstOff + c*ldd + r] += src[srcOff + r*lds + c]} for {@code r < rows, c < cols}: a
+   * transposed matrix added (the strided weight gradient into gW's layout). Only dst is modified.
+   */
+  default void addTransposed(float[] src, int srcOff, int lds, int rows, int cols, float[] dst, int dstOff, int ldd) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        dst[dstOff + c * ldd + r] += src[srcOff + r * lds + c];
+      }
+    }
+  }
+
+  /**
    * Whether {@link #stride2InputGrad} runs for one group of {@code cin} input channels of
    * {@code h x w} and an {@code outH x outW} output (a vector provider, an input twice the output on
    * both axes, at least 3 channels); the plain provider has no such kernel.

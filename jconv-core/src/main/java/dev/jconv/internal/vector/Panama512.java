@@ -420,6 +420,32 @@ final class Panama512 extends PanamaKernels {
   }
 
   @Override
+  void addTransposed(float[] src, int srcOff, int lds, int rows, int cols, float[] dst, int dstOff, int ldd) {
+    // Gathers of L rows' values of one column, in blocks of 16L rows whose cache lines (one per
+    // row) stay in L1 across the columns.
+    int[] idx = new int[L];
+    for (int j = 0; j < L; j++) {
+      idx[j] = j * lds;
+    }
+    int full = rows - rows % L;
+    for (int r0 = 0; r0 < full; r0 += 16 * L) {
+      int r1 = Math.min(full, r0 + 16 * L);
+      for (int c = 0; c < cols; c++) {
+        int d = dstOff + c * ldd;
+        for (int r = r0; r < r1; r += L) {
+          FloatVector v = FloatVector.fromArray(S, src, srcOff + r * lds + c, idx, 0);
+          v.add(FloatVector.fromArray(S, dst, d + r)).intoArray(dst, d + r);
+        }
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      for (int r = full; r < rows; r++) {
+        dst[dstOff + c * ldd + r] += src[srcOff + r * lds + c];
+      }
+    }
+  }
+
+  @Override
   void packPanelT(float[] b, int bOff, int ldb, int kc, float[] bp, int base) {
     int dst = base;
     if (L >= 8) {

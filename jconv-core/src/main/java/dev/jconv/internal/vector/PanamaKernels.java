@@ -58,6 +58,9 @@ abstract class PanamaKernels {
   abstract void stride2Tile(float[] ap, int a, int cout, int aStep, int r0, int r1, float[] gp, int planeP, int f0,
       boolean[] mask, float[] acc);
 
+  /** See {@link KernelProvider#addTransposed}. */
+  abstract void addTransposed(float[] src, int srcOff, int lds, int rows, int cols, float[] dst, int dstOff, int ldd);
+
   /**
    * Packs a panel of a transposed B: {@code bp[base + p*2L + j] = b[bOff + j*ldb + p]} for
    * {@code j < 2L, p < kc}, {@code L = lanes()}.

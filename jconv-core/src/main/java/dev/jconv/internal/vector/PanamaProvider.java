@@ -74,6 +74,11 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
+  public void addTransposed(float[] src, int srcOff, int lds, int rows, int cols, float[] dst, int dstOff, int ldd) {
+    kernels.addTransposed(src, srcOff, lds, rows, cols, dst, dstOff, ldd);
+  }
+
+  @Override
   public boolean hasStride2InputGrad(int cin, int h, int w, int outH, int outW) {
     return PanamaStride2InputGrad.applies(kernels, cin, h, w, outH, outW);
   }

@@ -7,7 +7,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KernelProvider#packGradOut} and {@link KernelProvider#stridedWeightGrad} of every provider
+ * {@link KernelProvider#packGradOut}, {@link KernelProvider#stridedWeightGrad} and
+ * {@link KernelProvider#addTransposed} of every provider
  * against float64 sums written from the definition of a convolution's weight gradient: channel counts
  * that leave every remainder of the 6- and 4-row blocks, output channels that leave a part panel,
  * strides, kernels and paddings where some taps read only padding; the gradient's old values are
@@ -46,6 +47,43 @@ class StridedWeightGradTest {
     }
     assertEquals(KernelProviders.allNative().size() * CASES.length, checked);
     assertTrue(KernelProviders.allNative().size() >= 2, "plain and at least one vector width");
+  }
+
+  @Test
+  void addTransposed_everyProvider_addsTheTransposeAndNothingElse() {
+    Random rnd = new Random(12);
+    int checked = 0;
+    // rows below, at and past a vector and the 16-vector blocks, with a part vector left over
+    int[][] shapes = {{1, 1}, {7, 3}, {16, 5}, {37, 40}, {300, 9}, {1152, 128}, {513, 17}};
+    for (KernelProvider provider : KernelProviders.allNative()) {
+      for (int[] rc : shapes) {
+        int rows = rc[0];
+        int cols = rc[1];
+        int lds = cols + 3;
+        int ldd = rows + 5;
+        int srcOff = 2;
+        int dstOff = 4;
+        float[] src = new float[srcOff + rows * lds + 1];
+        for (int i = 0; i < src.length; i++) {
+          src[i] = (float) rnd.nextGaussian();
+        }
+        float[] dst = new float[dstOff + cols * ldd + 3];
+        for (int i = 0; i < dst.length; i++) {
+          dst[i] = (float) rnd.nextGaussian();
+        }
+        float[] before = dst.clone();
+        provider.addTransposed(src, srcOff, lds, rows, cols, dst, dstOff, ldd);
+        for (int i = 0; i < dst.length; i++) {
+          int e = i - dstOff;
+          int c = e >= 0 ? e / ldd : -1;
+          int r = e >= 0 ? e % ldd : -1;
+          float want = c >= 0 && c < cols && r < rows ? before[i] + src[srcOff + r * lds + c] : before[i];
+          assertEquals(want, dst[i], provider.name() + provider.vectorBits() + " " + rows + "x" + cols + " at " + i);
+        }
+        checked++;
+      }
+    }
+    assertEquals(KernelProviders.allNative().size() * shapes.length, checked);
   }
 
   private static void check(KernelProvider provider, int[] c, Random rnd) {
