@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -380,19 +381,22 @@ final class PhaseBackward {
     int perGroup = cinG * p.kh() * p.kw() * coutPad;
     int gwTotal = perGroup * groups;
     int packedFloats = coutPad * hw;
+    // The stride-2 kernel's weights, packed by the first units (a part per thread and group).
     float[][] s2 = gX == null || !stride2(p) ? null : new float[groups][];
     if (s2 != null) {
       for (int g = 0; g < groups; g++) {
-        s2[g] = GEMM.packStride2Weights(weight, g * coutG * cinG * 9, coutG, cinG);
+        s2[g] = new float[GEMM.stride2WeightsLength(coutG, cinG)];
       }
     }
+    int packUnits = s2 == null ? 0 : groups * threads;
+    CountDownLatch packed = new CountDownLatch(packUnits);
     InputGrad ig = gX == null || s2 != null ? null : new InputGrad(p, weight);
     // The phase GEMMs split over the threads themselves: with too few tasks they run after the
     // region, on this thread.
     boolean phasesAfter = ig != null && parts > 1;
     int wUnits = gW == null ? 0 : tasks * parts;
     int xUnits = gX == null || phasesAfter ? 0 : tasks * (s2 != null ? parts : 1);
-    int units = wUnits + xUnits;
+    int units = packUnits + wUnits + xUnits;
     AtomicInteger next = new AtomicInteger();
     List<float[]> sums = new ArrayList<>();
     // Everything the scratch layout depends on (not the batch).
@@ -402,7 +406,18 @@ final class PhaseBackward {
       // The arrays are kept per thread for one layout; borders and the extra columns of the phase
       // form's wide gOut stay zero: only the interior is written, image after image, call after call.
       float[] gwT = null;
-      for (int u; (u = next.getAndIncrement()) < units;) {
+      for (int claimed; (claimed = next.getAndIncrement()) < units;) {
+        if (claimed < packUnits) {
+          try {
+            GEMM.packStride2Weights(weight, claimed / threads * coutG * cinG * 9, coutG, cinG, claimed % threads,
+                threads, s2[claimed / threads]);
+          } finally {
+            // even if it failed (the region then throws): no input unit may wait forever
+            packed.countDown();
+          }
+          continue;
+        }
+        int u = claimed - packUnits;
         // Weight and input units alternate while both last.
         int both = Math.min(wUnits, xUnits);
         boolean weightUnit = u < 2 * both ? u % 2 == 0 : wUnits > xUnits;
@@ -429,6 +444,9 @@ final class PhaseBackward {
                 g * perGroup + c0 * p.kh() * p.kw() * coutPad);
           }
         } else if (s2 != null) {
+          // The packing units were claimed first: by the time an input unit is, they have run or
+          // are running on the other threads.
+          awaitUninterruptibly(packed);
           GEMM.stride2InputGrad(s2[g], gOut, oOff, coutG, cinG, p.outH(), p.outW(), part, unitParts,
               kept(layout, 2, GEMM.stride2Scratch(coutG, p.outH(), p.outW())), gX, xOff);
         } else {
@@ -453,6 +471,22 @@ final class PhaseBackward {
     }
     if (gW != null) {
       addWeightGrad(p, sums, coutPad, gW);
+    }
+  }
+
+  /** Waits for {@code latch}, keeping an interrupt for later (a kernel has no way to stop midway). */
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

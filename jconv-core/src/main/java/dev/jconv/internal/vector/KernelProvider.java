@@ -150,8 +150,17 @@ public interface KernelProvider {
     throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
   }
 
-  /** One group's weights ({@code cout x cin x 3 x 3} from {@code wOff}) packed for {@link #stride2InputGrad}. */
-  default float[] packStride2Weights(float[] weight, int wOff, int cout, int cin) {
+  /** The floats of one group's weights packed for {@link #stride2InputGrad}. */
+  default int stride2WeightsLength(int cout, int cin) {
+    throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
+  }
+
+  /**
+   * Packs one group's weights ({@code cout x cin x 3 x 3} from {@code wOff}) for
+   * {@link #stride2InputGrad} into {@code dst}, or part {@code part} of {@code parts} of them
+   * (disjoint parts of dst, together all of it: the parts can run on different threads).
+   */
+  default void packStride2Weights(float[] weight, int wOff, int cout, int cin, int part, int parts, float[] dst) {
     throw new UnsupportedOperationException("no stride-2 input gradient in " + name());
   }
 

@@ -89,8 +89,13 @@ final class PanamaProvider implements KernelProvider {
   }
 
   @Override
-  public float[] packStride2Weights(float[] weight, int wOff, int cout, int cin) {
-    return PanamaStride2InputGrad.pack(weight, wOff, cout, cin);
+  public int stride2WeightsLength(int cout, int cin) {
+    return PanamaStride2InputGrad.packedLength(cout, cin);
+  }
+
+  @Override
+  public void packStride2Weights(float[] weight, int wOff, int cout, int cin, int part, int parts, float[] dst) {
+    PanamaStride2InputGrad.pack(weight, wOff, cout, cin, part, parts, dst);
   }
 
   @Override

@@ -33,18 +33,25 @@ final class PanamaStride2InputGrad {
     return cout * planeP(kernels, outH, outW);
   }
 
+  /** The floats of {@link #pack}'s weights. */
+  static int packedLength(int cout, int cin) {
+    return Math.ceilDiv(cin, CHANNELS) * cout * 27;
+  }
+
   /**
    * The weights of one group ({@code cout x cin x 3 x 3} from {@code wOff}) in the blocks' order: row
    * parity 0 ({@code [block][co][c][v]}, tap row 1), then row parity 1 ({@code [block][co][u][c][v]},
-   * tap rows 0 and 2).
+   * tap rows 0 and 2); part {@code part} of {@code parts}: blocks
+   * {@code [part*blocks/parts, (part+1)*blocks/parts)} of both.
    */
-  static float[] pack(float[] weight, int wOff, int cout, int cin) {
+  static void pack(float[] weight, int wOff, int cout, int cin, int part, int parts, float[] ap) {
     int blocks = Math.ceilDiv(cin, CHANNELS);
-    float[] ap = new float[blocks * cout * 27];
-    int idx = 0;
+    int b0 = (int) ((long) blocks * part / parts);
+    int b1 = (int) ((long) blocks * (part + 1) / parts);
     for (int py = 0; py < 2; py++) {
       int[] us = py == 0 ? new int[] {1} : new int[] {0, 2};
-      for (int b = 0; b < blocks; b++) {
+      int idx = (py == 0 ? 0 : blocks * cout * 9) + b0 * cout * 9 * us.length;
+      for (int b = b0; b < b1; b++) {
         int c0 = Math.min(b * CHANNELS, cin - CHANNELS);
         for (int co = 0; co < cout; co++) {
           for (int u : us) {
@@ -57,7 +64,6 @@ final class PanamaStride2InputGrad {
         }
       }
     }
-    return ap;
   }
 
   /** Part {@code part} of {@code parts}: the blocks of positions {@code [part*tiles/parts, (part+1)*tiles/parts)}. */

@@ -82,7 +82,11 @@ class Stride2InputGradTest {
     java.util.Arrays.fill(gX, Float.NaN);
     float[] scratch = new float[provider.stride2Scratch(cout, outH, outW)];
     java.util.Arrays.fill(scratch, Float.NaN);
-    float[] packed = provider.packStride2Weights(weight, wOff, cout, cin);
+    float[] packed = new float[provider.stride2WeightsLength(cout, cin)];
+    java.util.Arrays.fill(packed, Float.NaN);
+    for (int part = 0; part < parts; part++) {
+      provider.packStride2Weights(weight, wOff, cout, cin, part, parts, packed);
+    }
     // whole, or in parts (each with its own scratch, in reverse order)
     for (int part = parts - 1; part >= 0; part--) {
       java.util.Arrays.fill(scratch, Float.NaN);
