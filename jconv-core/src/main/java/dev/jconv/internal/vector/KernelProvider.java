@@ -139,7 +139,7 @@ public interface KernelProvider {
   /**
    * Whether {@link #stride2InputGrad} runs for one group of {@code cin} input channels of
    * {@code h x w} and an {@code outH x outW} output (a vector provider, an input twice the output on
-   * both axes, at least 3 channels); the plain provider has no such kernel.
+   * both axes, at least 4 channels); the plain provider has no such kernel.
    */
   default boolean hasStride2InputGrad(int cin, int h, int w, int outH, int outW) {
     return false;

@@ -250,7 +250,7 @@ final class Panama128 extends PanamaKernels {
   @Override
   void stride2Tile(float[] ap, int a, int cout, int aStep, int r0, int r1, float[] gp, int planeP, int f0,
       boolean[] mask, float[] acc) {
-    // 3 input channels x 2 vectors of phase positions x 2 column parities: even columns take tap
+    // 4 input channels x 2 vectors of phase positions x 2 column parities: even columns take tap
     // v = 1 at the position itself, odd ones v = 0 one position on (masked at a row's end) and v = 2
     // at the position itself. One or two taps u per output channel (r1 < 0: one).
     // One loop per method: with both loops in one method, C2 kept the vectors in boxes (over 100x slower).
@@ -275,6 +275,10 @@ final class Panama128 extends PanamaKernels {
     FloatVector e21 = e00;
     FloatVector o20 = e00;
     FloatVector o21 = e00;
+    FloatVector e30 = e00;
+    FloatVector e31 = e00;
+    FloatVector o30 = e00;
+    FloatVector o31 = e00;
     VectorMask<Float> m0 = VectorMask.fromArray(S, mask, f0);
     VectorMask<Float> m1 = VectorMask.fromArray(S, mask, f0 + L);
     for (int co = 0, b = f0; co < cout; co++, a += aStep, b += planeP) {
@@ -309,6 +313,15 @@ final class Panama128 extends PanamaKernels {
       w = FloatVector.broadcast(S, ap[a + 8]);
       o20 = w.fma(b0, o20);
       o21 = w.fma(b1, o21);
+      w = FloatVector.broadcast(S, ap[a + 9]);
+      o30 = w.fma(s0, o30);
+      o31 = w.fma(s1, o31);
+      w = FloatVector.broadcast(S, ap[a + 10]);
+      e30 = w.fma(b0, e30);
+      e31 = w.fma(b1, e31);
+      w = FloatVector.broadcast(S, ap[a + 11]);
+      o30 = w.fma(b0, o30);
+      o31 = w.fma(b1, o31);
     }
     e00.rearrange(INTERLEAVE_LO, o00).intoArray(acc, 0);
     e00.rearrange(INTERLEAVE_HI, o00).intoArray(acc, L);
@@ -322,8 +335,11 @@ final class Panama128 extends PanamaKernels {
     e20.rearrange(INTERLEAVE_HI, o20).intoArray(acc, 9 * L);
     e21.rearrange(INTERLEAVE_LO, o21).intoArray(acc, 10 * L);
     e21.rearrange(INTERLEAVE_HI, o21).intoArray(acc, 11 * L);
+    e30.rearrange(INTERLEAVE_LO, o30).intoArray(acc, 12 * L);
+    e30.rearrange(INTERLEAVE_HI, o30).intoArray(acc, 13 * L);
+    e31.rearrange(INTERLEAVE_LO, o31).intoArray(acc, 14 * L);
+    e31.rearrange(INTERLEAVE_HI, o31).intoArray(acc, 15 * L);
   }
-
 
   private static void stride2Tile2(float[] ap, int a, int cout, int aStep, int r0, int r1, float[] gp, int planeP,
       int f0, boolean[] mask, float[] acc) {
@@ -339,6 +355,10 @@ final class Panama128 extends PanamaKernels {
     FloatVector e21 = e00;
     FloatVector o20 = e00;
     FloatVector o21 = e00;
+    FloatVector e30 = e00;
+    FloatVector e31 = e00;
+    FloatVector o30 = e00;
+    FloatVector o31 = e00;
     VectorMask<Float> m0 = VectorMask.fromArray(S, mask, f0);
     VectorMask<Float> m1 = VectorMask.fromArray(S, mask, f0 + L);
     for (int co = 0, b = f0; co < cout; co++, a += aStep, b += planeP) {
@@ -373,37 +393,55 @@ final class Panama128 extends PanamaKernels {
       w = FloatVector.broadcast(S, ap[a + 8]);
       o20 = w.fma(b0, o20);
       o21 = w.fma(b1, o21);
+      w = FloatVector.broadcast(S, ap[a + 9]);
+      o30 = w.fma(s0, o30);
+      o31 = w.fma(s1, o31);
+      w = FloatVector.broadcast(S, ap[a + 10]);
+      e30 = w.fma(b0, e30);
+      e31 = w.fma(b1, e31);
+      w = FloatVector.broadcast(S, ap[a + 11]);
+      o30 = w.fma(b0, o30);
+      o31 = w.fma(b1, o31);
       b0 = FloatVector.fromArray(S, gp, b + r1);
       b1 = FloatVector.fromArray(S, gp, b + r1 + L);
       s0 = FloatVector.fromArray(S, gp, b + r1 + 1, m0);
       s1 = FloatVector.fromArray(S, gp, b + r1 + 1 + L, m1);
-      w = FloatVector.broadcast(S, ap[a + 9]);
+      w = FloatVector.broadcast(S, ap[a + 12]);
       o00 = w.fma(s0, o00);
       o01 = w.fma(s1, o01);
-      w = FloatVector.broadcast(S, ap[a + 9 + 1]);
+      w = FloatVector.broadcast(S, ap[a + 13]);
       e00 = w.fma(b0, e00);
       e01 = w.fma(b1, e01);
-      w = FloatVector.broadcast(S, ap[a + 9 + 2]);
+      w = FloatVector.broadcast(S, ap[a + 14]);
       o00 = w.fma(b0, o00);
       o01 = w.fma(b1, o01);
-      w = FloatVector.broadcast(S, ap[a + 9 + 3]);
+      w = FloatVector.broadcast(S, ap[a + 15]);
       o10 = w.fma(s0, o10);
       o11 = w.fma(s1, o11);
-      w = FloatVector.broadcast(S, ap[a + 9 + 4]);
+      w = FloatVector.broadcast(S, ap[a + 16]);
       e10 = w.fma(b0, e10);
       e11 = w.fma(b1, e11);
-      w = FloatVector.broadcast(S, ap[a + 9 + 5]);
+      w = FloatVector.broadcast(S, ap[a + 17]);
       o10 = w.fma(b0, o10);
       o11 = w.fma(b1, o11);
-      w = FloatVector.broadcast(S, ap[a + 9 + 6]);
+      w = FloatVector.broadcast(S, ap[a + 18]);
       o20 = w.fma(s0, o20);
       o21 = w.fma(s1, o21);
-      w = FloatVector.broadcast(S, ap[a + 9 + 7]);
+      w = FloatVector.broadcast(S, ap[a + 19]);
       e20 = w.fma(b0, e20);
       e21 = w.fma(b1, e21);
-      w = FloatVector.broadcast(S, ap[a + 9 + 8]);
+      w = FloatVector.broadcast(S, ap[a + 20]);
       o20 = w.fma(b0, o20);
       o21 = w.fma(b1, o21);
+      w = FloatVector.broadcast(S, ap[a + 21]);
+      o30 = w.fma(s0, o30);
+      o31 = w.fma(s1, o31);
+      w = FloatVector.broadcast(S, ap[a + 22]);
+      e30 = w.fma(b0, e30);
+      e31 = w.fma(b1, e31);
+      w = FloatVector.broadcast(S, ap[a + 23]);
+      o30 = w.fma(b0, o30);
+      o31 = w.fma(b1, o31);
     }
     e00.rearrange(INTERLEAVE_LO, o00).intoArray(acc, 0);
     e00.rearrange(INTERLEAVE_HI, o00).intoArray(acc, L);
@@ -417,6 +455,10 @@ final class Panama128 extends PanamaKernels {
     e20.rearrange(INTERLEAVE_HI, o20).intoArray(acc, 9 * L);
     e21.rearrange(INTERLEAVE_LO, o21).intoArray(acc, 10 * L);
     e21.rearrange(INTERLEAVE_HI, o21).intoArray(acc, 11 * L);
+    e30.rearrange(INTERLEAVE_LO, o30).intoArray(acc, 12 * L);
+    e30.rearrange(INTERLEAVE_HI, o30).intoArray(acc, 13 * L);
+    e31.rearrange(INTERLEAVE_LO, o31).intoArray(acc, 14 * L);
+    e31.rearrange(INTERLEAVE_HI, o31).intoArray(acc, 15 * L);
   }
 
   @Override

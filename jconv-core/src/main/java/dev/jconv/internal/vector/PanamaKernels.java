@@ -47,11 +47,11 @@ abstract class PanamaKernels {
       int bRowStep, int cols, int rows, float[] c, int cIdx, int ldc);
 
   /**
-   * The register block of {@link PanamaStride2InputGrad}: the input gradient of 3 input channels at
+   * The register block of {@link PanamaStride2InputGrad}: the input gradient of 4 input channels at
    * {@code 2*lanes} consecutive positions {@code f0...} of one row phase of a 3x3, stride-2, padding-1
    * convolution, both column parities, interleaved into {@code acc} (channel c's {@code 4*lanes}
    * values from {@code c*4*lanes}, in gX's order). For each of {@code cout} output channels, the
-   * weights come from {@code ap[a...]} ({@code aStep} apart: per tap u, 3 channels x 3 taps v) and
+   * weights come from {@code ap[a...]} ({@code aStep} apart: per tap u, 4 channels x 3 taps v) and
    * the bordered output gradient from {@code gp[f0 + co*planeP + r]} for row offset {@code r0} and,
    * unless negative, {@code r1}; {@code mask[f]} is false where position f is the last of its row.
    */

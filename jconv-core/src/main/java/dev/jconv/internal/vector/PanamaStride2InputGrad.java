@@ -9,7 +9,7 @@ package dev.jconv.internal.vector;
  * positions and interleaves them in registers. The output gradient is copied once per image into
  * planes with a zero row above and below (a tap past the last output row reads zeros); a tap past
  * the last output column is masked. Positions run across rows of the phase (the masks mark each
- * row's end), in blocks of {@code 2*lanes}; the last block and the last 3 input channels overlap the
+ * row's end), in blocks of {@code 2*lanes}; the last block and the last 4 input channels overlap the
  * ones before when they do not divide evenly (recomputed, stored again). res3x3_s2: the form through
  * the stride phases ran GEMMs into phase planes over 3.5% more positions, then copied the planes out
  * into gX.
@@ -18,7 +18,7 @@ final class PanamaStride2InputGrad {
   private PanamaStride2InputGrad() {}
 
   /** Input channels per block. */
-  private static final int CHANNELS = 3;
+  private static final int CHANNELS = 4;
 
   static boolean applies(PanamaKernels kernels, int cin, int h, int w, int outH, int outW) {
     return cin >= CHANNELS && h == 2 * outH && w == 2 * outW && (long) outH * outW >= 2L * kernels.lanes();
@@ -35,7 +35,7 @@ final class PanamaStride2InputGrad {
 
   /** The floats of {@link #pack}'s weights. */
   static int packedLength(int cout, int cin) {
-    return Math.ceilDiv(cin, CHANNELS) * cout * 27;
+    return Math.ceilDiv(cin, CHANNELS) * cout * 9 * CHANNELS;
   }
 
   /**
@@ -50,7 +50,7 @@ final class PanamaStride2InputGrad {
     int b1 = (int) ((long) blocks * (part + 1) / parts);
     for (int py = 0; py < 2; py++) {
       int[] us = py == 0 ? new int[] {1} : new int[] {0, 2};
-      int idx = (py == 0 ? 0 : blocks * cout * 9) + b0 * cout * 9 * us.length;
+      int idx = (py == 0 ? 0 : blocks * cout * 3 * CHANNELS) + b0 * cout * 3 * CHANNELS * us.length;
       for (int b = b0; b < b1; b++) {
         int c0 = Math.min(b * CHANNELS, cin - CHANNELS);
         for (int co = 0; co < cout; co++) {
@@ -91,8 +91,9 @@ final class PanamaStride2InputGrad {
     int t0 = (int) ((long) tiles * part / parts);
     int t1 = (int) ((long) tiles * (part + 1) / parts);
     for (int py = 0; py < 2; py++) {
-      int perBlock = cout * (py == 0 ? 9 : 18);
-      int base = py == 0 ? 0 : blocks * cout * 9;
+      int aStep = 3 * CHANNELS * (py == 0 ? 1 : 2);
+      int perBlock = cout * aStep;
+      int base = py == 0 ? 0 : blocks * cout * 3 * CHANNELS;
       // u = 1 reads output row j (offset outW: the zero row first); u = 0 row j + 1, u = 2 row j
       int r0 = py == 0 ? outW : 2 * outW;
       int r1 = py == 0 ? -1 : outW;
@@ -100,7 +101,7 @@ final class PanamaStride2InputGrad {
         int f0 = Math.min(t * l2, flat - l2);
         for (int b = 0; b < blocks; b++) {
           int c0 = Math.min(b * CHANNELS, cin - CHANNELS);
-          kernels.stride2Tile(ap, base + b * perBlock, cout, py == 0 ? 9 : 18, r0, r1, gp, planeP, f0, mask, acc);
+          kernels.stride2Tile(ap, base + b * perBlock, cout, aStep, r0, r1, gp, planeP, f0, mask, acc);
           for (int c = 0; c < CHANNELS; c++) {
             int plane = xOff + (c0 + c) * h * w;
             int f = f0;

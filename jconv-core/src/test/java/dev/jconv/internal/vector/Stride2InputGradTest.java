@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link KernelProvider#stride2InputGrad} of every vector width against float64 sums written from the
  * definition of a 3x3, stride-2, padding-1 convolution's input gradient: channel counts that leave
- * each remainder of the 3-channel blocks, rows of the phase that are shorter and longer than a block
+ * each remainder of the 4-channel blocks, rows of the phase that are shorter and longer than a block
  * of positions and do not divide it, whole or in parts, scratch and gX full of NaN beforehand (every
  * element of gX's planes is stored, nothing outside them is touched, the scratch's zero border is
  * written).
@@ -19,7 +19,7 @@ class Stride2InputGradTest {
 
   /** {cin, cout, outH, outW}: the input is 2*outH x 2*outW. */
   private static final int[][] CASES = {
-      {3, 1, 4, 8},
+      {4, 1, 4, 8},
       {4, 5, 3, 11},
       {5, 17, 7, 3},
       {7, 2, 16, 1},
@@ -27,7 +27,7 @@ class Stride2InputGradTest {
       {16, 16, 6, 7},
       {128, 24, 4, 9},
       {6, 3, 1, 40},
-      {3, 4, 33, 2},
+      {9, 4, 33, 2},
   };
 
   @Test
@@ -51,7 +51,7 @@ class Stride2InputGradTest {
           checked++;
         }
       }
-      assertFalse(provider.hasStride2InputGrad(2, 8, 8, 4, 4), "fewer than 3 channels");
+      assertFalse(provider.hasStride2InputGrad(3, 8, 8, 4, 4), "fewer than 4 channels");
       assertFalse(provider.hasStride2InputGrad(8, 9, 8, 5, 4), "an odd input");
     }
     assertTrue(checked >= 2 * CASES.length, "checked " + checked);
