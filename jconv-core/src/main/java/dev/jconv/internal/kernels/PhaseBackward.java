@@ -448,7 +448,7 @@ final class PhaseBackward {
           // are running on the other threads.
           awaitUninterruptibly(packed);
           GEMM.stride2InputGrad(s2[g], gOut, oOff, coutG, cinG, p.outH(), p.outW(), part, unitParts,
-              kept(layout, 2, GEMM.stride2Scratch(coutG, p.outH(), p.outW())), gX, xOff);
+              kept(layout, 3, GEMM.stride2Scratch(coutG, p.outH(), p.outW())), gX, xOff);
         } else {
           phaseInputGrad(p, ig, g, gOut, oOff, gX, xOff, kept(layout, 1, ig.wideFloats), kept(layout, 2, ig.padFloats));
         }
@@ -582,7 +582,11 @@ final class PhaseBackward {
   /**
    * Scratch array {@code slot} of the strided form for {@code layout}: kept per thread while the layout
    * stays the same (so its zero borders need no rewriting), new and zeroed otherwise. Zeroing fresh
-   * arrays cost about 0.5 ms per thread and call on res3x3_s2 (5 MB).
+   * arrays cost about 0.5 ms per thread and call on res3x3_s2 (5 MB). Slots: 0 gOut packed for the
+   * weight gradient, 1 the phases' wide input gradients, 2 the phase GEMMs' bordered gOut (its
+   * borders never written), 3 the stride-2 kernel's bordered gOut (written whole for each image):
+   * one layout can take either input gradient (tests switch the kernel off), so the two bordered
+   * copies never share an array.
    */
   private static float[] kept(List<Integer> layout, int slot, int length) {
     if (length > MAX_KEPT_FLOATS) {
@@ -591,7 +595,7 @@ final class PhaseBackward {
     Object[] k = STRIDED_KEPT.get();
     if (!layout.equals(k[0])) {
       k[0] = layout;
-      k[1] = new float[3][];
+      k[1] = new float[4][];
     }
     float[][] arrays = (float[][]) k[1];
     if (arrays[slot] == null || arrays[slot].length != length) {
