@@ -10,8 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The backward of a strided or dilated convolution through stride-1, undilated problems on the
- * input's "phases". Each axis splits on its own:
+ * The backward of a strided or dilated convolution, mostly through stride-1, undilated problems on
+ * the input's "phases". Each axis splits on its own:
  * <ul>
  *   <li>Dilation d (stride 1): the outputs {@code a, a+d, a+2d, ...} read only the inputs of one
  *       residue {@code (a - pad) mod d}, every d-th one: d independent undilated convolutions with the
@@ -21,15 +21,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the Winograd form takes ({@link #dilated}).
  *   <li>Stride s (dilation 1): tap t reads input phase {@code (t - pad) mod s}, shifted by
  *       {@code floorDiv(t - pad, s)}; the taps of one input phase are every s-th one, consecutive in
- *       the phase: the layer is the sum of s stride-1 convolutions of the input phases with sub-kernels
- *       (2 and 1 taps for 3 taps and stride 2), each over all outputs, run here as GEMMs over runs of
- *       stride 1 ({@link #strided}).
+ *       the phase: the input gradient is the sum of s stride-1 problems of the input phases with
+ *       sub-kernels (2 and 1 taps for 3 taps and stride 2), each over all outputs, run here as GEMMs
+ *       over runs of stride 1, or for a 3x3, stride-2, padding-1 layer on an even input by a kernel
+ *       that writes both column phases at once straight into gX; the weight gradient reads the input
+ *       in place, tap by tap ({@link #strided}).
  * </ul>
  * A phase problem reads exactly the input elements and the padding zeros the original taps read, for
  * the same outputs, so every product of the original appears once. The stacked problems keep the
  * stride-1 forms' own guards for infinities and NaN; the strided input gradient multiplies the
- * weights by zeros that are not in the problem and needs a finite weight ({@link #run} checks).
- * Costs copies: each phase's input and gOut in, its input gradient out. No argument checks.
+ * weights by zeros that are not in the problem and needs a finite weight ({@link #run} checks); the
+ * strided weight gradient forms no product with padding. Costs copies: the dilated phases' input and
+ * gOut in and their input gradient out; the strided form's gOut, packed or bordered, once per image.
+ * No argument checks.
  */
 final class PhaseBackward {
   private PhaseBackward() {}
@@ -41,10 +45,29 @@ final class PhaseBackward {
   static Boolean force = "false".equals(System.getProperty("jconv.convBackward.phaseProblems")) ? false : null;
 
   /**
-   * The strided form from this many input and output channels per group: below, its GEMMs are too
-   * thin (res_stem, 3 input channels, ran 2x slower than the unfolding forms; 16 channels ran faster).
+   * The strided form from this many input and output channels per group with the plain provider
+   * (its weight gradient in plain loops): the GEMM-based form before it ran res_stem's 3 input
+   * channels 2x slower than the unfolding forms, and 16 channels faster.
    */
   static final int STRIDED_MIN_CHANNELS = 16;
+
+  /**
+   * The input channels per group from which the Vector API's register blocks take strided layers
+   * (8 images of 3x3, stride-2 layers against the unfolding forms, 1 and 2 threads: 8 -> 8 channels
+   * on 56x56 in 0.46-0.81x their time, 57x57 0.53-0.60x, 8 -> 4 0.49-0.93x, 64 -> 8 on 28x28 0.20x;
+   * 4 -> 4 in 1.1-1.3x, 5 -> 8 0.76x on one thread but 1.14x on two, 3 -> 64 6-8x).
+   */
+  static final int STRIDED_MIN_IN_VECTOR = 8;
+
+  /** The output channels per group from which they do (see {@link #STRIDED_MIN_IN_VECTOR}). */
+  static final int STRIDED_MIN_OUT_VECTOR = 4;
+
+  /**
+   * Below this many multiply-adds per gradient the strided form runs on one thread: one 8-channel
+   * 56x56 image (0.45 million) ran in 0.05 ms alone and 0.27 ms split over two threads; 8 such images
+   * ran in 0.20 ms over two threads, 0.38 alone.
+   */
+  static final long STRIDED_PARALLEL_MIN_MACS = 1L << 20;
 
   /**
    * One axis of a phase problem: its outputs are {@code outStart + outStep*i} for i in
@@ -141,8 +164,10 @@ final class PhaseBackward {
       return dilated ? Form.DILATED : Form.STRIDED;
     }
     if (strided) {
-      return p.cinPerGroup() >= STRIDED_MIN_CHANNELS && p.coutPerGroup() >= STRIDED_MIN_CHANNELS ? Form.STRIDED
-          : Form.NONE;
+      boolean vector = GEMM.vectorBits() > 0;
+      int minIn = vector ? STRIDED_MIN_IN_VECTOR : STRIDED_MIN_CHANNELS;
+      int minOut = vector ? STRIDED_MIN_OUT_VECTOR : STRIDED_MIN_CHANNELS;
+      return p.cinPerGroup() >= minIn && p.coutPerGroup() >= minOut ? Form.STRIDED : Form.NONE;
     }
     // Dilated: worth its copies where the stacked phases take the Winograd weight gradient (the
     // suite's 64-channel layer: 12.8 ms against 16.6 at 1 thread); with 3 or 16 channels the copies
@@ -372,8 +397,9 @@ final class PhaseBackward {
     // gradient, position ranges of the stride-2 input gradient) when there are too few tasks for
     // the threads (one image on two threads: four parts), claimed one at a time by the threads (a
     // thread slowed by another process takes fewer).
-    int threads = Parallel.getNumThreads();
-    int parts = tasks >= 2 * threads ? 1 : Math.ceilDiv(2 * threads, tasks);
+    long macs = (long) p.n() * p.cout() * hw * cinG * p.kh() * p.kw();
+    int threads = macs < STRIDED_PARALLEL_MIN_MACS ? 1 : Parallel.getNumThreads();
+    int parts = threads == 1 || tasks >= 2 * threads ? 1 : Math.ceilDiv(2 * threads, tasks);
     // The weight gradient's scratch: gOut packed, and per group the transposed gradient
     // (cinG*kh*kw rows of coutPad).
     int panel = GEMM.gradOutPanel();

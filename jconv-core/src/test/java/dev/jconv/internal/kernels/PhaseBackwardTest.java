@@ -268,6 +268,17 @@ class PhaseBackwardTest {
       // few channels: the dilated phases would not take the Winograd weight gradient
       assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 16, 56, 56, 16, 1, 3, 3, 1, 1,
           2, 2, 2, 2, 2, 2})));
+      // strided with few channels: the register blocks from 8 input and 4 output channels per group
+      // (the plain provider's loops from 16)
+      boolean vector = dev.jconv.internal.vector.KernelProviders.get().vectorBits() > 0;
+      assertEquals(vector ? PhaseBackward.Form.STRIDED : PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {
+          8, 8, 56, 56, 4, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1})));
+      assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 7, 56, 56, 64, 1, 3, 3, 2, 2, 1, 1,
+          1, 1, 1, 1})));
+      assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 64, 56, 56, 3, 1, 3, 3, 2, 2, 1, 1,
+          1, 1, 1, 1})));
+      ConvParams small = params(new int[] {3, 8, 12, 13, 5, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
+      check(small, ConvBackwardTest.randomProblem(small), small.toString());
       ConvParams strided = params(new int[] {2, 16, 9, 10, 16, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
       ConvParams dilated = params(new int[] {2, 32, 14, 14, 32, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2});
       assertEquals(PhaseBackward.Form.STRIDED, PhaseBackward.form(strided));

@@ -33,6 +33,11 @@ class StridedWeightGradTest {
       {9, 11, 5, 2, 7, 3, 2, 1, 3, 1},
       {11, 3, 3, 9, 5, 5, 2, 2, 4, 4},
       {20, 13, 13, 12, 3, 3, 4, 4, 1, 1},
+      // the rest past the blocks of 6 and 4 as part of a block over the last channels
+      {11, 10, 10, 20, 3, 3, 2, 2, 1, 1},
+      {13, 9, 8, 7, 3, 3, 2, 2, 1, 1},
+      {17, 8, 8, 33, 2, 2, 2, 2, 0, 0},
+      {19, 7, 9, 16, 3, 3, 2, 2, 1, 1},
   };
 
   @Test
