@@ -31,7 +31,6 @@ final class PanamaStridedGrad {
   static void run(PanamaKernels kernels, float[] x, int xOff, int cin, int h, int w, int kh, int kw, int sy, int sx,
       int padT, int padL, float[] bp, int outH, int outW, int coutPad, float[] gwT, int gwOff) {
     int mr = PanamaKernels.MR;
-    int nr = 2 * kernels.lanes();
     int sixes = cin / mr;
     int fours = 0;
     if (cin % mr == 4 || cin == 5) {
@@ -43,71 +42,76 @@ final class PanamaStridedGrad {
       fours = 2;
     }
     int blocked = sixes * mr + fours * 4;
-    int hw = h * w;
-    int ohw = outH * outW;
-    int khw = kh * kw;
-    int ldc = khw * coutPad;
+    Layer l = new Layer(kernels, x, xOff, h, w, kh, kw, sy, sx, padT, padL, bp, outH, outW, coutPad, gwT, gwOff);
     for (int ci0 = 0; ci0 < blocked; ci0 += ci0 < sixes * mr ? mr : 4) {
-      boolean six = ci0 < sixes * mr;
-      for (int u = 0; u < kh; u++) {
-        int oy0 = StridedWeightGrad.first(u, padT, sy);
-        int oy1 = StridedWeightGrad.end(u, padT, sy, h, outH);
-        for (int v = 0; v < kw; v++) {
-          int ox0 = StridedWeightGrad.first(v, padL, sx);
-          int ox1 = StridedWeightGrad.end(v, padL, sx, w, outW);
-          if (oy1 <= oy0 || ox1 <= ox0) {
-            continue;
-          }
-          int ai = xOff + ci0 * hw + (oy0 * sy + u - padT) * w + ox0 * sx + v - padL;
-          int cRow = gwOff + (ci0 * khw + u * kw + v) * coutPad;
-          for (int jp = 0; jp < coutPad / nr; jp++) {
-            int bi = (jp * ohw + oy0 * outW + ox0) * nr;
-            if (six) {
-              kernels.gemmMicroRows(x, ai, hw, sx, sy * w, bp, bi, outW * nr, ox1 - ox0, oy1 - oy0, gwT,
-                  cRow + jp * nr, ldc);
-            } else {
-              kernels.gemmMicroRows4(x, ai, hw, sx, sy * w, bp, bi, outW * nr, ox1 - ox0, oy1 - oy0, gwT,
-                  cRow + jp * nr, ldc);
-            }
-          }
-        }
-      }
+      block(l, ci0, ci0 < sixes * mr ? mr : 4, 0, null);
     }
     if (blocked == cin) {
       return;
     }
     if (cin < 4) {
-      StridedWeightGrad.rows(x, xOff, blocked, cin, h, w, kh, kw, sy, sx, padT, padL, bp, outH, outW, coutPad, nr,
-          gwT, gwOff);
+      StridedWeightGrad.rows(x, xOff, blocked, cin, h, w, kh, kw, sy, sx, padT, padL, bp, outH, outW, coutPad,
+          l.nr(), gwT, gwOff);
       return;
     }
     // The last 1, 3 or 5 channels: a block over the last 6 (or 4) channels into a tile, of which only
     // the rows past the blocks above are added.
     int rows = cin >= mr ? mr : 4;
-    int ci0 = cin - rows;
-    float[] tile = new float[rows * nr];
-    for (int u = 0; u < kh; u++) {
-      int oy0 = StridedWeightGrad.first(u, padT, sy);
-      int oy1 = StridedWeightGrad.end(u, padT, sy, h, outH);
-      for (int v = 0; v < kw; v++) {
-        int ox0 = StridedWeightGrad.first(v, padL, sx);
-        int ox1 = StridedWeightGrad.end(v, padL, sx, w, outW);
+    block(l, cin - rows, rows, blocked - (cin - rows), new float[rows * l.nr()]);
+  }
+
+  /** One image's geometry, operands and gradient for {@link #block}. */
+  private record Layer(PanamaKernels kernels, float[] x, int xOff, int h, int w, int kh, int kw, int sy, int sx,
+      int padT, int padL, float[] bp, int outH, int outW, int coutPad, float[] gwT, int gwOff) {
+    int nr() {
+      return 2 * kernels.lanes();
+    }
+  }
+
+  /**
+   * Input channels [ci0, ci0 + rows) (6 or 4) for every tap and panel of output channels: straight
+   * into the gradient, or with a {@code tile} into it first, of which rows [skip, rows) are added.
+   */
+  private static void block(Layer l, int ci0, int rows, int skip, float[] tile) {
+    int nr = l.nr();
+    int hw = l.h() * l.w();
+    int ohw = l.outH() * l.outW();
+    int khw = l.kh() * l.kw();
+    int ldc = khw * l.coutPad();
+    for (int u = 0; u < l.kh(); u++) {
+      int oy0 = StridedWeightGrad.first(u, l.padT(), l.sy());
+      int oy1 = StridedWeightGrad.end(u, l.padT(), l.sy(), l.h(), l.outH());
+      for (int v = 0; v < l.kw(); v++) {
+        int ox0 = StridedWeightGrad.first(v, l.padL(), l.sx());
+        int ox1 = StridedWeightGrad.end(v, l.padL(), l.sx(), l.w(), l.outW());
         if (oy1 <= oy0 || ox1 <= ox0) {
           continue;
         }
-        int ai = xOff + ci0 * hw + (oy0 * sy + u - padT) * w + ox0 * sx + v - padL;
-        for (int jp = 0; jp < coutPad / nr; jp++) {
-          java.util.Arrays.fill(tile, 0f);
-          int bi = (jp * ohw + oy0 * outW + ox0) * nr;
-          if (rows == mr) {
-            kernels.gemmMicroRows(x, ai, hw, sx, sy * w, bp, bi, outW * nr, ox1 - ox0, oy1 - oy0, tile, 0, nr);
-          } else {
-            kernels.gemmMicroRows4(x, ai, hw, sx, sy * w, bp, bi, outW * nr, ox1 - ox0, oy1 - oy0, tile, 0, nr);
+        int ai = l.xOff() + ci0 * hw + (oy0 * l.sy() + u - l.padT()) * l.w() + ox0 * l.sx() + v - l.padL();
+        int cRow = l.gwOff() + (ci0 * khw + u * l.kw() + v) * l.coutPad();
+        for (int jp = 0; jp < l.coutPad() / nr; jp++) {
+          int bi = (jp * ohw + oy0 * l.outW() + ox0) * nr;
+          float[] c = l.gwT();
+          int cIdx = cRow + jp * nr;
+          int ld = ldc;
+          if (tile != null) {
+            java.util.Arrays.fill(tile, 0f);
+            c = tile;
+            cIdx = 0;
+            ld = nr;
           }
-          for (int r = blocked - ci0; r < rows; r++) {
-            int c = gwOff + ((ci0 + r) * khw + u * kw + v) * coutPad + jp * nr;
-            for (int j = 0; j < nr; j++) {
-              gwT[c + j] += tile[r * nr + j];
+          if (rows == PanamaKernels.MR) {
+            l.kernels().gemmMicroRows(l.x(), ai, hw, l.sx(), l.sy() * l.w(), l.bp(), bi, l.outW() * nr, ox1 - ox0,
+                oy1 - oy0, c, cIdx, ld);
+          } else {
+            l.kernels().gemmMicroRows4(l.x(), ai, hw, l.sx(), l.sy() * l.w(), l.bp(), bi, l.outW() * nr, ox1 - ox0,
+                oy1 - oy0, c, cIdx, ld);
+          }
+          if (tile != null) {
+            for (int r = skip; r < rows; r++) {
+              for (int j = 0; j < nr; j++) {
+                l.gwT()[cRow + jp * nr + r * ldc + j] += tile[r * nr + j];
+              }
             }
           }
         }
