@@ -137,7 +137,10 @@ final class PhaseBackward {
     NONE,
     /** Dilation phases stacked as images, through {@link ConvBackward#backward} ({@link #dilated}). */
     DILATED,
-    /** Stride phases, one GEMM per phase and chunk ({@link #strided}). */
+    /**
+     * Stride: the weight gradient from the input in place, the input gradient by the stride-2 kernel
+     * or a GEMM per group of the phases' taps ({@link #strided}).
+     */
     STRIDED
   }
 
@@ -159,6 +162,12 @@ final class PhaseBackward {
           return Form.NONE;
         }
       }
+    }
+    // The strided form's scratch (gOut packed in panels of whole vectors, or bordered) is one array
+    // per image: keep it in int.
+    if (strided && (long) Math.ceilDiv(p.coutPerGroup(), 64) * 64 * (p.outH() + 2L) * p.outW() + 64
+        > Integer.MAX_VALUE) {
+      return Form.NONE;
     }
     if (force != null) {
       return dilated ? Form.DILATED : Form.STRIDED;

@@ -277,6 +277,12 @@ class PhaseBackwardTest {
           1, 1, 1, 1})));
       assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {8, 64, 56, 56, 3, 1, 3, 3, 2, 2, 1, 1,
           1, 1, 1, 1})));
+      // one output channel of 16384 x 8192, whose gOut packed in panels of whole vectors would pass 2^31
+      // floats (not allocated here): the other forms, even when forced
+      PhaseBackward.force = true;
+      assertEquals(PhaseBackward.Form.NONE, PhaseBackward.form(params(new int[] {1, 1, 32768, 16384, 1, 1, 3, 3, 2, 2,
+          1, 1, 1, 1, 1, 1})));
+      PhaseBackward.force = null;
       ConvParams small = params(new int[] {3, 8, 12, 13, 5, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
       check(small, ConvBackwardTest.randomProblem(small), small.toString());
       ConvParams strided = params(new int[] {2, 16, 9, 10, 16, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1});
