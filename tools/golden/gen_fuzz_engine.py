@@ -105,8 +105,6 @@ def draw_calls():
     return calls
 
 
-
-
 def grads(leaves):
     return [None if t.grad is None else t.grad.detach().clone() for t in leaves]
 

@@ -59,10 +59,6 @@ def layer():
     return kind, {}
 
 
-
-
-
-
 def draw_input(kind, a):
     """A shape near what the layer takes (its rank, channels or features), often off in one way."""
     if kind == "conv" or kind in ("max", "avg", "lp", "aavg", "amax"):

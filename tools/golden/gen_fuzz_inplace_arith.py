@@ -23,8 +23,6 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int
 OPS = ["add", "add_alpha", "sub", "mul", "div", "add_s", "sub_s", "mul_s", "div_s", "fill", "copy", "zero"]
 
 
-
-
 def values(shape, dtype):
     if dtype == torch.bool:
         return torch.rand(shape) < 0.5

@@ -54,10 +54,6 @@ def layer():
     return "flatten", dict(start_dim=rng.randint(-3, 2), end_dim=rng.randint(-3, 2))
 
 
-
-
-
-
 with Golden("fuzz_modules") as g:
     for i in range(CASES):
         layers = [layer() for _ in range(1 if rng.random() < 0.7 else rng.randint(2, 4))]

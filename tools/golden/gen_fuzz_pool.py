@@ -28,10 +28,6 @@ REFUSED = 40
 rng = random.Random(20261127)
 
 
-
-
-
-
 def draw():
     op = rng.choice(["max", "max", "avg", "avg", "adaptive_avg", "adaptive_max", "lp"])
     n = rng.choice([None, 1, 2, 3])

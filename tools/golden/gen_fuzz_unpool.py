@@ -29,10 +29,6 @@ REFUSED = 70
 rng = random.Random(20261126)
 
 
-
-
-
-
 def draw_pool():
     n = rng.choice([None, 1, 2])
     c = rng.randint(1, 3)

@@ -23,8 +23,6 @@ def set_item(t, index, value):
     return t
 
 
-
-
 # In-place changes of views (PyTorch rewrites the base's history: CopySlices, AsStridedBackward0).
 def _ret_base(b, change):
     change(b)

@@ -2573,8 +2573,6 @@ public final class Tensor {
     version[0]++;
   }
 
-
-
   // ---------------------------------------------------------------- printing
 
   /** Exactly PyTorch's {@code repr}: {@code tensor([[19., 25.],\n        [37., 43.]])}. */

@@ -25,12 +25,9 @@ class PoolFuzzGoldenTest {
   private static final String AREA = "fuzz_pool";
 
   static Stream<Arguments> cases() {
-    return Golden.cases(AREA).stream().flatMap(c -> {
-      String name = c.get("name").asText() + " " + c.get("op").asText() + " " + c.get("shape") + " " + c.get("args");
-      return c.get("error").isNull()
-          ? Stream.of(Arguments.of(name + " float32", c, DType.FLOAT32), Arguments.of(name + " float64", c, DType.FLOAT64))
-          : Stream.of(Arguments.of(name + " refused", c, DType.FLOAT32));
-    });
+    return Golden.inBothFloats(AREA,
+        c -> c.get("name").asText() + " " + c.get("op").asText() + " " + c.get("shape") + " " + c.get("args"),
+        DType.FLOAT32);
   }
 
   /** The input as the generator drew it: randn, then rounded (half to even, as torch.round) or made positive. */

@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Reads the golden files written by {@code tools/golden/gen_*.py} from real PyTorch:
@@ -31,6 +34,17 @@ public final class Golden {
       throw new AssertionError("golden area " + area + " has no cases");
     }
     return out;
+  }
+
+  /**
+   * The cases of one area as test arguments (display name, case, dtype): each case that PyTorch ran
+   * twice, in float32 and float64, and each refused one once, in {@code refusedAs}.
+   */
+  public static Stream<Arguments> inBothFloats(String area, Function<JsonNode, String> name, DType refusedAs) {
+    return cases(area).stream().flatMap(c -> c.get("error").isNull()
+        ? Stream.of(Arguments.of(name.apply(c) + " float32", c, DType.FLOAT32),
+            Arguments.of(name.apply(c) + " float64", c, DType.FLOAT64))
+        : Stream.of(Arguments.of(name.apply(c) + " refused", c, refusedAs)));
   }
 
   /** The whole manifest of one area. */

@@ -105,7 +105,7 @@ public interface KernelProvider {
    * {@code cout} up to the last panel's end. Only {@code dst} is modified.
    */
   default void packGradOut(float[] src, int off, int cout, int hw, float[] dst) {
-    StridedWeightGrad.pack(src, off, cout, hw, gradOutPanel(), dst);
+    StridedWeightGrad.pack(src, off, cout, hw, gradOutPanel(), dst, 0);
   }
 
   /**

@@ -21,10 +21,8 @@ final class PanamaStridedGrad {
       kernels.packPanelT(src, off + jp * nr * hw, hw, hw, dst, jp * hw * nr);
     }
     if (full * nr < cout) {
-      // The last panel, zero-padded: packed by plain loops into its place.
-      float[] edge = new float[hw * nr];
-      StridedWeightGrad.pack(src, off + full * nr * hw, cout - full * nr, hw, nr, edge);
-      System.arraycopy(edge, 0, dst, full * hw * nr, hw * nr);
+      // The last panel, zero-padded: packed by plain loops in its place.
+      StridedWeightGrad.pack(src, off + full * nr * hw, cout - full * nr, hw, nr, dst, full * hw * nr);
     }
   }
 

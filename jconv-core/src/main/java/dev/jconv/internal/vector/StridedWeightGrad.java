@@ -15,14 +15,14 @@ final class StridedWeightGrad {
   static final int PLAIN_PANEL = 16;
 
   /**
-   * {@code dst[(jp*hw + p)*nr + j] = src[off + (jp*nr + j)*hw + p]} for the {@code cout} rows of
-   * {@code hw} floats, zero for {@code jp*nr + j >= cout} (up to the last panel's end).
+   * {@code dst[dstOff + (jp*hw + p)*nr + j] = src[off + (jp*nr + j)*hw + p]} for the {@code cout} rows
+   * of {@code hw} floats, zero for {@code jp*nr + j >= cout} (up to the last panel's end).
    */
-  static void pack(float[] src, int off, int cout, int hw, int nr, float[] dst) {
+  static void pack(float[] src, int off, int cout, int hw, int nr, float[] dst, int dstOff) {
     int panels = Math.ceilDiv(cout, nr);
     for (int jp = 0; jp < panels; jp++) {
       int cols = Math.min(nr, cout - jp * nr);
-      int base = jp * hw * nr;
+      int base = dstOff + jp * hw * nr;
       for (int j = 0; j < nr; j++) {
         if (j >= cols) {
           for (int p = 0; p < hw; p++) {
